@@ -1,0 +1,112 @@
+// The plan model: what computePlan returns and what views and the plan file serialise.
+// Groups here are *logical* groups (the block list group and the allow list group of a device), holding both
+// address families; each driver maps them to device structures (IOS v6-network groups, ASA nested groups, ...).
+
+import type { Family, PrefixList } from '../cidr/types.js';
+import type { Platform } from '../config/types.js';
+
+export type GroupRole = 'block' | 'allow';
+
+/** What the device has, folded back into logical groups by a driver. */
+export interface ObservedGroup {
+  readonly name: string;
+  readonly role: GroupRole;
+  readonly exists: boolean;
+  /** Address members (host, subnet, prefix), normalised. */
+  readonly members: PrefixList;
+  /** Member lines tscm does not model (range, group-object, any, fqdn): reported, never touched. */
+  readonly foreign: readonly string[];
+  /** Device objects (ACL names, access-group lines) that reference this group. */
+  readonly usedBy: readonly string[];
+}
+
+export interface ObservedDevice {
+  readonly groups: readonly ObservedGroup[];
+  /** sha256 over the observed managed groups (name, members), pinned in a plan. */
+  readonly fingerprint: string;
+}
+
+/** What tscm owns on a device: only these members are ever removed (DESIGN.md convention 9). */
+export interface InventoryGroup {
+  readonly name: string;
+  readonly role: GroupRole;
+  readonly members: PrefixList;
+}
+
+export interface Inventory {
+  readonly groups: readonly InventoryGroup[];
+}
+
+export interface DesiredGroup {
+  readonly name: string;
+  readonly role: GroupRole;
+  /** Aggregated (minimal, no overlaps). */
+  readonly members: PrefixList;
+}
+
+export interface Truncation {
+  /** Entries the cap left out, and the first few of them for the report. */
+  readonly dropped: number;
+  readonly sample: readonly string[];
+  readonly limit: number;
+}
+
+export interface DesiredState {
+  readonly groups: readonly DesiredGroup[];
+  readonly truncation?: Truncation;
+}
+
+export type GroupAction = 'create' | 'update' | 'delete' | 'none';
+
+export interface GroupChange {
+  readonly name: string;
+  readonly role: GroupRole;
+  readonly action: GroupAction;
+  readonly add: PrefixList;
+  readonly remove: PrefixList;
+  /** Members present on the device that tscm does not own (not in the inventory): left alone. */
+  readonly unmanaged: number;
+  /** Members before and after, for the safety check and the views. */
+  readonly before: number;
+  readonly after: number;
+}
+
+/** An input the plan depends on; apply refuses the plan when one has moved. */
+export type ZonePin =
+  | {
+      readonly kind: 'zone';
+      readonly zone: string;
+      readonly server: string;
+      readonly serial: number;
+      readonly sha256: string;
+    }
+  | { readonly kind: 'file'; readonly path: string; readonly sha256: string };
+
+export interface DevicePlanInputs {
+  readonly zones: readonly ZonePin[];
+  readonly observedFingerprint: string;
+  /** null when the device has no state yet. */
+  readonly state: { readonly lineage: string; readonly serial: number } | null;
+}
+
+export interface DevicePlan {
+  readonly device: string;
+  readonly platform: Platform;
+  readonly groups: readonly GroupChange[];
+  readonly summary: { readonly add: number; readonly remove: number; readonly create: number; readonly delete: number };
+  readonly warnings: readonly string[];
+  /** Safety refusals (too large a removal, a group emptied); apply needs --force to go on. */
+  readonly refusals: readonly string[];
+  readonly truncation?: Truncation;
+  readonly inputs: DevicePlanInputs;
+}
+
+export interface Plan {
+  readonly formatVersion: 1;
+  readonly createdAt: string;
+  /** The git revision of the definitions, when they live in a git work tree. */
+  readonly gitRevision: string | null;
+  readonly devices: readonly DevicePlan[];
+}
+
+export type { Family };
