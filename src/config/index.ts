@@ -1,0 +1,8 @@
+// Public face of config/: load and validate a definitions tree, format its diagnostics, resolve secrets.
+
+export type { Diagnostic } from './diagnostic.js';
+export { formatDiagnostic } from './diagnostic.js';
+export type { Definitions, LoadedSettings } from './load.js';
+export { loadDefinitions } from './load.js';
+export { clearSecrets, describeSecretRef, redactSecrets, registerSecret, resolveSecret } from './secrets.js';
+export type * from './types.js';

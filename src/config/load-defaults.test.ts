@@ -1,0 +1,178 @@
+// Valid trees: the shipped examples, built-in defaults, tscm.yaml defaults and path normalisation.
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { formatDiagnostic } from './diagnostic.js';
+import { loadDefinitions } from './load.js';
+import type { DeviceSpec } from './types.js';
+
+const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/devices');
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function writeTree(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tscm-config-'));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFile(join(dir, rel), text);
+  }
+  return dir;
+}
+
+function byName(devices: DeviceSpec[], name: string): DeviceSpec {
+  const d = devices.find((x) => x.name === name);
+  if (d === undefined) throw new Error(`no device ${name}`);
+  return d;
+}
+
+test('examples/devices: every file validates, one device per platform at least', async () => {
+  const r = await loadDefinitions(EXAMPLES);
+  expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+  expect(new Set(r.devices.map((d) => d.platform))).toEqual(new Set(['ios', 'asa', 'asa-rest', 'pix']));
+  expect(r.devices.map((d) => d.name).sort()).toEqual([
+    'branch-isr-01',
+    'dc-asa-01',
+    'dr-asa-01',
+    'hq-asa-rest',
+    'lab-pix-01',
+  ]);
+  expect(r.settings.settingsFile).toBe('tscm.yaml');
+  expect(r.settings.stateDir).toBe(join(EXAMPLES, '.tscm'));
+  const asa = byName(r.devices, 'dc-asa-01');
+  expect(asa.policy.allowList).toEqual({ kind: 'file', path: join(EXAMPLES, 'lists/allow.txt') });
+  expect(asa.peers).toEqual([{ host: '192.0.2.21', port: 22 }]);
+  expect(asa.hostKey).toEqual({ knownHosts: join(EXAMPLES, 'known_hosts') });
+  const rest = byName(r.devices, 'hq-asa-rest');
+  expect(rest.hostKey).toEqual({}); // the fleet known_hosts default does not reach an HTTPS device
+  expect(rest.advanced.certificateFingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+});
+
+const MINIMAL = (name: string, platform: string, extra = ''): string =>
+  `name: ${name}\nplatform: ${platform}\ndeviceId: tdid_${name}\nmanagement: { host: 192.0.2.1 }\npolicy:\n  blockList: Block.Example.\n${extra}`;
+
+describe('defaults', () => {
+  test('built-in defaults per platform', async () => {
+    const creds = 'credentials: { username: { env: U }, password: { env: P } }\n';
+    const server = 'policy:\n  blockList: Block.Example.\n  server: { host: ns.example }\n';
+    const dir = await writeTree({
+      'ios.yaml': MINIMAL('i', 'ios', creds).replace(/policy:\n.*\n/, server),
+      'rest.yaml': MINIMAL('r', 'asa-rest', creds).replace(/policy:\n.*\n/, server),
+    });
+    const r = await loadDefinitions(dir);
+    expect(r.diagnostics).toEqual([]);
+    const ios = byName(r.devices, 'i');
+    expect(ios).toEqual({
+      name: 'i',
+      platform: 'ios',
+      deviceId: 'tdid_i',
+      management: { host: '192.0.2.1', port: 22 },
+      peers: [],
+      credentials: { username: { env: 'U' }, password: { env: 'P' } },
+      hostKey: {},
+      policy: { blockList: { kind: 'zone', zone: 'block.example', server: { host: 'ns.example', port: 53 } } },
+      objectGroups: { block: 'threatstop-block', allow: 'threatstop-allow', maxEntries: 10000, nestedSize: 10000 },
+      policyUpdates: true,
+      safety: { maxRemoveShare: 0.5 },
+      logs: { upload: false, rotateKb: 100, sources: [] },
+      advanced: {
+        compressConfig: 'leave',
+        tokenAuth: false,
+        allowSelfSigned: false,
+        connectTimeoutMs: 15000,
+        commandTimeoutMs: 60000,
+      },
+      source: { file: 'ios.yaml', line: 1 },
+    });
+    const rest = byName(r.devices, 'r');
+    expect(rest.management.port).toBe(443);
+    expect(rest.objectGroups).toMatchObject({ block: 'ThreatSTOP-block', allow: 'ThreatSTOP-allow' });
+    expect(r.settings).toEqual({ definitionsDir: dir, stateDir: join(dir, '.tscm') });
+  });
+
+  test('tscm.yaml defaults: device wins, platform-specific defaults reach only their platforms', async () => {
+    const dir = await writeTree({
+      'tscm.yaml': [
+        'stateDir: ../state',
+        'policyServer: { host: 192.0.2.53, port: 5353 }',
+        'defaults:',
+        '  credentials:',
+        '    username: { env: FLEET_USER }',
+        '    password: { file: secrets/fleet-password }',
+        '  hostKey: { knownHosts: ssh/known_hosts }',
+        '  objectGroups: { maxEntries: 2000, nestedSize: 500 }',
+        '  logs: { rotateKb: 64, forward: { host: 198.51.100.9 } }',
+        '  advanced: { tokenAuth: true, compressConfig: compress, connectTimeoutMs: 5000 }',
+        '',
+      ].join('\n'),
+      'site/ios.yaml': MINIMAL(
+        'i',
+        'ios',
+        'credentials: { password: { file: ../pw } }\nobjectGroups: { maxEntries: 3000 }\nlogs: { rotateKb: 80 }\n',
+      ),
+      'rest.yaml': MINIMAL('r', 'asa-rest', 'peers: [{ host: 192.0.2.2 }]\nadvanced: { tokenAuth: false }\n'),
+      'asa.yaml': MINIMAL('a', 'asa'),
+    });
+    const r = await loadDefinitions(dir);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(r.settings).toEqual({
+      definitionsDir: dir,
+      settingsFile: 'tscm.yaml',
+      stateDir: resolve(dir, '../state'),
+      policyServer: { host: '192.0.2.53', port: 5353 },
+    });
+    const ios = byName(r.devices, 'i');
+    expect(ios.credentials).toEqual({
+      username: { env: 'FLEET_USER' },
+      password: { file: join(dir, 'pw') }, // relative to site/, where the device file is
+    });
+    expect(ios.hostKey).toEqual({ knownHosts: join(dir, 'ssh/known_hosts') });
+    expect(ios.objectGroups).toEqual({
+      block: 'threatstop-block',
+      allow: 'threatstop-allow',
+      maxEntries: 3000,
+      nestedSize: 10000, // the ASA-only default does not reach IOS
+    });
+    expect(ios.logs).toEqual({
+      upload: false,
+      rotateKb: 80,
+      sources: [],
+      forward: { host: '198.51.100.9', port: 514, protocol: 'udp' },
+    });
+    expect(ios.advanced).toMatchObject({ tokenAuth: false, compressConfig: 'compress', connectTimeoutMs: 5000 });
+    expect(ios.policy.blockList).toEqual({
+      kind: 'zone',
+      zone: 'block.example',
+      server: { host: '192.0.2.53', port: 5353 },
+    });
+
+    const rest = byName(r.devices, 'r');
+    expect(rest.credentials.password).toEqual({ file: join(dir, 'secrets/fleet-password') });
+    expect(rest.hostKey).toEqual({});
+    expect(rest.advanced).toMatchObject({ tokenAuth: false, compressConfig: 'leave' });
+    expect(rest.objectGroups.nestedSize).toBe(500);
+    expect(rest.peers).toEqual([{ host: '192.0.2.2', port: 443 }]);
+
+    const asa = byName(r.devices, 'a');
+    expect(asa.advanced.tokenAuth).toBe(false);
+    expect(asa.objectGroups).toMatchObject({ block: 'ThreatSTOP-block', nestedSize: 500, maxEntries: 2000 });
+  });
+
+  test('a file zone source is relative to its YAML file and needs no policy server', async () => {
+    const dir = await writeTree({
+      'east/fw.yaml': MINIMAL('f', 'pix', 'credentials: { username: { env: U }, password: { env: P } }\n').replace(
+        'blockList: Block.Example.',
+        'blockList: { file: lists/block.txt }',
+      ),
+    });
+    const r = await loadDefinitions(dir);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.devices[0]?.policy.blockList).toEqual({ kind: 'file', path: join(dir, 'east/lists/block.txt') });
+  });
+});

@@ -1,0 +1,223 @@
+// loadDefinitions: the one entry point from a definitions tree to typed devices. Reads every YAML file, validates
+// every document, and reports every problem at once; a document with errors yields no DeviceSpec, the valid ones
+// still load. tscm.yaml at the root holds the repository settings and the defaults for every device.
+
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { compareDiagnostics } from './diagnostic.js';
+import type { Diagnostic } from './diagnostic.js';
+import { findDefinitionFiles } from './discover.js';
+import { BUILTIN_DEFAULTS } from './defaults.js';
+import { absolutePath, absoluteSecretRef, normaliseDevice } from './normalise-device.js';
+import { checkPlatformFields } from './platform-rules.js';
+import type { RawDefaults, RawDevice, RawSettings } from './raw-types.js';
+import { validateDeviceDocument, validateSettingsDocument } from './schema-check.js';
+import type { DeviceSpec, Endpoint, RepoSettings } from './types.js';
+import { parseYamlText } from './yaml-document.js';
+import type { Position, YamlDocument } from './yaml-document.js';
+
+export interface LoadedSettings extends RepoSettings {
+  /** Absolute path of the definitions root. */
+  readonly definitionsDir: string;
+  /** `tscm.yaml` (or `tscm.yml`) when present, relative to the root. */
+  readonly settingsFile?: string;
+  /** The default policy server for every device (tscm.yaml policyServer). */
+  readonly policyServer?: Endpoint;
+}
+
+export interface Definitions {
+  readonly devices: DeviceSpec[];
+  readonly settings: LoadedSettings;
+  readonly diagnostics: Diagnostic[];
+}
+
+const SETTINGS_FILES = ['tscm.yaml', 'tscm.yml'];
+/** A device definition is a few hundred bytes; anything this large is not one. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+interface SettingsResult {
+  readonly settings: LoadedSettings;
+  readonly defaults: RawDefaults;
+  readonly ok: boolean;
+}
+
+interface NameSighting {
+  readonly name: string;
+  readonly file: string;
+  readonly at: Position;
+}
+
+export async function loadDefinitions(dir: string): Promise<Definitions> {
+  const root = resolve(dir);
+  const info = await stat(root).catch(() => undefined);
+  if (info?.isDirectory() !== true) {
+    throw new ConfigError(
+      `definitions folder ${root} does not exist or is not a folder`,
+      'pass the folder holding the device YAML',
+    );
+  }
+  const diagnostics: Diagnostic[] = [];
+  const files = await findDefinitionFiles(root);
+  const settingsFiles = files.filter((f) => SETTINGS_FILES.includes(f));
+  const { settings, defaults, ok: settingsOk } = await loadSettings(root, settingsFiles, diagnostics);
+
+  const devices: DeviceSpec[] = [];
+  const sightings: NameSighting[] = [];
+  for (const file of files) {
+    if (SETTINGS_FILES.includes(file)) continue;
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    if (SETTINGS_FILES.includes(base)) {
+      diagnostics.push({
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `${base} is only read at the root of the definitions`,
+        hint: 'move its settings to the root tscm.yaml, or rename the file if it holds devices',
+      });
+      continue;
+    }
+    const documents = await readDocuments(root, file, diagnostics);
+    for (const doc of documents) {
+      const problems = [...validateDeviceDocument(doc, file), ...checkPlatformFields(doc, file)];
+      const name = (doc.value as { name?: unknown } | null)?.name;
+      if (typeof name === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+        sightings.push({ name, file, at: doc.locate(['name']) });
+      }
+      diagnostics.push(...problems);
+      if (problems.length > 0 || !settingsOk) continue;
+      const result = normaliseDevice(doc.value as RawDevice, {
+        file,
+        baseDir: dirname(join(root, file)),
+        doc,
+        defaults,
+        ...(settings.policyServer === undefined ? {} : { policyServer: settings.policyServer }),
+      });
+      diagnostics.push(...result.diagnostics);
+      if (result.spec !== undefined) devices.push(result.spec);
+    }
+  }
+
+  const duplicates = reportDuplicateNames(sightings, diagnostics);
+  return {
+    devices: devices.filter((d) => !duplicates.has(d.name.toLowerCase())),
+    settings,
+    diagnostics: diagnostics.sort(compareDiagnostics),
+  };
+}
+
+async function readDocuments(root: string, file: string, diagnostics: Diagnostic[]): Promise<YamlDocument[]> {
+  const at = { file, line: 1, column: 1, path: '' };
+  let text: string;
+  try {
+    const info = await stat(join(root, file));
+    if (info.size > MAX_FILE_BYTES) {
+      diagnostics.push({
+        ...at,
+        message: `file is larger than ${MAX_FILE_BYTES} bytes`,
+        hint: 'split it into several files',
+      });
+      return [];
+    }
+    text = await readFile(join(root, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    diagnostics.push({ ...at, message: `cannot read the file (${code})`, hint: 'check its permissions' });
+    return [];
+  }
+  const parsed = parseYamlText(text, file);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.documents;
+}
+
+async function loadSettings(root: string, candidates: string[], diagnostics: Diagnostic[]): Promise<SettingsResult> {
+  const base: LoadedSettings = { definitionsDir: root, stateDir: join(root, BUILTIN_DEFAULTS.stateDir) };
+  const file = candidates[0];
+  if (file === undefined) return { settings: base, defaults: {}, ok: true };
+  for (const extra of candidates.slice(1)) {
+    diagnostics.push({
+      file: extra,
+      line: 1,
+      column: 1,
+      path: '',
+      message: `both ${file} and ${extra} exist`,
+      hint: 'keep one settings file',
+    });
+  }
+  const before = diagnostics.length;
+  const documents = await readDocuments(root, file, diagnostics);
+  for (const extra of documents.slice(1)) {
+    diagnostics.push({
+      file,
+      ...extra.start,
+      path: '',
+      message: 'tscm.yaml holds one document only',
+      hint: 'remove the extra ---',
+    });
+  }
+  const doc = documents[0];
+  if (doc !== undefined) diagnostics.push(...validateSettingsDocument(doc, file));
+  if (diagnostics.length > before || candidates.length > 1)
+    return { settings: { ...base, settingsFile: file }, defaults: {}, ok: false };
+
+  const raw = (doc?.value ?? {}) as RawSettings;
+  const settings: LoadedSettings = {
+    ...base,
+    settingsFile: file,
+    stateDir: raw.stateDir === undefined ? base.stateDir : absolutePath(raw.stateDir, root),
+    ...(raw.policyServer === undefined
+      ? {}
+      : {
+          policyServer: {
+            host: raw.policyServer.host,
+            port: raw.policyServer.port ?? BUILTIN_DEFAULTS.policyServerPort,
+          },
+        }),
+  };
+  return { settings, defaults: absoluteDefaults(raw.defaults ?? {}, root), ok: true };
+}
+
+/** Paths in tscm.yaml defaults are relative to the root, where tscm.yaml lives. */
+function absoluteDefaults(defaults: RawDefaults, root: string): RawDefaults {
+  const out = structuredClone(defaults);
+  const creds = out.credentials;
+  if (creds !== undefined) {
+    for (const field of ['username', 'password', 'enablePassword'] as const) {
+      const ref = creds[field];
+      if (ref !== undefined) creds[field] = absoluteSecretRef(ref, root);
+    }
+  }
+  const proxy = out.logs?.proxy;
+  if (proxy !== undefined) {
+    if (proxy.username !== undefined) proxy.username = absoluteSecretRef(proxy.username, root);
+    if (proxy.password !== undefined) proxy.password = absoluteSecretRef(proxy.password, root);
+  }
+  if (out.hostKey?.knownHosts !== undefined) out.hostKey.knownHosts = absolutePath(out.hostKey.knownHosts, root);
+  return out;
+}
+
+/** Nicknames are unique, case-insensitively (they name state folders, and some file systems fold case). */
+function reportDuplicateNames(sightings: NameSighting[], diagnostics: Diagnostic[]): Set<string> {
+  const byName = new Map<string, NameSighting[]>();
+  for (const s of sightings) {
+    const key = s.name.toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), s]);
+  }
+  const duplicates = new Set<string>();
+  for (const [key, list] of byName) {
+    if (list.length < 2) continue;
+    duplicates.add(key);
+    for (const s of list) {
+      const others = list.filter((o) => o !== s).map((o) => `${o.file}:${o.at.line}:${o.at.column}`);
+      diagnostics.push({
+        file: s.file,
+        ...s.at,
+        path: '/name',
+        message: `duplicate device name "${s.name}", also defined at ${others.join(', ')}`,
+        hint: 'device nicknames must be unique across the definitions (ignoring case): rename one',
+      });
+    }
+  }
+  return duplicates;
+}

@@ -1,0 +1,218 @@
+// Turns a schema-valid device document plus the repository defaults into a DeviceSpec: defaults applied
+// (device > tscm.yaml defaults > built-in), paths made absolute, names normalised, and the checks that need the
+// merged view (credentials and policy server present, distinct group names, a prompt regex that compiles).
+
+import { isAbsolute, resolve } from 'node:path';
+import type { Diagnostic } from './diagnostic.js';
+import { toPointer } from './diagnostic.js';
+import { BUILTIN_DEFAULTS, DEFAULT_GROUP_NAMES, DEFAULT_MANAGEMENT_PORT } from './defaults.js';
+import { selectDefaultsFor } from './platform-rules.js';
+import type { RawDefaults, RawDevice, RawEndpoint, RawZoneSource } from './raw-types.js';
+import type { DeviceSpec, Endpoint, HostKeyCheck, SecretRef, ZoneSource } from './types.js';
+import type { YamlDocument } from './yaml-document.js';
+
+export interface DeviceContext {
+  /** The device file, relative to the definitions root (for diagnostics and DeviceSpec.source). */
+  readonly file: string;
+  /** Absolute folder of the device file: relative paths in it are relative to this. */
+  readonly baseDir: string;
+  readonly doc: YamlDocument;
+  /** tscm.yaml policyServer, normalised. */
+  readonly policyServer?: Endpoint;
+  /** tscm.yaml defaults, with their paths already absolute. */
+  readonly defaults: RawDefaults;
+}
+
+export function absolutePath(path: string, baseDir: string): string {
+  return isAbsolute(path) ? resolve(path) : resolve(baseDir, path);
+}
+
+export function absoluteSecretRef(ref: SecretRef, baseDir: string): SecretRef {
+  return 'file' in ref ? { file: absolutePath(ref.file, baseDir) } : { env: ref.env };
+}
+
+function normaliseZone(zone: string): string {
+  return zone.toLowerCase().replace(/\.$/, '');
+}
+
+/** `AA:BB:...` upper-case, as node's `cert.fingerprint256` prints it. */
+function normaliseCertFingerprint(value: string): string {
+  const hex = value
+    .replace(/^sha256:/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
+  return hex.match(/../g)?.join(':') ?? hex;
+}
+
+function endpointKey(e: Endpoint): string {
+  return `${e.host.toLowerCase()}|${e.port}`;
+}
+
+export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: DeviceSpec; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (path: string[], message: string, hint?: string, at: 'key' | 'value' = 'value'): void => {
+    diagnostics.push({
+      file: ctx.file,
+      ...ctx.doc.locate(path, at),
+      path: toPointer(path),
+      message,
+      ...(hint === undefined ? {} : { hint }),
+    });
+  };
+  const d = selectDefaultsFor(ctx.defaults, raw.platform);
+  const ownRef = (ref: SecretRef | undefined): SecretRef | undefined =>
+    ref === undefined ? undefined : absoluteSecretRef(ref, ctx.baseDir);
+
+  const managementPort = raw.management.port ?? DEFAULT_MANAGEMENT_PORT[raw.platform];
+  const management: Endpoint = { host: raw.management.host, port: managementPort };
+  const peers = (raw.peers ?? []).map((p: RawEndpoint) => ({ host: p.host, port: p.port ?? managementPort }));
+  const seen = new Set([endpointKey(management)]);
+  peers.forEach((p, i) => {
+    if (seen.has(endpointKey(p))) {
+      report(['peers', String(i)], 'this address is already the management address or another peer');
+    }
+    seen.add(endpointKey(p));
+  });
+
+  const username = ownRef(raw.credentials?.username) ?? d.credentials?.username;
+  const password = ownRef(raw.credentials?.password) ?? d.credentials?.password;
+  const enablePassword = ownRef(raw.credentials?.enablePassword) ?? d.credentials?.enablePassword;
+  for (const [field, ref] of [
+    ['username', username],
+    ['password', password],
+  ] as const) {
+    if (ref === undefined) {
+      report(
+        raw.credentials === undefined ? [] : ['credentials'],
+        `missing credentials.${field}`,
+        `add \`${field}: { env: NAME }\` under credentials, or set it in tscm.yaml defaults.credentials`,
+      );
+    }
+  }
+
+  const server: Endpoint | undefined =
+    raw.policy.server !== undefined
+      ? { host: raw.policy.server.host, port: raw.policy.server.port ?? BUILTIN_DEFAULTS.policyServerPort }
+      : ctx.policyServer;
+  const zoneSource = (source: RawZoneSource, field: 'blockList' | 'allowList'): ZoneSource | undefined => {
+    if (typeof source !== 'string') return { kind: 'file', path: absolutePath(source.file, ctx.baseDir) };
+    if (server === undefined) {
+      report(
+        ['policy', field],
+        'a policy zone needs a policy server, and none is set',
+        'set policy.server { host, port } here, or policyServer in tscm.yaml',
+      );
+      return undefined;
+    }
+    return { kind: 'zone', zone: normaliseZone(source), server };
+  };
+  const blockList = zoneSource(raw.policy.blockList, 'blockList');
+  const allowList = raw.policy.allowList === undefined ? undefined : zoneSource(raw.policy.allowList, 'allowList');
+
+  const groupNames = DEFAULT_GROUP_NAMES[raw.platform];
+  const og = { ...d.objectGroups, ...raw.objectGroups };
+  const objectGroups = {
+    block: og.block ?? groupNames.block,
+    allow: og.allow ?? groupNames.allow,
+    maxEntries: og.maxEntries ?? BUILTIN_DEFAULTS.maxEntries,
+    nestedSize: og.nestedSize ?? BUILTIN_DEFAULTS.nestedSize,
+  };
+  if (objectGroups.block.toLowerCase() === objectGroups.allow.toLowerCase()) {
+    report(
+      raw.objectGroups?.allow !== undefined ? ['objectGroups', 'allow'] : ['objectGroups'],
+      'the block and allow object-groups must have different names',
+      'give objectGroups.block and objectGroups.allow distinct names',
+    );
+  }
+
+  // Defaults' paths are already absolute, so resolving against this file's folder leaves them as they are.
+  const hostKeyRaw = raw.hostKey ?? d.hostKey ?? {};
+  const hostKey: HostKeyCheck = {
+    ...(hostKeyRaw.fingerprint === undefined ? {} : { fingerprint: hostKeyRaw.fingerprint.replace(/=$/, '') }),
+    ...(hostKeyRaw.knownHosts === undefined ? {} : { knownHosts: absolutePath(hostKeyRaw.knownHosts, ctx.baseDir) }),
+  };
+
+  const logsRaw = { ...d.logs, ...raw.logs };
+  const proxyRaw = raw.logs?.proxy
+    ? {
+        url: raw.logs.proxy.url,
+        username: ownRef(raw.logs.proxy.username),
+        password: ownRef(raw.logs.proxy.password),
+      }
+    : d.logs?.proxy;
+  if (proxyRaw !== undefined) {
+    const port = Number(/:(\d+)\/?$/.exec(proxyRaw.url)?.[1] ?? '0');
+    if (port < 1 || port > 65535) {
+      report(['logs', 'proxy', 'url'], 'expected a proxy port from 1 to 65535 in http://host:port');
+    }
+  }
+  const forward = logsRaw.forward;
+
+  const adv = { ...d.advanced, ...raw.advanced };
+  if (adv.passwordPrompt !== undefined) {
+    try {
+      new RegExp(adv.passwordPrompt);
+    } catch {
+      report(['advanced', 'passwordPrompt'], 'expected a valid regular expression', 'e.g. "[Pp]assword:\\s*$"');
+    }
+  }
+
+  if (diagnostics.length > 0 || username === undefined || password === undefined || blockList === undefined) {
+    return { diagnostics };
+  }
+  const spec: DeviceSpec = {
+    name: raw.name,
+    platform: raw.platform,
+    deviceId: raw.deviceId,
+    management,
+    peers,
+    credentials: { username, password, ...(enablePassword === undefined ? {} : { enablePassword }) },
+    hostKey,
+    policy: { blockList, ...(allowList === undefined ? {} : { allowList }) },
+    objectGroups,
+    policyUpdates: raw.policyUpdates ?? d.policyUpdates ?? BUILTIN_DEFAULTS.policyUpdates,
+    safety: {
+      maxRemoveShare: raw.safety?.maxRemoveShare ?? d.safety?.maxRemoveShare ?? BUILTIN_DEFAULTS.maxRemoveShare,
+    },
+    logs: {
+      upload: logsRaw.upload ?? BUILTIN_DEFAULTS.logUpload,
+      rotateKb: logsRaw.rotateKb ?? BUILTIN_DEFAULTS.rotateKb,
+      sources: logsRaw.sources ?? [],
+      ...(forward === undefined
+        ? {}
+        : {
+            forward: {
+              host: forward.host,
+              port: forward.port ?? BUILTIN_DEFAULTS.forwardPort,
+              protocol: forward.protocol ?? BUILTIN_DEFAULTS.forwardProtocol,
+            },
+          }),
+      ...(proxyRaw === undefined
+        ? {}
+        : {
+            proxy: {
+              url: proxyRaw.url.replace(/\/$/, ''),
+              ...(proxyRaw.username === undefined ? {} : { username: proxyRaw.username }),
+              ...(proxyRaw.password === undefined ? {} : { password: proxyRaw.password }),
+            },
+          }),
+    },
+    advanced: {
+      ...(adv.passwordPrompt === undefined ? {} : { passwordPrompt: adv.passwordPrompt }),
+      ...(adv.ciphers === undefined ? {} : { ciphers: adv.ciphers }),
+      ...(adv.kex === undefined ? {} : { kex: adv.kex }),
+      ...(adv.hostKeyAlgorithms === undefined ? {} : { hostKeyAlgorithms: adv.hostKeyAlgorithms }),
+      compressConfig: adv.compressConfig ?? BUILTIN_DEFAULTS.compressConfig,
+      tokenAuth: adv.tokenAuth ?? BUILTIN_DEFAULTS.tokenAuth,
+      allowSelfSigned: adv.allowSelfSigned ?? BUILTIN_DEFAULTS.allowSelfSigned,
+      ...(adv.certificateFingerprint === undefined
+        ? {}
+        : { certificateFingerprint: normaliseCertFingerprint(adv.certificateFingerprint) }),
+      ...(adv.apiUrl === undefined ? {} : { apiUrl: adv.apiUrl }),
+      connectTimeoutMs: adv.connectTimeoutMs ?? BUILTIN_DEFAULTS.connectTimeoutMs,
+      commandTimeoutMs: adv.commandTimeoutMs ?? BUILTIN_DEFAULTS.commandTimeoutMs,
+    },
+    source: { file: ctx.file, line: ctx.doc.start.line },
+  };
+  return { spec, diagnostics };
+}

@@ -1,0 +1,77 @@
+// The shapes of device YAML and tscm.yaml as written, once they passed schemas/ (before defaults and
+// normalisation). Only config/ sees these; the rest of tscm sees types.ts.
+
+import type { Platform, SecretRef } from './types.js';
+
+export interface RawEndpoint {
+  host: string;
+  port?: number;
+}
+
+export type RawZoneSource = string | { file: string };
+
+export interface RawCredentials {
+  username?: SecretRef;
+  password?: SecretRef;
+  enablePassword?: SecretRef;
+}
+
+export interface RawHostKey {
+  fingerprint?: string;
+  knownHosts?: string;
+}
+
+export interface RawObjectGroups {
+  block?: string;
+  allow?: string;
+  maxEntries?: number;
+  nestedSize?: number;
+}
+
+export interface RawLogs {
+  upload?: boolean;
+  rotateKb?: number;
+  sources?: string[];
+  forward?: { host: string; port?: number; protocol?: 'udp' | 'tcp' };
+  proxy?: { url: string; username?: SecretRef; password?: SecretRef };
+}
+
+export interface RawAdvanced {
+  passwordPrompt?: string;
+  ciphers?: string[];
+  kex?: string[];
+  hostKeyAlgorithms?: string[];
+  compressConfig?: 'compress' | 'uncompress' | 'leave';
+  tokenAuth?: boolean;
+  allowSelfSigned?: boolean;
+  certificateFingerprint?: string;
+  apiUrl?: string;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+/** The device fields tscm.yaml `defaults` may set. */
+export interface RawDefaults {
+  credentials?: RawCredentials;
+  hostKey?: RawHostKey;
+  objectGroups?: RawObjectGroups;
+  policyUpdates?: boolean;
+  safety?: { maxRemoveShare?: number };
+  logs?: RawLogs;
+  advanced?: RawAdvanced;
+}
+
+export interface RawDevice extends RawDefaults {
+  name: string;
+  platform: Platform;
+  deviceId: string;
+  management: RawEndpoint;
+  peers?: RawEndpoint[];
+  policy: { blockList: RawZoneSource; allowList?: RawZoneSource; server?: { host: string; port?: 53 | 5353 } };
+}
+
+export interface RawSettings {
+  stateDir?: string;
+  policyServer?: { host: string; port?: 53 | 5353 };
+  defaults?: RawDefaults;
+}
