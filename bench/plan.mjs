@@ -1,0 +1,110 @@
+// Benchmark of computePlan on the 1M-entry corpus (bench/corpus.mjs): the device's group holds last hour's list
+// (1M normalised entries, all managed), the desired state is the next hour's (~2% removed, ~2% added).
+// Median of 5 warm runs; also the plan file serialisation and the markdown view of the result; peak RSS.
+//
+//   npx tsc -p tsconfig.build.json && node bench/plan.mjs [--count N] [--runs 5]
+// TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateCorpus, nextHourCorpus } from './corpus.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i === -1 ? def : Number(args[i + 1]);
+};
+const count = opt('--count', 1_000_000);
+const runs = opt('--runs', 5);
+const dist = process.env.TSCM_DIST ?? join(here, '..', 'dist');
+const load = async (rel) => {
+  const path = join(dist, rel);
+  if (!existsSync(path)) {
+    console.error(`compiled code not found at ${path}: run npx tsc -p tsconfig.build.json first`);
+    process.exit(2);
+  }
+  return import(pathToFileURL(path).href);
+};
+const cidr = await load('cidr/index.js');
+const { computePlan } = await load('plan/compute-plan.js');
+const { serializePlan, parsePlan } = await load('plan/plan-file.js');
+const { renderPlanMarkdown } = await load('cli/views/plan-markdown.js');
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => Math.round(x * 10) / 10;
+function timeIt(fn, n = runs) {
+  let result = fn();
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    result = fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: ms(median(times)), result };
+}
+
+/** Normalised, deduplicated (not aggregated) list, as a device group would hold it. */
+function toList(corpus) {
+  const b = new cidr.PrefixListBuilder();
+  for (let i = 0; i < corpus.len.length; i++) b.addV4(corpus.addr[i], corpus.len[i]);
+  return b.build();
+}
+
+const base = generateCorpus({ count });
+const observedList = toList(base);
+const desiredList = toList(nextHourCorpus(base));
+const observed = {
+  groups: [{ name: 'TSCM-BLOCK', role: 'block', exists: true, members: observedList, foreign: [], usedBy: [] }],
+  fingerprint: '0'.repeat(64),
+};
+const inventory = { groups: [{ name: 'TSCM-BLOCK', role: 'block', members: observedList }] };
+const desired = { groups: [{ name: 'TSCM-BLOCK', role: 'block', members: desiredList }] };
+const opts = {
+  device: 'bench-1',
+  platform: 'asa',
+  maxRemoveShare: 0.1,
+  inputs: { zones: [], observedFingerprint: '0'.repeat(64), state: { lineage: 'bench', serial: 1 } },
+};
+
+const plan = timeIt(() => computePlan(desired, observed, inventory, opts));
+const wrapped = { formatVersion: 1, createdAt: '2026-11-23T00:00:00.000Z', gitRevision: null, devices: [plan.result] };
+const serialise = timeIt(() => serializePlan(wrapped), 3);
+const parse = timeIt(() => parsePlan(serialise.result, 'bench'), 3);
+const markdown = timeIt(() => renderPlanMarkdown(wrapped, { planLocation: 'plan.json' }), 3);
+
+// First run: the group is missing, so the plan creates it with every member (the largest plan file there is).
+const missing = { ...observed, groups: [{ ...observed.groups[0], exists: false, members: cidr.EMPTY_PREFIXES }] };
+const createPlan = timeIt(() =>
+  computePlan(desired, missing, { groups: [] }, { ...opts, inputs: { ...opts.inputs, state: null } }),
+);
+const bigWrapped = { ...wrapped, devices: [createPlan.result] };
+const bigSerialise = timeIt(() => serializePlan(bigWrapped), 3);
+const bigParse = timeIt(() => parsePlan(bigSerialise.result, 'bench'), 3);
+const bigMarkdown = timeIt(() => renderPlanMarkdown(bigWrapped, { planLocation: 'plan.json' }), 3);
+
+const figures = {
+  observed: cidr.prefixCount(observedList),
+  desired: cidr.prefixCount(desiredList),
+  add: plan.result.summary.add,
+  remove: plan.result.summary.remove,
+  computePlanMs: plan.ms,
+  serializePlanMs: serialise.ms,
+  planFileMB: Math.round(serialise.result.length / 1e5) / 10,
+  parsePlanMs: parse.ms,
+  markdownMs: markdown.ms,
+  markdownChars: markdown.result.length,
+  firstRun: {
+    add: createPlan.result.summary.add,
+    computePlanMs: createPlan.ms,
+    serializePlanMs: bigSerialise.ms,
+    planFileMB: Math.round(bigSerialise.result.length / 1e5) / 10,
+    parsePlanMs: bigParse.ms,
+    markdownMs: bigMarkdown.ms,
+    markdownChars: bigMarkdown.result.length,
+  },
+  peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  node: process.version,
+};
+console.log(JSON.stringify(figures, null, 2));

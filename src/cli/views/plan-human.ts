@@ -1,0 +1,79 @@
+// The plan for people, in the terraform manner: per device a header, per group the members to add (+) and remove
+// (-), capped per group, then warnings, safety refusals and the summary line. Colour only when the caller says so.
+
+import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
+import { describeChange, firstMembers, hasChanges, summaryLine } from './plan-text.js';
+
+export interface PlanHumanOptions {
+  /** ANSI colours; the caller turns them off when stdout is not a TTY. */
+  readonly color: boolean;
+  /** Members listed per group and direction before "... and N more". */
+  readonly maxMembers?: number;
+}
+
+export const DEFAULT_MAX_MEMBERS = 50;
+
+const SYMBOL: Record<GroupChange['action'], string> = { create: '+', delete: '-', update: '~', none: '=' };
+
+export function renderPlanHuman(plan: Plan, opts: PlanHumanOptions): string {
+  const paint = (code: string) => (s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const c = { bold: paint('1'), green: paint('32'), red: paint('31'), yellow: paint('33') };
+  const limit = opts.maxMembers ?? DEFAULT_MAX_MEMBERS;
+  const out: string[] = [];
+  if (plan.devices.length === 0) out.push('No devices to plan.');
+  for (const device of plan.devices) {
+    if (out.length > 0) out.push('');
+    out.push(...renderDevice(device, limit, c));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+type Painter = Record<'bold' | 'green' | 'red' | 'yellow', (s: string) => string>;
+
+function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
+  const lines: string[] = [];
+  const state = p.inputs.state ? `state serial ${p.inputs.state.serial}` : 'no state yet';
+  lines.push(c.bold(`Device ${p.device} (${p.platform}, ${state}):`));
+  for (const g of p.groups) {
+    const colour =
+      g.action === 'create'
+        ? c.green
+        : g.action === 'delete'
+          ? c.red
+          : g.action === 'update'
+            ? c.yellow
+            : (s: string) => s;
+    const unmanaged = g.unmanaged > 0 ? `; ${g.unmanaged} unmanaged left in place` : '';
+    lines.push(
+      colour(`  ${SYMBOL[g.action]} object-group ${g.name} (${g.role} list): ${describeChange(g)}${unmanaged}`),
+    );
+    if (g.action === 'delete') continue;
+    lines.push(...listMembers('+', g, 'add', limit, c.green));
+    lines.push(...listMembers('-', g, 'remove', limit, c.red));
+  }
+  if (p.truncation) {
+    const t = p.truncation;
+    lines.push(
+      c.yellow(
+        `  Truncated: ${t.dropped} entries over the ${t.limit}-entry limit left out (first: ${t.sample.join(', ')})`,
+      ),
+    );
+  }
+  for (const w of p.warnings) lines.push(c.yellow(`  Warning: ${w}`));
+  for (const r of p.refusals) lines.push(c.red(`  Refused (apply needs --force): ${r}`));
+  lines.push(hasChanges(p) ? c.bold(summaryLine(p)) : c.green(`No changes. ${p.device} is up to date.`));
+  return lines;
+}
+
+function listMembers(
+  sign: '+' | '-',
+  g: GroupChange,
+  which: 'add' | 'remove',
+  limit: number,
+  colour: (s: string) => string,
+): string[] {
+  const { shown, more } = firstMembers(g[which], limit);
+  const lines = shown.map((m) => colour(`      ${sign} ${m}`));
+  if (more > 0) lines.push(`      ... and ${more} more to ${which}`);
+  return lines;
+}

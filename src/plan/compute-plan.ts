@@ -1,0 +1,206 @@
+// computePlan: desired state + what the device has + what tscm owns -> the changes per logical group. Pure, no IO,
+// deterministic (groups sorted, no timestamps). Set work runs on typed arrays in the CIDR engine, so a 1M-entry
+// group costs a few linear passes, never an object or a string per entry.
+
+import { EMPTY_PREFIXES, exactDifference, exactIntersection, prefixCount } from '../cidr/index.js';
+import type { PrefixList } from '../cidr/types.js';
+import { InternalError } from '../errors.js';
+import type { Platform } from '../config/types.js';
+import type {
+  DesiredGroup,
+  DesiredState,
+  DevicePlan,
+  DevicePlanInputs,
+  GroupChange,
+  GroupRole,
+  Inventory,
+  InventoryGroup,
+  ObservedDevice,
+  ObservedGroup,
+} from './model.js';
+
+export interface ComputePlanOptions {
+  readonly device: string;
+  readonly platform: Platform;
+  readonly inputs: DevicePlanInputs;
+  /** Share (0..1] of a group's current members a plan may remove before it is refused (apply needs --force). */
+  readonly maxRemoveShare: number;
+  /**
+   * First run on a device with no state: members already in the desired groups are treated as managed, so the
+   * migration from the vendor appliance takes over (and prunes) what it left behind. Never use with state.
+   */
+  readonly adopt?: boolean;
+}
+
+/** How many foreign member lines a warning quotes. */
+const FOREIGN_SAMPLE = 3;
+
+export function computePlan(
+  desired: DesiredState,
+  observed: ObservedDevice,
+  inventory: Inventory,
+  opts: ComputePlanOptions,
+): DevicePlan {
+  const warnings: string[] = [];
+  const refusals: string[] = [];
+  const observedByName = indexByName(observed.groups, 'observed group', opts.device);
+  const inventoryByName = indexByName(inventory.groups, 'inventory group', opts.device);
+  const desiredByName = indexByName(desired.groups, 'desired group', opts.device);
+
+  const changes: GroupChange[] = [];
+  for (const want of desired.groups) {
+    const have = observedByName.get(want.name);
+    const owned = inventoryByName.get(want.name);
+    changes.push(planDesiredGroup(want, have, owned, opts, warnings));
+  }
+  for (const owned of inventory.groups) {
+    if (desiredByName.has(owned.name)) continue;
+    const change = planDroppedGroup(owned, observedByName.get(owned.name), warnings);
+    if (change) changes.push(change);
+  }
+  changes.sort(compareChanges);
+
+  for (const have of [...observed.groups].sort((a, b) => compareNames(a.name, b.name))) {
+    if (!have.exists || have.foreign.length === 0) continue;
+    const quoted = have.foreign.slice(0, FOREIGN_SAMPLE).map((l) => `'${l}'`);
+    const more = have.foreign.length > FOREIGN_SAMPLE ? ` and ${have.foreign.length - FOREIGN_SAMPLE} more` : '';
+    warnings.push(
+      `group ${have.name}: ${have.foreign.length} member line(s) tscm does not model are left untouched: ${quoted.join(', ')}${more}`,
+    );
+  }
+  if (desired.truncation) {
+    const t = desired.truncation;
+    warnings.push(
+      `the policy exceeds objectGroups.maxEntries (${t.limit}): ${t.dropped} entries left out (first: ${t.sample.join(', ')})`,
+    );
+  }
+  for (const change of changes) checkSafety(change, opts.maxRemoveShare, observedByName.get(change.name), refusals);
+
+  const summary = { add: 0, remove: 0, create: 0, delete: 0 };
+  for (const c of changes) {
+    summary.add += prefixCount(c.add);
+    summary.remove += prefixCount(c.remove);
+    if (c.action === 'create') summary.create++;
+    if (c.action === 'delete') summary.delete++;
+  }
+  const plan: DevicePlan = {
+    device: opts.device,
+    platform: opts.platform,
+    groups: changes,
+    summary,
+    warnings,
+    refusals,
+    inputs: opts.inputs,
+  };
+  return desired.truncation ? { ...plan, truncation: desired.truncation } : plan;
+}
+
+function planDesiredGroup(
+  want: DesiredGroup,
+  have: ObservedGroup | undefined,
+  owned: InventoryGroup | undefined,
+  opts: ComputePlanOptions,
+  warnings: string[],
+): GroupChange {
+  const base = { name: want.name, role: want.role };
+  if (!have || !have.exists) {
+    const after = prefixCount(want.members);
+    return { ...base, action: 'create', add: want.members, remove: EMPTY_PREFIXES, unmanaged: 0, before: 0, after };
+  }
+  const before = prefixCount(have.members);
+  const managed = managedMembers(have, owned, opts.adopt === true);
+  const unmanaged = before - prefixCount(managed);
+  if (opts.adopt && before > 0) {
+    warnings.push(`group ${want.name}: adopting its ${before} existing member(s) as managed by tscm (--adopt)`);
+  }
+  if (unmanaged > 0) {
+    warnings.push(
+      `group ${want.name}: ${unmanaged} member(s) on the device are not managed by tscm (not in its inventory); they are left in place`,
+    );
+  }
+  const add = exactDifference(want.members, have.members);
+  const remove = exactDifference(managed, want.members);
+  const nAdd = prefixCount(add);
+  const nRemove = prefixCount(remove);
+  const action = nAdd === 0 && nRemove === 0 ? 'none' : 'update';
+  return { ...base, action, add, remove, unmanaged, before, after: before + nAdd - nRemove };
+}
+
+/** A group tscm created earlier that is no longer desired (e.g. the allow list was dropped from the YAML). */
+function planDroppedGroup(
+  owned: InventoryGroup,
+  have: ObservedGroup | undefined,
+  warnings: string[],
+): GroupChange | undefined {
+  if (!have || !have.exists) {
+    warnings.push(`group ${owned.name}: no longer desired and already gone from the device; it leaves the inventory`);
+    return undefined;
+  }
+  const before = prefixCount(have.members);
+  const managed = exactIntersection(have.members, owned.members);
+  const unmanaged = before - prefixCount(managed);
+  const base = { name: owned.name, role: owned.role, add: EMPTY_PREFIXES };
+  if (unmanaged === 0 && have.foreign.length === 0) {
+    return { ...base, action: 'delete', remove: have.members, unmanaged: 0, before, after: 0 };
+  }
+  warnings.push(
+    `group ${owned.name}: no longer desired, but it holds ${unmanaged + have.foreign.length} member(s) tscm does not manage; only tscm's members are removed and the group is kept`,
+  );
+  const nRemove = prefixCount(managed);
+  const action = nRemove === 0 ? 'none' : 'update';
+  return { ...base, action, remove: managed, unmanaged, before, after: before - nRemove };
+}
+
+/** The observed members tscm may remove: those in its inventory, or all of them when adopting. */
+function managedMembers(have: ObservedGroup, owned: InventoryGroup | undefined, adopt: boolean): PrefixList {
+  if (adopt) return have.members;
+  return owned ? exactIntersection(have.members, owned.members) : EMPTY_PREFIXES;
+}
+
+function checkSafety(
+  change: GroupChange,
+  maxRemoveShare: number,
+  have: ObservedGroup | undefined,
+  refusals: string[],
+): void {
+  if (change.action === 'delete') {
+    // Deleting a group the YAML no longer declares is the operator's intent, not a shrinking feed; but a group
+    // still referenced by an ACL cannot go (the device refuses, or the ACL would silently lose its meaning).
+    if (have && have.usedBy.length > 0) {
+      refusals.push(
+        `group ${change.name}: would be deleted but is still referenced by ${have.usedBy.join(', ')}; remove the references first`,
+      );
+    }
+    return;
+  }
+  const nRemove = prefixCount(change.remove);
+  if (change.before > 0 && nRemove / change.before > maxRemoveShare) {
+    const pct = ((100 * nRemove) / change.before).toFixed(1);
+    refusals.push(
+      `group ${change.name}: would remove ${nRemove} of its ${change.before} members (${pct}%), more than safety.maxRemoveShare (${(100 * maxRemoveShare).toFixed(1)}%)`,
+    );
+  }
+  if (change.after === 0 && change.action !== 'none') {
+    refusals.push(`group ${change.name}: would be left empty`);
+  }
+}
+
+function indexByName<T extends { name: string }>(items: readonly T[], what: string, device: string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) {
+    if (out.has(item.name)) throw new InternalError(`${device}: duplicate ${what} ${item.name}`);
+    out.set(item.name, item);
+  }
+  return out;
+}
+
+const ROLE_ORDER: Record<GroupRole, number> = { block: 0, allow: 1 };
+
+function compareChanges(a: GroupChange, b: GroupChange): number {
+  return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || compareNames(a.name, b.name);
+}
+
+/** Code-unit order, independent of the locale: plans must be byte-identical on every machine. */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
