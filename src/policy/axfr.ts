@@ -1,0 +1,168 @@
+// SOA query and AXFR over TCP (RFC 5936). The transfer loops over messages until the closing SOA, whatever their
+// shape (one RR each, everything in one, SOA alone first), checks rcode and that both SOA serials agree, and
+// discards everything on an early EOF. Records go straight from the wire into the zone decoder.
+import { randomInt } from 'node:crypto';
+import dnsPacket from 'dns-packet';
+import { hashPrefixes } from '../cidr/index.js';
+import type { PrefixList } from '../cidr/types.js';
+import type { Endpoint } from '../config/types.js';
+import { ConfigError, TransientError } from '../errors.js';
+import { exchangeOverTcp, formatEndpoint } from './tcp-exchange.js';
+import type { DnsTimeouts } from './tcp-exchange.js';
+import { ZoneRecordDecoder } from './zone-records.js';
+import { readHeader, readSoaSerial, TYPE_SOA, walkAnswers, WireFormatError, WireName } from './wire-walk.js';
+
+export type { DnsTimeouts } from './tcp-exchange.js';
+
+const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET'];
+RCODE_NAMES[8] = 'NXRRSET';
+RCODE_NAMES[9] = 'NOTAUTH';
+RCODE_NAMES[10] = 'NOTZONE';
+
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES[rcode] ?? `RCODE${rcode}`;
+}
+
+const FLAG_QR = 0x8000;
+const FLAG_AA = 0x0400;
+
+export interface SoaAnswer {
+  readonly rcode: string;
+  /** Authoritative answer bit set and an SOA for exactly the zone in the answer section. */
+  readonly authoritative: boolean;
+  readonly serial?: number;
+}
+
+export interface DecodedZone {
+  readonly list: PrefixList;
+  readonly records: number;
+  readonly decoded: number;
+  readonly skipped: Record<string, number>;
+  readonly serial: number;
+  readonly sha256: string;
+}
+
+export interface TransferOptions extends DnsTimeouts {
+  /** Sees every raw reply message (tests compare the lean decoder with dns-packet on it). */
+  readonly onMessage?: (msg: Buffer) => void;
+}
+
+function normaliseZone(zone: string): string {
+  return (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
+}
+
+function buildQuery(id: number, zone: string, type: 'SOA' | 'AXFR'): Buffer {
+  return dnsPacket.streamEncode({ type: 'query', id, flags: 0, questions: [{ type, name: zone, class: 'IN' }] });
+}
+
+/** Asks the server for the zone's SOA over TCP (the same path the transfer takes, so a blocked port shows here). */
+export async function querySoa(server: Endpoint, zone: string, opts: DnsTimeouts = {}): Promise<SoaAnswer> {
+  const name = normaliseZone(zone);
+  const id = randomInt(65536);
+  let answer: SoaAnswer | undefined;
+  const what = `SOA query for zone ${name}`;
+  await exchangeOverTcp(
+    server,
+    what,
+    buildQuery(id, name, 'SOA'),
+    (msg) => {
+      const header = readHeader(msg);
+      if (header.id !== id || (header.flags & FLAG_QR) === 0) return false; // not ours: keep reading
+      let packet: dnsPacket.DecodedPacket;
+      try {
+        packet = dnsPacket.decode(msg);
+      } catch (err) {
+        throw new TransientError(`${what} from ${formatEndpoint(server)}: malformed reply (${String(err)})`);
+      }
+      const soa = (packet.answers ?? []).find(
+        (rr) => rr.type === 'SOA' && normaliseZone(rr.name) === name && typeof rr.data === 'object',
+      );
+      const serial = soa && soa.type === 'SOA' ? (soa.data.serial ?? 0) >>> 0 : undefined;
+      answer = {
+        rcode: rcodeName(header.rcode),
+        authoritative: (header.flags & FLAG_AA) !== 0 && serial !== undefined,
+        ...(serial !== undefined ? { serial } : {}),
+      };
+      return true;
+    },
+    opts,
+  );
+  if (!answer) throw new TransientError(`${what} from ${formatEndpoint(server)}: no reply`);
+  return answer;
+}
+
+/** The error for a non-zero rcode in a transfer reply. */
+export function transferRcodeError(server: Endpoint, zone: string, rcode: string): Error {
+  const at = `AXFR of zone ${zone} from ${formatEndpoint(server)}`;
+  if (rcode === 'REFUSED' || rcode === 'NOTAUTH') {
+    return new ConfigError(
+      `${at} was refused (${rcode})`,
+      'the server does not allow this address yet; new policies take about 15 minutes to appear',
+    );
+  }
+  if (rcode === 'NXDOMAIN') {
+    return new ConfigError(`${at}: no such zone (NXDOMAIN)`, 'check the zone name in the device definition');
+  }
+  return new TransientError(`${at} failed (${rcode})`, 'the server may be loading the zone; retry later');
+}
+
+type Phase = 'first' | 'body' | 'done';
+
+/** Transfers the zone and decodes it into prefixes. Throws before returning anything partial. */
+export async function transferZone(server: Endpoint, zone: string, opts: TransferOptions = {}): Promise<DecodedZone> {
+  const name = normaliseZone(zone);
+  const at = `AXFR of zone ${name} from ${formatEndpoint(server)}`;
+  const id = randomInt(65536);
+  const decoder = new ZoneRecordDecoder(name);
+  const wireName = new WireName();
+  let phase: Phase = 'first';
+  let serial = 0;
+
+  const visit = (owner: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number): void => {
+    if (phase === 'body') {
+      if (type !== TYPE_SOA) return decoder.add(owner, type, buf, rdata, rdlength);
+      const closing = readSoaSerial(buf, rdata, rdlength);
+      if (closing !== serial) {
+        throw new TransientError(
+          `${at}: incoherent transfer, the first SOA has serial ${serial} and the last ${closing}`,
+          'the zone changed during the transfer; retry',
+        );
+      }
+      phase = 'done';
+      return;
+    }
+    if (phase === 'first') {
+      if (type !== TYPE_SOA || !decoder.isApex(owner)) {
+        throw new TransientError(`${at}: the transfer does not start with the zone's SOA`);
+      }
+      serial = readSoaSerial(buf, rdata, rdlength);
+      phase = 'body';
+      return;
+    }
+    throw new TransientError(`${at}: records after the closing SOA`);
+  };
+
+  await exchangeOverTcp(
+    server,
+    `AXFR of zone ${name}`,
+    buildQuery(id, name, 'AXFR'),
+    (msg) => {
+      opts.onMessage?.(msg);
+      try {
+        const header = readHeader(msg);
+        if (header.id !== id || (header.flags & FLAG_QR) === 0) {
+          throw new TransientError(`${at}: a reply with a foreign id (${header.id}) in the stream`);
+        }
+        if (header.rcode !== 0) throw transferRcodeError(server, name, rcodeName(header.rcode));
+        walkAnswers(msg, header, wireName, visit);
+      } catch (err) {
+        if (err instanceof WireFormatError) throw new TransientError(`${at}: malformed message: ${err.message}`);
+        throw err;
+      }
+      return phase === 'done';
+    },
+    opts,
+  );
+  const result = decoder.finish();
+  return { ...result, serial, sha256: hashPrefixes(result.list) };
+}

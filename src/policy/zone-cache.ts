@@ -1,0 +1,111 @@
+// On-disk cache of decoded zones, one file per (server, zone), so an unchanged serial costs one SOA query instead
+// of a transfer. Binary: a magic line, a JSON header (serial, counts, sha256), then the raw typed arrays. The
+// sha256 is recomputed on read: a damaged or foreign file is ignored (and refetched), never trusted.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hashPrefixes, makePrefixList } from '../cidr/index.js';
+import type { Endpoint } from '../config/types.js';
+import type { DecodedZone } from './axfr.js';
+
+const MAGIC = Buffer.from('TSCM-ZONE-CACHE\n', 'latin1');
+// Bump when the file layout OR the decoding rules change: a cached set must be what a transfer would give now.
+const FORMAT_VERSION = 1;
+
+interface CacheHeader {
+  readonly formatVersion: number;
+  readonly server: string;
+  readonly zone: string;
+  readonly serial: number;
+  readonly sha256: string;
+  readonly records: number;
+  readonly decoded: number;
+  readonly skipped: Record<string, number>;
+  readonly v4: number;
+  readonly v6: number;
+}
+
+function serverKey(server: Endpoint): string {
+  return `${server.host.toLowerCase()}:${server.port}`;
+}
+
+/** `<dir>/<zone>@<host>_<port>-<hash>.bin`: readable, and the hash keeps distinct keys distinct after sanitising. */
+export function cacheFilePath(dir: string, server: Endpoint, zone: string): string {
+  const key = `${serverKey(server)}/${zone.toLowerCase()}`;
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  const readable = `${zone}@${server.host}_${server.port}`.toLowerCase().replace(/[^a-z0-9.@_-]/g, '_');
+  return path.join(dir, `${readable}-${hash}.bin`);
+}
+
+export async function writeCachedZone(dir: string, server: Endpoint, zone: string, z: DecodedZone): Promise<void> {
+  const { v4, v6 } = z.list;
+  const header: CacheHeader = {
+    formatVersion: FORMAT_VERSION,
+    server: serverKey(server),
+    zone: zone.toLowerCase(),
+    serial: z.serial,
+    sha256: z.sha256,
+    records: z.records,
+    decoded: z.decoded,
+    skipped: z.skipped,
+    v4: v4.len.length,
+    v6: v6.len.length,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(json.length);
+  const view = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const file = cacheFilePath(dir, server, zone);
+  await mkdir(dir, { recursive: true });
+  // Typed arrays are written in host byte order; the header's sha256 check rejects a file from another order.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, Buffer.concat([MAGIC, size, json, view(v4.addr), view(v6.words), view(v4.len), view(v6.len)]));
+  await rename(tmp, file);
+}
+
+/** The cached zone, or null when there is none or it does not verify (the reason goes to `onInvalid`). */
+export async function readCachedZone(
+  dir: string,
+  server: Endpoint,
+  zone: string,
+  onInvalid?: (reason: string) => void,
+): Promise<DecodedZone | null> {
+  const file = cacheFilePath(dir, server, zone);
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    onInvalid?.(`cannot read ${file}: ${(err as Error).message}`);
+    return null;
+  }
+  try {
+    if (!data.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a zone cache file');
+    const jsonLen = data.readUInt32LE(MAGIC.length);
+    let off = MAGIC.length + 4;
+    const header = JSON.parse(data.subarray(off, off + jsonLen).toString('utf8')) as CacheHeader;
+    off += jsonLen;
+    if (header.formatVersion !== FORMAT_VERSION) throw new Error(`format version ${header.formatVersion}`);
+    if (header.server !== serverKey(server) || header.zone !== zone.toLowerCase()) throw new Error('other zone');
+    const expected = off + header.v4 * 4 + header.v6 * 16 + header.v4 + header.v6;
+    if (data.length !== expected) throw new Error(`size ${data.length}, expected ${expected}`);
+    // Copy into fresh arrays: offsets inside `data` need not be aligned for a Uint32Array view.
+    const take = (n: number): ArrayBuffer => {
+      const ab = new ArrayBuffer(n);
+      new Uint8Array(ab).set(data.subarray(off, off + n));
+      off += n;
+      return ab;
+    };
+    const v4addr = new Uint32Array(take(header.v4 * 4));
+    const v6words = new Uint32Array(take(header.v6 * 16));
+    const v4len = new Uint8Array(take(header.v4));
+    const v6len = new Uint8Array(take(header.v6));
+    const list = makePrefixList(v4addr, v4len, v6words, v6len);
+    if (hashPrefixes(list) !== header.sha256) throw new Error('content does not match its sha256');
+    const { serial, records, decoded, skipped, sha256 } = header;
+    return { list, serial, records, decoded, skipped, sha256 };
+  } catch (err) {
+    onInvalid?.(`ignoring ${file}: ${(err as Error).message}`);
+    return null;
+  }
+}

@@ -1,0 +1,188 @@
+// Resolves zone sources to prefix lists: SOA first, reuse the cached set when the serial is unchanged (any change
+// refetches: no RFC 1982 ordering is needed to notice a change), else transfer, refuse an empty result, cache it.
+// One ZoneResolver per run: each (server, zone) is fetched once however many devices share it.
+import type { PrefixList } from '../cidr/types.js';
+import type { Endpoint, ZoneSource } from '../config/types.js';
+import { ConfigError, InternalError, TransientError } from '../errors.js';
+import type { ZonePin } from '../plan/model.js';
+import { querySoa, transferZone } from './axfr.js';
+import type { DecodedZone, DnsTimeouts } from './axfr.js';
+import { readCidrFile } from './file-source.js';
+import { formatEndpoint } from './tcp-exchange.js';
+import { readCachedZone, writeCachedZone } from './zone-cache.js';
+
+export interface ResolvedZone {
+  readonly source: ZoneSource;
+  readonly list: PrefixList;
+  /** The SOA serial (zone sources only). */
+  readonly serial?: number;
+  /** sha256 of the decoded prefix list (cidr hashPrefixes): equal sets hash equal whatever the record order. */
+  readonly sha256: string;
+  readonly records: number;
+  readonly decoded: number;
+  readonly skipped: Record<string, number>;
+  readonly fromCache: boolean;
+}
+
+/** A fixed message plus structured fields (DESIGN.md convention 15); the drivers' Logger fits. */
+export interface PolicyLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ZoneResolverOptions {
+  /** Where decoded zones are cached between runs, e.g. `<stateDir>/zones`. No cache when absent. */
+  readonly cacheDir?: string;
+  /** Connect and idle timeout of each DNS exchange. Default 10 s. */
+  readonly timeoutMs?: number;
+  /** Limit for one whole transfer. Default 5 min. */
+  readonly totalTimeoutMs?: number;
+  readonly log?: PolicyLog;
+}
+
+function describeSkipped(skipped: Record<string, number>): string {
+  const parts = Object.entries(skipped).map(([reason, n]) => `${reason} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** Throws unless the SOA answer shows a server authoritative for the zone; returns the serial. */
+function requireSoaSerial(server: Endpoint, zone: string, rcode: string, serial: number | undefined, aa: boolean) {
+  const at = `policy server ${formatEndpoint(server)}`;
+  if (rcode === 'REFUSED' || rcode === 'NOTAUTH') {
+    throw new ConfigError(
+      `${at} refused the SOA query for zone ${zone} (${rcode})`,
+      'the server does not serve this zone, or does not allow this address yet; new policies take about 15 ' +
+        'minutes to appear. Check the zone name in the device definition.',
+    );
+  }
+  if (rcode === 'NXDOMAIN') {
+    throw new ConfigError(
+      `zone ${zone} does not exist on ${at} (NXDOMAIN)`,
+      'check the zone name in the device definition',
+    );
+  }
+  if (rcode !== 'NOERROR') {
+    throw new TransientError(`${at} answered the SOA query for zone ${zone} with ${rcode}`, 'retry later');
+  }
+  if (!aa || serial === undefined) {
+    throw new ConfigError(
+      `${at} is not authoritative for zone ${zone} (no SOA of the zone in an authoritative answer)`,
+      'check the zone name and that the server is the primary of this zone',
+    );
+  }
+  return serial;
+}
+
+/** Refuses a transfer that yields no prefixes: an empty feed never becomes an empty desired set. */
+function requireContent(server: Endpoint, zone: string, z: DecodedZone): void {
+  const at = `zone ${zone} on ${formatEndpoint(server)}`;
+  if (z.records - (z.skipped['ns'] ?? 0) === 0) {
+    throw new ConfigError(
+      `${at} is empty (no records besides SOA and NS); refused so that it never empties the device's group`,
+      'check the policy on the server: a policy with no entries is not published as an empty list',
+    );
+  }
+  if (z.decoded === 0) {
+    throw new ConfigError(
+      `${at} has ${z.records} records but no rpz-ip trigger or A/AAAA record (skipped: ${describeSkipped(z.skipped)})`,
+      'is this the right zone? tscm reads IP triggers (<prefix>.<reversed ip>.rpz-ip.<zone>) and A/AAAA records',
+    );
+  }
+}
+
+/** Resolves one zone: SOA, cache by serial, transfer. `onTransfer` is told about each transfer started. */
+export async function resolveZone(
+  server: Endpoint,
+  zone: string,
+  opts: ZoneResolverOptions & { onTransfer?: () => void } = {},
+): Promise<Omit<ResolvedZone, 'source'>> {
+  const timeouts: DnsTimeouts = {
+    connectTimeoutMs: opts.timeoutMs ?? 10_000,
+    idleTimeoutMs: opts.timeoutMs ?? 10_000,
+    totalTimeoutMs: opts.totalTimeoutMs ?? 300_000,
+  };
+  const name = (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
+  const fields = { zone: name, server: formatEndpoint(server) };
+  const soa = await querySoa(server, name, timeouts);
+  const serial = requireSoaSerial(server, name, soa.rcode, soa.serial, soa.authoritative);
+  if (opts.cacheDir) {
+    const cached = await readCachedZone(opts.cacheDir, server, name, (reason) =>
+      opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
+    );
+    if (cached && cached.serial === serial) {
+      opts.log?.info('zone unchanged, using cache', { ...fields, serial });
+      return { ...cached, fromCache: true };
+    }
+  }
+  opts.onTransfer?.();
+  const z = await transferZone(server, name, timeouts);
+  requireContent(server, name, z);
+  opts.log?.info('zone transferred', { ...fields, serial: z.serial, records: z.records, decoded: z.decoded });
+  if (Object.keys(z.skipped).length > 0) {
+    opts.log?.warn('zone records skipped', { ...fields, skipped: z.skipped });
+  }
+  if (opts.cacheDir) {
+    try {
+      await writeCachedZone(opts.cacheDir, server, name, z);
+    } catch (err) {
+      opts.log?.warn('zone cache not written', { ...fields, error: (err as Error).message });
+    }
+  }
+  return { ...z, fromCache: false };
+}
+
+export class ZoneResolver {
+  private readonly inflight = new Map<string, Promise<ResolvedZone>>();
+  private transferCount = 0;
+
+  constructor(private readonly opts: ZoneResolverOptions = {}) {}
+
+  /** Zone transfers started by this resolver (cache hits and repeated sources do not count). */
+  get transfers(): number {
+    return this.transferCount;
+  }
+
+  /** Resolves a source once per resolver; later calls share the first call's promise (and its failure). */
+  resolve(source: ZoneSource): Promise<ResolvedZone> {
+    const key =
+      source.kind === 'zone'
+        ? `zone:${formatEndpoint(source.server).toLowerCase()}/${source.zone.toLowerCase().replace(/\.$/, '')}`
+        : `file:${source.path}`;
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.load(source);
+      this.inflight.set(key, p);
+    }
+    return p;
+  }
+
+  private async load(source: ZoneSource): Promise<ResolvedZone> {
+    if (source.kind === 'file') {
+      const f = await readCidrFile(source.path);
+      if (f.hostBits > 0) {
+        this.opts.log?.warn('entries with host bits set were normalised', { file: source.path, count: f.hostBits });
+      }
+      const { list, records, decoded, skipped, sha256 } = f;
+      return { source, list, records, decoded, skipped, sha256, fromCache: false };
+    }
+    const r = await resolveZone(source.server, source.zone, {
+      ...this.opts,
+      onTransfer: () => this.transferCount++,
+    });
+    return { source, ...r };
+  }
+}
+
+/** The plan pin of a resolved source: apply refuses the plan when the zone's serial or content moved. */
+export function pinOf(resolved: ResolvedZone): ZonePin {
+  const { source } = resolved;
+  if (source.kind === 'file') return { kind: 'file', path: source.path, sha256: resolved.sha256 };
+  if (resolved.serial === undefined) throw new InternalError(`zone ${source.zone} resolved without a serial`);
+  return {
+    kind: 'zone',
+    zone: source.zone,
+    server: formatEndpoint(source.server),
+    serial: resolved.serial,
+    sha256: resolved.sha256,
+  };
+}
