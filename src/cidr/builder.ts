@@ -1,0 +1,162 @@
+// PrefixListBuilder: the one way to make a PrefixList from raw entries. Growable typed arrays; build() zeroes
+// host bits, sorts and removes duplicates so every list it returns satisfies the invariants in types.ts.
+import { InternalError } from '../errors.js';
+import { maskV4, maskV6Word } from './mask.js';
+import { sortOrderV6, sortV4 } from './sort.js';
+import type { PrefixList } from './types.js';
+
+const INITIAL_CAPACITY = 64;
+
+export const EMPTY_PREFIXES: PrefixList = Object.freeze({
+  v4: Object.freeze({ addr: new Uint32Array(0), len: new Uint8Array(0) }),
+  v6: Object.freeze({ words: new Uint32Array(0), len: new Uint8Array(0) }),
+});
+
+/** Number of entries, IPv4 plus IPv6. */
+export function prefixCount(list: PrefixList): number {
+  return list.v4.len.length + list.v6.len.length;
+}
+
+export function isEmptyList(list: PrefixList): boolean {
+  return list.v4.len.length === 0 && list.v6.len.length === 0;
+}
+
+/** Builds a PrefixList directly from arrays the caller guarantees are already normalised, sorted and unique. */
+export function makePrefixList(
+  v4addr: Uint32Array,
+  v4len: Uint8Array,
+  v6words: Uint32Array,
+  v6len: Uint8Array,
+): PrefixList {
+  return { v4: { addr: v4addr, len: v4len }, v6: { words: v6words, len: v6len } };
+}
+
+export class PrefixListBuilder {
+  private v4addr: Uint32Array;
+  private v4len: Uint8Array;
+  private n4 = 0;
+  private v6words = new Uint32Array(4 * INITIAL_CAPACITY);
+  private v6len = new Uint8Array(INITIAL_CAPACITY);
+  private n6 = 0;
+
+  /** v4CapacityHint: expected IPv4 entries (saves regrowing and its garbage when the caller can estimate). */
+  constructor(v4CapacityHint = INITIAL_CAPACITY) {
+    const cap = Math.max(INITIAL_CAPACITY, Math.ceil(v4CapacityHint));
+    this.v4addr = new Uint32Array(cap);
+    this.v4len = new Uint8Array(cap);
+  }
+
+  /** Number of entries added since the last build(), duplicates included. */
+  get size(): number {
+    return this.n4 + this.n6;
+  }
+
+  addV4(addr: number, len: number): void {
+    if (!(len >= 0 && len <= 32) || len !== Math.floor(len)) throw new InternalError(`bad IPv4 prefix length ${len}`);
+    if (this.n4 === this.v4len.length) this.growV4();
+    const n = this.n4++;
+    this.v4addr[n] = (addr & maskV4(len)) >>> 0;
+    this.v4len[n] = len;
+  }
+
+  addV6(w0: number, w1: number, w2: number, w3: number, len: number): void {
+    if (!(len >= 0 && len <= 128) || len !== Math.floor(len)) throw new InternalError(`bad IPv6 prefix length ${len}`);
+    if (this.n6 === this.v6len.length) this.growV6();
+    const n = this.n6++;
+    const w = this.v6words;
+    w[4 * n] = w0 & maskV6Word(len, 0);
+    w[4 * n + 1] = w1 & maskV6Word(len, 1);
+    w[4 * n + 2] = w2 & maskV6Word(len, 2);
+    w[4 * n + 3] = w3 & maskV6Word(len, 3);
+    this.v6len[n] = len;
+  }
+
+  /** Adds every entry of an existing list (already normalised). */
+  addList(list: PrefixList): void {
+    const { addr, len } = list.v4;
+    for (let i = 0; i < len.length; i++) this.addV4(addr[i]!, len[i]!);
+    const w = list.v6.words;
+    for (let i = 0; i < list.v6.len.length; i++) {
+      this.addV6(w[4 * i]!, w[4 * i + 1]!, w[4 * i + 2]!, w[4 * i + 3]!, list.v6.len[i]!);
+    }
+  }
+
+  /** Returns the sorted, de-duplicated list and resets the builder for reuse. */
+  build(): PrefixList {
+    const list = makePrefixList(...this.buildV4(), ...this.buildV6());
+    this.n4 = 0;
+    this.n6 = 0;
+    return list;
+  }
+
+  private buildV4(): [Uint32Array, Uint8Array] {
+    const n = this.n4;
+    const addr = this.v4addr;
+    const len = this.v4len;
+    sortV4(addr, len, n);
+    let out = 0;
+    for (let i = 0; i < n; i++) {
+      const a = addr[i]!;
+      const l = len[i]!;
+      if (out > 0 && addr[out - 1] === a && len[out - 1] === l) continue;
+      addr[out] = a;
+      len[out] = l;
+      out++;
+    }
+    return [addr.slice(0, out), len.slice(0, out)];
+  }
+
+  private buildV6(): [Uint32Array, Uint8Array] {
+    const n = this.n6;
+    const order = sortOrderV6(this.v6words, this.v6len, n);
+    const words = new Uint32Array(4 * n);
+    const len = new Uint8Array(n);
+    let out = 0;
+    const src = this.v6words;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      const w0 = src[4 * i]!;
+      const w1 = src[4 * i + 1]!;
+      const w2 = src[4 * i + 2]!;
+      const w3 = src[4 * i + 3]!;
+      const l = this.v6len[i]!;
+      if (
+        out > 0 &&
+        len[out - 1] === l &&
+        words[4 * out - 4] === w0 &&
+        words[4 * out - 3] === w1 &&
+        words[4 * out - 2] === w2 &&
+        words[4 * out - 1] === w3
+      ) {
+        continue;
+      }
+      words[4 * out] = w0;
+      words[4 * out + 1] = w1;
+      words[4 * out + 2] = w2;
+      words[4 * out + 3] = w3;
+      len[out] = l;
+      out++;
+    }
+    return [words.slice(0, 4 * out), len.slice(0, out)];
+  }
+
+  private growV4(): void {
+    const cap = this.v4len.length * 2;
+    const addr = new Uint32Array(cap);
+    addr.set(this.v4addr);
+    const len = new Uint8Array(cap);
+    len.set(this.v4len);
+    this.v4addr = addr;
+    this.v4len = len;
+  }
+
+  private growV6(): void {
+    const cap = this.v6len.length * 2;
+    const words = new Uint32Array(4 * cap);
+    words.set(this.v6words);
+    const len = new Uint8Array(cap);
+    len.set(this.v6len);
+    this.v6words = words;
+    this.v6len = len;
+  }
+}

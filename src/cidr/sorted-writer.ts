@@ -1,0 +1,63 @@
+// SortedPrefixWriter: collects prefixes that are produced already normalised, sorted and unique (the splits of
+// merged intervals), so set operations skip the builder's sort and dedup passes. Growable typed arrays.
+import { makePrefixList } from './builder.js';
+import type { PrefixSink } from './range.js';
+import type { PrefixList } from './types.js';
+
+export class SortedPrefixWriter implements PrefixSink {
+  private v4addr: Uint32Array;
+  private v4len: Uint8Array;
+  private n4 = 0;
+  private v6words: Uint32Array = new Uint32Array(64);
+  private v6len: Uint8Array = new Uint8Array(16);
+  private n6 = 0;
+
+  constructor(v4CapacityHint: number) {
+    const cap = Math.max(16, Math.ceil(v4CapacityHint));
+    this.v4addr = new Uint32Array(cap);
+    this.v4len = new Uint8Array(cap);
+  }
+
+  addV4(addr: number, len: number): void {
+    if (this.n4 === this.v4len.length) {
+      this.v4addr = grow32(this.v4addr, this.v4addr.length * 2);
+      this.v4len = grow8(this.v4len, this.v4len.length * 2);
+    }
+    this.v4addr[this.n4] = addr;
+    this.v4len[this.n4++] = len;
+  }
+
+  addV6(w0: number, w1: number, w2: number, w3: number, len: number): void {
+    if (this.n6 === this.v6len.length) {
+      this.v6words = grow32(this.v6words, this.v6words.length * 2);
+      this.v6len = grow8(this.v6len, this.v6len.length * 2);
+    }
+    const k = 4 * this.n6;
+    this.v6words[k] = w0;
+    this.v6words[k + 1] = w1;
+    this.v6words[k + 2] = w2;
+    this.v6words[k + 3] = w3;
+    this.v6len[this.n6++] = len;
+  }
+
+  finish(): PrefixList {
+    return makePrefixList(
+      this.v4addr.slice(0, this.n4),
+      this.v4len.slice(0, this.n4),
+      this.v6words.slice(0, 4 * this.n6),
+      this.v6len.slice(0, this.n6),
+    );
+  }
+}
+
+function grow32(a: Uint32Array, size: number): Uint32Array {
+  const b = new Uint32Array(size);
+  b.set(a);
+  return b;
+}
+
+function grow8(a: Uint8Array, size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  b.set(a);
+  return b;
+}
