@@ -1,0 +1,138 @@
+// Benchmark: applying IPv4 host adds to the IOS emulator over SSH on loopback, batched (sliding window of lines
+// in flight) versus lock-step (one command per round trip, window 1). Lock-step is measured on a smaller count and
+// extrapolated linearly (it is a pure per-line round-trip cost). Loopback has no latency, so every figure is also
+// taken through a loopback TCP proxy that delays each chunk by RTT/2 per direction (a WAN-like link to a device).
+// Sweep figures are medians of 3 runs. Prints a JSON report.
+//
+//   npx tsc -p tsconfig.build.json && node bench/ssh-apply.mjs
+//   TSCM_DIST=/tmp/tscm-dist node bench/ssh-apply.mjs     (a build elsewhere)
+//   BENCH_ADDS=100000 BENCH_LOCKSTEP=5000 BENCH_SWEEP=20000 BENCH_WINDOWS=25,50,100,200,500,1000,2000 BENCH_RTT_MS=2
+
+import { createConnection, createServer } from 'node:net';
+import { setTimeout } from 'node:timers';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const dist = resolve(process.env.TSCM_DIST ?? new URL('../dist', import.meta.url).pathname);
+const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
+const { startIosEmulator } = await load('lab/ios/index.js');
+const { createIosDriver } = await load('drivers/cisco-ios/index.js');
+const { PrefixListBuilder, prefixesFromStrings } = await load('cidr/index.js');
+
+const ADDS = Number(process.env.BENCH_ADDS ?? 100_000);
+const LOCKSTEP = Number(process.env.BENCH_LOCKSTEP ?? 5_000);
+const SWEEP = Number(process.env.BENCH_SWEEP ?? 20_000);
+const WINDOWS = (process.env.BENCH_WINDOWS ?? '25,50,100,200,500,1000,2000').split(',').map(Number);
+const RTT = Number(process.env.BENCH_RTT_MS ?? 2);
+const LOCKSTEP_RTT = Number(process.env.BENCH_LOCKSTEP_RTT ?? 1000);
+const secrets = { username: 'bench', password: 'bench-pw', enablePassword: 'bench-en' };
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+function hostsChange(n) {
+  const b = new PrefixListBuilder();
+  for (let i = 0; i < n; i++) b.addV4((0x0a000000 + i) >>> 0, 32);
+  return {
+    name: 'BENCH',
+    role: 'block',
+    action: 'update',
+    add: b.build(),
+    remove: prefixesFromStrings([]),
+    unmanaged: 0,
+    before: 0,
+    after: n,
+  };
+}
+
+/** A loopback TCP proxy adding rttMs/2 each way; equal delays keep the byte order. */
+async function startDelayProxy(target, rttMs) {
+  const half = rttMs / 2;
+  const server = createServer((client) => {
+    const upstream = createConnection(target.port, target.host);
+    const pipe = (from, to) => {
+      from.on('data', (d) => setTimeout(() => to.writable && to.write(d), half));
+      from.on('close', () => setTimeout(() => to.destroy(), half));
+      from.on('error', () => to.destroy());
+    };
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { host: '127.0.0.1', port: server.address().port, close: () => new Promise((r) => server.close(r)) };
+}
+
+async function run(n, window, rttMs = 0) {
+  const emu = await startIosEmulator({
+    host: '127.0.0.1',
+    config: 'hostname bench\nobject-group network BENCH\n',
+    ...secrets,
+  });
+  const proxy = rttMs > 0 ? await startDelayProxy(emu, rttMs) : undefined;
+  const target = proxy ?? emu;
+  const spec = {
+    name: 'bench',
+    platform: 'ios',
+    deviceId: 'bench',
+    management: { host: target.host, port: target.port },
+    peers: [],
+    credentials: {},
+    hostKey: { fingerprint: emu.hostKeyFingerprint },
+    policy: {},
+    objectGroups: { block: 'BENCH', allow: 'BENCH-ALLOW', maxEntries: 2_000_000, nestedSize: 1000 },
+    policyUpdates: true,
+    safety: { maxRemoveShare: 1 },
+    logs: { upload: false, rotateKb: 1024, sources: [] },
+    advanced: {
+      compressConfig: 'leave',
+      tokenAuth: false,
+      allowSelfSigned: false,
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: 60_000,
+    },
+    source: { file: 'bench', line: 1 },
+  };
+  const ctx = { spec, endpoint: spec.management, secret: async (f) => secrets[f], log: quiet };
+  const driver = await createIosDriver(ctx, { batchWindow: window });
+  try {
+    await driver.observe([{ name: 'BENCH', role: 'block' }]);
+    const change = hostsChange(n);
+    const t0 = process.hrtime.bigint();
+    await driver.apply([change]);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const held = emu.objectGroups().get('BENCH')?.length ?? 0;
+    if (held !== n) throw new Error(`device holds ${held} members, expected ${n}`);
+    return { adds: n, window, rttMs, ms: Math.round(ms), linesPerSec: Math.round((n + 2) / (ms / 1000)) };
+  } finally {
+    await driver.close();
+    await proxy?.close();
+    await emu.close();
+  }
+}
+
+async function median3(n, window, rttMs) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await run(n, window, rttMs));
+  return runs.sort((a, b) => a.ms - b.ms)[1];
+}
+
+function report(rttMs, sweep, full, lockstep) {
+  const lockstepExtrapolatedMs = Math.round((lockstep.ms / lockstep.adds) * ADDS);
+  return {
+    rttMs,
+    sweep: sweep.map(({ window, ms, linesPerSec }) => ({ window, ms, linesPerSec })),
+    batched: full,
+    lockstep: { measured: lockstep, extrapolatedTo: ADDS, extrapolatedMs: lockstepExtrapolatedMs },
+    speedup: Number((lockstepExtrapolatedMs / full.ms).toFixed(1)),
+  };
+}
+
+await run(2000, 200); // warm-up (JIT), not reported
+const out = { node: process.version, adds: ADDS, sweepAdds: SWEEP, loopback: undefined, delayed: undefined };
+for (const rtt of [0, RTT]) {
+  const sweep = [];
+  for (const w of WINDOWS) sweep.push(await median3(SWEEP, w, rtt));
+  const best = sweep.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const full = await run(ADDS, Number(process.env.BENCH_WINDOW ?? best.window), rtt);
+  const lockstep = await run(rtt === 0 ? LOCKSTEP : LOCKSTEP_RTT, 1, rtt);
+  out[rtt === 0 ? 'loopback' : 'delayed'] = { bestWindow: best.window, ...report(rtt, sweep, full, lockstep) };
+}
+console.log(JSON.stringify(out, null, 2));

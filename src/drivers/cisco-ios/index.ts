@@ -1,0 +1,237 @@
+// The Cisco IOS / IOS-XE driver: a thin session around pure render (render.ts) and parse (parse.ts).
+// Connect -> enable -> terminal length 0 / width 511; observe reads `show running-config | section object-group`;
+// apply sends the rendered lines in batched windows inside `configure terminal` ... `end`; save runs write memory.
+
+import { ConfigError, TransientError } from '../../errors.js';
+import type { GroupChange, ObservedDevice } from '../../plan/model.js';
+import { DeviceApplyError } from '../driver.js';
+import type { ApplyProgress, Driver, DriverContext } from '../driver.js';
+import { IOS_ERROR_RULES, findDeviceError } from '../shared/cli-text.js';
+import { CliSession, DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
+import type { BatchFailure } from '../shared/ssh-session.js';
+import { foldObservedGroups } from './observe.js';
+import type { IosDeviceFacts, RequestedGroup } from './observe.js';
+import { parseRunningConfig, parseShowAccessLists, parseShowObjectGroup } from './parse.js';
+import type { IosObjectGroups } from './parse.js';
+import { renderGroupChanges } from './render.js';
+import { writeMemory } from './write-memory.js';
+
+/** Knobs with production defaults; tests shorten the delays. */
+export interface IosDriverTuning {
+  /** Lines in flight per batch window (see bench/ssh-apply.mjs). */
+  readonly batchWindow?: number;
+  readonly saveBusyRetries?: number;
+  readonly saveBusyDelayMs?: number;
+  /** `configure terminal` refused because another session holds config mode: retries and delay. */
+  readonly configLockRetries?: number;
+  readonly configLockDelayMs?: number;
+}
+
+const DEFAULT_PASSWORD_PROMPT = '^[Pp]assword: ?$';
+
+function compilePrompt(ctx: DriverContext): RegExp {
+  const src = ctx.spec.advanced.passwordPrompt ?? DEFAULT_PASSWORD_PROMPT;
+  try {
+    return new RegExp(src);
+  } catch (err) {
+    throw new ConfigError(
+      `device ${ctx.spec.name} (${ctx.spec.source.file}:${ctx.spec.source.line}): advanced.passwordPrompt is not a valid regex: ${(err as Error).message}`,
+      'write it as a JavaScript regular expression, e.g. "^Password: ?$"',
+    );
+  }
+}
+
+async function requireSecret(ctx: DriverContext, field: 'username' | 'password'): Promise<string> {
+  const v = await ctx.secret(field);
+  if (v === undefined || v === '') {
+    throw new ConfigError(
+      `device ${ctx.spec.name}: credentials.${field} resolved to nothing`,
+      `set the environment variable or file that credentials.${field} refers to`,
+    );
+  }
+  return v;
+}
+
+export async function createIosDriver(ctx: DriverContext, tuning: IosDriverTuning = {}): Promise<Driver> {
+  const label = ctx.spec.name;
+  const passwordPrompt = compilePrompt(ctx);
+  const session = await CliSession.open({
+    deviceLabel: label,
+    host: ctx.endpoint.host,
+    port: ctx.endpoint.port,
+    username: await requireSecret(ctx, 'username'),
+    password: await requireSecret(ctx, 'password'),
+    hostKey: ctx.spec.hostKey,
+    ciphers: ctx.spec.advanced.ciphers,
+    kex: ctx.spec.advanced.kex,
+    hostKeyAlgorithms: ctx.spec.advanced.hostKeyAlgorithms,
+    connectTimeoutMs: ctx.spec.advanced.connectTimeoutMs,
+    commandTimeoutMs: ctx.spec.advanced.commandTimeoutMs,
+    log: ctx.log,
+  });
+  try {
+    await session.enable(await ctx.secret('enablePassword'), passwordPrompt);
+    for (const cmd of ['terminal length 0', 'terminal width 511']) {
+      const seg = await session.send(cmd);
+      // Not fatal: the pager is handled anyway and a narrow terminal only cuts echoes (counted by prompt).
+      if (findDeviceError(seg.lines, IOS_ERROR_RULES))
+        ctx.log.warn('ios terminal setting refused', { device: label, command: cmd });
+    }
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+  ctx.log.info('ios connected', { device: label, host: ctx.endpoint.host, port: ctx.endpoint.port });
+  return new IosDriver(ctx, session, tuning);
+}
+
+class IosDriver implements Driver {
+  private facts: IosDeviceFacts | undefined;
+  private factsFor = new Set<string>();
+
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly session: CliSession,
+    private readonly tuning: IosDriverTuning,
+  ) {}
+
+  private get label(): string {
+    return this.ctx.spec.name;
+  }
+
+  /** For the closing `end` and `write memory`, which may stay silent for long on a big configuration. */
+  private get slowTimeoutMs(): number {
+    return Math.max(4 * this.ctx.spec.advanced.commandTimeoutMs, 60_000);
+  }
+
+  async observe(groups: readonly RequestedGroup[]): Promise<ObservedDevice> {
+    const parsed = await this.readObjectGroups();
+    const { device, facts } = foldObservedGroups(parsed, groups);
+    this.facts = facts;
+    this.factsFor = new Set(groups.map((g) => g.name));
+    this.ctx.log.info('ios observed', { device: this.label, groups: device.groups.length });
+    return device;
+  }
+
+  private async readObjectGroups(): Promise<IosObjectGroups> {
+    const seg = await this.session.send('show running-config | section object-group');
+    if (findDeviceError(seg.lines, IOS_ERROR_RULES) === undefined) return parseRunningConfig(seg.lines.join('\n'));
+    // Old IOS without `| section`: the show forms carry the same facts.
+    this.ctx.log.warn('ios section filter refused, using show object-group', { device: this.label });
+    const og = await this.session.send('show object-group');
+    const acl = await this.session.send('show ip access-lists');
+    for (const s of [og, acl]) {
+      const hit = findDeviceError(s.lines, IOS_ERROR_RULES);
+      if (hit) throw new TransientError(`device ${this.label}: cannot read object-groups: ${hit.text}`);
+    }
+    return { groups: parseShowObjectGroup(og.lines.join('\n')), usedBy: parseShowAccessLists(acl.lines.join('\n')) };
+  }
+
+  async apply(changes: readonly GroupChange[], onProgress?: (p: ApplyProgress) => void): Promise<void> {
+    if (changes.some((c) => c.action !== 'none' && !this.factsFor.has(c.name))) {
+      await this.observe(changes.map((c) => ({ name: c.name, role: c.role })));
+    }
+    const { lines, weights } = renderGroupChanges(changes, this.facts ?? {});
+    if (lines.length === 0) return;
+    const done = prefixSums(weights);
+    const total = done[done.length - 1] ?? 0;
+    this.facts = undefined;
+    this.factsFor.clear();
+    this.ctx.log.info('ios apply start', { device: this.label, lines: lines.length, memberChanges: total });
+    await this.enterConfig(total);
+    const result = await this.session.sendBatch(lines, {
+      rules: IOS_ERROR_RULES,
+      window: this.tuning.batchWindow ?? DEFAULT_BATCH_WINDOW,
+      onConfirmed: (n) => onProgress?.({ done: done[n] ?? 0, total }),
+    });
+    const reached = done[result.confirmed] ?? 0;
+    if (result.failure !== undefined) {
+      if (!this.session.isClosed) await this.session.send('end').catch(() => undefined);
+      throw this.applyError(result.failure, reached);
+    }
+    // Leaving config mode can take long after a big change (the device rebuilds ACL structures, spec §6 row 17).
+    const end = await this.session.send('end', { timeoutMs: this.slowTimeoutMs }).catch((err: Error) => {
+      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'end', undefined, reached, true);
+    });
+    const hit = findDeviceError(end.lines, IOS_ERROR_RULES);
+    if (hit)
+      throw new DeviceApplyError(`device ${this.label} refused "end": ${hit.text}`, 'end', hit.text, reached, false);
+    onProgress?.({ done: total, total });
+    this.ctx.log.info('ios apply done', { device: this.label, memberChanges: total });
+  }
+
+  /** `configure terminal`, retried while another session holds configuration mode (spec §6 row 4). */
+  private async enterConfig(total: number): Promise<void> {
+    const retries = this.tuning.configLockRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      const seg = await this.session.send('configure terminal').catch((err: Error) => {
+        throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'configure terminal', undefined, 0, true);
+      });
+      const hit = findDeviceError(seg.lines, IOS_ERROR_RULES);
+      if (hit === undefined && this.session.mode === 'config') return;
+      const words = hit?.text ?? seg.lines.join(' ').trim();
+      if (hit?.kind !== 'lock' || attempt >= retries) {
+        throw new DeviceApplyError(
+          `device ${this.label}: cannot enter configuration mode: ${words}`,
+          'configure terminal',
+          words,
+          0,
+          hit?.kind === 'lock',
+        );
+      }
+      this.ctx.log.warn('ios config mode locked, retrying', { device: this.label, attempt: attempt + 1, total });
+      await new Promise((r) => setTimeout(r, (this.tuning.configLockDelayMs ?? 2000) * (attempt + 1)));
+    }
+  }
+
+  private applyError(f: BatchFailure, reached: number): DeviceApplyError {
+    const transient = f.kind !== 'device-error';
+    const what =
+      f.kind === 'device-error' || f.kind === 'lock'
+        ? `refused "${f.command}": ${f.deviceReply}`
+        : `session failed at "${f.command}": ${f.deviceReply}`;
+    this.ctx.log.error('ios apply failed', { device: this.label, command: f.command, kind: f.kind, reached });
+    return new DeviceApplyError(
+      `device ${this.label} ${what} (${reached} member changes confirmed)`,
+      f.command,
+      f.deviceReply,
+      reached,
+      transient,
+    );
+  }
+
+  async save(): Promise<void> {
+    const mode = this.ctx.spec.advanced.compressConfig;
+    if (mode !== 'leave') {
+      await this.enterConfig(0);
+      const cmd = mode === 'compress' ? 'service compress-config' : 'no service compress-config';
+      const seg = await this.session.send(cmd);
+      await this.session.send('end');
+      const hit = findDeviceError(seg.lines, IOS_ERROR_RULES);
+      if (hit)
+        throw new ConfigError(
+          `device ${this.label} refused "${cmd}": ${hit.text}`,
+          'set advanced.compressConfig: leave',
+        );
+    }
+    await writeMemory(this.session, {
+      deviceLabel: this.label,
+      busyRetries: this.tuning.saveBusyRetries ?? 3,
+      busyDelayMs: this.tuning.saveBusyDelayMs ?? 3000,
+      timeoutMs: this.slowTimeoutMs,
+      log: this.ctx.log,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}
+
+/** done[n] = member changes made by the first n lines. */
+function prefixSums(weights: readonly number[]): number[] {
+  const out = new Array<number>(weights.length + 1);
+  out[0] = 0;
+  for (let i = 0; i < weights.length; i++) out[i + 1] = (out[i] ?? 0) + (weights[i] ?? 0);
+  return out;
+}

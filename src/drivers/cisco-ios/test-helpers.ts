@@ -1,0 +1,65 @@
+// Test-only helpers for the IOS driver tests: a DeviceSpec for a loopback emulator and a recording logger.
+// Not imported by production code.
+
+import type { AdvancedSettings, DeviceSpec, HostKeyCheck } from '../../config/types.js';
+import type { DriverContext, Logger } from '../driver.js';
+
+export interface LogRecord {
+  readonly level: string;
+  readonly msg: string;
+  readonly fields: Record<string, unknown> | undefined;
+}
+
+export function createRecordingLogger(): Logger & { records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const at =
+    (level: string) =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      records.push({ level, msg, fields });
+    };
+  return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export function makeIosSpec(
+  host: string,
+  port: number,
+  hostKey: HostKeyCheck,
+  advanced: Partial<AdvancedSettings> = {},
+): DeviceSpec {
+  return {
+    name: 'lab-rtr',
+    platform: 'ios',
+    deviceId: 'lab-rtr',
+    management: { host, port },
+    peers: [],
+    credentials: { username: { env: 'LAB_USER' }, password: { env: 'LAB_PASS' }, enablePassword: { env: 'LAB_EN' } },
+    hostKey,
+    policy: { blockList: { kind: 'file', path: '/dev/null' } },
+    objectGroups: { block: 'TSCM-BLOCK', allow: 'TSCM-ALLOW', maxEntries: 1_000_000, nestedSize: 1000 },
+    policyUpdates: true,
+    safety: { maxRemoveShare: 1 },
+    logs: { upload: false, rotateKb: 1024, sources: [] },
+    advanced: {
+      compressConfig: 'leave',
+      tokenAuth: false,
+      allowSelfSigned: false,
+      connectTimeoutMs: 5000,
+      commandTimeoutMs: 5000,
+      ...advanced,
+    },
+    source: { file: 'devices/lab-rtr.yaml', line: 1 },
+  };
+}
+
+export function makeContext(
+  spec: DeviceSpec,
+  secrets: { username: string; password: string; enablePassword?: string },
+  log: Logger,
+): DriverContext {
+  return {
+    spec,
+    endpoint: spec.management,
+    secret: async (field) => secrets[field],
+    log,
+  };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildPromptRegex,
+  cleanTerminalText,
+  echoMatches,
+  findDeviceError,
+  IOS_ERROR_RULES,
+  isAsyncLogLine,
+  readMode,
+  readPromptHost,
+} from './cli-text.js';
+import { PromptSplitter } from './prompt-splitter.js';
+
+describe('cli-text', () => {
+  it('learns the host and builds a prompt regex with the 20-char config-mode cut', () => {
+    const host = readPromptHost('very-long-hostname-edge-01#');
+    expect(host).toBe('very-long-hostname-edge-01');
+    const re = buildPromptRegex(host);
+    expect(re.test('very-long-hostname-edge-01#')).toBe(true);
+    expect(re.test('very-long-hostname-e(config-network-group)#')).toBe(true);
+    expect(re.test('very-long-hostname-edge-01>')).toBe(true);
+    expect(re.test(' host 10.0.0.1')).toBe(false);
+    expect(re.test('other#')).toBe(false);
+    expect(readPromptHost('R1(config)#')).toBe('R1');
+    expect(readMode('R1(config-network-group)#')).toBe('config');
+    expect(readMode('R1#')).toBe('privileged');
+    expect(readMode('R1>')).toBe('exec');
+  });
+
+  it('cleans CR, ANSI and pager erasure', () => {
+    expect(cleanTerminalText('a\r\r\nb\x1b[7m\x08\x08\x08\x08        \x08\x08\x08\x08c\r')).toBe('a\nbc');
+  });
+
+  it('recognises console log lines', () => {
+    expect(isAsyncLogLine('*Mar  1 00:01:02.123: %SYS-5-CONFIG_I: Configured from console by admin on vty0')).toBe(
+      true,
+    );
+    expect(isAsyncLogLine('%SYS-5-CONFIG_I: Configured from console by console')).toBe(true);
+    expect(isAsyncLogLine('Nov 23 01:02:03.456 UTC: %LINK-3-UPDOWN: Interface Gi0/1, changed state to up')).toBe(true);
+    expect(isAsyncLogLine(' host 10.0.0.1')).toBe(false);
+    expect(isAsyncLogLine('% Invalid input detected at')).toBe(false);
+  });
+
+  it('finds errors with the caret line and classifies locks', () => {
+    const hit = findDeviceError(['              ^', "% Invalid input detected at '^' marker."], IOS_ERROR_RULES);
+    expect(hit?.kind).toBe('fatal');
+    expect(hit?.text).toContain('^\n% Invalid input');
+    const lock = findDeviceError(
+      ["Configuration mode is locked by process '484' user 'NETCONF' from terminal '64'. Please try later."],
+      IOS_ERROR_RULES,
+    );
+    expect(lock?.kind).toBe('lock');
+    expect(findDeviceError(['Enter configuration commands, one per line.  End with CNTL/Z.'], IOS_ERROR_RULES)).toBe(
+      undefined,
+    );
+  });
+
+  it('matches echoes, cut ones too', () => {
+    expect(echoMatches(' host  10.0.0.1 ', 'host 10.0.0.1')).toBe(true);
+    expect(echoMatches('$network-object object 20.20.20.20_SCTAS', 'no network-object object 20.20.20.20_SCTAS')).toBe(
+      true,
+    );
+    expect(echoMatches('host 10.0.0.2', 'host 10.0.0.1')).toBe(false);
+  });
+});
+
+describe('PromptSplitter', () => {
+  const re = buildPromptRegex('R1');
+
+  it('attributes output to commands by counting prompts, across arbitrary chunking', () => {
+    const stream =
+      'object-group network X\nR1(config-network-group)# host 10.0.0.1\nR1(config-network-group)# bogus\n' +
+      "              ^\n% Invalid input detected at '^' marker.\n\nR1(config-network-group)#exit\nR1(config)#";
+    for (const size of [1, 3, 7, 1000]) {
+      const s = new PromptSplitter(re);
+      s.resetAtPrompt('R1(config)#');
+      for (let i = 0; i < stream.length; i += size) s.push(stream.slice(i, i + size));
+      const segs = s.take();
+      // The prompt regex allows one trailing space, so compare echoes trimmed (echoMatches does too).
+      expect(segs.map((g) => g.echo.trim())).toEqual(['object-group network X', 'host 10.0.0.1', 'bogus', 'exit']);
+      expect(segs[2]?.lines).toContain("% Invalid input detected at '^' marker.");
+      expect(segs[3]?.prompt).toBe('R1(config)#');
+      expect(s.partialLine).toBe('R1(config)#');
+    }
+  });
+
+  it('drops console log lines and recovers an echo they displaced', () => {
+    const s = new PromptSplitter(re);
+    s.resetAtPrompt('R1#');
+    s.push(
+      '\n*Mar  1 00:00:01.000: %SYS-5-CONFIG_I: Configured from console by vty0\nshow clock\n12:00:00.000 UTC\nR1#',
+    );
+    const [seg] = s.take();
+    expect(seg?.echo).toBe('show clock');
+    expect(seg?.lines).toEqual(['12:00:00.000 UTC']);
+  });
+});
