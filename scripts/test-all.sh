@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what the tests need (Debian's NSD, the real authoritative DNS
+# server the policy tests talk to, and FireHOL iprange, the reference the CIDR output is compared with), the npm
+# packages, then typecheck, lint, format check, build and the whole test suite (npm run check).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v nsd >/dev/null 2>&1 || [ -x /usr/sbin/nsd ] || need+=(nsd)
+command -v iprange >/dev/null 2>&1 || need+=(iprange)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing test dependencies: ${need[*]}"
+  $sudo apt-get update -qq
+  # A system NSD the package may start on port 53 is not used: the tests start their own on a loopback port.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm run check

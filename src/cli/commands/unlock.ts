@@ -1,0 +1,21 @@
+// tscm unlock DEVICE: break a lock left by a run that died (the error of a held lock says when that is safe).
+
+import path from 'node:path';
+import { loadDefinitions } from '../../config/index.js';
+import { breakDeviceLock } from '../../state/index.js';
+
+export async function unlockCommand(device: string, opts: { dir: string }): Promise<number> {
+  const root = path.resolve(opts.dir);
+  const { settings } = await loadDefinitions(root);
+  const owner = await breakDeviceLock(path.resolve(root, settings.stateDir), device);
+  if (owner === null) {
+    process.stdout.write(`${device} was not locked.\n`);
+  } else if (owner === 'unreadable') {
+    process.stdout.write(`Removed an unreadable lock of ${device}.\n`);
+  } else {
+    process.stdout.write(
+      `Removed the lock of ${device} held by pid ${owner.pid} on ${owner.hostname} since ${owner.startedAt} (${owner.command}).\n`,
+    );
+  }
+  return 0;
+}

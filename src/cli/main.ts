@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// tscm: argv -> command -> exit code. Commands are imported lazily so a quick command (`policy --cidrs`,
+// `validate`) does not pay for the SSH stack. Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode).
+
+import { Command, Option } from 'commander';
+import { reportError } from './report-error.js';
+import { TOOL_VERSION } from './version.js';
+
+const program = new Command()
+  .name('tscm')
+  .description('Declarative GitOps reconciler for firewall IP block/allow lists on Cisco devices')
+  .version(TOOL_VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+const dirOption = () => new Option('--dir <dir>', 'the folder of device definitions').default('.');
+const logOptions = (cmd: Command) =>
+  cmd
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('warn'),
+    )
+    .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'));
+
+program
+  .command('validate')
+  .description('validate every device definition against the schema; exit 1 on any problem')
+  .addOption(dirOption())
+  .option('--json', 'print the problems as JSON')
+  .action(async (opts) => run(() => import('./commands/validate.js').then((m) => m.validateCommand(opts))));
+
+logOptions(
+  program
+    .command('policy')
+    .description("resolve devices' policy zones and print their serials and counts")
+    .argument('[device...]', 'device nicknames (default: all)')
+    .addOption(dirOption())
+    .option('--json', 'print JSON')
+    .option('--cidrs', "print the device's desired block set, one CIDR per line in address order"),
+).action(async (devices, opts) =>
+  run(() => import('./commands/policy.js').then((m) => m.policyCommand(devices, opts))),
+);
+
+logOptions(
+  program
+    .command('plan')
+    .description('show the changes apply would make (a dry run)')
+    .argument('[device...]', 'device nicknames (default: all)')
+    .addOption(dirOption())
+    .option('--out <file>', 'save the plan to a file for `tscm apply FILE`')
+    .addOption(new Option('--json', 'print the plan as JSON').conflicts('markdown'))
+    .option('--markdown', 'print a pull-request comment')
+    .option('--plan-url <url>', 'where the full plan can be read, linked from the markdown view')
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
+    .option('--refresh <bool>', 'read the devices (true) or trust the stored state (false)', 'true')
+    .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
+    .option('--no-color', 'no ANSI colours'),
+).action(async (devices, opts) => run(() => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))));
+
+logOptions(
+  program
+    .command('apply')
+    .description('apply a saved plan, or plan and apply the named devices')
+    .argument('[planfile-or-device...]', 'a plan file from `tscm plan --out`, or device nicknames (default: all)')
+    .addOption(dirOption())
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--force', 'apply even when the plan is refused for safety (large removals, emptied groups)')
+    .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
+    .option('--no-color', 'no ANSI colours'),
+).action(async (args, opts) => run(() => import('./commands/apply.js').then((m) => m.applyCommand(args, opts))));
+
+logOptions(
+  program
+    .command('remove')
+    .alias('destroy')
+    .description('remove the groups tscm manages from a device')
+    .argument('<device>', 'device nickname')
+    .addOption(dirOption())
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--no-color', 'no ANSI colours'),
+).action(async (device, opts) => run(() => import('./commands/remove.js').then((m) => m.removeCommand(device, opts))));
+
+program
+  .command('unlock')
+  .description("break a device's state lock left by a run that died")
+  .argument('<device>', 'device nickname')
+  .addOption(dirOption())
+  .action(async (device, opts) => run(() => import('./commands/unlock.js').then((m) => m.unlockCommand(device, opts))));
+
+program
+  .command('lab')
+  .description('run emulated devices and a policy DNS server; `tscm lab demo` runs the end-to-end demo')
+  .argument('[action]', '"demo" for the demo; none to run one emulated device in the foreground')
+  .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios']).default('ios'))
+  .option('--listen <host:port>', 'where the emulated device listens', '127.0.0.1:2222')
+  .option('--config <file>', 'a device running-config to boot from')
+  .option('--username <user>', 'login user', 'admin')
+  .option('--password <password>', 'login password (lab only)', 'admin')
+  .option('--enable-password <password>', 'enable password (lab only)', 'enable')
+  .action(async (action, opts) => run(() => import('./commands/lab.js').then((m) => m.labCommand(action, opts))));
+
+async function run(fn: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await fn();
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,39 @@
+// Progress of long applies on stderr: a line rewritten in place on a terminal, a line per 10% otherwise.
+
+import type { Endpoint } from '../config/types.js';
+import type { ApplyProgress } from '../drivers/driver.js';
+
+export interface ProgressReporter {
+  update(device: string, endpoint: Endpoint, p: ApplyProgress): void;
+  done(): void;
+}
+
+export function createProgressReporter(out: NodeJS.WriteStream): ProgressReporter {
+  let lastTenth = -1;
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    update(device, endpoint, p) {
+      if (p.total < 1000) return; // short applies finish before a progress line would help
+      const pct = Math.floor((p.done / p.total) * 100);
+      const text = `applying ${device} (${endpoint.host}): ${p.done}/${p.total} changes (${pct}%)`;
+      if (out.isTTY) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && p.done < p.total) return;
+        lastDraw = now;
+        out.write(`\r${text}\x1b[K`);
+        drawn = true;
+      } else {
+        const tenth = Math.floor(pct / 10);
+        if (tenth === lastTenth) return;
+        lastTenth = tenth;
+        out.write(text + '\n');
+      }
+    },
+    done() {
+      if (drawn) out.write('\n');
+      drawn = false;
+      lastTenth = -1;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// What apply did, per device and endpoint, in the terraform manner.
+
+import type { DeviceApplied } from '../../reconcile/apply-fleet.js';
+
+export function renderApplyResult(applied: readonly DeviceApplied[], opts: { color: boolean }): string {
+  const green = (s: string) => (opts.color ? `\x1b[32m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  for (const d of applied) {
+    for (const e of d.endpoints) {
+      const what =
+        e.added + e.removed === 0
+          ? 'already up to date'
+          : `${e.added} added, ${e.removed} removed${e.saved ? ', configuration saved' : ''}`;
+      lines.push(`${d.device} (${e.endpoint.host}:${e.endpoint.port}): ${what}`);
+    }
+  }
+  const added = applied.reduce((n, d) => n + d.endpoints.reduce((m, e) => m + e.added, 0), 0);
+  const removed = applied.reduce((n, d) => n + d.endpoints.reduce((m, e) => m + e.removed, 0), 0);
+  lines.push(green(`\nApply complete! Devices: ${applied.length}. Members: ${added} added, ${removed} removed.`));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,60 @@
+// Step "load": the definitions folder -> the selected, valid devices, the state store and the zone resolver.
+// A selected device with validation problems stops the run with every problem listed.
+
+import path from 'node:path';
+import { formatDiagnostic, loadDefinitions } from '../config/index.js';
+import type { DeviceSpec } from '../config/types.js';
+import type { Logger } from '../drivers/driver.js';
+import { ConfigError } from '../errors.js';
+import { ZoneResolver } from '../policy/index.js';
+import { StateStore } from '../state/index.js';
+import { readGitRevision, type GitRevision } from './git-revision.js';
+
+export interface Fleet {
+  readonly dir: string;
+  readonly stateDir: string;
+  readonly devices: readonly DeviceSpec[];
+  readonly revision: GitRevision | null;
+  readonly resolver: ZoneResolver;
+  readonly store: StateStore;
+  readonly log: Logger;
+}
+
+export async function loadFleet(dir: string, names: readonly string[], log: Logger): Promise<Fleet> {
+  const root = path.resolve(dir);
+  const { devices, settings, diagnostics } = await loadDefinitions(root);
+  if (names.length === 0 && diagnostics.length > 0) {
+    throw new ConfigError(
+      `the device definitions have ${diagnostics.length} problem(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`,
+      'fix them (tscm validate lists them all) and run again, or name the devices to run',
+    );
+  }
+  const selected = selectDevices(devices, names, diagnostics.length > 0);
+  if (diagnostics.length > 0)
+    log.warn('other device definitions have problems; see tscm validate', { problems: diagnostics.length });
+  const stateDir = path.resolve(root, settings.stateDir);
+  return {
+    dir: root,
+    stateDir,
+    devices: selected,
+    revision: await readGitRevision(root),
+    resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
+    store: new StateStore(stateDir),
+    log,
+  };
+}
+
+function selectDevices(devices: readonly DeviceSpec[], names: readonly string[], someInvalid: boolean): DeviceSpec[] {
+  if (names.length === 0) return [...devices];
+  return names.map((name) => {
+    const found = devices.find((d) => d.name === name);
+    if (found) return found;
+    const known = devices.map((d) => d.name).sort();
+    throw new ConfigError(
+      `no valid device named "${name}"`,
+      someInvalid
+        ? `it may be in a file with problems (tscm validate); known devices: ${known.join(', ') || 'none'}`
+        : `known devices: ${known.join(', ') || 'none'}`,
+    );
+  });
+}
