@@ -21,7 +21,8 @@ const POLICY_SIZE = 10_000;
 
 export async function runLabDemo(): Promise<number> {
   const say = (s: string) => process.stdout.write(s + '\n');
-  const step = (s: string) => say(`\n\x1b[1m==> ${s}\x1b[0m`);
+  const bold = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const step = (s: string) => say(bold ? `\n\x1b[1m==> ${s}\x1b[0m` : `\n==> ${s}`);
   const feed = generateFeed(POLICY_SIZE, 1);
   const serial = 2026112301;
   const dns = await startPolicyServer([
@@ -53,7 +54,7 @@ export async function runLabDemo(): Promise<number> {
       `  router             branch-isr-01, emulated Cisco ISR at ${router.host}:${router.port} (${router.hostKeyFingerprint})`,
     );
     say(`  definitions        ${dir}`);
-    const common = { dir, logLevel: 'warn' as const, logFormat: 'text' as const, color: process.stdout.isTTY === true };
+    const common = { dir, logLevel: 'warn' as const, logFormat: 'text' as const, color: bold };
 
     step('tscm validate');
     if ((await validateCommand({ dir })) !== 0) return 1;

@@ -1,0 +1,49 @@
+// npm run bench: every benchmark, one after another (never side by side: they would steal each other's cores),
+// each printing its own JSON report. The corpus is generated once (deterministic, bench/out/, gitignored).
+// Figures are medians of repeated runs and ratios against reference tools measured in the same run
+// (FireHOL iprange, dig); compare ratios, not absolute times, across machines.
+//
+//   npm run bench                   all of them
+//   npm run bench -- cidr axfr      some of them (names below)
+//
+// Reference tools come from Debian: iprange, nsd, bind9-dnsutils (dig), time. A benchmark whose tool is missing
+// says so and the others go on.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeCorpusFiles } from './corpus.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BENCHES = {
+  cidr: 'CIDR engine: parse/aggregate/subtract/diff of 1M entries; whole process vs iprange --optimize and --diff',
+  'policy-cidrs': '`tscm policy DEVICE --cidrs` (1M-entry file source) vs iprange --optimize, whole process',
+  plan: 'computePlan of 1M desired vs 1M observed (next hour), plan file and views',
+  axfr: 'zone transfer of a 1M-record RPZ zone from NSD: tscm vs dig',
+  'ssh-apply': '100,000 adds to the IOS emulator: batched vs one command per round trip',
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted) {
+  if (!(name in BENCHES)) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+}
+if (!existsSync(join(here, 'out', 'v4-1m.txt'))) {
+  console.log('generating the 1M corpus (bench/out/) ...');
+  writeCorpusFiles({ outDir: join(here, 'out') });
+}
+
+let failed = 0;
+for (const [name, what] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n=== ${name}: ${what}`);
+  const r = spawnSync(process.execPath, [join(here, `${name}.mjs`)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`=== ${name} exited ${r.status}`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
