@@ -1,7 +1,7 @@
 // capPrefixes: cut a list to a device's maximum group size with a deterministic rule (see README.md): keep the
 // widest prefixes first — IPv4 before IPv6, then shorter prefix length first, then lower address.
 import { InternalError } from '../errors.js';
-import { makePrefixList } from './builder.js';
+import { EMPTY_PREFIXES, makePrefixList } from './builder.js';
 import type { PrefixList } from './types.js';
 
 export interface CapResult {
@@ -73,6 +73,8 @@ export function capPrefixes(list: PrefixList, limit: number): CapResult {
   if (!Number.isInteger(limit) || limit < 0)
     throw new InternalError(`cap limit must be a non-negative integer: ${limit}`);
   const n4 = list.v4.len.length;
+  // Under the limit (the usual case): everything is kept, no copy.
+  if (n4 + list.v6.len.length <= limit) return { kept: list, dropped: EMPTY_PREFIXES };
   const mask4 = keepMask(list.v4.len, limit, 32);
   const mask6 = keepMask(list.v6.len, Math.max(0, limit - n4), 128);
   return {

@@ -16,6 +16,7 @@ import {
   unionV6,
   type IntervalsV6,
 } from './intervals-v6.js';
+import { isCanonicalV4 } from './canonical.js';
 import { SortedPrefixWriter } from './sorted-writer.js';
 import type { PrefixList } from './types.js';
 
@@ -37,6 +38,8 @@ function toList(v4: IntervalsV4, v6: IntervalsV6): PrefixList {
 
 /** The canonical minimal CIDR list covering the same addresses as list. */
 export function aggregate(list: PrefixList): PrefixList {
+  // Already canonical (a list aggregated earlier): the same list, after one linear check. IPv6 takes the full path.
+  if (list.v6.len.length === 0 && isCanonicalV4(list.v4)) return list;
   return toList(v4Of(list), v6Of(list));
 }
 

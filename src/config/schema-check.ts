@@ -3,9 +3,9 @@
 // values for an enum, and never the value of a field that was meant to be a secret reference.
 
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { loadAjv2020, precompiledValidator } from '../schema-validators.js';
 import { findClosestName } from './closest-name.js';
 import { fromPointer, toPointer } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -36,8 +36,9 @@ function getValidators(): Validators {
   const deviceSchema = readSchema('device.schema.json');
   const settingsSchema = readSchema('settings.schema.json');
   // inlineRefs off and verbose on: errors then carry the very schema objects we index below.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, inlineRefs: false });
-  const addFormats = addFormatsModule as unknown as (a: Ajv2020) => Ajv2020;
+  const { Ajv2020: Ajv } = loadAjv2020();
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, inlineRefs: false });
+  const addFormats = createRequire(import.meta.url)('ajv-formats') as (a: Ajv2020) => Ajv2020;
   addFormats(ajv);
   ajv.addSchema(deviceSchema);
   ajv.addSchema(settingsSchema);
@@ -73,11 +74,13 @@ function walkSchema(node: unknown, visit: (node: SchemaObject) => void): void {
 }
 
 export function validateDeviceDocument(doc: YamlDocument, file: string): Diagnostic[] {
+  if (precompiledValidator('device')?.(doc.value) === true) return [];
   const v = getValidators();
   return v.device(doc.value) ? [] : describeErrors(v.device.errors ?? [], doc, file, v);
 }
 
 export function validateSettingsDocument(doc: YamlDocument, file: string): Diagnostic[] {
+  if (precompiledValidator('settings')?.(doc.value) === true) return [];
   const v = getValidators();
   return v.settings(doc.value) ? [] : describeErrors(v.settings.errors ?? [], doc, file, v);
 }

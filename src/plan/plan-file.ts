@@ -14,7 +14,6 @@ import { assertMatchesSchema } from './schema-validator.js';
 export { checkPlanFresh, type CurrentInputs } from './plan-fresh.js';
 
 export const PLAN_FORMAT_VERSION = 1;
-const SCHEMA_FILE = 'plan.schema.json';
 
 /** Upgrades a parsed document of version N to version N+1. Empty while only version 1 exists. */
 export type PlanUpgrade = (doc: Record<string, unknown>) => Record<string, unknown>;
@@ -77,10 +76,10 @@ export function parsePlan(
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`, 'run `tscm plan -out FILE` again');
+    throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`, 'run `tscm plan --out FILE` again');
   }
   const current = upgradePlanDocument(doc, source, upgrades);
-  assertMatchesSchema(SCHEMA_FILE, current, source, 'the file was edited or damaged: run `tscm plan -out FILE` again');
+  assertMatchesSchema('plan', current, source, 'the file was edited or damaged: run `tscm plan --out FILE` again');
   const raw = current as unknown as RawPlan;
   return {
     formatVersion: 1,
@@ -98,7 +97,7 @@ export function upgradePlanDocument(
   target: number = PLAN_FORMAT_VERSION,
 ): Record<string, unknown> {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(`${source} is not a tscm plan (expected a JSON object)`, 'run `tscm plan -out FILE` again');
+    throw new ConfigError(`${source} is not a tscm plan (expected a JSON object)`, 'run `tscm plan --out FILE` again');
   }
   let current = doc as Record<string, unknown>;
   const found = current['formatVersion'];

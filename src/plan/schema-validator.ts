@@ -2,8 +2,9 @@
 // root, found relative to this module so it works from src/ (tests) and from dist/ (the installed CLI).
 
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ConfigError, InternalError } from '../errors.js';
+import { loadAjv2020, precompiledValidator } from '../schema-validators.js';
 
 const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 const compiled = new Map<string, ValidateFunction>();
@@ -21,6 +22,7 @@ function validatorFor(schemaFile: string): ValidateFunction {
       throw new InternalError(`cannot load schema ${schemaFile}: ${(err as Error).message}`);
     }
     // allErrors: report every problem at once (DESIGN.md convention 10); strict catches typos in our schemas.
+    const { Ajv2020 } = loadAjv2020();
     validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema as object);
     compiled.set(schemaFile, validate);
   }
@@ -28,7 +30,9 @@ function validatorFor(schemaFile: string): ValidateFunction {
 }
 
 /** Throws ConfigError naming `what` (usually a file) and each violation with its JSON path. */
-export function assertMatchesSchema(schemaFile: string, doc: unknown, what: string, hint: string): void {
+export function assertMatchesSchema(schema: 'plan' | 'state', doc: unknown, what: string, hint: string): void {
+  if (precompiledValidator(schema)?.(doc) === true) return;
+  const schemaFile = `${schema}.schema.json`;
   const validate = validatorFor(schemaFile);
   if (validate(doc)) return;
   const errors = validate.errors ?? [];

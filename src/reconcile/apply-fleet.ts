@@ -68,6 +68,7 @@ async function applyOneDevice(
     );
   }
   const planId = planIdOf(plan);
+  const revision = formatRevision(await fleet.revision());
   const lock = await acquireDeviceLock(fleet.stateDir, spec.name, { command: opts.command });
   const open: Driver[] = [];
   try {
@@ -89,7 +90,7 @@ async function applyOneDevice(
             zones: policy.pins,
             observedFingerprint: observed.fingerprint,
             state: state ? { lineage: state.lineage, serial: state.serial } : null,
-            gitRevision: formatRevision(fleet.revision),
+            gitRevision: revision,
             planGitRevision: plan.gitRevision,
           });
           if (moved.length > 0) {
@@ -121,7 +122,7 @@ async function applyOneDevice(
         await fleet.store.write(spec.name, {
           inventory: merged,
           zones: policy.pins,
-          lastApply: { ok: false, planId, message: err.message, revision: formatRevision(fleet.revision) },
+          lastApply: { ok: false, planId, message: err.message, revision },
         });
       }
       throw err;
@@ -129,7 +130,7 @@ async function applyOneDevice(
     const next = await fleet.store.write(spec.name, {
       inventory: converged,
       zones: policy.pins,
-      lastApply: { ok: true, planId, summary: devicePlan.summary, revision: formatRevision(fleet.revision) },
+      lastApply: { ok: true, planId, summary: devicePlan.summary, revision },
     });
     return { device: spec.name, endpoints: results, state: next };
   } finally {

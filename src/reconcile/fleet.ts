@@ -14,7 +14,8 @@ export interface Fleet {
   readonly dir: string;
   readonly stateDir: string;
   readonly devices: readonly DeviceSpec[];
-  readonly revision: GitRevision | null;
+  /** The git revision of the definitions, read once on first use (commands that pin no revision skip git). */
+  revision(): Promise<GitRevision | null>;
   readonly resolver: ZoneResolver;
   readonly store: StateStore;
   readonly log: Logger;
@@ -37,7 +38,7 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
     dir: root,
     stateDir,
     devices: selected,
-    revision: await readGitRevision(root),
+    revision: memoize(() => readGitRevision(root)),
     resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
     store: new StateStore(stateDir),
     log,
@@ -57,4 +58,9 @@ function selectDevices(devices: readonly DeviceSpec[], names: readonly string[],
         : `known devices: ${known.join(', ') || 'none'}`,
     );
   });
+}
+
+function memoize<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= fn());
 }

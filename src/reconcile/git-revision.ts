@@ -1,7 +1,5 @@
 // The git revision of the definitions, pinned in every plan. null when the folder is not in a git work tree.
 
-import { simpleGit } from 'simple-git';
-
 export interface GitRevision {
   readonly sha: string;
   /** Uncommitted changes under the definitions folder: the plan does not match any commit exactly. */
@@ -9,6 +7,8 @@ export interface GitRevision {
 }
 
 export async function readGitRevision(dir: string): Promise<GitRevision | null> {
+  // Loaded on use: commands that pin no revision (policy, validate) do not pay for it.
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: dir });
   try {
     if (!(await git.checkIsRepo())) return null;

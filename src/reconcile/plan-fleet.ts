@@ -59,7 +59,7 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
   const plan: Plan = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
-    gitRevision: formatRevision(fleet.revision),
+    gitRevision: formatRevision(await fleet.revision()),
     devices: planned.map((p) => p.plan),
   };
   return { plan, planned, failures };

@@ -7,8 +7,6 @@ import { assertMatchesSchema } from '../plan/schema-validator.js';
 import { serializePin } from '../plan/plan-file.js';
 import { STATE_FORMAT_VERSION, type DeviceState, type LastApplyRecord } from './model.js';
 
-const SCHEMA_FILE = 'state.schema.json';
-
 export function serializeState(state: DeviceState): string {
   const doc = {
     formatVersion: STATE_FORMAT_VERSION,
@@ -61,7 +59,7 @@ export function parseState(text: string, file: string): DeviceState {
       'upgrade tscm: a newer version wrote this state',
     );
   }
-  assertMatchesSchema(SCHEMA_FILE, doc, `state file ${file}`, hint);
+  assertMatchesSchema('state', doc, `state file ${file}`, hint);
   const raw = doc as RawState;
   const groups: InventoryGroup[] = raw.inventory.groups.map((g, i) => {
     try {
