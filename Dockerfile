@@ -8,6 +8,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY schemas ./schemas
+COPY scripts/build-validators.mjs ./scripts/
+# tsc, then the schema validators compiled ahead of time (they load ajv's small runtime helpers at run time).
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-slim

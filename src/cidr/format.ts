@@ -19,22 +19,7 @@ export function formatIpv4Address(addr: number): string {
 export function formatIpv6Address(w0: number, w1: number, w2: number, w3: number): string {
   if (w0 === 0 && w1 === 0 && w2 === 0xffff) return `::ffff:${formatIpv4Address(w3)}`;
   const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
-  // Longest run of two or more zero groups; the first one wins a tie (RFC 5952 4.2.3).
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
+  const { start: bestStart, length: bestLen } = longestZeroRun(g);
   const hex = (from: number, to: number): string =>
     g
       .slice(from, to)
@@ -42,6 +27,29 @@ export function formatIpv6Address(w0: number, w1: number, w2: number, w3: number
       .join(':');
   if (bestStart === -1) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+}
+
+/**
+ * The longest run of two or more zero groups in the 8 groups of an IPv6 address, the first one winning a tie
+ * (RFC 5952 4.2.3): where `::` goes. start is -1 when there is none.
+ */
+export function longestZeroRun(groups: readonly number[]): { start: number; length: number } {
+  let start = -1;
+  let length = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > length) {
+      start = i;
+      length = j - i;
+    }
+    i = j;
+  }
+  return { start, length };
 }
 
 /** Text of one prefix, e.g. `192.0.2.0/24`, `2001:db8::/32`; hosts bare when opts.bareHosts. */

@@ -16,6 +16,7 @@ export {
   formatIpv6Address,
   formatPrefix,
   formatPrefixes,
+  longestZeroRun,
   prefixesToStrings,
   type FormatOptions,
   type PrefixValue,

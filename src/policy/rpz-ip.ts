@@ -2,7 +2,7 @@
 // (`32.1.2.0.192` = 192.0.2.1/32); IPv6 writes the eight 16-bit groups in reverse, in hex, with `zz` standing for
 // the `::` run (`128.1.zz.db8.2001` = 2001:db8::1/128). Decoding reads the label bytes in place (hot path of a
 // 1M-record transfer); encoding is for the lab server, tests and benchmarks.
-import { parsePrefix } from '../cidr/index.js';
+import { longestZeroRun, parsePrefix } from '../cidr/index.js';
 import type { WireName } from './wire-walk.js';
 
 /** A decoded trigger, written into a reused object. */
@@ -125,21 +125,7 @@ export function encodeRpzIpOwner(cidr: string): string {
   const g: number[] = [];
   for (const word of p.words) g.push(word >>> 16, word & 0xffff);
   // The longest run (>= 2) of zero groups becomes `zz`, as RFC 5952 picks `::`.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
+  const { start: best, length: bestLen } = longestZeroRun(g);
   const parts = g.map((v) => v.toString(16));
   if (best >= 0) parts.splice(best, bestLen, 'zz');
   return `${p.len}.${parts.reverse().join('.')}.rpz-ip`;

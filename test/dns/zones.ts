@@ -1,5 +1,6 @@
 // Deterministic RPZ zones for the NSD harness and the policy tests: zone file text plus the prefixes a correct
 // decoder must find in it (as CIDR strings), so tests check the decoded set, not just counts.
+import { createRandom } from '../../src/lab/demo/policy-feed.js';
 import { formatIpv4Address, formatIpv6Address } from '../../src/cidr/index.js';
 import { encodeRpzIpOwner } from '../../src/policy/index.js';
 
@@ -21,18 +22,6 @@ export function zoneFileText(name: string, serial: number, body: readonly string
     ...body,
     '',
   ].join('\n');
-}
-
-/** mulberry32: small, fast, deterministic. */
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random prefix: ~85% IPv4 /32 hosts, the rest /8-/31, a share of IPv6 (/128, /64, /48, /56); host bits clear. */
@@ -62,7 +51,7 @@ export function generateRpzZone(
   seed: number,
   v6Share = 0.1,
 ): GeneratedZone {
-  const rand = makeRandom(seed);
+  const rand = createRandom(seed);
   const seen = new Set<string>();
   const body: string[] = [];
   const expected: string[] = [];

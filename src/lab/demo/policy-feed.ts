@@ -7,7 +7,7 @@ export interface LabFeed {
 }
 
 /** mulberry32: a small seeded PRNG, so the lab shows the same numbers on every machine. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
