@@ -18,7 +18,7 @@ import { acquireDeviceLock, inventoryFromState, type DeviceState } from '../stat
 import { connectDevice, endpointsOf } from './connect.js';
 import type { Fleet } from './fleet.js';
 import { formatRevision } from './git-revision.js';
-import { observeDevice, planDevice } from './plan-device.js';
+import { STATE_FINGERPRINT_PREFIX, observeDevice, planDevice } from './plan-device.js';
 import type { DeviceFailure } from './plan-fleet.js';
 import { resolveDevicePolicy } from './resolve-policy.js';
 
@@ -86,9 +86,14 @@ async function applyOneDevice(
         const observed = await observeDevice(spec, driver, state);
         let endpointPlan: DevicePlan;
         if (endpoint === primary) {
+          // A plan made with --refresh=false never saw the device, so there is no device fingerprint to compare;
+          // its zones and state are still checked, and the read-back after apply verifies the device.
+          const fromState = devicePlan.inputs.observedFingerprint.startsWith(STATE_FINGERPRINT_PREFIX);
+          if (fromState)
+            fleet.log.warn('the plan was made without reading the device (--refresh=false)', { device: spec.name });
           const moved = checkPlanFresh(devicePlan, {
             zones: policy.pins,
-            observedFingerprint: observed.fingerprint,
+            observedFingerprint: fromState ? devicePlan.inputs.observedFingerprint : observed.fingerprint,
             state: state ? { lineage: state.lineage, serial: state.serial } : null,
             gitRevision: revision,
             planGitRevision: plan.gitRevision,

@@ -25,6 +25,9 @@ export async function observeDevice(
   return observedFromState(state);
 }
 
+/** Marks the fingerprint of a plan made from the stored state (`--refresh=false`) rather than from the device. */
+export const STATE_FINGERPRINT_PREFIX = 'state:';
+
 /** With `--refresh=false` the stored inventory stands in for the device: what tscm last applied. */
 function observedFromState(state: DeviceState | null): ObservedDevice {
   const inventory = state ? inventoryFromState(state) : { groups: [] };
@@ -38,7 +41,7 @@ function observedFromState(state: DeviceState | null): ObservedDevice {
   }));
   const hash = createHash('sha256');
   for (const g of groups) hash.update(`${g.name}\n${hashPrefixes(g.members)}\n`);
-  return { groups, fingerprint: hash.digest('hex') };
+  return { groups, fingerprint: STATE_FINGERPRINT_PREFIX + hash.digest('hex') };
 }
 
 export function planDevice(

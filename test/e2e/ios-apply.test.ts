@@ -149,6 +149,19 @@ describe('tscm against an emulated IOS router', () => {
     expect(routerMembers(lab, 'threatstop-block')).toEqual(formatPrefixes(desiredOf(shrunk, feed.allow)).sort());
   });
 
+  it('applies a saved plan made without reading the device (--refresh=false), verified by a read-back', async () => {
+    const grown = feed.block.slice(0, 3050);
+    lab.setBlock(grown, 5);
+    const planFile = path.join(lab.dir, 'plan-from-state.json');
+    const logBefore = lab.router.commandLog().length;
+    const plan = await run(['plan', '--refresh=false', '--out', planFile]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(lab.router.commandLog()).toHaveLength(logBefore); // the device was not contacted
+    const apply = await run(['apply', planFile, '--auto-approve']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(routerMembers(lab, 'threatstop-block')).toEqual(formatPrefixes(desiredOf(grown, feed.allow)).sort());
+  });
+
   it('refuses to remove the groups while an ACL uses them, naming the ACL', async () => {
     const r = await run(['remove', 'edge-01', '--auto-approve']);
     expect(r.code).toBe(1);
