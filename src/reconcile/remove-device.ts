@@ -1,7 +1,7 @@
 // tscm remove: take the groups tscm manages off a device. It is a plan with nothing desired, so only members and
 // groups in tscm's inventory go; a group still referenced by an ACL is refused, naming the ACLs.
 
-import { applyEndpoint, type EndpointResult } from '../apply/apply-device.js';
+import { ApplyFailedError, applyEndpoint, type EndpointResult } from '../apply/apply-device.js';
 import type { DeviceSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { computePlan } from '../plan/compute-plan.js';
@@ -54,12 +54,24 @@ export async function removeDevice(
           );
         }
         if (!(await opts.confirm(plan))) return null;
-        results.push(
-          await applyEndpoint(spec, { endpoint, driver, plan }, { groups: [] }, inventory, {
-            force: true,
-            log: fleet.log,
-          }),
-        );
+        try {
+          results.push(
+            await applyEndpoint(spec, { endpoint, driver, plan }, { groups: [] }, inventory, {
+              force: true,
+              log: fleet.log,
+            }),
+          );
+        } catch (err) {
+          // What is left of tscm's groups on this endpoint (endpoints done before it hold none) stays tscm's.
+          if (err instanceof ApplyFailedError) {
+            await fleet.store.write(spec.name, {
+              inventory: err.inventory,
+              zones: state.zones,
+              lastApply: { ok: false, planId: 'remove', message: err.message, revision: null },
+            });
+          }
+          throw err;
+        }
       } finally {
         await driver.close().catch(() => undefined);
       }
