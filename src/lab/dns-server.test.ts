@@ -62,6 +62,27 @@ describe('lab DNS server', () => {
     expect((await querySoa(server, 'elsewhere.example')).rcode).toBe('REFUSED');
   });
 
+  it('still serves over TCP when another program holds the UDP port (an mDNS responder on 5353)', async () => {
+    const holder = dgram.createSocket('udp4');
+    const port = await new Promise<number>((resolve) =>
+      holder.bind(0, '127.0.0.1', () => resolve(holder.address().port)),
+    );
+    try {
+      const tcpOnly = await startLabDnsServer({
+        host: '127.0.0.1',
+        port,
+        zones: [{ name: 'tcp.rpz', serial: 3, prefixes: ['192.0.2.1'] }],
+      });
+      try {
+        expect((await querySoa({ host: '127.0.0.1', port }, 'tcp.rpz')).serial).toBe(3);
+      } finally {
+        await tcpOnly.close();
+      }
+    } finally {
+      holder.close();
+    }
+  });
+
   it('transfers whatever the message shape', async () => {
     for (const zone of ['lab.rpz', 'one.rpz', 'soafirst.rpz']) {
       let messages = 0;

@@ -182,15 +182,13 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
       // Not DNS: ignore, as a server would.
     }
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(port, host, () => resolve());
-    });
-  } catch (err) {
-    await new Promise((r) => tcp.close(r));
-    throw err;
-  }
+  // UDP is a courtesy for `dig SOA`: tscm asks and transfers over TCP. A machine whose mDNS responder holds UDP
+  // 5353 on every address still gets a working lab.
+  const udpBound = await new Promise<boolean>((resolve) => {
+    udp.once('error', () => resolve(false));
+    udp.bind(port, host, () => resolve(true));
+  });
+  if (!udpBound) udp.close();
 
   return {
     host,
@@ -199,7 +197,10 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
     removeZone: (name) => void zones.delete(norm(name)),
     close: async () => {
       for (const s of sockets) s.destroy();
-      await Promise.all([new Promise((r) => tcp.close(r)), new Promise<void>((r) => udp.close(() => r()))]);
+      await Promise.all([
+        new Promise((r) => tcp.close(r)),
+        udpBound ? new Promise<void>((r) => udp.close(() => r())) : undefined,
+      ]);
     },
   };
 }
