@@ -17,11 +17,18 @@ interface Validators {
   readonly device: ValidateFunction;
   readonly settings: ValidateFunction;
   /** Each subschema of a `$defs` entry -> that entry's name and description. */
-  readonly owners: WeakMap<object, { readonly def: string; readonly description?: string }>;
+  readonly owners: WeakMap<object, Owner>;
+  /** The `examples` of each `$defs` entry, by name: the hint of last resort ("for example ..."). */
+  readonly examples: ReadonlyMap<string, readonly unknown[]>;
   /** Each anyOf branch, to drop the errors of branches whose type does not fit the data. */
   readonly branches: WeakSet<object>;
   /** The root object of each `$defs` entry. */
   readonly roots: WeakSet<object>;
+}
+
+interface Owner {
+  readonly def: string;
+  readonly description?: string;
 }
 
 let validators: Validators | undefined;
@@ -42,12 +49,14 @@ function getValidators(): Validators {
   addFormats(ajv);
   ajv.addSchema(deviceSchema);
   ajv.addSchema(settingsSchema);
-  const owners = new WeakMap<object, { def: string; description?: string }>();
+  const owners = new WeakMap<object, Owner>();
+  const examples = new Map<string, readonly unknown[]>();
   const branches = new WeakSet<object>();
   const roots = new WeakSet<object>();
   const defs = (deviceSchema['$defs'] ?? {}) as Record<string, SchemaObject>;
   for (const [def, schema] of Object.entries(defs)) {
     roots.add(schema);
+    if (Array.isArray(schema['examples'])) examples.set(def, schema['examples']);
     walkSchema(schema, (node) => {
       owners.set(node, { def, ...(schema.description === undefined ? {} : { description: schema.description }) });
       const anyOf = node['anyOf'];
@@ -58,6 +67,7 @@ function getValidators(): Validators {
     device: ajv.getSchema('device.schema.json') as ValidateFunction,
     settings: ajv.getSchema('settings.schema.json') as ValidateFunction,
     owners,
+    examples,
     branches,
     roots,
   };
@@ -109,20 +119,36 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** `for example 22 or 443`, from a schema's examples; objects in YAML flow style (`{ env: NAME }`). */
+function exampleHint(examples: readonly unknown[] | undefined): string | undefined {
+  if (!examples || examples.length === 0) return undefined;
+  const show = (x: unknown): string =>
+    typeof x === 'object' && x !== null
+      ? `{ ${Object.entries(x)
+          .map(([k, val]) => `${k}: ${String(val)}`)
+          .join(', ')} }`
+      : String(x);
+  return `for example ${examples.map(show).join(' or ')}`;
+}
+
 const LITERAL_SECRET_HINT =
   'keep secrets out of git: write { env: VARIABLE } or { file: /path/to/secret } and put the value there';
 
 function describeErrors(errors: ErrorObject[], doc: YamlDocument, file: string, v: Validators): Diagnostic[] {
   const out = new Map<string, Diagnostic>();
+  // Every diagnostic carries a hint; where a rule has none of its own, the field's examples from the schema.
+  let fallbackHint: string | undefined;
   const add = (pathSegments: string[], message: string, hint?: string, at: 'key' | 'value' = 'value'): void => {
     const path = toPointer(pathSegments);
     const key = `${path}\u0000${message}`;
     if (out.has(key)) return;
-    out.set(key, { file, ...doc.locate(pathSegments, at), path, message, ...(hint === undefined ? {} : { hint }) });
+    const h = hint ?? fallbackHint;
+    out.set(key, { file, ...doc.locate(pathSegments, at), path, message, ...(h === undefined ? {} : { hint: h }) });
   };
   for (const e of errors) {
     const parent = (e.parentSchema ?? {}) as SchemaObject;
     const owner = v.owners.get(parent);
+    fallbackHint = exampleHint(owner ? v.examples.get(owner.def) : undefined);
     const nounPhrase = owner?.description !== undefined && /^(a|an|text) /.test(owner.description);
     const segments = fromPointer(e.instancePath);
     // A branch of an anyOf written for another type (a string where an object was given) says nothing useful.
@@ -140,7 +166,14 @@ function describeErrors(errors: ErrorObject[], doc: YamlDocument, file: string, 
       }
       case 'required': {
         const missing = String((e.params as { missingProperty: string }).missingProperty);
-        add([...segments, missing], `missing required field "${missing}"`);
+        const field = parent.properties?.[missing] as SchemaObject | undefined;
+        const ref = typeof field?.['$ref'] === 'string' ? field['$ref'].replace(/^.*#\/\$defs\//, '') : undefined;
+        const example = exampleHint(ref ? v.examples.get(ref) : undefined);
+        add(
+          [...segments, missing],
+          `missing required field "${missing}"`,
+          example ? `add ${missing}: ${example}` : 'examples/devices/ holds a complete definition per platform',
+        );
         break;
       }
       case 'additionalProperties': {

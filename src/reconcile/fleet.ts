@@ -30,6 +30,12 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
       'fix them (tscm validate lists them all) and run again, or name the devices to run',
     );
   }
+  if (devices.length === 0 && diagnostics.length === 0) {
+    throw new ConfigError(
+      `no device definitions (*.yaml) found in ${root}`,
+      'point --dir at the folder of device YAML files',
+    );
+  }
   const selected = selectDevices(devices, names, diagnostics.length > 0);
   if (diagnostics.length > 0)
     log.warn('other device definitions have problems; see tscm validate', { problems: diagnostics.length });

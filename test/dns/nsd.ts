@@ -1,4 +1,5 @@
-// Test harness: a real NSD (Debian nsd 4.6) on 127.0.0.1 and a free port, serving generated zones from a temp
+// Test harness: a real NSD (Debian nsd 4.6) on 127.0.0.1 and a free port (or a given loopback address and port,
+// e.g. 5353 of a random 127.x.y.z as policy servers must use 53 or 5353), serving generated zones from a temp
 // directory. `provide-xfr: 127.0.0.0/8 NOKEY` for zones that allow transfers; a zone without it answers AXFR with
 // REFUSED. Runs `nsd -d` as a child process (no system service, no nsd-control); restart() reloads changed zones.
 import { spawn } from 'node:child_process';
@@ -16,6 +17,13 @@ export interface NsdZone {
   readonly text: string;
   /** false: no provide-xfr, so AXFR is REFUSED. */
   readonly allowTransfer: boolean;
+}
+
+export interface NsdListen {
+  /** A loopback address; default 127.0.0.1. */
+  readonly host?: string;
+  /** Default: a free port, picked again on a clash. A given port is tried once: a clash rejects. */
+  readonly port?: number;
 }
 
 export interface NsdServer {
@@ -44,18 +52,18 @@ export function findNsd(): string {
 }
 
 /** A port free for TCP now (NSD binds TCP and UDP; a clash shows up as a failed start and we retry). */
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
 
-function configText(dir: string, port: number, zones: readonly NsdZone[]): string {
+function configText(dir: string, host: string, port: number, zones: readonly NsdZone[]): string {
   const lines = [
     'server:',
-    `  ip-address: 127.0.0.1@${port}`,
+    `  ip-address: ${host}@${port}`,
     `  port: ${port}`,
     '  username: ""',
     '  chroot: ""',
@@ -79,7 +87,7 @@ function configText(dir: string, port: number, zones: readonly NsdZone[]): strin
 }
 
 /** One UDP SOA query; resolves the rcode, or null on timeout. */
-function probeSoa(port: number, zone: string): Promise<{ rcode: number; answers: number } | null> {
+function probeSoa(host: string, port: number, zone: string): Promise<{ rcode: number; answers: number } | null> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket('udp4');
     const timer = setTimeout(() => {
@@ -96,12 +104,13 @@ function probeSoa(port: number, zone: string): Promise<{ rcode: number; answers:
       sock.close();
       resolve(null);
     });
-    sock.send(dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'SOA', name: zone }] }), port, '127.0.0.1');
+    sock.send(dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'SOA', name: zone }] }), port, host);
   });
 }
 
-export async function startNsd(zones: readonly NsdZone[]): Promise<NsdServer> {
+export async function startNsd(zones: readonly NsdZone[], listen: NsdListen = {}): Promise<NsdServer> {
   const nsd = findNsd();
+  const host = listen.host ?? '127.0.0.1';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tscm-nsd-'));
   for (const z of zones) await writeFile(path.join(dir, `${z.name}.zone`), z.text);
   let child: ChildProcess | null = null;
@@ -109,7 +118,7 @@ export async function startNsd(zones: readonly NsdZone[]): Promise<NsdServer> {
 
   const launch = async (): Promise<void> => {
     const conf = path.join(dir, 'nsd.conf');
-    await writeFile(conf, configText(dir, port, zones));
+    await writeFile(conf, configText(dir, host, port, zones));
     await rm(path.join(dir, 'nsd.log'), { force: true });
     const proc = spawn(nsd, ['-d', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
@@ -122,9 +131,9 @@ export async function startNsd(zones: readonly NsdZone[]): Promise<NsdServer> {
       for (;;) {
         if (exited) {
           const log = await readFile(path.join(dir, 'nsd.log'), 'utf8').catch(() => '');
-          throw new Error(`nsd exited during start-up (port ${port}):\n${stderr}\n${log}`);
+          throw new Error(`nsd exited during start-up (${host} port ${port}):\n${stderr}\n${log}`);
         }
-        const r = await probeSoa(port, z.name);
+        const r = await probeSoa(host, port, z.name);
         if (r && r.rcode === 0 && r.answers > 0) break;
         if (Date.now() > deadline) throw new Error(`nsd did not serve zone ${z.name} within 60 s`);
         await new Promise((res) => setTimeout(res, 50));
@@ -144,13 +153,13 @@ export async function startNsd(zones: readonly NsdZone[]): Promise<NsdServer> {
   };
 
   for (let attempt = 0; ; attempt++) {
-    port = await freePort();
+    port = listen.port ?? (await freePort(host));
     try {
       await launch();
       break;
     } catch (err) {
       await stop();
-      if (attempt >= 2) {
+      if (attempt >= 2 || listen.port !== undefined) {
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
@@ -158,7 +167,7 @@ export async function startNsd(zones: readonly NsdZone[]): Promise<NsdServer> {
   }
 
   return {
-    host: '127.0.0.1',
+    host,
     get port() {
       return port;
     },

@@ -27,21 +27,20 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
     results.push({ device: spec.name, policy: await resolveDevicePolicy(fleet.resolver, spec) });
 
   if (opts.cidrs) {
-    const block = results[0]!.policy.desired.groups.find((g) => g.role === 'block');
+    const { desired } = results[0]!.policy;
+    const t = desired.truncation;
+    // stdout carries only the set (for pipes); the cut is said on stderr so it is not missed.
+    if (t && t.dropped > 0) log.warn('policy cut to the maximum policy size', { limit: t.limit, dropped: t.dropped });
+    const block = desired.groups.find((g) => g.role === 'block');
     if (block) await writeAll(writePrefixes(block.members, { bareHosts: true }));
     return 0;
   }
   if (opts.json) {
-    process.stdout.write(
-      JSON.stringify(
-        results.map((r) => toJson(r.device, r.policy)),
-        null,
-        2,
-      ) + '\n',
-    );
+    const json = results.map((r) => toJson(r.device, r.policy));
+    await writeAll(Buffer.from(JSON.stringify(json, null, 2) + '\n'));
     return 0;
   }
-  for (const r of results) process.stdout.write(renderHuman(r.device, r.policy));
+  await writeAll(Buffer.from(results.map((r) => renderHuman(r.device, r.policy)).join('')));
   return 0;
 }
 
@@ -74,6 +73,20 @@ function renderHuman(device: string, policy: ResolvedPolicy): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Writes the set and waits for it to be flushed. A reader that stops early (`| head`) closes the pipe: that ends
+ * the output, it is not an error. Without an 'error' listener Node would crash with a stack trace on EPIPE (the
+ * stream emits 'error' after the write callback), so one stays attached for the rest of the process.
+ */
 function writeAll(buf: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(buf, (err) => (err ? reject(err) : resolve())));
+  if (!process.stdout.listeners('error').includes(ignoreClosedPipe)) process.stdout.on('error', ignoreClosedPipe);
+  return new Promise((resolve, reject) =>
+    process.stdout.write(buf, (err) => (!err || isClosedPipe(err) ? resolve() : reject(err))),
+  );
+}
+
+const isClosedPipe = (err: Error): boolean => (err as NodeJS.ErrnoException).code === 'EPIPE';
+
+function ignoreClosedPipe(err: Error): void {
+  if (!isClosedPipe(err)) process.exitCode = 1;
 }

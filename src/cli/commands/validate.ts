@@ -1,9 +1,17 @@
 // tscm validate: every problem in the definitions at once, each with file:line:column, field path and hint.
 
 import { formatDiagnostic, loadDefinitions } from '../../config/index.js';
+import { ConfigError } from '../../errors.js';
 
 export async function validateCommand(opts: { dir: string; json?: boolean }): Promise<number> {
   const { devices, diagnostics } = await loadDefinitions(opts.dir);
+  if (devices.length === 0 && diagnostics.length === 0) {
+    // A wrong --dir must not pass a CI check silently.
+    throw new ConfigError(
+      `no device definitions (*.yaml) found in ${opts.dir}`,
+      'point --dir at the folder of device YAML files',
+    );
+  }
   if (opts.json) {
     process.stdout.write(
       JSON.stringify({ valid: diagnostics.length === 0, devices: devices.length, diagnostics }, null, 2) + '\n',
