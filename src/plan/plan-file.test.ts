@@ -2,10 +2,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prefixesToStrings } from '../cidr/index.js';
+import { gzipSync } from 'node:zlib';
+import { PrefixListBuilder, prefixesToStrings } from '../cidr/index.js';
 import { ConfigError, InternalError } from '../errors.js';
 import {
+  encodePlan,
   parsePlan,
+  PLAN_FORMAT_VERSION,
   planIdOf,
   readPlanFile,
   serializePlan,
@@ -14,7 +17,8 @@ import {
   type PlanUpgrade,
 } from './plan-file.js';
 
-const FIXTURE = new URL('./testdata/plan-v1.json', import.meta.url);
+const FIXTURE_V1 = new URL('./testdata/plan-v1.json', import.meta.url);
+const FIXTURE = new URL('./testdata/plan-v2.json', import.meta.url);
 
 let dir: string;
 beforeEach(async () => {
@@ -25,12 +29,37 @@ afterEach(async () => {
 });
 
 describe('plan file', () => {
-  it('round-trips the version 1 fixture byte for byte', async () => {
+  it('round-trips the version 2 fixture byte for byte, member lists as newline-separated strings', async () => {
     const text = await readFile(FIXTURE, 'utf8');
     const plan = parsePlan(text, 'fixture');
+    expect(PLAN_FORMAT_VERSION).toBe(2);
     expect(plan.devices[0]!.groups[1]!.add.v6.len.length).toBe(1);
     expect(prefixesToStrings(plan.devices[0]!.groups[0]!.add)).toEqual(['198.51.100.0/24', '2001:db8::/48']);
     expect(serializePlan(plan)).toBe(text);
+    expect(encodePlan(plan).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(text).toContain('"add": "198.51.100.0/24\\n2001:db8::/48",');
+    expect(text).toContain('"remove": "",');
+    // The same bytes as a plain pretty-printed JSON.stringify of the document.
+    expect(`${JSON.stringify(JSON.parse(text), null, 2)}\n`).toBe(text);
+  });
+
+  it('upgrades the version 1 fixture to exactly the version 2 fixture', async () => {
+    const v1 = await readFile(FIXTURE_V1, 'utf8');
+    const v2 = await readFile(FIXTURE, 'utf8');
+    const plan = parsePlan(v1, 'fixture v1');
+    expect(plan).toEqual(parsePlan(v2, 'fixture v2'));
+    expect(serializePlan(plan)).toBe(v2);
+    expect(planIdOf(plan)).toBe(planIdOf(parsePlan(v2)));
+  });
+
+  it('keeps a damaged member of a version 1 file visible after the upgrade', async () => {
+    const doc = JSON.parse(await readFile(FIXTURE_V1, 'utf8'));
+    doc.devices[0].groups[0].add.push(7);
+    expect(() => parsePlan(JSON.stringify(doc), 'old.json')).toThrow(/\/devices\/0\/groups\/0\/add must be string/);
+    doc.devices[0].groups[0].add = ['198.51.100.0/24', '300.1.2.3/32'];
+    expect(() => parsePlan(JSON.stringify(doc), 'old.json')).toThrow(
+      /old.json: devices\[0\] \(edge-1\): group TSCM-BLOCK: add: invalid prefix: line 2 "300.1.2.3\/32"/,
+    );
   });
 
   it('writes atomically and reads back the same plan', async () => {
@@ -47,25 +76,36 @@ describe('plan file', () => {
   it('rejects schema violations with every problem and its path', async () => {
     const doc = JSON.parse(await readFile(FIXTURE, 'utf8'));
     doc.devices[0].groups[0].action = 'replace';
-    doc.devices[0].groups[0].add.push('not-a-cidr');
+    doc.devices[0].groups[0].add += '\nnot-a-cidr';
     doc.devices[0].surprise = true;
     const err = catchError(() => parsePlan(JSON.stringify(doc), 'plan.json'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/^plan.json does not match plan.schema.json/);
     expect(err.message).toContain('/devices/0/groups/0/action');
-    expect(err.message).toContain('/devices/0/groups/0/add/2');
+    expect(err.message).toContain('/devices/0/groups/0/add must match pattern');
     expect(err.message).toContain("'surprise'");
   });
 
-  it('rejects a member the schema lets through but the CIDR parser does not', async () => {
+  it('rejects members the schema lets through but a file tscm wrote never holds, naming file and group', async () => {
     const doc = JSON.parse(await readFile(FIXTURE, 'utf8'));
-    doc.devices[0].groups[0].remove = ['300.1.2.3/32'];
-    expect(() => parsePlan(JSON.stringify(doc), 'plan.json')).toThrow(/groups\[0\]\.remove: invalid prefix/);
+    const parseWith = (remove: string) => {
+      doc.devices[0].groups[0].remove = remove;
+      return () => parsePlan(JSON.stringify(doc), 'plan.json');
+    };
+    const where = 'plan.json: devices\\[0\\] \\(edge-1\\): group TSCM-BLOCK: remove';
+    expect(parseWith('203.0.113.7/32\n300.1.2.3/32')).toThrow(new RegExp(`${where}: invalid prefix: line 2 "300`));
+    expect(parseWith('203.0.113.7/32\n300.1.2.3/32')).toThrow(ConfigError);
+    expect(parseWith('203.0.113.7/24')).toThrow(new RegExp(`${where}: 1 prefix\\(es\\) have host bits set`));
+    expect(parseWith('203.0.113.7/32\n\n10.0.0.0/8')).toThrow(/3 lines hold 2 distinct prefixes/);
+    expect(parseWith('203.0.113.7/32\n203.0.113.7/32')).toThrow(/2 lines hold 1 distinct prefixes/);
+    expect(parseWith('203.0.113.7/32\n')).toThrow(/2 lines hold 1 distinct prefixes/);
+    const plan = parseWith('2001:DB8::/32\n10.0.0.0/8')();
+    expect(prefixesToStrings(plan.devices[0]!.groups[0]!.remove)).toEqual(['10.0.0.0/8', '2001:db8::/32']);
   });
 
   it('refuses unknown and missing format versions and broken JSON', () => {
-    expect(() => parsePlan('{"formatVersion": 2}', 'p.json')).toThrow(
-      /formatVersion 2, newer than this tscm understands \(1\)/,
+    expect(() => parsePlan('{"formatVersion": 3}', 'p.json')).toThrow(
+      /formatVersion 3, newer than this tscm understands \(2\)/,
     );
     expect(() => parsePlan('{"devices": []}', 'p.json')).toThrow(/no valid formatVersion/);
     expect(() => parsePlan('[1]', 'p.json')).toThrow(/not a tscm plan/);
@@ -74,8 +114,38 @@ describe('plan file', () => {
 
   it('names the file when it cannot be read', async () => {
     await expect(readPlanFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read plan file .*missing.json/);
-    await writeFile(join(dir, 'bad.json'), '{"formatVersion": 1}');
+    await writeFile(join(dir, 'bad.json'), '{"formatVersion": 2}');
     await expect(readPlanFile(join(dir, 'bad.json'))).rejects.toThrow(/plan file .*bad.json does not match/);
+    await writeFile(join(dir, 'bad.json.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));
+    await expect(readPlanFile(join(dir, 'bad.json.gz'))).rejects.toThrow(/bad.json.gz is not a valid gzip file/);
+  });
+
+  it('reads a large plan back from the file bytes as the same plan, and names file and group of a bad entry', async () => {
+    const plan = parsePlan(await readFile(FIXTURE, 'utf8'));
+    const b = new PrefixListBuilder();
+    for (let i = 0; i < 3000; i++) b.addV4((0xc6000000 + i * 4) >>> 0, 30);
+    const add = b.build();
+    const device = plan.devices[0]!;
+    const big = { ...plan, devices: [{ ...device, groups: [{ ...device.groups[0]!, add }] }] };
+    const path = join(dir, 'big.json');
+    await writePlanFile(path, big);
+    const text = await readFile(path, 'utf8');
+    const back = await readPlanFile(path);
+    expect(prefixesToStrings(back.devices[0]!.groups[0]!.add)).toEqual(prefixesToStrings(add));
+    expect(back).toEqual(parsePlan(text));
+    expect(serializePlan(back)).toBe(text);
+    await writeFile(path, text.replace('198.0.11.0/30', '198.0.11.1/30'));
+    await expect(readPlanFile(path)).rejects.toThrow(
+      new RegExp(
+        `plan file ${path}: devices\\[0\\] \\(edge-1\\): group TSCM-BLOCK: add: 1 prefix\\(es\\) have host bits set`,
+      ),
+    );
+  });
+
+  it('reads a gzip-compressed plan file (the plan history) as the plan it holds', async () => {
+    const text = await readFile(FIXTURE, 'utf8');
+    await writeFile(join(dir, 'p.json.gz'), gzipSync(text));
+    expect(serializePlan(await readPlanFile(join(dir, 'p.json.gz')))).toBe(text);
   });
 
   it('upgrades old documents through the hook chain, one version at a time', () => {

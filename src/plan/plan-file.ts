@@ -1,36 +1,48 @@
-// The saved plan file (DESIGN.md convention 2): versioned JSON, validated against schemas/plan.schema.json on read,
-// members as CIDR strings. Older format versions are upgraded by function, one version at a time.
+// The saved plan file (DESIGN.md convention 2): versioned JSON, validated against schemas/plan.schema.json on read.
+// Format 2 writes each member list as ONE string of newline-separated CIDRs, built as bytes (json-members.ts), so a
+// 1M-entry plan costs no JS string per entry; format 1 (arrays of CIDR strings) is upgraded on read.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { prefixesFromStrings, prefixesToStrings } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
-import { ConfigError, InternalError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { mapArrayField, upgradeDocument, type DocumentUpgrade } from './format-upgrade.js';
+import { gunzipIfCompressed } from './gzip-bytes.js';
+import { parseJsonLiftingMembers, readMembers } from './json-members-read.js';
+import { encodeJsonDocument, joinMemberArray, MemberText } from './json-members.js';
 import type { DevicePlan, GroupChange, Plan, ZonePin } from './model.js';
 import { assertMatchesSchema } from './schema-validator.js';
 
 // apply reads a plan file and checks it is still fresh; both live behind this one import.
 export { checkPlanFresh, type CurrentInputs } from './plan-fresh.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/** The version of the file format (the in-memory Plan model keeps its own `formatVersion: 1`). */
+export const PLAN_FORMAT_VERSION = 2;
 
-/** Upgrades a parsed document of version N to version N+1. Empty while only version 1 exists. */
-export type PlanUpgrade = (doc: Record<string, unknown>) => Record<string, unknown>;
-export const PLAN_UPGRADES: ReadonlyMap<number, PlanUpgrade> = new Map();
+/** Upgrades a parsed document of version N to version N+1. */
+export type PlanUpgrade = DocumentUpgrade;
+export const PLAN_UPGRADES: ReadonlyMap<number, PlanUpgrade> = new Map([[1, upgradePlanV1ToV2]]);
 
-/** Text of a plan file. Deterministic: the same plan gives the same bytes. */
-export function serializePlan(plan: Plan): string {
-  const doc = {
+const AGAIN = 'run `tscm plan --out FILE` again';
+const DAMAGED = 'the file was edited or damaged: run `tscm plan --out FILE` again';
+
+/** The bytes of a plan file (UTF-8). Deterministic: the same plan gives the same bytes. */
+export function encodePlan(plan: Plan): Buffer {
+  return encodeJsonDocument({
     formatVersion: PLAN_FORMAT_VERSION,
     createdAt: plan.createdAt,
     gitRevision: plan.gitRevision,
-    devices: plan.devices.map(serializeDevicePlan),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+    devices: plan.devices.map(planDeviceDocument),
+  });
 }
 
-function serializeDevicePlan(p: DevicePlan): Record<string, unknown> {
+/** Text of a plan file (encodePlan decoded once); prefer encodePlan / writePlanFile for large plans. */
+export function serializePlan(plan: Plan): string {
+  return encodePlan(plan).toString('utf8');
+}
+
+function planDeviceDocument(p: DevicePlan): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     device: p.device,
     platform: p.platform,
@@ -39,8 +51,8 @@ function serializeDevicePlan(p: DevicePlan): Record<string, unknown> {
       name: g.name,
       role: g.role,
       action: g.action,
-      add: prefixesToStrings(g.add),
-      remove: prefixesToStrings(g.remove),
+      add: new MemberText(g.add),
+      remove: new MemberText(g.remove),
       unmanaged: g.unmanaged,
       before: g.before,
       after: g.after,
@@ -66,26 +78,31 @@ export function serializePin(z: ZonePin): ZonePin {
     : { kind: 'file', path: z.path, sha256: z.sha256 };
 }
 
-/** Parses and validates plan file text; `source` names the file in errors. */
+/**
+ * Parses and validates plan file text, or its UTF-8 bytes (the cheap path for large plans: it takes over the
+ * bytes, unescaping member lists in place). `source` names the file in errors.
+ */
 export function parsePlan(
-  text: string,
+  text: string | Uint8Array,
   source = 'plan file',
   upgrades: ReadonlyMap<number, PlanUpgrade> = PLAN_UPGRADES,
 ): Plan {
   let doc: unknown;
+  let lifted = new Map<string, Uint8Array>();
   try {
-    doc = JSON.parse(text);
+    if (typeof text === 'string') doc = JSON.parse(text);
+    else ({ doc, lifted } = parseJsonLiftingMembers(Buffer.from(text.buffer, text.byteOffset, text.byteLength)));
   } catch (err) {
-    throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`, 'run `tscm plan --out FILE` again');
+    throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`, AGAIN);
   }
   const current = upgradePlanDocument(doc, source, upgrades);
-  assertMatchesSchema('plan', current, source, 'the file was edited or damaged: run `tscm plan --out FILE` again');
+  assertMatchesSchema('plan', current, source, DAMAGED);
   const raw = current as unknown as RawPlan;
   return {
     formatVersion: 1,
     createdAt: raw.createdAt,
     gitRevision: raw.gitRevision,
-    devices: raw.devices.map((d) => parseDevicePlan(d, source)),
+    devices: raw.devices.map((d, i) => parseDevicePlan(d, `${source}: devices[${i}] (${d.device})`, lifted)),
   };
 }
 
@@ -96,63 +113,56 @@ export function upgradePlanDocument(
   upgrades: ReadonlyMap<number, PlanUpgrade> = PLAN_UPGRADES,
   target: number = PLAN_FORMAT_VERSION,
 ): Record<string, unknown> {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(`${source} is not a tscm plan (expected a JSON object)`, 'run `tscm plan --out FILE` again');
-  }
-  let current = doc as Record<string, unknown>;
-  const found = current['formatVersion'];
-  if (typeof found !== 'number' || !Number.isInteger(found) || found < 1) {
-    throw new ConfigError(
-      `${source} has no valid formatVersion (found ${JSON.stringify(found)})`,
-      'this is not a tscm plan file',
-    );
-  }
-  let version: number = found;
-  if (version > target) {
-    throw new ConfigError(
-      `${source} has formatVersion ${version}, newer than this tscm understands (${target})`,
-      'upgrade tscm, or plan again with this version',
-    );
-  }
-  while (version < target) {
-    const upgrade = upgrades.get(version);
-    if (!upgrade) {
-      throw new ConfigError(
-        `${source} has formatVersion ${version}, which this tscm can no longer read`,
-        'plan again with this version of tscm',
-      );
-    }
-    current = upgrade(current);
-    if (current['formatVersion'] !== version + 1) {
-      throw new InternalError(`${source}: the upgrade from formatVersion ${version} did not produce ${version + 1}`);
-    }
-    version += 1;
-  }
-  return current;
+  return upgradeDocument(doc, {
+    source,
+    kind: 'tscm plan',
+    upgrades,
+    target,
+    hints: {
+      notOurs: AGAIN,
+      tooOld: 'plan again with this version of tscm',
+      tooNew: 'upgrade tscm, or plan again with this version',
+    },
+  });
+}
+
+/** Format 1 -> 2: member arrays become newline-separated strings. */
+function upgradePlanV1ToV2(doc: Record<string, unknown>): Record<string, unknown> {
+  const next = mapArrayField(doc, 'devices', (d) =>
+    mapArrayField(d, 'groups', (g) => {
+      const out = { ...g };
+      if ('add' in g) out['add'] = joinMemberArray(g['add']);
+      if ('remove' in g) out['remove'] = joinMemberArray(g['remove']);
+      return out;
+    }),
+  );
+  return { ...next, formatVersion: 2 };
 }
 
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(path, serializePlan(plan));
+  await writeFileAtomic(path, encodePlan(plan));
 }
 
+/** Reads a plan file; a gzip-compressed one (the plan history's .json.gz) is decompressed first. */
 export async function readPlanFile(path: string): Promise<Plan> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     throw new ConfigError(`cannot read plan file ${path}: ${(err as Error).message}`, 'check the path given to apply');
   }
-  return parsePlan(text, `plan file ${path}`);
+  const source = `plan file ${path}`;
+  return parsePlan(await gunzipIfCompressed(bytes, source, DAMAGED), source);
 }
 
-/** A short id for a plan: the first 16 hex digits of the sha256 of its file text. */
+/** A short id for a plan: the first 16 hex digits of the sha256 of its file bytes. */
 export function planIdOf(plan: Plan): string {
-  return createHash('sha256').update(serializePlan(plan)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(encodePlan(plan)).digest('hex').slice(0, 16);
 }
 
 interface RawGroupChange extends Omit<GroupChange, 'add' | 'remove'> {
-  readonly add: string[];
-  readonly remove: string[];
+  readonly add: string;
+  readonly remove: string;
 }
 interface RawDevicePlan extends Omit<DevicePlan, 'groups'> {
   readonly groups: RawGroupChange[];
@@ -163,19 +173,12 @@ interface RawPlan {
   readonly devices: RawDevicePlan[];
 }
 
-function parseDevicePlan(d: RawDevicePlan, source: string): DevicePlan {
-  const groups = d.groups.map((g, i) => ({
+function parseDevicePlan(d: RawDevicePlan, where: string, lifted: Map<string, Uint8Array>): DevicePlan {
+  const members = (text: string, field: string): PrefixList => readMembers(lifted, text, `${where}: ${field}`, DAMAGED);
+  const groups = d.groups.map((g) => ({
     ...g,
-    add: parseMembers(g.add, `${source}: devices[${d.device}].groups[${i}].add`),
-    remove: parseMembers(g.remove, `${source}: devices[${d.device}].groups[${i}].remove`),
+    add: members(g.add, `group ${g.name}: add`),
+    remove: members(g.remove, `group ${g.name}: remove`),
   }));
   return { ...d, groups };
-}
-
-function parseMembers(members: readonly string[], where: string): PrefixList {
-  try {
-    return prefixesFromStrings(members);
-  } catch (err) {
-    throw new ConfigError(`${where}: ${(err as Error).message}`, 'the file was edited or damaged: plan again');
-  }
 }

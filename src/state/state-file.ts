@@ -1,30 +1,39 @@
-// The state file format: versioned JSON validated against schemas/state.schema.json; members as CIDR strings.
+// The state file format: versioned JSON validated against schemas/state.schema.json. Format 2 writes each inventory
+// group's members as ONE string of newline-separated CIDRs built as bytes (plan/json-members.ts): the inventory of
+// a 1M-entry group costs no JS string per entry. Format 1 (arrays of CIDR strings) is upgraded on read.
 
-import { prefixesFromStrings, prefixesToStrings } from '../cidr/index.js';
 import { ConfigError } from '../errors.js';
+import { mapArrayField, isObject, upgradeDocument, type DocumentUpgrade } from '../plan/format-upgrade.js';
+import { parseJsonLiftingMembers, readMembers } from '../plan/json-members-read.js';
+import { encodeJsonDocument, joinMemberArray, MemberText } from '../plan/json-members.js';
 import type { InventoryGroup } from '../plan/model.js';
-import { assertMatchesSchema } from '../plan/schema-validator.js';
 import { serializePin } from '../plan/plan-file.js';
+import { assertMatchesSchema } from '../plan/schema-validator.js';
 import { STATE_FORMAT_VERSION, type DeviceState, type LastApplyRecord } from './model.js';
 
-export function serializeState(state: DeviceState): string {
-  const doc = {
-    formatVersion: STATE_FORMAT_VERSION,
+/** The version of the file format (the in-memory DeviceState keeps the model's STATE_FORMAT_VERSION). */
+export const STATE_FILE_FORMAT_VERSION = 2;
+export const STATE_UPGRADES: ReadonlyMap<number, DocumentUpgrade> = new Map([[1, upgradeStateV1ToV2]]);
+
+/** The bytes of a state file (UTF-8). Deterministic: the same state gives the same bytes. */
+export function encodeState(state: DeviceState): Buffer {
+  return encodeJsonDocument({
+    formatVersion: STATE_FILE_FORMAT_VERSION,
     lineage: state.lineage,
     serial: state.serial,
     device: state.device,
     appliedAt: state.appliedAt,
     inventory: {
-      groups: state.inventory.groups.map((g) => ({
-        name: g.name,
-        role: g.role,
-        members: prefixesToStrings(g.members),
-      })),
+      groups: state.inventory.groups.map((g) => ({ name: g.name, role: g.role, members: new MemberText(g.members) })),
     },
     zones: state.zones.map(serializePin),
     lastApply: state.lastApply && serializeLastApply(state.lastApply),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  });
+}
+
+/** Text of a state file (encodeState decoded once). */
+export function serializeState(state: DeviceState): string {
+  return encodeState(state).toString('utf8');
 }
 
 function serializeLastApply(a: LastApplyRecord): LastApplyRecord {
@@ -39,34 +48,69 @@ function serializeLastApply(a: LastApplyRecord): LastApplyRecord {
   return out;
 }
 
-interface RawState extends Omit<DeviceState, 'inventory'> {
-  readonly inventory: { readonly groups: { name: string; role: InventoryGroup['role']; members: string[] }[] };
+interface RawState extends Omit<DeviceState, 'inventory' | 'formatVersion'> {
+  readonly inventory: { readonly groups: { name: string; role: InventoryGroup['role']; members: string }[] };
 }
 
-/** Parses state file text; any damage is a ConfigError naming `file` (never a silent reset to "no state"). */
-export function parseState(text: string, file: string): DeviceState {
+/**
+ * Parses state file text, or its UTF-8 bytes (taken over: member lists are unescaped in place); any damage is a
+ * ConfigError naming `file`, never "no state".
+ */
+export function parseState(
+  text: string | Uint8Array,
+  file: string,
+  upgrades: ReadonlyMap<number, DocumentUpgrade> = STATE_UPGRADES,
+): DeviceState {
+  const { raw, lifted, hint } = parseStateDocument(text, file, upgrades);
+  const groups: InventoryGroup[] = raw.inventory.groups.map((g, i) => ({
+    name: g.name,
+    role: g.role,
+    members: readMembers(lifted, g.members, `state file ${file}: inventory.groups[${i}] (${g.name}).members`, hint),
+  }));
+  return { ...raw, formatVersion: STATE_FORMAT_VERSION, inventory: { groups } };
+}
+
+/**
+ * lineage and serial of a state file, checked against the schema but without decoding the inventory's members:
+ * what StateStore.write needs to write the next state (the caller read and used the whole state already).
+ */
+export function parseStateHeader(bytes: Uint8Array, file: string): { lineage: string; serial: number } {
+  const { raw } = parseStateDocument(bytes, file, STATE_UPGRADES);
+  return { lineage: raw.lineage, serial: raw.serial };
+}
+
+function parseStateDocument(
+  text: string | Uint8Array,
+  file: string,
+  upgrades: ReadonlyMap<number, DocumentUpgrade>,
+): { raw: RawState; lifted: Map<string, Uint8Array>; hint: string } {
   const hint = `the state file is damaged: restore ${file} from a backup, or move it aside and run \`tscm plan --adopt\` to rebuild it from the device`;
   let doc: unknown;
+  let lifted = new Map<string, Uint8Array>();
   try {
-    doc = JSON.parse(text);
+    if (typeof text === 'string') doc = JSON.parse(text);
+    else ({ doc, lifted } = parseJsonLiftingMembers(Buffer.from(text.buffer, text.byteOffset, text.byteLength)));
   } catch (err) {
     throw new ConfigError(`state file ${file} is not valid JSON: ${(err as Error).message}`, hint);
   }
-  const version = (doc as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === 'number' && version > STATE_FORMAT_VERSION) {
-    throw new ConfigError(
-      `state file ${file} has formatVersion ${version}, newer than this tscm understands (${STATE_FORMAT_VERSION})`,
-      'upgrade tscm: a newer version wrote this state',
-    );
-  }
-  assertMatchesSchema('state', doc, `state file ${file}`, hint);
-  const raw = doc as RawState;
-  const groups: InventoryGroup[] = raw.inventory.groups.map((g, i) => {
-    try {
-      return { name: g.name, role: g.role, members: prefixesFromStrings(g.members) };
-    } catch (err) {
-      throw new ConfigError(`state file ${file}: inventory.groups[${i}].members: ${(err as Error).message}`, hint);
-    }
+  const current = upgradeDocument(doc, {
+    source: `state file ${file}`,
+    kind: 'tscm state',
+    upgrades,
+    target: STATE_FILE_FORMAT_VERSION,
+    hints: { notOurs: hint, tooOld: hint, tooNew: 'upgrade tscm: a newer version wrote this state' },
   });
-  return { ...raw, inventory: { groups } };
+  assertMatchesSchema('state', current, `state file ${file}`, hint);
+  const { formatVersion: _file, ...raw } = current as unknown as RawState & { formatVersion: number };
+  return { raw, lifted, hint };
+}
+
+/** Format 1 -> 2: inventory member arrays become newline-separated strings. */
+function upgradeStateV1ToV2(doc: Record<string, unknown>): Record<string, unknown> {
+  const inventory = doc['inventory'];
+  if (!isObject(inventory)) return { ...doc, formatVersion: 2 };
+  const next = mapArrayField(inventory, 'groups', (g) =>
+    'members' in g ? { ...g, members: joinMemberArray(g['members']) } : g,
+  );
+  return { ...doc, formatVersion: 2, inventory: next };
 }

@@ -1,11 +1,12 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_PREFIXES, prefixesFromStrings, prefixesToStrings } from '../cidr/index.js';
 import { ConfigError } from '../errors.js';
 import type { Plan } from '../plan/model.js';
-import { readPlanFile } from '../plan/plan-file.js';
+import { readPlanFile, serializePlan } from '../plan/plan-file.js';
 import { inventoryFromState, StateStore } from './index.js';
 import type { DeviceStateUpdate } from './model.js';
 
@@ -137,15 +138,61 @@ describe('StateStore', () => {
     paths.push(await small.appendPlanHistory('edge-1', planFor('edge-1', 5), new Date(t0 + 4000)));
     const list = await small.listPlanHistory('edge-1');
     expect(list.map((e) => e.file)).toEqual([
-      '20261123T010003000Z-3.json',
-      '20261123T010004000Z-4.json',
-      '20261123T010004000Z-5.json',
+      '20261123T010003000Z-3.json.gz',
+      '20261123T010004000Z-4.json.gz',
+      '20261123T010004000Z-5.json.gz',
     ]);
     expect(list[0]!.recordedAt).toBe('2026-11-23T01:00:03.000Z');
     expect(list.map((e) => e.serial)).toEqual([3, 4, 5]);
     const plan = await readPlanFile(list[2]!.path);
     expect(plan.devices.map((d) => d.device)).toEqual(['edge-1']);
+    // gzip of the plan file text: an operator reads it with zcat.
+    expect(gunzipSync(await readFile(list[2]!.path)).toString()).toBe(serializePlan(plan));
     expect(await small.listPlanHistory('edge-9')).toEqual([]);
+  });
+
+  it('keeps the member lists in the history, and format 1 history files are still listed, read and pruned', async () => {
+    const small = new StateStore(dir, 2);
+    const plans = join(dir, 'edge-1', 'plans');
+    await mkdir(plans, { recursive: true });
+    const v1 = await readFile(new URL('../plan/testdata/plan-v1.json', import.meta.url));
+    await writeFile(join(plans, '20261123T000000000Z-4.json'), v1);
+    const [old] = await small.listPlanHistory('edge-1');
+    expect((await readPlanFile(old!.path)).devices[0]!.groups[0]!.add.v4.len.length).toBe(1);
+    const plan = planFor('edge-1', 1);
+    const big = {
+      ...plan.devices[0]!,
+      groups: [
+        {
+          name: 'TSCM-BLOCK',
+          role: 'block' as const,
+          action: 'update' as const,
+          add: prefixesFromStrings(['192.0.2.0/24', '2001:db8::/48']),
+          remove: prefixesFromStrings(['198.51.100.7/32']),
+          unmanaged: 0,
+          before: 1,
+          after: 2,
+        },
+      ],
+    };
+    const t0 = Date.parse('2026-11-23T01:00:00.000Z');
+    const first = await small.appendPlanHistory('edge-1', { ...plan, devices: [big] }, new Date(t0));
+    const back = await readPlanFile(first);
+    expect(prefixesToStrings(back.devices[0]!.groups[0]!.add)).toEqual(['192.0.2.0/24', '2001:db8::/48']);
+    await small.appendPlanHistory('edge-1', plan, new Date(t0 + 1000));
+    expect((await readdir(plans)).sort()).toEqual(['20261123T010000000Z-1.json.gz', '20261123T010001000Z-1.json.gz']);
+  });
+
+  it('prunes the oldest plans once the history passes its byte budget, always keeping the newest', async () => {
+    const t0 = Date.parse('2026-11-23T01:00:00.000Z');
+    const probe = await new StateStore(dir).appendPlanHistory('edge-9', planFor('edge-9', 0), new Date(t0));
+    const size = (await stat(probe)).size;
+    const budget = new StateStore(dir, 20, size * 3.5);
+    for (let i = 0; i < 5; i++) await budget.appendPlanHistory('edge-1', planFor('edge-1', i), new Date(t0 + i * 1000));
+    expect((await budget.listPlanHistory('edge-1')).map((e) => e.serial)).toEqual([2, 3, 4]);
+    const tiny = new StateStore(dir, 20, 1);
+    await tiny.appendPlanHistory('edge-1', planFor('edge-1', 9), new Date(t0 + 9000));
+    expect((await tiny.listPlanHistory('edge-1')).map((e) => e.serial)).toEqual([9]);
   });
 
   it('ignores foreign files in the history folder', async () => {

@@ -1,19 +1,27 @@
 // The state store: one folder per device under the state directory, holding the applied state (state.json), the
-// lock, and the history of plans (plans/<timestamp>-<serial>.json, the last PLAN_HISTORY_KEEP). Callers hold the
-// device lock around read -> plan -> apply -> write; the store itself only guarantees atomic, validated files.
+// lock, and the history of plans (plans/<timestamp>-<serial>.json.gz: the device's part of each plan in the plan
+// file format, gzip-compressed; the last PLAN_HISTORY_KEEP within PLAN_HISTORY_MAX_BYTES). Callers hold the device
+// lock around read -> plan -> apply -> write; the store itself only guarantees atomic, validated files.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../plan/atomic-write.js';
 import type { Inventory, Plan } from '../plan/model.js';
-import { serializePlan } from '../plan/plan-file.js';
+import { gzipBytes } from '../plan/gzip-bytes.js';
+import { encodePlan } from '../plan/plan-file.js';
 import { deviceDir, planHistoryDir, stateFilePath } from './device-paths.js';
 import type { DeviceState, DeviceStateUpdate } from './model.js';
-import { parseState, serializeState } from './state-file.js';
+import { encodeState, parseState, parseStateHeader } from './state-file.js';
 
 export const PLAN_HISTORY_KEEP = 20;
-const HISTORY_NAME = /^(\d{8}T\d{9}Z)-(\d+)(?:-(\d+))?\.json$/;
+/**
+ * Disk budget of one device's plan history. The newest plan is always kept; older ones go once the total passes
+ * this. A first-run plan of 1M entries is ~3 MB compressed, an hourly plan of a 2% churn ~0.1 MB.
+ */
+export const PLAN_HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+// .json: format 1 history (uncompressed), still listed, read and pruned.
+const HISTORY_NAME = /^(\d{8}T\d{9}Z)-(\d+)(?:-(\d+))?\.json(?:\.gz)?$/;
 
 export interface PlanHistoryEntry {
   readonly path: string;
@@ -28,24 +36,25 @@ export class StateStore {
   constructor(
     readonly stateDir: string,
     private readonly historyKeep: number = PLAN_HISTORY_KEEP,
+    private readonly historyMaxBytes: number = PLAN_HISTORY_MAX_BYTES,
   ) {}
 
   /** The device's state, or null when tscm never wrote one. A damaged file is a ConfigError naming it. */
   async read(device: string): Promise<DeviceState | null> {
     const file = stateFilePath(this.stateDir, device);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    return parseState(text, file);
+    return parseState(bytes, file);
   }
 
   /** Writes the next state: serial + 1, lineage kept (a new uuid on the first write). Returns what was written. */
   async write(device: string, next: DeviceStateUpdate): Promise<DeviceState> {
-    const current = await this.read(device);
+    const current = await this.readHeader(device);
     const state: DeviceState = {
       formatVersion: 1,
       lineage: current?.lineage ?? randomUUID(),
@@ -57,13 +66,28 @@ export class StateStore {
       lastApply: next.lastApply,
     };
     await mkdir(deviceDir(this.stateDir, device), { recursive: true });
-    await writeFileAtomic(stateFilePath(this.stateDir, device), serializeState(state));
+    await writeFileAtomic(stateFilePath(this.stateDir, device), encodeState(state));
     return state;
   }
 
+  /** lineage and serial of the current state (schema-checked: a damaged file is refused, not overwritten). */
+  private async readHeader(device: string): Promise<{ lineage: string; serial: number } | null> {
+    const file = stateFilePath(this.stateDir, device);
+    try {
+      return parseStateHeader(await readFile(file), file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
   /**
-   * Records the device's part of a plan in its history (readable with readPlanFile) and prunes the history to the
-   * last entries. Returns the file written.
+   * Records the device's part of a plan in its history, gzip-compressed (readable with readPlanFile, or zcat), and
+   * prunes the history to the last entries within the byte budget. Returns the file written.
+   *
+   * The whole device plan is kept, member lists included: an audit asks "when and why was 203.0.113.7 blocked",
+   * and only the add/remove lists with the pinned inputs (git revision, zone serials and hashes, observed
+   * fingerprint, state serial) answer it; counts and hashes alone would not.
    */
   async appendPlanHistory(device: string, plan: Plan, now: Date = new Date()): Promise<string> {
     const own = plan.devices.filter((d) => d.device === device);
@@ -72,10 +96,11 @@ export class StateStore {
     const serial = own[0]?.inputs.state?.serial ?? 0;
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
     const taken = new Set(await readdir(dir));
-    let file = `${stamp}-${serial}.json`;
-    for (let i = 1; taken.has(file); i++) file = `${stamp}-${serial}-${i}.json`;
-    const path = join(dir, file);
-    await writeFileAtomic(path, serializePlan({ ...plan, devices: own }));
+    const name = (i: number): string => `${stamp}-${serial}${i === 0 ? '' : `-${i}`}.json.gz`;
+    let i = 0;
+    while (taken.has(name(i)) || taken.has(name(i).slice(0, -3))) i++;
+    const path = join(dir, name(i));
+    await writeFileAtomic(path, await gzipBytes(encodePlan({ ...plan, devices: own })));
     await this.pruneHistory(device);
     return path;
   }
@@ -104,7 +129,22 @@ export class StateStore {
 
   private async pruneHistory(device: string): Promise<void> {
     const entries = await this.listPlanHistory(device);
-    for (const old of entries.slice(0, Math.max(0, entries.length - this.historyKeep))) {
+    const keep = entries.slice(Math.max(0, entries.length - this.historyKeep));
+    const doomed = entries.slice(0, entries.length - keep.length);
+    // Newest first: the newest is always kept, then older ones while the total stays within the budget.
+    let total = 0;
+    for (let i = keep.length - 1; i >= 0; i--) {
+      const entry = keep[i]!;
+      total += await stat(entry.path).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (total > this.historyMaxBytes && i < keep.length - 1) {
+        doomed.push(...keep.slice(0, i + 1));
+        break;
+      }
+    }
+    for (const old of doomed) {
       await unlink(old.path).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });

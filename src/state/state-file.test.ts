@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { prefixesToStrings } from '../cidr/index.js';
+import { ConfigError } from '../errors.js';
+import { encodeState, parseState, serializeState, STATE_FILE_FORMAT_VERSION } from './state-file.js';
+
+const V1 = new URL('./testdata/state-v1.json', import.meta.url);
+const V2 = new URL('./testdata/state-v2.json', import.meta.url);
+
+describe('state file', () => {
+  it('round-trips the version 2 fixture byte for byte, each inventory group as one member string', async () => {
+    const text = await readFile(V2, 'utf8');
+    const state = parseState(text, 'state.json');
+    expect(STATE_FILE_FORMAT_VERSION).toBe(2);
+    expect(state.formatVersion).toBe(1); // the in-memory model's version, not the file's
+    expect(prefixesToStrings(state.inventory.groups[0]!.members)).toEqual([
+      '10.0.0.0/8',
+      '198.51.100.0/24',
+      '2001:db8::/32',
+    ]);
+    expect(serializeState(state)).toBe(text);
+    expect(encodeState(state).equals(Buffer.from(text))).toBe(true);
+    expect(parseState(Buffer.from(text), 'state.json')).toEqual(state);
+  });
+
+  it('upgrades the version 1 fixture to exactly the version 2 fixture', async () => {
+    const v1 = parseState(await readFile(V1, 'utf8'), 'old.json');
+    expect(v1).toEqual(parseState(await readFile(V2, 'utf8'), 'new.json'));
+    expect(serializeState(v1)).toBe(await readFile(V2, 'utf8'));
+  });
+
+  it('names the file and the group of a damaged member list, with how to recover', async () => {
+    const doc = JSON.parse(await readFile(V2, 'utf8'));
+    doc.inventory.groups[0].members = '10.0.0.0/8\n10.0.0.0/33';
+    let err: unknown;
+    try {
+      parseState(JSON.stringify(doc), '/s/edge-1/state.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(
+      /^state file \/s\/edge-1\/state.json: inventory.groups\[0\] \(TSCM-BLOCK\).members: invalid prefix: line 2/,
+    );
+    expect((err as ConfigError).hint).toContain('tscm plan --adopt');
+    doc.inventory.groups[0].members = ['10.0.0.0/8'];
+    expect(() => parseState(JSON.stringify(doc), 's.json')).toThrow(/inventory\/groups\/0\/members must be string/);
+    expect(() => parseState('[]', 's.json')).toThrow(/state file s.json is not a tscm state/);
+    expect(() => parseState('{"formatVersion": 3}', 's.json')).toThrow(/formatVersion 3, newer than this tscm/);
+  });
+});
