@@ -89,13 +89,23 @@ program
 program
   .command('lab')
   .description('run emulated devices and a policy DNS server; `tscm lab demo` runs the end-to-end demo')
-  .argument('[action]', '"demo" for the demo; none to run one emulated device in the foreground')
+  .argument('[action]', '"demo" for the demo; none to run the lab (one router and the DNS server) in the foreground')
   .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios']).default('ios'))
-  .option('--listen <host:port>', 'where the emulated device listens', '127.0.0.1:2222')
-  .option('--config <file>', 'a device running-config to boot from')
+  .option('--listen <host:port>', 'where the emulated device listens (port 0 picks a free one)', '127.0.0.1:2222')
+  .option('--config <file>', 'a device running-config to boot from (default: a freshly set-up router)')
   .option('--username <user>', 'login user', 'admin')
   .option('--password <password>', 'login password (lab only)', 'admin')
   .option('--enable-password <password>', 'enable password (lab only)', 'enable')
+  .option(
+    '--dns-listen <host:port>',
+    'where the policy DNS server listens, port 53 or 5353 (default: 127.0.0.1:5353, or 5353 on 127.0.53.1-3 when taken)',
+  )
+  .option('--block-list <file>', 'serve this CIDR list file as block.lab.tscm.test (default: the generated lab feed)')
+  .option(
+    '--allow-list <file>',
+    'serve this CIDR list file as allow.lab.tscm.test (default: a few hosts of the generated feed; none with --block-list)',
+  )
+  .option('--policy-size <n>', 'entries of the generated block list (without --block-list)', '10000')
   .action(async (action, opts) => run(() => import('./commands/lab.js').then((m) => m.labCommand(action, opts))));
 
 async function run(fn: () => Promise<number>): Promise<void> {

@@ -120,14 +120,13 @@ async function applyOneDevice(
         );
       }
     } catch (err) {
-      if (err instanceof ApplyFailedError) {
-        // Record what reached the device before reporting: the next run starts from the truth.
-        // An endpoint that converged holds the desired members; the failed one holds err.inventory.
-        const merged = results.length > 0 ? mergeInventories(converged, err.inventory) : err.inventory;
+      // Record what reached the devices before reporting, so the next run starts from the truth. Nothing to
+      // record when no change was sent: the failure came before any endpoint (stale plan, refusal, unreachable).
+      if (err instanceof ApplyFailedError || results.length > 0) {
         await fleet.store.write(spec.name, {
-          inventory: merged,
+          inventory: inventoryAfterFailure(converged, inventoryBefore, results.length, err, 1 + peers.length),
           zones: policy.pins,
-          lastApply: { ok: false, planId, message: err.message, revision },
+          lastApply: { ok: false, planId, message: (err as Error).message, revision },
         });
       }
       throw err;
@@ -142,4 +141,25 @@ async function applyOneDevice(
     for (const d of open) await d.close().catch(() => undefined);
     await lock.release();
   }
+}
+
+/**
+ * What tscm owns after a run that stopped at endpoint `done` (0-based) of `total`: the endpoints before it hold
+ * the desired members; the failed one holds err.inventory when it could be read after the failure; an endpoint
+ * not reached (or not read) may still hold any member owned before. Leaving the last out would strand members
+ * that the policy dropped meanwhile on that unit, as foreign members tscm never removes.
+ */
+function inventoryAfterFailure(
+  converged: Inventory,
+  before: Inventory,
+  done: number,
+  err: unknown,
+  total: number,
+): Inventory {
+  const parts: Inventory[] = [];
+  if (done > 0) parts.push(converged);
+  const failedWasRead = err instanceof ApplyFailedError;
+  if (failedWasRead) parts.push(err.inventory);
+  if (!failedWasRead || done + 1 < total) parts.push(before);
+  return parts.reduce((a, b) => mergeInventories(a, b));
 }

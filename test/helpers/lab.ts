@@ -4,6 +4,7 @@
 
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLabDnsServer, type LabDnsServer } from '../../src/lab/dns-server.js';
@@ -20,7 +21,8 @@ export interface Lab {
   readonly env: Record<string, string>;
   readonly secrets: readonly string[];
   setBlock(prefixes: readonly string[], serial: number): void;
-  writeDevice(extraYaml?: string): Promise<void>;
+  /** Rewrites the device file; `managementPort` points it elsewhere (e.g. at a relay in front of the router). */
+  writeDevice(extraYaml?: string, opts?: { managementPort?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,13 +65,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tscm-e2e-'));
   await mkdir(path.join(dir, 'devices'));
   await writeFile(path.join(dir, 'tscm.yaml'), `policyServer: { host: ${dns.host}, port: ${dns.port} }\n`);
-  const writeDevice = (extra = opts.deviceYaml ?? '') =>
+  const writeDevice = (extra = opts.deviceYaml ?? '', where: { managementPort?: number } = {}) =>
     writeFile(
       path.join(dir, 'devices', 'edge.yaml'),
       `name: edge-01
 platform: ios
 deviceId: tdid_e2e00001
-management: { host: ${router.host}, port: ${router.port} }
+management: { host: ${router.host}, port: ${where.managementPort ?? router.port} }
 hostKey: { fingerprint: "${router.hostKeyFingerprint}" }
 credentials:
   username: { env: TSCM_E2E_USER }
@@ -94,5 +96,45 @@ ${extra}`,
       await dns.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface Relay {
+  readonly port: number;
+  /** Connections accepted so far: each SSH session tscm opens is one. */
+  readonly connections: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback TCP relay to `target()` (read at each connection, so the device behind it can be restarted on
+ * another port). It counts connections and calls `onConnect` synchronously as each one arrives, before any byte
+ * is relayed: a test can note what the devices had received at that moment.
+ */
+export async function startRelay(target: () => number, onConnect?: () => void): Promise<Relay> {
+  let count = 0;
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    return socket;
+  };
+  const server = net.createServer((client) => {
+    count++;
+    onConnect?.();
+    const upstream = track(net.connect(target(), '127.0.0.1'));
+    track(client).pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

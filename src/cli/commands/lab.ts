@@ -1,9 +1,19 @@
-// tscm lab: one emulated device in the foreground (for trying tscm against a router's real config), or
-// `tscm lab demo`, the embedded default: the whole job end to end against emulated devices.
+// tscm lab: emulated devices in the foreground (an IOS router booted from a real running-config, and the built-in
+// policy DNS server serving the block and allow zones), for trying tscm without a router; or `tscm lab demo`,
+// the embedded default: the whole job end to end against emulated devices.
 
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../errors.js';
+import type { LabDnsServer } from '../../lab/dns-server.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
+import {
+  DEFAULT_POLICY_SIZE,
+  labZones,
+  loadLabPolicy,
+  parseHostPort,
+  startLabPolicyServer,
+} from '../../lab/lab-policy.js';
+import { renderLabBanner } from './lab-banner.js';
 
 export interface LabOptions {
   platform: 'ios';
@@ -12,46 +22,80 @@ export interface LabOptions {
   username: string;
   password: string;
   enablePassword: string;
+  /** HOST:PORT of the policy DNS server; unset: 5353 on the first free of 127.0.0.1, 127.0.53.1-3. */
+  dnsListen?: string;
+  blockList?: string;
+  allowList?: string;
+  /** Commander hands option values over as strings. */
+  policySize?: string | number;
 }
 
 export async function labCommand(action: string | undefined, opts: LabOptions): Promise<number> {
   if (action === 'demo') return (await import('./lab-demo.js')).runLabDemo();
   if (action !== undefined)
-    throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run one device');
-  const { host, port } = parseListen(opts.listen);
+    throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
+  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const config = opts.config ? await readConfig(opts.config) : undefined;
-  const device = await startIosEmulator({
-    host,
-    port,
-    config,
-    username: opts.username,
-    password: opts.password,
-    enablePassword: opts.enablePassword,
+  const policy = await loadLabPolicy({
+    blockList: opts.blockList,
+    allowList: opts.allowList,
+    policySize: parsePolicySize(opts.policySize),
   });
-  process.stdout.write(
-    [
-      `Emulated Cisco IOS router listening on ${device.host}:${device.port}`,
-      `  host key: ${device.hostKeyFingerprint}`,
-      `  login: ${opts.username} (password and enable password as given; lab use only)`,
-      config ? `  booted from ${opts.config}` : '  booted from the default configuration',
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
-  await new Promise<void>((resolve) => {
+  // Install the handlers first: a signal while the servers start still stops them cleanly.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await device.close();
+  const dns: LabDnsServer = await startLabPolicyServer(opts.dnsListen, labZones(policy));
+  let router;
+  try {
+    router = await startIosEmulator({
+      host,
+      port,
+      config,
+      username: opts.username,
+      password: opts.password,
+      enablePassword: opts.enablePassword,
+    });
+  } catch (err) {
+    await dns.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new ConfigError(
+        `the emulated router cannot listen on ${opts.listen}: ${code}`,
+        'pick another address or port, e.g. --listen 127.0.0.1:2223 (port 0 picks a free one)',
+      );
+    }
+    throw err;
+  }
+  process.stdout.write(
+    renderLabBanner({
+      router: {
+        host: router.host,
+        port: router.port,
+        fingerprint: router.hostKeyFingerprint,
+        bootedFrom: opts.config ?? 'the default configuration',
+      },
+      dns: { host: dns.host, port: dns.port },
+      policy,
+      credentials: { username: opts.username, password: opts.password, enablePassword: opts.enablePassword },
+      dir: 'lab-defs',
+    }),
+  );
+  const signal = await stopped;
+  process.stdout.write(`\n${signal}: stopping the lab.\n`);
+  await Promise.all([router.close(), dns.close()]);
+  process.stdout.write('Lab stopped.\n');
   return 0;
 }
 
-function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(listen);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535)
-    throw new ConfigError(`--listen "${listen}" is not host:port`, 'e.g. --listen 127.0.0.1:2222');
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+/** A whole number; `10_000` and `10,000` are accepted as people write them. */
+function parsePolicySize(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_POLICY_SIZE;
+  const digits = String(value).replace(/[_,]/g, '');
+  if (!/^\d{1,9}$/.test(digits))
+    throw new ConfigError(`--policy-size "${value}" is not a whole number`, 'e.g. --policy-size 10000');
+  return Number(digits);
 }
 
 async function readConfig(file: string): Promise<string> {
