@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLabDnsServer, type LabDnsServer, type LabZone } from '../../lab/dns-server.js';
+import { DEFAULT_POLICY_SIZE, LAB_ALLOW_ZONE, LAB_BLOCK_ZONE, startLabPolicyServer } from '../../lab/lab-policy.js';
 import { LAB_ROUTER_CONFIG } from '../../lab/demo/router-config.js';
 import { generateFeed, rollFeed } from '../../lab/demo/policy-feed.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
@@ -15,19 +15,16 @@ import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { validateCommand } from './validate.js';
 
-const BLOCK_ZONE = 'block.lab.tscm.test';
-const ALLOW_ZONE = 'allow.lab.tscm.test';
-const POLICY_SIZE = 10_000;
-
 export async function runLabDemo(): Promise<number> {
   const say = (s: string) => process.stdout.write(s + '\n');
   const bold = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const step = (s: string) => say(bold ? `\n\x1b[1m==> ${s}\x1b[0m` : `\n==> ${s}`);
-  const feed = generateFeed(POLICY_SIZE, 1);
+  const feed = generateFeed(DEFAULT_POLICY_SIZE, 1);
   const serial = 2026112301;
-  const dns = await startPolicyServer([
-    { name: BLOCK_ZONE, serial, prefixes: feed.block },
-    { name: ALLOW_ZONE, serial, prefixes: feed.allow },
+  // Port 5353 on the first free loopback address of a few, beside a local mDNS responder or another lab.
+  const dns = await startLabPolicyServer(undefined, [
+    { name: LAB_BLOCK_ZONE, serial, prefixes: feed.block },
+    { name: LAB_ALLOW_ZONE, serial, prefixes: feed.allow },
   ]);
   // Lab-only secrets, made fresh each run and handed over through the environment as in production.
   process.env.TSCM_LAB_USER = 'admin';
@@ -48,7 +45,7 @@ export async function runLabDemo(): Promise<number> {
     });
     step('The lab');
     say(
-      `  policy DNS server  ${dns.host}:${dns.port}  zones ${BLOCK_ZONE} (${feed.block.length} entries), ${ALLOW_ZONE} (${feed.allow.length})`,
+      `  policy DNS server  ${dns.host}:${dns.port}  zones ${LAB_BLOCK_ZONE} (${feed.block.length} entries), ${LAB_ALLOW_ZONE} (${feed.allow.length})`,
     );
     say(
       `  router             branch-isr-01, emulated Cisco ISR at ${router.host}:${router.port} (${router.hostKeyFingerprint})`,
@@ -69,7 +66,7 @@ export async function runLabDemo(): Promise<number> {
 
     step('An hour later the feed moves: about 2% of the entries dropped and as many added');
     const next = rollFeed(feed, 0.02, 2);
-    dns.setZone({ name: BLOCK_ZONE, serial: serial + 1, prefixes: next.block });
+    dns.setZone({ name: LAB_BLOCK_ZONE, serial: serial + 1, prefixes: next.block });
     step('tscm plan');
     await planCommand([], { ...common, refresh: 'true' });
     step('tscm apply --auto-approve');
@@ -92,22 +89,6 @@ export async function runLabDemo(): Promise<number> {
     await router.close();
     await dns.close();
   }
-}
-
-/**
- * Policy servers listen on port 53 or 5353 (the schema allows no other). The lab takes 5353 on the first free
- * loopback address of a few, so it runs beside a local mDNS responder or another lab.
- */
-async function startPolicyServer(zones: LabZone[]): Promise<LabDnsServer> {
-  let lastError: unknown;
-  for (const host of ['127.0.0.1', '127.0.53.1', '127.0.53.2', '127.0.53.3']) {
-    try {
-      return await startLabDnsServer({ host, port: 5353, zones });
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
 }
 
 async function writeDefinitions(lab: {
@@ -135,8 +116,8 @@ credentials:
   password: { env: TSCM_LAB_PASSWORD }
   enablePassword: { env: TSCM_LAB_ENABLE }
 policy:
-  blockList: ${BLOCK_ZONE}
-  allowList: ${ALLOW_ZONE}
+  blockList: ${LAB_BLOCK_ZONE}
+  allowList: ${LAB_ALLOW_ZONE}
 objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: 20000 }
 `,
   );
