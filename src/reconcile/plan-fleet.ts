@@ -1,6 +1,7 @@
 // Plan every selected device: load -> resolve -> observe -> plan, device by device. A device that fails is
 // reported once with its step and the others go on (Flux-style); the Plan holds the devices that planned.
 
+import { hasChanges } from '../apply/apply-device.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { DevicePlan, Plan } from '../plan/model.js';
 import type { DeviceState } from '../state/index.js';
@@ -15,6 +16,8 @@ export interface PlannedDevice {
   readonly policy: ResolvedPolicy;
   readonly state: DeviceState | null;
   readonly plan: DevicePlan;
+  /** HA peers that differ from the desired state or could not be read (refresh on): apply changes them too. */
+  readonly peersOutOfStep: number;
 }
 
 export interface DeviceFailure {
@@ -47,7 +50,10 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
       try {
         const observed = await observeDevice(spec, driver, state);
         step = 'plan';
-        planned.push({ spec, policy, state, plan: planDevice(spec, policy, observed, state, { adopt: opts.adopt }) });
+        const primary = planDevice(spec, policy, observed, state, { adopt: opts.adopt });
+        const notes = opts.refresh ? await planPeers(fleet, spec, policy, state, opts) : [];
+        const plan = notes.length > 0 ? { ...primary, warnings: [...primary.warnings, ...notes] } : primary;
+        planned.push({ spec, policy, state, plan, peersOutOfStep: notes.length });
       } finally {
         await driver?.close();
       }
@@ -63,4 +69,42 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
     devices: planned.map((p) => p.plan),
   };
   return { plan, planned, failures };
+}
+
+/**
+ * The plan is made against the management address; each HA peer is read too, and one that differs is named in the
+ * plan (apply re-plans it against its own groups after the primary), so a peer out of step is never hidden
+ * behind "No changes".
+ */
+async function planPeers(
+  fleet: Fleet,
+  spec: DeviceSpec,
+  policy: ResolvedPolicy,
+  state: DeviceState | null,
+  opts: PlanFleetOptions,
+): Promise<string[]> {
+  const notes: string[] = [];
+  for (const peer of spec.peers) {
+    let driver;
+    try {
+      driver = await connectDevice(spec, peer, fleet);
+    } catch (err) {
+      // A peer that is down must not hold back the primary's update: apply tries it again after the primary.
+      notes.push(
+        `HA peer ${peer.host}:${peer.port} could not be read (${(err as Error).message}); apply tries it after ${spec.management.host}:${spec.management.port}`,
+      );
+      continue;
+    }
+    try {
+      const p = planDevice(spec, policy, await observeDevice(spec, driver, state), state, { adopt: opts.adopt });
+      if (!hasChanges(p)) continue;
+      const refused = p.refusals.length > 0 ? `; refused for safety: ${p.refusals.join('; ')}` : '';
+      notes.push(
+        `HA peer ${peer.host}:${peer.port} is out of step: ${p.summary.add} to add, ${p.summary.remove} to remove; apply brings it in line after ${spec.management.host}:${spec.management.port}${refused}`,
+      );
+    } finally {
+      await driver.close();
+    }
+  }
+  return notes;
 }

@@ -75,7 +75,7 @@ describe('HA peers: the management address first, then each peer', () => {
     expect(peer.hostKeyFingerprint).toBe(lab.router.hostKeyFingerprint);
   });
 
-  it('converges the primary, then the peer (which is only contacted once the primary is saved)', async () => {
+  it('converges the primary, then the peer (which is only changed once the primary is saved)', async () => {
     await lab.writeDevice(`peers: [{ host: 127.0.0.1, port: ${relay.port} }]\n`);
     const apply = await run(['apply', '--auto-approve']);
     expect(apply.code, apply.stderr).toBe(0);
@@ -83,13 +83,16 @@ describe('HA peers: the management address first, then each peer', () => {
     expect(members(lab.router, 'threatstop-block')).toEqual(desired);
     expect(members(peer, 'threatstop-block')).toEqual(desired);
     expect(members(peer, 'threatstop-allow')).toEqual([...feed.allow].sort());
-    // Order: the peer's one connection came after every change and the save on the primary, and before any on it.
-    expect(primaryLogAtPeerConnect).toHaveLength(1);
-    const primaryThen = primaryLogAtPeerConnect[0]!;
+    // The peer is contacted twice: read while planning (before any change anywhere), then changed after every
+    // change and the save on the primary.
+    expect(primaryLogAtPeerConnect).toHaveLength(2);
+    expect(configCommands(primaryLogAtPeerConnect[0]!)).toEqual([]);
+    expect(peerLogAtPeerConnect[0]).toEqual([]);
+    const primaryThen = primaryLogAtPeerConnect[1]!;
     expect(configCommands(primaryThen)).toEqual(configCommands(lab.router.commandLog()));
     expect(configCommands(primaryThen).length).toBeGreaterThanOrEqual(desired.length);
     expect(primaryThen.at(-1)).toBe('write memory');
-    expect(peerLogAtPeerConnect[0]).toEqual([]);
+    expect(configCommands(peerLogAtPeerConnect[1]!)).toEqual([]); // only the planning read reached it before
     expect(peer.startupConfig()).toContain(`host ${desired[0]!.replace('/32', '')}`);
     expect(apply.stdout.indexOf(`(127.0.0.1:${lab.router.port})`)).toBeLessThan(
       apply.stdout.indexOf(`(127.0.0.1:${relay.port})`),
@@ -126,6 +129,12 @@ describe('HA peers: the management address first, then each peer', () => {
     // The peer comes back on the same port, booted from what it had saved; meanwhile the policy moves back.
     peer = await startPeer(peerPort, savedPeerConfig);
     expect(members(peer, 'threatstop-block')).toEqual(peerBefore);
+    // The primary is converged and the peer behind: the plan names the peer and --detailed-exitcode counts it.
+    const behind = await run(['plan', '--detailed-exitcode']);
+    expect(behind.code, behind.stdout + behind.stderr).toBe(2);
+    expect(behind.stdout).toMatch(
+      new RegExp(`HA peer 127\\.0\\.0\\.1:${peerPort} is out of step: \\d+ to add, \\d+ to remove`),
+    );
     lab.setBlock(feed.block, 3);
     const again = await run(['apply', '--auto-approve']);
     expect(again.code, again.stderr).toBe(0);
@@ -157,7 +166,8 @@ describe('HA peers: the management address first, then each peer', () => {
     const onPrimary = members(lab.router, 'threatstop-block');
     expect(onPrimary.length).toBeLessThan(old.length); // some removals reached it ...
     expect(onPrimary.length).toBeGreaterThan(want.length); // ... not all
-    expect(peer.commandLog().length).toBe(peerLog); // the peer is not touched after a failed primary
+    // the peer is read while planning, but not changed after a failed primary
+    expect(configCommands(peer.commandLog().slice(peerLog))).toEqual([]);
     // The peer still holds every old member: the state must keep owning them, or they would be stranded there.
     const state = await readState();
     const owned = state.inventory.groups.find((g) => g.name === 'threatstop-block');

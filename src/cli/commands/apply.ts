@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from '../../errors.js';
 import type { Plan } from '../../plan/model.js';
 import { readPlanFile } from '../../plan/plan-file.js';
+import { hasChanges } from '../../apply/apply-device.js';
 import { applyFleet } from '../../reconcile/apply-fleet.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';
@@ -34,6 +35,7 @@ export async function applyCommand(args: string[], opts: ApplyOptions): Promise<
   const color = opts.color && process.stdout.isTTY === true;
   let plan: Plan;
   let planFailures: readonly { device: string; step: string; error: unknown }[] = [];
+  let peersOutOfStep = 0;
   let fleet;
   if (isPlanFile(args)) {
     plan = await readPlanFile(args[0]!);
@@ -47,9 +49,10 @@ export async function applyCommand(args: string[], opts: ApplyOptions): Promise<
     const planned = await planFleet(fleet, { refresh: true, adopt: opts.adopt ?? false });
     plan = planned.plan;
     planFailures = planned.failures;
+    peersOutOfStep = planned.planned.reduce((n, p) => n + p.peersOutOfStep, 0);
   }
   process.stdout.write(renderPlanHuman(plan, { color }));
-  const changes = plan.devices.some((d) => d.summary.add + d.summary.remove + d.summary.create + d.summary.delete > 0);
+  const changes = plan.devices.some(hasChanges) || peersOutOfStep > 0;
   if (changes && !opts.autoApprove) {
     if (!process.stdin.isTTY) {
       throw new ConfigError(

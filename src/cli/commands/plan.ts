@@ -3,6 +3,7 @@
 
 import { ConfigError } from '../../errors.js';
 import { writePlanFile } from '../../plan/plan-file.js';
+import { hasChanges } from '../../apply/apply-device.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';
 import { createLogger, type LogLevel } from '../logger.js';
@@ -51,6 +52,6 @@ export async function planCommand(names: string[], opts: PlanOptions): Promise<n
     process.stderr.write(renderFailures(failures));
     return 1;
   }
-  const changes = plan.devices.some((d) => d.summary.add + d.summary.remove + d.summary.create + d.summary.delete > 0);
+  const changes = plan.devices.some(hasChanges) || planned.some((p) => p.peersOutOfStep > 0);
   return opts.detailedExitcode && changes ? 2 : 0;
 }
