@@ -19,3 +19,7 @@ fi
 
 npm ci --no-audit --no-fund
 npm run check
+
+# One plain closing line for CI logs, from vitest's JSON report.
+node -e 'const r = require("./test-results.json");
+console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);'
