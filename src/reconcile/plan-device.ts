@@ -1,12 +1,11 @@
 // Steps "observe" and "plan" for one device: read its groups (or trust the stored state with refresh off),
 // then computePlan against the desired state and the inventory of what tscm owns.
 
-import { createHash } from 'node:crypto';
-import { hashPrefixes } from '../cidr/index.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { Driver } from '../drivers/driver.js';
 import { groupRefsOf } from '../apply/apply-device.js';
 import { computePlan } from '../plan/compute-plan.js';
+import { fingerprintObserved } from '../plan/fingerprint.js';
 import type { DevicePlan, Inventory, ObservedDevice } from '../plan/model.js';
 import { inventoryFromState, type DeviceState } from '../state/index.js';
 import type { ResolvedPolicy } from './resolve-policy.js';
@@ -39,9 +38,7 @@ function observedFromState(state: DeviceState | null): ObservedDevice {
     foreign: [],
     usedBy: [],
   }));
-  const hash = createHash('sha256');
-  for (const g of groups) hash.update(`${g.name}\n${hashPrefixes(g.members)}\n`);
-  return { groups, fingerprint: STATE_FINGERPRINT_PREFIX + hash.digest('hex') };
+  return { groups, fingerprint: STATE_FINGERPRINT_PREFIX + fingerprintObserved(groups) };
 }
 
 export function planDevice(
