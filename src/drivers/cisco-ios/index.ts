@@ -11,9 +11,9 @@ import { CliSession, DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
 import type { BatchFailure } from '../shared/ssh-session.js';
 import { foldObservedGroups } from './observe.js';
 import type { IosDeviceFacts, RequestedGroup } from './observe.js';
-import { parseRunningConfig, parseShowAccessLists, parseShowObjectGroup } from './parse.js';
+import { parseShowAccessLists, parseShowObjectGroup, RunningConfigParser } from './parse.js';
 import type { IosObjectGroups } from './parse.js';
-import { renderGroupChanges } from './render.js';
+import { listGroupCommands } from './render.js';
 import { writeMemory } from './write-memory.js';
 
 /** Knobs with production defaults; tests shorten the delays. */
@@ -114,8 +114,12 @@ class IosDriver implements Driver {
   }
 
   private async readObjectGroups(): Promise<IosObjectGroups> {
-    const seg = await this.session.send('show running-config | section object-group');
-    if (findDeviceError(seg.lines, IOS_ERROR_RULES) === undefined) return parseRunningConfig(seg.lines.join('\n'));
+    // Parsed as the lines arrive: a 1M-member group is never held as text (the segment keeps its first lines).
+    const parser = new RunningConfigParser();
+    const seg = await this.session.send('show running-config | section object-group', {
+      onLine: (line) => parser.pushLine(line),
+    });
+    if (findDeviceError(seg.lines, IOS_ERROR_RULES) === undefined) return parser.finish();
     // Old IOS without `| section`: the show forms carry the same facts.
     this.ctx.log.warn('ios section filter refused, using show object-group', { device: this.label });
     const og = await this.session.send('show object-group');
@@ -131,10 +135,10 @@ class IosDriver implements Driver {
     if (changes.some((c) => c.action !== 'none' && !this.factsFor.has(c.name))) {
       await this.observe(changes.map((c) => ({ name: c.name, role: c.role })));
     }
-    const { lines, weights } = renderGroupChanges(changes, this.facts ?? {});
+    // Lines are rendered as the batch window reaches them, not all up front.
+    const lines = listGroupCommands(changes, this.facts ?? {});
     if (lines.length === 0) return;
-    const done = prefixSums(weights);
-    const total = done[done.length - 1] ?? 0;
+    const total = lines.total;
     this.facts = undefined;
     this.factsFor.clear();
     this.ctx.log.info('ios apply start', { device: this.label, lines: lines.length, memberChanges: total });
@@ -142,9 +146,9 @@ class IosDriver implements Driver {
     const result = await this.session.sendBatch(lines, {
       rules: IOS_ERROR_RULES,
       window: this.tuning.batchWindow ?? DEFAULT_BATCH_WINDOW,
-      onConfirmed: (n) => onProgress?.({ done: done[n] ?? 0, total }),
+      onConfirmed: (n) => onProgress?.({ done: lines.doneAfter(n), total }),
     });
-    const reached = done[result.confirmed] ?? 0;
+    const reached = lines.doneAfter(result.confirmed);
     if (result.failure !== undefined) {
       if (!this.session.isClosed) await this.session.send('end').catch(() => undefined);
       throw this.applyError(result.failure, reached);
@@ -226,12 +230,4 @@ class IosDriver implements Driver {
   async close(): Promise<void> {
     await this.session.close();
   }
-}
-
-/** done[n] = member changes made by the first n lines. */
-function prefixSums(weights: readonly number[]): number[] {
-  const out = new Array<number>(weights.length + 1);
-  out[0] = 0;
-  for (let i = 0; i < weights.length; i++) out[i + 1] = (out[i] ?? 0) + (weights[i] ?? 0);
-  return out;
 }

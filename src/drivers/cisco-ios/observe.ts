@@ -1,8 +1,8 @@
 // Folds parsed IOS object-groups back into tscm's logical groups (pure): NAME (IPv4 `network` group) plus its
 // twin NAME-v6 (`v6-network`) become one ObservedGroup. Names match exactly (`| section FOO` also shows FOO2).
 
-import { createHash } from 'node:crypto';
-import { formatPrefixes, PrefixListBuilder } from '../../cidr/index.js';
+import { PrefixListBuilder } from '../../cidr/index.js';
+import { fingerprintObserved } from '../../plan/fingerprint.js';
 import type { ObservedDevice, ObservedGroup } from '../../plan/model.js';
 import type { IosGroup, IosObjectGroups } from './parse.js';
 import { v6TwinName } from './render.js';
@@ -57,18 +57,7 @@ export function foldObservedGroups(
     });
   }
   return {
-    device: { groups, fingerprint: fingerprintGroups(groups) },
+    device: { groups, fingerprint: fingerprintObserved(groups) },
     facts: { v6TwinsPresent: twins, maskHosts },
   };
-}
-
-/** sha256 over the managed groups (name, existence, members), independent of request order. */
-export function fingerprintGroups(groups: readonly ObservedGroup[]): string {
-  const h = createHash('sha256');
-  for (const g of [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    h.update(`${g.name}\0${g.exists ? 1 : 0}\0`);
-    h.update(formatPrefixes(g.members).join('\n'));
-    h.update('\0\0');
-  }
-  return h.digest('hex');
 }

@@ -149,45 +149,69 @@ function freezeUse(usedBy: Map<string, Set<string>>): Map<string, readonly strin
 }
 
 /**
- * Parse running-config text (typically `show running-config | section object-group`): object-group sections,
+ * Incremental parser of running-config text (typically `show running-config | section object-group`), fed one
+ * line at a time as the device prints it, so a 1M-member group is never held as text: object-group sections,
  * plus ACL sections and numbered ACL lines (`| section` also prints ACLs that mention an object-group) for usage.
  */
-export function parseRunningConfig(text: string): IosObjectGroups {
-  const b = new PrefixListBuilder();
-  const groups: IosGroup[] = [];
-  const usedBy = new Map<string, Set<string>>();
-  let group: GroupAccumulator | undefined;
-  let acl: string | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\s+$/, '');
-    if (line === '' || line.startsWith('!')) continue;
-    const indented = /^\s/.test(line);
-    if (indented) {
+export class RunningConfigParser {
+  private readonly b = new PrefixListBuilder();
+  private readonly groups: IosGroup[] = [];
+  private readonly usedBy = new Map<string, Set<string>>();
+  private group: GroupAccumulator | undefined;
+  private acl: string | undefined;
+
+  pushLine(raw: string): void {
+    const line = raw.trimEnd();
+    if (line === '' || line.startsWith('!')) return;
+    if (/^\s/.test(line)) {
+      const group = this.group;
       if (group !== undefined) {
         const t = line.trim();
-        if (t.startsWith('group-object ')) noteUse(usedBy, `object-group ${t.slice(13)}`, `object-group ${group.name}`);
+        if (t.startsWith('group-object ')) {
+          noteUse(this.usedBy, `object-group ${t.slice(13)}`, `object-group ${group.name}`);
+        }
         group.add(t);
-      } else if (acl !== undefined) noteUse(usedBy, line, acl);
-      continue;
+      } else if (this.acl !== undefined) noteUse(this.usedBy, line, this.acl);
+      return;
     }
-    if (group !== undefined) groups.push(group.finish());
-    group = undefined;
-    acl = undefined;
+    this.closeGroup();
+    this.acl = undefined;
     const g = RUN_GROUP_HEADER.exec(line);
     if (g !== null) {
-      group = new GroupAccumulator(g[1] as IosGroupKind, g[2] ?? '', b);
-      continue;
+      this.group = new GroupAccumulator(g[1] as IosGroupKind, g[2] ?? '', this.b);
+      return;
     }
     const a = RUN_ACL_HEADER.exec(line);
     if (a !== null) {
-      acl = (a[1] ?? '').replace(/\s+/g, ' ');
-      continue;
+      this.acl = (a[1] ?? '').replace(/\s+/g, ' ');
+      return;
     }
     const n = NUMBERED_ACL.exec(line);
-    if (n !== null) noteUse(usedBy, line, `access-list ${n[1] ?? ''}`);
+    if (n !== null) noteUse(this.usedBy, line, `access-list ${n[1] ?? ''}`);
   }
-  if (group !== undefined) groups.push(group.finish());
-  return { groups, usedBy: freezeUse(usedBy) };
+
+  finish(): IosObjectGroups {
+    this.closeGroup();
+    return { groups: this.groups, usedBy: freezeUse(this.usedBy) };
+  }
+
+  private closeGroup(): void {
+    if (this.group !== undefined) this.groups.push(this.group.finish());
+    this.group = undefined;
+  }
+}
+
+/** Parse running-config text in one piece (see RunningConfigParser). */
+export function parseRunningConfig(text: string): IosObjectGroups {
+  const p = new RunningConfigParser();
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    p.pushLine(nl < 0 ? text.slice(start) : text.slice(start, nl));
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return p.finish();
 }
 
 const SHOW_GROUP_HEADER = /^(Network|V6-Network|Service) object group (\S+)\s*$/i;

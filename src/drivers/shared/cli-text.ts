@@ -115,6 +115,7 @@ export function findDeviceError(
  * occur in the command. Used to catch a session that is out of step, never to count commands.
  */
 export function echoMatches(echo: string, command: string): boolean {
+  if (echo === command) return true; // the usual case, without building normalised copies per line
   const e = echo.replace(/\s+/g, ' ').trim();
   const c = command.replace(/\s+/g, ' ').trim();
   if (e === c) return true;

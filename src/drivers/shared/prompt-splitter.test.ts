@@ -94,4 +94,29 @@ describe('PromptSplitter', () => {
     expect(seg?.echo).toBe('show clock');
     expect(seg?.lines).toEqual(['12:00:00.000 UTC']);
   });
+
+  it('streams a long output to a sink line by line, keeping only the first lines in the segment', () => {
+    const body = Array.from({ length: 50 }, (_, i) => ` host 10.0.0.${i}`);
+    const stream =
+      '\n*Mar  1 00:00:01.000: %SYS-5-CONFIG_I: Configured from console by vty0\nshow running-config\n' +
+      `object-group network X\n${body.slice(0, 25).join('\n')}\n%LINK-3-UPDOWN: Interface Gi0/1, changed state to up\n` +
+      `${body.slice(25).join('\n')}\nR1#show clock\n12:00\nR1#`;
+    for (const size of [1, 5, 1000]) {
+      const s = new PromptSplitter(re);
+      s.resetAtPrompt('R1#');
+      const streamed: string[] = [];
+      s.setSink({ onLine: (l) => streamed.push(l), keep: 3 });
+      for (let i = 0; i < stream.indexOf('R1#show clock') + 4; i += size) {
+        s.push(stream.slice(i, Math.min(i + size, stream.indexOf('R1#show clock') + 4)));
+      }
+      const [seg] = s.take();
+      s.setSink(undefined);
+      s.push(stream.slice(stream.indexOf('R1#show clock') + 4));
+      expect(seg?.echo).toBe('show running-config');
+      expect(streamed).toEqual(['object-group network X', ...body]);
+      expect(seg?.lines).toEqual(['object-group network X', ' host 10.0.0.0', ' host 10.0.0.1']);
+      const [next] = s.take();
+      expect(next).toEqual({ echo: 'show clock', lines: ['12:00'], prompt: 'R1#' });
+    }
+  });
 });

@@ -14,8 +14,21 @@ export interface CommandSegment {
   readonly prompt: string;
 }
 
+/**
+ * Where a long output goes instead of the segment: each line (log lines dropped) is handed to `onLine` as it
+ * arrives, and the segment keeps only its first `keep` lines (device errors come first), so a 1M-line
+ * `show running-config` is never held whole.
+ */
+export interface LineSink {
+  readonly onLine: (line: string) => void;
+  readonly keep: number;
+}
+
 export class PromptSplitter {
   private partial = '';
+  private sink: LineSink | undefined;
+  /** Output lines of the current segment so far (kept or streamed). */
+  private lineCount = 0;
   /** Length of the prompt at the start of `partial` once it has been counted (-1: not counted). */
   private promptLen = -1;
   private echo = '';
@@ -30,7 +43,13 @@ export class PromptSplitter {
     this.promptLen = prompt.length;
     this.echo = '';
     this.lines = [];
+    this.lineCount = 0;
     this.done.length = 0;
+  }
+
+  /** Stream the output lines of the segments that follow to a sink (undefined: collect them again). */
+  setSink(sink: LineSink | undefined): void {
+    this.sink = sink;
   }
 
   push(text: string): void {
@@ -86,22 +105,37 @@ export class PromptSplitter {
     if (this.promptLen >= 0) {
       this.echo = line.slice(this.promptLen);
     } else if (!isAsyncLogLine(line)) {
-      this.lines.push(line);
+      this.addLine(line);
     }
     this.partial = '';
     this.promptLen = -1;
+  }
+
+  private addLine(line: string): void {
+    const sink = this.sink;
+    if (sink === undefined) {
+      this.lines.push(line);
+    } else if (this.lineCount++ === 0 && this.echo.trim() === '') {
+      // The echo pushed to a line of its own (see finishSegment): it is the echo, not output.
+      this.echo = line;
+    } else {
+      if (this.lines.length < sink.keep) this.lines.push(line);
+      sink.onLine(line);
+    }
   }
 
   private finishSegment(prompt: string): void {
     let echo = this.echo;
     let lines = this.lines;
     // A log line can push the echo to a line of its own (spec §6 row 11): take the first line as the echo then.
-    if (echo.trim() === '' && lines.length > 0) {
+    // (With a sink, addLine did this already.)
+    if (this.sink === undefined && echo.trim() === '' && lines.length > 0) {
       echo = lines[0] ?? '';
       lines = lines.slice(1);
     }
     this.done.push({ echo, lines, prompt });
     this.echo = '';
     this.lines = [];
+    this.lineCount = 0;
   }
 }

@@ -40,6 +40,15 @@ export interface CliAnswer {
   readonly reply: (times: number) => string;
 }
 
+/** A batch's lines, read once each in order: an array, or a list rendering each line when asked (1M changes). */
+export interface CommandLines {
+  readonly length: number;
+  at(index: number): string | undefined;
+}
+
+/** Output lines kept in a streamed segment (for the error check; device errors come first). */
+const STREAMED_LINES_KEPT = 32;
+
 export interface BatchFailure {
   /** Index in the batch of the command that failed. */
   readonly index: number;
@@ -111,18 +120,21 @@ export class CliSession {
   /** Send one command and return its output segment (echo, lines, the prompt it ended at). */
   async send(
     command: string,
-    opts: { answers?: readonly CliAnswer[]; timeoutMs?: number } = {},
+    opts: { answers?: readonly CliAnswer[]; timeoutMs?: number; onLine?: (line: string) => void } = {},
   ): Promise<CommandSegment> {
     const splitter = this.requireSplitter();
     splitter.take(); // drop anything stray (a late log line) so the segment is ours
     this.answers = opts.answers ?? [];
     this.answered = new Map();
+    // With onLine, each output line goes to the caller as it arrives; the segment keeps only the first few.
+    if (opts.onLine !== undefined) splitter.setSink({ onLine: opts.onLine, keep: STREAMED_LINES_KEPT });
     this.o.log.debug('cli send', { device: this.o.deviceLabel, command });
     try {
       this.write(command + '\n');
       await this.waitFor(() => splitter.completedCount > 0, opts.timeoutMs ?? this.o.commandTimeoutMs, command);
     } finally {
       this.answers = [];
+      splitter.setSink(undefined);
     }
     const seg = splitter.take(1)[0];
     if (seg === undefined) throw new TransientError(`device ${this.o.deviceLabel}: no output for ${command}`);
@@ -136,7 +148,7 @@ export class CliSession {
    * lines already in flight are drained, and reported as not confirmed).
    */
   async sendBatch(
-    lines: readonly string[],
+    lines: CommandLines,
     opts: { rules: readonly DeviceErrorRule[]; window?: number; onConfirmed?: (confirmed: number) => void },
   ): Promise<BatchResult> {
     const splitter = this.requireSplitter();
@@ -146,28 +158,36 @@ export class CliSession {
     let seen = 0;
     let confirmed = 0;
     let failure: BatchFailure | undefined;
+    // The lines in flight, rendered once each: inFlight[k] is line seen + k.
+    let inFlight: string[] = [];
     const topUp = (): void => {
       if (failure !== undefined || sent >= lines.length) return;
       // Refill when half the window has come back: fewer, larger writes, and the device never starves.
       if (sent - seen > window / 2) return;
       const end = Math.min(lines.length, seen + window);
       if (end <= sent) return;
-      this.write(lines.slice(sent, end).join('\n') + '\n');
+      const fresh: string[] = [];
+      for (let i = sent; i < end; i++) fresh.push(lines.at(i) ?? '');
+      this.write(fresh.join('\n') + '\n');
+      inFlight = inFlight.concat(fresh);
       sent = end;
     };
     this.o.log.debug('cli batch start', { device: this.o.deviceLabel, lines: lines.length, window });
     topUp();
     while (seen < sent) {
       try {
-        await this.waitFor(() => splitter.completedCount > 0, this.o.commandTimeoutMs, lines[seen] ?? '');
+        await this.waitFor(() => splitter.completedCount > 0, this.o.commandTimeoutMs, inFlight[0] ?? '');
       } catch (err) {
         const kind = this.closedError !== undefined ? 'closed' : 'timeout';
-        failure ??= { index: seen, command: lines[seen] ?? '', deviceReply: (err as Error).message, kind };
+        failure ??= { index: seen, command: inFlight[0] ?? '', deviceReply: (err as Error).message, kind };
         break;
       }
-      for (const seg of splitter.take()) {
+      const segs = splitter.take();
+      const taken = inFlight.slice(0, segs.length);
+      inFlight = inFlight.slice(segs.length);
+      for (const [k, seg] of segs.entries()) {
         const i = seen++;
-        const command = lines[i] ?? '';
+        const command = taken[k] ?? '';
         this.promptText = seg.prompt;
         if (failure !== undefined) continue; // draining lines sent before the failure was seen
         const hit = findDeviceError(seg.lines, opts.rules);
