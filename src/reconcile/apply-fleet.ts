@@ -3,7 +3,7 @@
 // (also after a failure: then from a fresh read of the device, so the state is never ahead of or behind it).
 
 import type { Endpoint } from '../config/types.js';
-import type { ApplyProgress, Driver } from '../drivers/driver.js';
+import type { ApplyProgress } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
 import {
   ApplyFailedError,
@@ -70,7 +70,6 @@ async function applyOneDevice(
   const planId = planIdOf(plan);
   const revision = formatRevision(await fleet.revision());
   const lock = await acquireDeviceLock(fleet.stateDir, spec.name, { command: opts.command });
-  const open: Driver[] = [];
   try {
     const policy = await resolveDevicePolicy(fleet.resolver, spec);
     const state = await fleet.store.read(spec.name);
@@ -81,43 +80,47 @@ async function applyOneDevice(
     const converged = inventoryOfDesired(policy.desired);
     try {
       for (const endpoint of [primary!, ...peers]) {
+        // One session at a time, closed as soon as its endpoint is done (devices cap concurrent SSH sessions).
         const driver = await connect(endpoint);
-        open.push(driver);
-        const observed = await observeDevice(spec, driver, state);
-        let endpointPlan: DevicePlan;
-        if (endpoint === primary) {
-          // A plan made with --refresh=false never saw the device, so there is no device fingerprint to compare;
-          // its zones and state are still checked, and the read-back after apply verifies the device.
-          const fromState = devicePlan.inputs.observedFingerprint.startsWith(STATE_FINGERPRINT_PREFIX);
-          if (fromState)
-            fleet.log.warn('the plan was made without reading the device (--refresh=false)', { device: spec.name });
-          const moved = checkPlanFresh(devicePlan, {
-            zones: policy.pins,
-            observedFingerprint: fromState ? devicePlan.inputs.observedFingerprint : observed.fingerprint,
-            state: state ? { lineage: state.lineage, serial: state.serial } : null,
-            gitRevision: revision,
-            planGitRevision: plan.gitRevision,
-          });
-          if (moved.length > 0) {
-            throw new ConfigError(
-              `${spec.name}: the plan is stale; these inputs moved since it was made:\n  - ${moved.join('\n  - ')}`,
-              'run tscm plan again and review the new plan',
-            );
+        try {
+          const observed = await observeDevice(spec, driver, state);
+          let endpointPlan: DevicePlan;
+          if (endpoint === primary) {
+            // A plan made with --refresh=false never saw the device, so there is no device fingerprint to compare;
+            // its zones and state are still checked, and the read-back after apply verifies the device.
+            const fromState = devicePlan.inputs.observedFingerprint.startsWith(STATE_FINGERPRINT_PREFIX);
+            if (fromState)
+              fleet.log.warn('the plan was made without reading the device (--refresh=false)', { device: spec.name });
+            const moved = checkPlanFresh(devicePlan, {
+              zones: policy.pins,
+              observedFingerprint: fromState ? devicePlan.inputs.observedFingerprint : observed.fingerprint,
+              state: state ? { lineage: state.lineage, serial: state.serial } : null,
+              gitRevision: revision,
+              planGitRevision: plan.gitRevision,
+            });
+            if (moved.length > 0) {
+              throw new ConfigError(
+                `${spec.name}: the plan is stale; these inputs moved since it was made:\n  - ${moved.join('\n  - ')}`,
+                'run tscm plan again and review the new plan',
+              );
+            }
+            endpointPlan = devicePlan;
+          } else {
+            // An HA peer is planned against its own groups: same desired state, same inventory.
+            endpointPlan = planDevice(spec, policy, observed, state, { adopt: opts.adopt });
           }
-          endpointPlan = devicePlan;
-        } else {
-          // An HA peer is planned against its own groups: same desired state, same inventory.
-          endpointPlan = planDevice(spec, policy, observed, state, { adopt: opts.adopt });
+          results.push(
+            await applyEndpoint(spec, { endpoint, driver, plan: endpointPlan }, policy.desired, inventoryBefore, {
+              force: opts.force,
+              log: fleet.log,
+              saveUnchanged: state?.lastApply?.ok === false,
+              onProgress: (e, p) => opts.onProgress?.(spec.name, e, p),
+              reconnect: () => connect(endpoint),
+            }),
+          );
+        } finally {
+          await driver.close().catch(() => undefined);
         }
-        results.push(
-          await applyEndpoint(spec, { endpoint, driver, plan: endpointPlan }, policy.desired, inventoryBefore, {
-            force: opts.force,
-            log: fleet.log,
-            saveUnchanged: state?.lastApply?.ok === false,
-            onProgress: (e, p) => opts.onProgress?.(spec.name, e, p),
-            reconnect: () => connect(endpoint),
-          }),
-        );
       }
     } catch (err) {
       // Record what reached the devices before reporting, so the next run starts from the truth. Nothing to
@@ -138,7 +141,6 @@ async function applyOneDevice(
     });
     return { device: spec.name, endpoints: results, state: next };
   } finally {
-    for (const d of open) await d.close().catch(() => undefined);
     await lock.release();
   }
 }
