@@ -7,36 +7,25 @@
 //   npx tsc -p tsconfig.build.json && node bench/axfr.mjs [--count 1000000] [--runs 5] [--servers nsd,knot]
 // TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from. Traffic goes to 127.0.0.1 only.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import dnsPacket from 'dns-packet';
 import { generateCorpus } from './corpus.mjs';
+import { compiledPath, loadCompiled, median, numberOption, option } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i === -1 ? def : args[i + 1];
-};
-const count = Number(opt('--count', 1_000_000));
-const runs = Number(opt('--runs', 5));
-const servers = String(opt('--servers', 'nsd,knot')).split(',');
-const dist = process.env.TSCM_DIST ?? join(here, '..', 'dist');
-const policyJs = join(dist, 'policy', 'index.js');
-if (!existsSync(policyJs)) {
-  console.error(`compiled code not found at ${policyJs}: run npx tsc -p tsconfig.build.json first (or set TSCM_DIST)`);
-  process.exit(2);
-}
-const policy = await import(pathToFileURL(policyJs).href);
-const cidr = await import(pathToFileURL(join(dist, 'cidr', 'index.js')).href);
+const count = numberOption('--count', 1_000_000);
+const runs = numberOption('--runs', 5);
+const servers = String(option('--servers', 'nsd,knot')).split(',');
+const policyJs = compiledPath('policy/index.js');
+const policy = await loadCompiled('policy/index.js');
+const cidr = await loadCompiled('cidr/index.js');
 
 const ZONE = 'bench.rpz';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x);
 
 /** The corpus as `count` distinct, normalised IPv4 prefixes (an RPZ owner holds one trigger). */

@@ -4,28 +4,20 @@
 //      with a byte-identical output check (optimize) and an address-set check (diff).
 //
 //   npx tsc -p tsconfig.build.json && node bench/cidr.mjs [--count N] [--runs 5]
-// TSCM_CIDR_DIST=/path/to/dist/cidr/index.js overrides where the compiled engine is loaded from.
+// TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { writeCorpusFiles } from './corpus.mjs';
+import { compiledPath, loadCompiled, median, numberOption } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i === -1 ? def : Number(args[i + 1]);
-};
-const count = opt('--count', 1_000_000);
-const runs = opt('--runs', 5);
-const distPath = process.env.TSCM_CIDR_DIST ?? join(here, '..', 'dist', 'cidr', 'index.js');
-if (!existsSync(distPath)) {
-  console.error(`compiled engine not found at ${distPath}: run npx tsc -p tsconfig.build.json first`);
-  process.exit(2);
-}
-const cidr = await import(pathToFileURL(distPath).href);
+const count = numberOption('--count', 1_000_000);
+const runs = numberOption('--runs', 5);
+const distPath = compiledPath('cidr/index.js');
+const cidr = await loadCompiled('cidr/index.js');
 
 const outDir = join(here, 'out');
 const label = count === 1_000_000 ? '1m' : String(count);
@@ -33,7 +25,6 @@ let base = join(outDir, `v4-${label}.txt`);
 let next = join(outDir, `v4-${label}-next.txt`);
 if (!existsSync(base) || !existsSync(next)) ({ base, next } = writeCorpusFiles({ count, outDir }));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => Math.round(x * 10) / 10;
 
 /** Warm run then `runs` timed runs; returns the median in ms and the last result. */

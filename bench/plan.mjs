@@ -6,37 +6,22 @@
 //
 //   npx tsc -p tsconfig.build.json && node bench/plan.mjs [--count N] [--runs 5]
 // TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateCorpus, nextHourCorpus } from './corpus.mjs';
+import { loadCompiled, median, numberOption } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i === -1 ? def : Number(args[i + 1]);
-};
-const count = opt('--count', 1_000_000);
-const runs = opt('--runs', 5);
-const dist = process.env.TSCM_DIST ?? join(here, '..', 'dist');
-const load = async (rel) => {
-  const path = join(dist, rel);
-  if (!existsSync(path)) {
-    console.error(`compiled code not found at ${path}: run npx tsc -p tsconfig.build.json first`);
-    process.exit(2);
-  }
-  return import(pathToFileURL(path).href);
-};
+const count = numberOption('--count', 1_000_000);
+const runs = numberOption('--runs', 5);
+const load = loadCompiled;
 const cidr = await load('cidr/index.js');
 const { computePlan } = await load('plan/compute-plan.js');
 const { serializePlan, encodePlan, parsePlan, writePlanFile, readPlanFile } = await load('plan/plan-file.js');
 const { StateStore } = await load('state/index.js');
 const { renderPlanMarkdown } = await load('cli/views/plan-markdown.js');
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => Math.round(x * 10) / 10;
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const sizeMB = (path) => Math.round(statSync(path).size / 1e5) / 10;

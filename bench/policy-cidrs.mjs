@@ -9,11 +9,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCorpusFiles } from './corpus.mjs';
+import { compiledPath, median, numberOption } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
-const cli = join(here, '..', 'dist', 'cli', 'main.js');
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const cli = compiledPath('cli/main.js');
+const runs = numberOption('--runs', 5);
 
 function need(bin) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) {
@@ -23,10 +24,6 @@ function need(bin) {
 }
 need('iprange');
 if (!existsSync('/usr/bin/time')) need('/usr/bin/time');
-if (!existsSync(cli)) {
-  console.error('dist/ is missing: run npm run build first');
-  process.exit(2);
-}
 
 const corpus = existsSync(join(out, 'v4-1m.txt')) ? join(out, 'v4-1m.txt') : writeCorpusFiles({ outDir: out }).base;
 const defs = join(out, 'policy-defs');
@@ -58,7 +55,6 @@ function timed(cmd, args, outFile) {
   return { wall, rssMb: kb / 1024 };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ours = [];
 const theirs = [];
 for (let i = 0; i < runs; i++) {

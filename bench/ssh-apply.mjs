@@ -10,11 +10,9 @@
 
 import { createConnection, createServer } from 'node:net';
 import { setTimeout } from 'node:timers';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { loadCompiled } from './harness.mjs';
 
-const dist = resolve(process.env.TSCM_DIST ?? new URL('../dist', import.meta.url).pathname);
-const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
+const load = loadCompiled;
 const { startIosEmulator } = await load('lab/ios/index.js');
 const { createIosDriver } = await load('drivers/cisco-ios/index.js');
 const { PrefixListBuilder, prefixesFromStrings } = await load('cidr/index.js');

@@ -6,6 +6,7 @@ import { exactUnion } from '../cidr/index.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import { DeviceApplyError, type ApplyProgress, type Driver, type Logger } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
+import { hasChanges } from '../plan/compute-plan.js';
 import type { DesiredState, DevicePlan, Inventory, ObservedDevice } from '../plan/model.js';
 import { findMismatches, inventoryAfterPartialApply } from './verify.js';
 
@@ -53,11 +54,6 @@ export function refuseUnsafe(plan: DevicePlan, force: boolean): void {
     `${plan.device}: the plan is refused for safety:\n  - ${plan.refusals.join('\n  - ')}`,
     'review the plan; if the change is intended, run again with --force',
   );
-}
-
-export function hasChanges(plan: DevicePlan): boolean {
-  const s = plan.summary;
-  return s.add + s.remove + s.create + s.delete > 0;
 }
 
 /**

@@ -204,3 +204,9 @@ function compareChanges(a: GroupChange, b: GroupChange): number {
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Whether a device plan changes anything on the device (members or groups). */
+export function hasChanges(plan: DevicePlan): boolean {
+  const s = plan.summary;
+  return s.add + s.remove + s.create + s.delete > 0;
+}

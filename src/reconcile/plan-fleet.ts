@@ -1,7 +1,7 @@
 // Plan every selected device: load -> resolve -> observe -> plan, device by device. A device that fails is
 // reported once with its step and the others go on (Flux-style); the Plan holds the devices that planned.
 
-import { hasChanges } from '../apply/apply-device.js';
+import { hasChanges } from '../plan/compute-plan.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { DevicePlan, Plan } from '../plan/model.js';
 import type { DeviceState } from '../state/index.js';

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from '../../errors.js';
 import type { Plan } from '../../plan/model.js';
 import { readPlanFile } from '../../plan/plan-file.js';
-import { hasChanges } from '../../apply/apply-device.js';
+import { hasChanges } from '../../plan/compute-plan.js';
 import { applyFleet } from '../../reconcile/apply-fleet.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';

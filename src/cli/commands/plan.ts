@@ -3,7 +3,7 @@
 
 import { ConfigError } from '../../errors.js';
 import { writePlanFile } from '../../plan/plan-file.js';
-import { hasChanges } from '../../apply/apply-device.js';
+import { hasChanges } from '../../plan/compute-plan.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';
 import { createLogger, type LogLevel } from '../logger.js';

@@ -2,7 +2,8 @@
 // (-), capped per group, then warnings, safety refusals and the summary line. Colour only when the caller says so.
 
 import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
-import { describeChange, firstMembers, hasChanges, summaryLine } from './plan-text.js';
+import { hasChanges } from '../../plan/compute-plan.js';
+import { describeChange, firstMembers, summaryLine } from './plan-text.js';
 
 export interface PlanHumanOptions {
   /** ANSI colours; the caller turns them off when stdout is not a TTY. */

@@ -3,7 +3,7 @@
 
 import { prefixesToStrings } from '../../cidr/index.js';
 import type { DevicePlan, Plan } from '../../plan/model.js';
-import { hasChanges } from './plan-text.js';
+import { hasChanges } from '../../plan/compute-plan.js';
 
 /** The JSON text (no trailing newline). */
 export function renderPlanJson(plan: Plan): string {

@@ -5,7 +5,8 @@
 
 import { prefixCount } from '../../cidr/index.js';
 import type { DevicePlan, Plan } from '../../plan/model.js';
-import { firstMembers, hasChanges } from './plan-text.js';
+import { hasChanges } from '../../plan/compute-plan.js';
+import { firstMembers } from './plan-text.js';
 
 export interface PlanMarkdownOptions {
   /** Where the full plan is (a path or URL), named at the end of the comment. */

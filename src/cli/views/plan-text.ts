@@ -12,11 +12,6 @@ export function firstMembers(list: PrefixList, limit: number): { shown: string[]
   return { shown, more: total - shown.length };
 }
 
-export function hasChanges(p: DevicePlan): boolean {
-  const s = p.summary;
-  return s.add + s.remove + s.create + s.delete > 0;
-}
-
 export function describeChange(g: GroupChange): string {
   const add = prefixCount(g.add);
   const remove = prefixCount(g.remove);
