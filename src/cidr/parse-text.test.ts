@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { prefixCount } from './builder.js';
 import { formatPrefixes } from './format.js';
 import { parseIpv4Address, parsePrefix } from './parse-prefix.js';
-import { parseCidrText } from './parse-text.js';
+import { isAddressShaped, parseCidrText } from './parse-text.js';
 import { validatePrefixList } from './validate.js';
 
 const texts = (input: string | Uint8Array): string[] => formatPrefixes(parseCidrText(input, 'test.txt').list);
@@ -68,7 +68,7 @@ describe('parseCidrText', () => {
     expect(r.hostBitsCount).toBe(2);
   });
 
-  it('reports every bad line with source, line number, text and reason, and keeps the good ones', () => {
+  it('reports every bad line with source, line number and reason (the entry only if address-shaped)', () => {
     const input = [
       '10.0.0.0/8',
       '010.1.1.1',
@@ -85,17 +85,17 @@ describe('parseCidrText', () => {
     ].join('\r\n');
     const r = parseCidrText(input, 'feeds/bad.txt');
     expect(formatPrefixes(r.list)).toEqual(['10.0.0.0/8', '192.0.2.1/32']);
-    expect(r.errors.map((e) => [e.line, e.text])).toEqual([
+    expect(r.errors.map((e) => [e.line, e.token])).toEqual([
       [2, '010.1.1.1'],
       [3, '1.2.3.4/33'],
-      [4, 'example.com'],
-      [5, '1.2.3.4 5.6.7.8'],
+      [4, undefined],
+      [5, undefined],
       [6, '10.0.0.9-10.0.0.1'],
       [7, '10.0.0.0/24-10.0.1.0'],
       [8, '1.2.3.4-::1'],
-      [9, '::1-::g'],
+      [9, undefined],
       [10, '1::2::3'],
-      [11, '1.2.3.4-1.2.3'],
+      [11, undefined],
     ]);
     for (const e of r.errors) {
       expect(e.source).toBe('feeds/bad.txt');
@@ -106,9 +106,28 @@ describe('parseCidrText', () => {
     expect(r.errors[6]!.reason).toMatch(/mixes IPv4 and IPv6/);
   });
 
-  it('cuts very long bad lines in error reports', () => {
-    const r = parseCidrText('x'.repeat(10_000), 's');
-    expect(r.errors[0]!.text.length).toBe(200);
+  it('never quotes what is not address-shaped, in the token or the reason', () => {
+    const lines = [
+      'hunter2',
+      'PATH=/usr/bin:/bin',
+      'x'.repeat(10_000),
+      'deadbeefcafe:1:2',
+      '1.2.3.4-hunter2',
+      '::1-::zz',
+    ];
+    const r = parseCidrText(lines.join('\n'), 's');
+    expect(r.errors.map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const e of r.errors) {
+      expect(e.token).toBeUndefined();
+      for (const secret of ['hunter2', 'PATH', 'xxx', 'deadbeef', 'zz']) expect(e.reason).not.toContain(secret);
+    }
+  });
+
+  it('address-shaped: IPv4 and IPv6 forms, valid or not, and ranges of them', () => {
+    for (const t of ['1.2.3.4', '300.1.2.3/40', '::1', '2001:db8::/32', '::ffff:1.2.3.4', 'fe80::1-fe80::9'])
+      expect(isAddressShaped(t), t).toBe(true);
+    for (const t of ['hunter2', '1.2.3', 'example.com', 'deadbeef', 'a:b', '12345::1', '1.2.3.4 5.6.7.8', ''])
+      expect(isAddressShaped(t), t).toBe(false);
   });
 
   // The byte-level fast path must accept exactly what the string path (parsePrefix and ranges) accepts.

@@ -12,8 +12,12 @@ export interface CidrParseError {
   readonly source: string;
   /** 1-based line number. */
   readonly line: number;
-  /** The offending entry (comment and surrounding whitespace removed, cut at 200 characters). */
-  readonly text: string;
+  /**
+   * The offending entry, only when it is address-shaped (see isAddressShaped): a line of a file named as a list
+   * may be anything (a password, the environment), and errors must never echo it. Absent otherwise.
+   */
+  readonly token?: string;
+  /** Why the entry was refused, in words that never quote the entry. */
   readonly reason: string;
 }
 
@@ -32,7 +36,6 @@ const HASH = 35;
 const DOT = 46;
 const SLASH = 47;
 const DASH = 45;
-const MAX_ERROR_TEXT = 200;
 
 // Results of scanV4 / scanFastV4, kept in a module scratch array so the hot loop allocates nothing (a typed
 // array slot is also cheaper than a module-level `let`, which V8 guards with a TDZ check on every access).
@@ -172,7 +175,7 @@ export function parseCidrText(input: string | Uint8Array, source: string): CidrP
     const reason = parseEntry(entry, builder);
     if (reason === HOST_BITS) hostBitsCount++;
     else if (reason !== null) {
-      errors.push({ source, line: lineNo, text: entry.slice(0, MAX_ERROR_TEXT), reason });
+      errors.push({ source, line: lineNo, reason, ...(isAddressShaped(entry) ? { token: entry } : {}) });
     }
     pos = eol + 1;
   }
@@ -200,7 +203,7 @@ function parseRange(from: string, to: string, builder: PrefixListBuilder): strin
   if (from.includes(':')) {
     const a = parseIpv6Address(from);
     const b = parseIpv6Address(to);
-    if (a === null || b === null) return `not a valid IPv6 address: ${a === null ? from : to}`;
+    if (a === null || b === null) return `range ${a === null ? 'start' : 'end'}: not a valid IPv6 address`;
     const start = wordsToBigInt(...a);
     const end = wordsToBigInt(...b);
     if (start > end) return 'range start is after its end';
@@ -214,4 +217,25 @@ function parseRange(from: string, to: string, builder: PrefixListBuilder): strin
   if (a > b) return 'range start is after its end';
   splitRangeV4(a, b, builder);
   return null;
+}
+
+const IPV4_SHAPE = /^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,3})?$/;
+const IPV6_SHAPE = /^[0-9A-Fa-f:]{2,39}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?$/;
+
+/**
+ * Whether an entry looks like an IP address, a CIDR or an `a - b` range of those (valid or not: `300.1.2.3/40`),
+ * and so may be quoted in an error. Anything else (a word, a password, a line of another file) is never quoted.
+ */
+export function isAddressShaped(entry: string): boolean {
+  const dash = entry.indexOf('-');
+  if (dash !== -1) {
+    const from = entry.slice(0, dash).trim();
+    const to = entry.slice(dash + 1).trim();
+    return !from.includes('-') && !to.includes('-') && isAddressShaped(from) && isAddressShaped(to);
+  }
+  if (IPV4_SHAPE.test(entry)) return true;
+  if (!IPV6_SHAPE.test(entry)) return false;
+  // At least two colons, and no group longer than four hex digits.
+  const groups = entry.replace(/\/\d+$/, '').split(':');
+  return groups.length >= 3 && groups.every((g, i) => g.length <= 4 || (i === groups.length - 1 && g.includes('.')));
 }

@@ -2,6 +2,7 @@
 import { ConfigError } from '../errors.js';
 import { PrefixListBuilder } from './builder.js';
 import { describePrefixError, parsePrefix } from './parse-prefix.js';
+import { isAddressShaped } from './parse-text.js';
 import type { PrefixList } from './types.js';
 
 /** Parses prefix strings into a normalised list; throws ConfigError naming the first invalid entry. */
@@ -12,7 +13,8 @@ export function prefixesFromStrings(strings: readonly string[]): PrefixList {
     const p = parsePrefix(text);
     if (p === null) {
       throw new ConfigError(
-        `invalid prefix at index ${i}: ${JSON.stringify(text.slice(0, 100))} (${describePrefixError(text)})`,
+        // Only an address-shaped entry is quoted: the file holding the list may hold anything.
+        `invalid prefix at index ${i}${isAddressShaped(text) ? `: ${JSON.stringify(text)}` : ''} (${describePrefixError(text)})`,
         'entries must be IPv4 or IPv6 prefixes such as 192.0.2.0/24 or 2001:db8::/32',
       );
     }

@@ -1,5 +1,7 @@
 // Finds the definition files under a definitions root: every *.yaml / *.yml, skipping hidden folders and files
-// (.git, .tscm), node_modules, and symlinked folders (no loops, nothing outside the tree by surprise).
+// (.git, .tscm), node_modules, and symlinked folders (no loops, nothing outside the tree by surprise). A YAML name
+// that is not a regular file (a FIFO, a device, a dangling link) is still listed: the loader refuses it by name
+// rather than skipping it in silence.
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,13 +21,12 @@ export async function findDefinitionFiles(root: string): Promise<string[]> {
         continue;
       }
       if (!/\.ya?ml$/i.test(entry.name)) continue;
-      if (entry.isFile()) {
-        found.push(childRel);
-      } else if (entry.isSymbolicLink()) {
+      if (entry.isSymbolicLink()) {
         // A symlinked file is followed; a symlinked folder is not.
         const target = await stat(join(root, childRel)).catch(() => undefined);
-        if (target?.isFile() === true) found.push(childRel);
+        if (target?.isDirectory() === true) continue;
       }
+      found.push(childRel);
     }
   };
   await walk('');

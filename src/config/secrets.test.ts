@@ -1,5 +1,6 @@
 // Secret references: env and file resolution, errors that name the reference only, and redaction.
 
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,18 @@ describe('resolveSecret', () => {
     await chmod(join(dir, 'locked'), 0o000);
     const err = await rejection(resolveSecret({ file: 'locked' }, { baseDir: dir }));
     expect(err.message).toMatch(/is not readable/);
+  });
+
+  test('/dev/zero, a FIFO and an oversized file are refused at once, with the limit named', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    await writeFile(join(dir, 'huge'), 'x'.repeat(64 * 1024 + 1));
+    const zero = await rejection(resolveSecret({ file: '/dev/zero' }, { baseDir: dir }));
+    expect(zero.message).toBe('secret file:/dev/zero is a character device, not a regular file');
+    expect(zero.hint).toBe('point it at a file holding only the secret value');
+    const fifo = await rejection(resolveSecret({ file: 'pipe' }, { baseDir: dir }));
+    expect(fifo.message).toBe('secret file:pipe is a FIFO (named pipe), not a regular file');
+    const huge = await rejection(resolveSecret({ file: 'huge' }, { baseDir: dir }));
+    expect(huge.message).toBe('secret file:huge is larger than 64 KiB, the limit for a secret file');
   });
 
   test('empty values and embedded newlines are refused without echoing the value', async () => {

@@ -1,13 +1,11 @@
 // Secret references are resolved only when a driver connects, and every resolved value is registered so that
 // redactSecrets() can scrub it from logs and error output. Messages name the reference, never the value.
 
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { FILE_KINDS, readLimitedFile } from './limited-file.js';
+import type { FileReadError } from './limited-file.js';
 import type { SecretRef } from './types.js';
-
-/** Secret files are a password or a token: anything this large is the wrong file. */
-const MAX_SECRET_BYTES = 64 * 1024;
 
 /** How a reference is named in messages: `env:NAME` or `file:/path`. */
 export function describeSecretRef(ref: SecretRef): string {
@@ -32,15 +30,14 @@ export async function resolveSecret(ref: SecretRef, ctx: { readonly baseDir: str
     const path = isAbsolute(ref.file) ? ref.file : resolve(ctx.baseDir, ref.file);
     let buf: Buffer;
     try {
-      buf = await readFile(path);
+      buf = await readLimitedFile(path, FILE_KINDS.secret);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code})`;
-      throw new ConfigError(`secret ${name} ${why}`, 'create the file, or fix the path or its permissions');
-    }
-    if (buf.length > MAX_SECRET_BYTES) {
-      throw new ConfigError(`secret ${name} is larger than ${MAX_SECRET_BYTES} bytes`, 'point it at the secret file');
+      const { problem, code } = err as FileReadError;
+      const hint =
+        code === 'not-regular' || code === 'too-large'
+          ? 'point it at a file holding only the secret value'
+          : 'create the file, or fix the path or its permissions';
+      throw new ConfigError(`secret ${name} ${problem}`, hint);
     }
     value = buf.toString('utf8').replace(/\r?\n$/, '');
   }

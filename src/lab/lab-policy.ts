@@ -43,7 +43,7 @@ export async function readCidrListFile(file: string, flag: string): Promise<stri
   }
   const parsed = parseCidrText(bytes, file);
   if (parsed.errors.length > 0) {
-    const shown = parsed.errors.slice(0, 20).map((e) => `  ${e.source}:${e.line}: "${e.text}": ${e.reason}`);
+    const shown = parsed.errors.slice(0, 20).map((e) => `  ${e.source}:${e.line}: ${e.token ?? 'entry'}: ${e.reason}`);
     const more = parsed.errors.length > shown.length ? [`  ... and ${parsed.errors.length - shown.length} more`] : [];
     throw new ConfigError(
       `${flag} ${file} has ${parsed.errors.length} bad line(s):\n${[...shown, ...more].join('\n')}`,

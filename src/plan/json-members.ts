@@ -91,7 +91,7 @@ export function parseMemberText(text: string | Uint8Array, where: string, hint: 
   if (parsed.errors.length > 0) {
     const listed = parsed.errors
       .slice(0, MAX_LISTED)
-      .map((e) => `line ${e.line} ${JSON.stringify(e.text)}: ${e.reason}`);
+      .map((e) => `line ${e.line}${e.token === undefined ? '' : ` ${JSON.stringify(e.token)}`}: ${e.reason}`);
     const more = parsed.errors.length > MAX_LISTED ? `; and ${parsed.errors.length - MAX_LISTED} more` : '';
     throw new ConfigError(`${where}: invalid prefix: ${listed.join('; ')}${more}`, hint);
   }

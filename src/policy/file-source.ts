@@ -1,8 +1,11 @@
 // A zone source that is a local CIDR list file (one entry per line, comments, ranges: see cidr/parse-text.ts).
 // Every bad line is reported with file:line, not only the first; an empty file is refused like an empty zone.
-import { readFile } from 'node:fs/promises';
+// A line is quoted only when it looks like an address: a secret file or /proc/self/environ given as a list by
+// mistake must not end up in a CI log.
 import { hashPrefixes, parseCidrText, prefixCount } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
+import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
+import type { FileReadError } from '../config/limited-file.js';
 import { ConfigError } from '../errors.js';
 
 const MAX_LISTED_ERRORS = 20;
@@ -20,19 +23,18 @@ export interface DecodedFile {
 export async function readCidrFile(file: string): Promise<DecodedFile> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readLimitedFile(file, FILE_KINDS.cidrList);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      `cannot read the CIDR list file ${file}: ${code ?? (err as Error).message}`,
-      'check the path of the policy file in the device definition (it is resolved from the definitions folder)',
+      `the CIDR list file ${file} ${(err as FileReadError).problem}`,
+      'check the path of the policy file in the device definition (relative paths start at its YAML file)',
     );
   }
   const { list, errors, hostBitsCount } = parseCidrText(bytes, file);
   if (errors.length > 0) {
     const lines = errors
       .slice(0, MAX_LISTED_ERRORS)
-      .map((e) => `  ${e.source}:${e.line}: ${e.reason}: ${JSON.stringify(e.text)}`);
+      .map((e) => `  ${e.source}:${e.line}: ${e.reason}${e.token === undefined ? '' : ` (${e.token})`}`);
     if (errors.length > MAX_LISTED_ERRORS) lines.push(`  ... and ${errors.length - MAX_LISTED_ERRORS} more`);
     throw new ConfigError(
       `${errors.length} invalid ${errors.length === 1 ? 'entry' : 'entries'} in the CIDR list file ${file}:\n${lines.join('\n')}`,

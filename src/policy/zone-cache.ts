@@ -2,15 +2,18 @@
 // of a transfer. Binary: a magic line, a JSON header (serial, counts, sha256), then the raw typed arrays. The
 // sha256 is recomputed on read: a damaged or foreign file is ignored (and refetched), never trusted.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashPrefixes, makePrefixList } from '../cidr/index.js';
+import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
+import type { FileReadError } from '../config/limited-file.js';
 import type { Endpoint } from '../config/types.js';
 import type { DecodedZone } from './axfr.js';
 
 const MAGIC = Buffer.from('TSCM-ZONE-CACHE\n', 'latin1');
 // Bump when the file layout OR the decoding rules change: a cached set must be what a transfer would give now.
-const FORMAT_VERSION = 1;
+// 2: records of a class other than IN are skipped (they were decoded before).
+const FORMAT_VERSION = 2;
 
 interface CacheHeader {
   readonly formatVersion: number;
@@ -73,10 +76,11 @@ export async function readCachedZone(
   const file = cacheFilePath(dir, server, zone);
   let data: Buffer;
   try {
-    data = await readFile(file);
+    data = await readLimitedFile(file, FILE_KINDS.zoneCache);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    onInvalid?.(`cannot read ${file}: ${(err as Error).message}`);
+    const { code, problem } = err as FileReadError;
+    if (code === 'ENOENT') return null;
+    onInvalid?.(`ignoring ${file}: it ${problem}`);
     return null;
   }
   try {

@@ -215,7 +215,7 @@ describe('file sources', () => {
     expect(empty.message).toContain('has no entries');
     const missing = await rejection(new ZoneResolver().resolve({ kind: 'file', path: path.join(tmp, 'none.txt') }));
     expect(missing).toBeInstanceOf(ConfigError);
-    expect(missing.message).toContain('ENOENT');
+    expect(missing.message).toBe(`the CIDR list file ${path.join(tmp, 'none.txt')} does not exist`);
   });
 
   it('sees the same set in a file as in the zone', async () => {

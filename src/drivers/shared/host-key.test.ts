@@ -1,6 +1,7 @@
 // Fixtures made by OpenSSH itself (ssh-keygen -lf for the fingerprint, ssh-keygen -H for the hashed entries),
 // so the checks compare against an independent implementation.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +79,25 @@ describe('createHostKeyVerifier', () => {
     writeFileSync(file, HASHED);
     expect(createHostKeyVerifier({ knownHosts: file }, 'router1', 22, 'r1').verify(KEY)).toBe(true);
     expect(() => createHostKeyVerifier({ knownHosts: join(dir, 'nope') }, 'router1', 22, 'r1')).toThrow(ConfigError);
+  });
+
+  it('refuses /dev/zero, a FIFO and an oversized file as known_hosts, at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tscm-kh-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    writeFileSync(join(dir, 'huge'), Buffer.alloc(4 * 1024 * 1024 + 1, 0x23));
+    const refusal = (knownHosts: string): string => {
+      try {
+        createHostKeyVerifier({ knownHosts }, 'router1', 22, 'r1');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal('/dev/zero')).toBe(
+      'device r1: the known_hosts file /dev/zero is a character device, not a regular file',
+    );
+    expect(refusal(join(dir, 'fifo'))).toMatch(/is a FIFO \(named pipe\), not a regular file$/);
+    expect(refusal(join(dir, 'huge'))).toMatch(/is larger than 4 MiB, the limit for a known_hosts file$/);
   });
 });

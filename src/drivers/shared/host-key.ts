@@ -3,7 +3,8 @@
 // so the operator can pin it after checking it out of band (there is deliberately no trust-on-first-use).
 
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { FILE_KINDS, readLimitedFileSync } from '../../config/limited-file.js';
+import type { FileReadError } from '../../config/limited-file.js';
 import type { HostKeyCheck } from '../../config/types.js';
 import { ConfigError } from '../../errors.js';
 
@@ -117,10 +118,10 @@ export function createHostKeyVerifier(
   let entries: KnownHostEntry[] | undefined;
   if (check.knownHosts !== undefined) {
     try {
-      entries = parseKnownHosts(readFileSync(check.knownHosts, 'utf8'));
+      entries = parseKnownHosts(readLimitedFileSync(check.knownHosts, FILE_KINDS.knownHosts).toString('utf8'));
     } catch (err) {
       throw new ConfigError(
-        `device ${deviceLabel}: cannot read known_hosts file ${check.knownHosts}: ${(err as Error).message}`,
+        `device ${deviceLabel}: the known_hosts file ${check.knownHosts} ${(err as FileReadError).problem}`,
         'fix hostKey.knownHosts or pin the key with hostKey.fingerprint',
       );
     }
