@@ -15,12 +15,25 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-/** `file:line:col: path: message (hint)`; the path is left out when the problem is about the whole file. */
+/**
+ * `file:line:col: path: message (hint)`; the path is left out when the problem is about the whole file. Always one
+ * line: control characters (a newline in a file name or a YAML key) are escaped, so nothing can forge another
+ * `file:line` line in the output.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}:${d.line}:${d.column}`;
-  const path = d.path === '' ? '' : ` ${d.path}:`;
-  const hint = d.hint === undefined ? '' : ` (${d.hint})`;
-  return `${where}:${path} ${d.message}${hint}`;
+  const where = `${escapeControls(d.file)}:${d.line}:${d.column}`;
+  const path = d.path === '' ? '' : ` ${escapeControls(d.path)}:`;
+  const hint = d.hint === undefined ? '' : ` (${escapeControls(d.hint)})`;
+  return `${where}:${path} ${escapeControls(d.message)}${hint}`;
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text with every control character written as an escape (`\n`, `\u001b`), for one-line output. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Order by file, then position, then path: stable output for humans and golden tests. */

@@ -2,14 +2,17 @@
 // every document, and reports every problem at once; a document with errors yields no DeviceSpec, the valid ones
 // still load. tscm.yaml at the root holds the repository settings and the defaults for every device.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { findDefinitionFiles } from './discover.js';
 import { BUILTIN_DEFAULTS } from './defaults.js';
+import { FILE_KINDS, readLimitedFile } from './limited-file.js';
+import type { FileReadError } from './limited-file.js';
 import { absolutePath, absoluteSecretRef, normaliseDevice } from './normalise-device.js';
+import { notePendingSettings } from './pending-settings.js';
 import { checkPlatformFields } from './platform-rules.js';
 import type { RawDefaults, RawDevice, RawSettings } from './raw-types.js';
 import { validateDeviceDocument, validateSettingsDocument } from './schema-check.js';
@@ -30,11 +33,11 @@ export interface Definitions {
   readonly devices: DeviceSpec[];
   readonly settings: LoadedSettings;
   readonly diagnostics: Diagnostic[];
+  /** Not problems: settings that are valid but have no effect yet (pending-settings.ts). */
+  readonly notes: Diagnostic[];
 }
 
 const SETTINGS_FILES = ['tscm.yaml', 'tscm.yml'];
-/** A device definition is a few hundred bytes; anything this large is not one. */
-const MAX_FILE_BYTES = 1024 * 1024;
 
 interface SettingsResult {
   readonly settings: LoadedSettings;
@@ -58,9 +61,10 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
     );
   }
   const diagnostics: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
   const files = await findDefinitionFiles(root);
   const settingsFiles = files.filter((f) => SETTINGS_FILES.includes(f));
-  const { settings, defaults, ok: settingsOk } = await loadSettings(root, settingsFiles, diagnostics);
+  const { settings, defaults, ok: settingsOk } = await loadSettings(root, settingsFiles, diagnostics, notes);
 
   const devices: DeviceSpec[] = [];
   const sightings: NameSighting[] = [];
@@ -78,7 +82,18 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
       });
       continue;
     }
+    const before = diagnostics.length;
     const documents = await readDocuments(root, file, diagnostics);
+    if (documents.length === 0 && diagnostics.length === before) {
+      diagnostics.push({
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: 'no device definition in this file: it is empty or holds only comments',
+        hint: 'write a device definition, see examples/devices/, or delete the file',
+      });
+    }
     for (const doc of documents) {
       const problems = [...validateDeviceDocument(doc, file), ...checkPlatformFields(doc, file)];
       const name = (doc.value as { name?: unknown } | null)?.name;
@@ -86,6 +101,7 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
         sightings.push({ name, file, at: doc.locate(['name']) });
       }
       diagnostics.push(...problems);
+      notes.push(...notePendingSettings(doc, file));
       if (problems.length > 0 || !settingsOk) continue;
       const result = normaliseDevice(doc.value as RawDevice, {
         file,
@@ -104,26 +120,31 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
     devices: devices.filter((d) => !duplicates.has(d.name.toLowerCase())),
     settings,
     diagnostics: diagnostics.sort(compareDiagnostics),
+    notes: notes.sort(compareDiagnostics),
   };
 }
 
 async function readDocuments(root: string, file: string, diagnostics: Diagnostic[]): Promise<YamlDocument[]> {
   const at = { file, line: 1, column: 1, path: '' };
+  let bytes: Buffer;
+  try {
+    bytes = await readLimitedFile(join(root, file), FILE_KINDS.definition);
+  } catch (err) {
+    const { problem, code } = err as FileReadError;
+    const hint =
+      code === 'too-large'
+        ? 'split it into several files'
+        : code === 'not-regular'
+          ? 'definitions are regular files: remove it or rename it without .yaml'
+          : 'check the file and its permissions';
+    diagnostics.push({ ...at, message: `the file ${problem}`, hint });
+    return [];
+  }
   let text: string;
   try {
-    const info = await stat(join(root, file));
-    if (info.size > MAX_FILE_BYTES) {
-      diagnostics.push({
-        ...at,
-        message: `file is larger than ${MAX_FILE_BYTES} bytes`,
-        hint: 'split it into several files',
-      });
-      return [];
-    }
-    text = await readFile(join(root, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    diagnostics.push({ ...at, message: `cannot read the file (${code})`, hint: 'check its permissions' });
+    text = UTF8.decode(bytes);
+  } catch {
+    diagnostics.push({ ...at, message: 'the file is not UTF-8 text', hint: 'save it as UTF-8' });
     return [];
   }
   const parsed = parseYamlText(text, file);
@@ -131,7 +152,15 @@ async function readDocuments(root: string, file: string, diagnostics: Diagnostic
   return parsed.documents;
 }
 
-async function loadSettings(root: string, candidates: string[], diagnostics: Diagnostic[]): Promise<SettingsResult> {
+/** Strict: a file in another encoding is refused, not read with replacement characters. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+async function loadSettings(
+  root: string,
+  candidates: string[],
+  diagnostics: Diagnostic[],
+  notes: Diagnostic[],
+): Promise<SettingsResult> {
   const base: LoadedSettings = { definitionsDir: root, stateDir: join(root, BUILTIN_DEFAULTS.stateDir) };
   const file = candidates[0];
   if (file === undefined) return { settings: base, defaults: {}, ok: true };
@@ -157,7 +186,10 @@ async function loadSettings(root: string, candidates: string[], diagnostics: Dia
     });
   }
   const doc = documents[0];
-  if (doc !== undefined) diagnostics.push(...validateSettingsDocument(doc, file));
+  if (doc !== undefined) {
+    diagnostics.push(...validateSettingsDocument(doc, file));
+    notes.push(...notePendingSettings(doc, file, ['defaults']));
+  }
   if (diagnostics.length > before || candidates.length > 1)
     return { settings: { ...base, settingsFile: file }, defaults: {}, ok: false };
 

@@ -131,6 +131,14 @@ function exampleHint(examples: readonly unknown[] | undefined): string | undefin
   return `for example ${examples.map(show).join(' or ')}`;
 }
 
+/** A secret reference, or a mapping with one among its fields (credentials, logs.proxy): its keys may be secrets. */
+function holdsSecrets(schema: SchemaObject, v: Validators): boolean {
+  if (v.owners.get(schema)?.def === 'secretRef' && v.roots.has(schema)) return true;
+  return Object.values(schema.properties ?? {}).some(
+    (p) => typeof p === 'object' && p !== null && (p as SchemaObject)['$ref'] === '#/$defs/secretRef',
+  );
+}
+
 const LITERAL_SECRET_HINT =
   'keep secrets out of git: write { env: VARIABLE } or { file: /path/to/secret } and put the value there';
 
@@ -138,12 +146,18 @@ function describeErrors(errors: ErrorObject[], doc: YamlDocument, file: string, 
   const out = new Map<string, Diagnostic>();
   // Every diagnostic carries a hint; where a rule has none of its own, the field's examples from the schema.
   let fallbackHint: string | undefined;
-  const add = (pathSegments: string[], message: string, hint?: string, at: 'key' | 'value' = 'value'): void => {
+  const add = (
+    pathSegments: string[],
+    message: string,
+    hint?: string,
+    at: 'key' | 'value' = 'value',
+    located: string[] = pathSegments,
+  ): void => {
     const path = toPointer(pathSegments);
     const key = `${path}\u0000${message}`;
     if (out.has(key)) return;
     const h = hint ?? fallbackHint;
-    out.set(key, { file, ...doc.locate(pathSegments, at), path, message, ...(h === undefined ? {} : { hint: h }) });
+    out.set(key, { file, ...doc.locate(located, at), path, message, ...(h === undefined ? {} : { hint: h }) });
   };
   for (const e of errors) {
     const parent = (e.parentSchema ?? {}) as SchemaObject;
@@ -181,7 +195,12 @@ function describeErrors(errors: ErrorObject[], doc: YamlDocument, file: string, 
         const known = Object.keys(parent.properties ?? {});
         const closest = findClosestName(field, known);
         const hint = closest !== undefined ? `did you mean "${closest}"?` : `known fields: ${known.join(', ')}`;
-        add([...segments, field], `unknown field "${field}"`, hint, 'key');
+        if (holdsSecrets(parent, v)) {
+          // `password: { hunter2 }` makes the password a key: never echo a key where secrets live.
+          add(segments, 'an unknown key (not shown: it may be a secret)', hint, 'key', [...segments, field]);
+        } else {
+          add([...segments, field], `unknown field "${field}"`, hint, 'key');
+        }
         break;
       }
       case 'enum': {

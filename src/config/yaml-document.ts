@@ -1,9 +1,16 @@
 // YAML parsing that keeps positions: each document's value plus a way to map a JSON pointer back to the line and
 // column of the key or value in the source (yaml's LineCounter), so diagnostics point at the right spot.
 
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { CST, Document, Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
+import {
+  checkPlainValue,
+  describeYamlError,
+  findForbiddenCharacter,
+  findTooDeep,
+  tooDeepMessage,
+} from './yaml-safety.js';
 
 export interface Position {
   readonly line: number;
@@ -18,22 +25,47 @@ export interface YamlDocument {
   locate(path: readonly string[], at?: 'key' | 'value'): Position;
 }
 
+const PLAIN_DATA_HINT = 'a definition holds mappings, lists, text, numbers and true/false, a few levels deep';
+
 /** Guard against alias bombs: a definition has no business expanding an alias more than this many times. */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * The documents of a YAML stream, and its problems. A file with no document at all (empty, only comments) yields
+ * neither: the caller says what that means for its file.
+ */
 export function parseYamlText(text: string, file: string): { documents: YamlDocument[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const fail = (offset: number, message: string, hint: string) => {
+    diagnostics.push({ file, ...position(offset), path: '', message, hint });
+    return { documents: [], diagnostics };
+  };
+  const forbidden = findForbiddenCharacter(text);
+  if (forbidden !== undefined) {
+    // The parser does not run on such text: count its lines here, as the parser would.
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < forbidden; i = text.indexOf('\n', i + 1))
+      lineCounter.addNewLine(i + 1);
+    return fail(forbidden, 'a control character YAML does not allow (is this a binary file?)', 'save it as UTF-8 text');
+  }
+  // The parser is iterative; composing a document recurses, so the nesting is measured on the tokens first.
+  const tokens: CST.Token[] = [...new Parser(lineCounter.addNewLine).parse(text)];
+  for (const token of tokens) {
+    const deep = findTooDeep(token);
+    if (deep !== undefined)
+      return fail(deep, tooDeepMessage(), 'a definition nests a few levels: remove the extra brackets');
+  }
+  const composer = new Composer({ uniqueKeys: true });
+  const parsed = [...composer.compose(tokens)];
   if (parsed.length === 0) {
     // An empty stream (only comments, or nothing) can still carry errors, e.g. a stray directive.
-    const errors = (parsed as unknown as { errors?: YamlErrorLike[] }).errors ?? [];
-    for (const err of errors) diagnostics.push(toSyntaxDiagnostic(err, file, position));
+    for (const err of composer.streamInfo().errors) diagnostics.push(toSyntaxDiagnostic(err, file, position));
     return { documents, diagnostics };
   }
   for (const doc of parsed) {
@@ -43,19 +75,27 @@ export function parseYamlText(text: string, file: string): { documents: YamlDocu
     }
     // A document holding only comments (or a trailing `---`, or `~`) is not a definition.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    const start = position(doc.contents.range[0]);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
-      const start = position(doc.contents.range[0]);
-      diagnostics.push({ file, ...start, path: '', message: `cannot read YAML: ${safeYamlMessage(err)}` });
+      diagnostics.push({
+        file,
+        ...start,
+        path: '',
+        message: `cannot read YAML: ${describeYamlError(err)}`,
+        hint: PLAIN_DATA_HINT,
+      });
       continue;
     }
-    documents.push({
-      value,
-      start: position(doc.contents.range[0]),
-      locate: (path, at = 'value') => position(findOffset(doc, path, at)),
-    });
+    const locate = (path: readonly string[], at: 'key' | 'value' = 'value') => position(findOffset(doc, path, at));
+    const problem = checkPlainValue(value);
+    if (problem !== undefined) {
+      diagnostics.push({ file, ...locate(problem.path), path: '', message: problem.message, hint: PLAIN_DATA_HINT });
+      continue;
+    }
+    documents.push({ value, start, locate });
   }
   return { documents, diagnostics };
 }
@@ -96,22 +136,7 @@ function toSyntaxDiagnostic(err: YamlErrorLike, file: string, position: (offset:
     file,
     ...at,
     path: '',
-    message: `YAML syntax error: ${safeYamlMessage(err)}`,
+    message: `YAML syntax error: ${describeYamlError(err)}`,
     hint: err.code === 'DUPLICATE_KEY' ? 'each field may appear once per mapping' : 'fix the YAML at this position',
   };
-}
-
-/**
- * yaml quotes source text in some messages (`...: "<token>"`, `Block scalar header includes extra characters: x`,
- * `Invalid escape sequence \\q`); that text may be a password typed in the wrong place, so everything after the
- * first `: ` and any quoted fragment is dropped, and escape errors are reworded. Only the first line is kept.
- */
-function safeYamlMessage(err: unknown): string {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  if (code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
-  const raw = typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
-  const firstLine = raw.split('\n')[0] ?? '';
-  const colon = firstLine.indexOf(': ');
-  const kept = colon === -1 ? firstLine : firstLine.slice(0, colon);
-  return kept.replace(/"(?:[^"\\]|\\.)*"/g, '(text)').trim();
 }
