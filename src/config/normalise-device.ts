@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { toPointer } from './diagnostic.js';
 import { BUILTIN_DEFAULTS, DEFAULT_GROUP_NAMES, DEFAULT_MANAGEMENT_PORT } from './defaults.js';
-import { selectDefaultsFor } from './platform-rules.js';
+import { checkGroupNames, selectDefaultsFor } from './platform-rules.js';
 import type { RawDefaults, RawDevice, RawEndpoint, RawZoneSource } from './raw-types.js';
 import type { DeviceSpec, Endpoint, HostKeyCheck, SecretRef, ZoneSource } from './types.js';
 import type { YamlDocument } from './yaml-document.js';
@@ -117,11 +117,11 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
     maxEntries: og.maxEntries ?? BUILTIN_DEFAULTS.maxEntries,
     nestedSize: og.nestedSize ?? BUILTIN_DEFAULTS.nestedSize,
   };
-  if (objectGroups.block.toLowerCase() === objectGroups.allow.toLowerCase()) {
+  for (const problem of checkGroupNames(raw.platform, objectGroups.block, objectGroups.allow)) {
     report(
-      raw.objectGroups?.allow !== undefined ? ['objectGroups', 'allow'] : ['objectGroups'],
-      'the block and allow object-groups must have different names',
-      'give objectGroups.block and objectGroups.allow distinct names',
+      raw.objectGroups?.[problem.role] !== undefined ? ['objectGroups', problem.role] : ['objectGroups'],
+      problem.message,
+      problem.hint,
     );
   }
 

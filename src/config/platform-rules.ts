@@ -82,3 +82,72 @@ export function selectDefaultsFor<T extends object>(defaults: T, platform: Platf
   }
   return copy as T;
 }
+
+/**
+ * How a platform names the object-groups of one logical group. IOS keeps IPv6 members in a `v6-network` twin
+ * named NAME-v6 (src/drivers/cisco-ios/README.md); ASA and PIX groups mix both families. Every device name must fit
+ * the platform's limit (64 on IOS, the longest accepted in practice; 64 on ASA and PIX, ASA command reference).
+ * This table moves into each driver module (its traits: maxNameLength, twins) in issue 8; until then the IOS
+ * driver's v6TwinName must agree with it.
+ */
+export const GROUP_NAMING: Readonly<Record<Platform, { readonly maxLength: number; readonly twinSuffix?: string }>> = {
+  ios: { maxLength: 64, twinSuffix: '-v6' },
+  asa: { maxLength: 64 },
+  'asa-rest': { maxLength: 64 },
+  pix: { maxLength: 64 },
+};
+
+/** The names a logical group takes on the device: itself, and its IPv6 twin where the platform has one. */
+export function deviceGroupNames(platform: Platform, name: string): string[] {
+  const suffix = GROUP_NAMING[platform].twinSuffix;
+  return suffix === undefined ? [name] : [name, name + suffix];
+}
+
+export interface GroupNameProblem {
+  readonly role: 'block' | 'allow';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * Problems of a device's two group names on its platform: equal names, a name equal to the other group's twin
+ * (`block: tsb, allow: tsb-v6` on IOS: the device refuses `object-group network tsb-v6`, and the member lines after
+ * it ran in global config mode), and names too long once suffixed. Names compare ignoring case, as the safe side.
+ */
+export function checkGroupNames(platform: Platform, block: string, allow: string): GroupNameProblem[] {
+  const problems: GroupNameProblem[] = [];
+  const naming = GROUP_NAMING[platform];
+  if (block.toLowerCase() === allow.toLowerCase()) {
+    problems.push({
+      role: 'allow',
+      message: 'the block and allow object-groups must have different names',
+      hint: 'give objectGroups.block and objectGroups.allow distinct names',
+    });
+  } else {
+    const names = { block: deviceGroupNames(platform, block), allow: deviceGroupNames(platform, allow) };
+    const clash = names.block.find((b) => names.allow.some((a) => a.toLowerCase() === b.toLowerCase()));
+    if (clash !== undefined) {
+      problems.push({
+        role: 'allow',
+        message: `the name ${clash} would belong to both groups: on ${platform} a group NAME keeps its IPv6 members in NAME${naming.twinSuffix ?? ''}`,
+        hint: `rename one group: neither name may be the other followed by ${naming.twinSuffix ?? ''}`,
+      });
+    }
+  }
+  for (const role of ['block', 'allow'] as const) {
+    const name = role === 'block' ? block : allow;
+    const longest = deviceGroupNames(platform, name).reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length > naming.maxLength) {
+      const room = naming.maxLength - (longest.length - name.length);
+      problems.push({
+        role,
+        message:
+          longest === name
+            ? `the object-group name is ${name.length} characters; ${platform} allows ${naming.maxLength}`
+            : `the object-group name is too long for ${platform}: its IPv6 twin ${longest} has ${longest.length} characters, ${naming.maxLength} allowed`,
+        hint: `shorten it to ${room} characters or fewer`,
+      });
+    }
+  }
+  return problems;
+}
