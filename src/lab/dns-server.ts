@@ -24,6 +24,8 @@ export interface LabZone {
   readonly prefixes: readonly string[];
   /** Answer AXFR with REFUSED (as a server whose ACL does not list the client yet). */
   readonly refuseTransfer?: boolean;
+  /** Records served in the transfer besides the triggers, as given (e.g. of class CH, which NSD refuses to load). */
+  readonly extraRecords?: readonly Answer[];
   readonly faults?: LabZoneFaults;
 }
 
@@ -74,6 +76,7 @@ function prepareZone(spec: LabZone): ServedZone {
 function transferMessages(z: ServedZone, query: Packet): Buffer[] {
   const records: Answer[] = [soaRecord(z), nsRecord(z)];
   for (const owner of z.owners) records.push({ name: owner, type: 'CNAME', ttl: TTL, data: '.' });
+  records.push(...(z.spec.extraRecords ?? []));
   records.push(soaRecord(z, z.spec.faults?.closingSerial ?? z.spec.serial));
   const shape = z.spec.faults?.shape ?? 'batched';
   const groups: Answer[][] = [];

@@ -10,7 +10,7 @@ import { ConfigError, TransientError } from '../errors.js';
 import { exchangeOverTcp, formatEndpoint } from './tcp-exchange.js';
 import type { DnsTimeouts } from './tcp-exchange.js';
 import { ZoneRecordDecoder } from './zone-records.js';
-import { readHeader, readSoaSerial, TYPE_SOA, walkAnswers, WireFormatError, WireName } from './wire-walk.js';
+import { CLASS_IN, readHeader, readSoaSerial, TYPE_SOA, walkAnswers, WireFormatError, WireName } from './wire-walk.js';
 
 export type { DnsTimeouts } from './tcp-exchange.js';
 
@@ -118,9 +118,10 @@ export async function transferZone(server: Endpoint, zone: string, opts: Transfe
   let phase: Phase = 'first';
   let serial = 0;
 
-  const visit = (owner: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number): void => {
+  const visit = (owner: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number, cls: number) => {
     if (phase === 'body') {
-      if (type !== TYPE_SOA) return decoder.add(owner, type, buf, rdata, rdlength);
+      // Only the zone's own (class IN) SOA closes the transfer; any other record, or class, is the decoder's.
+      if (type !== TYPE_SOA || cls !== CLASS_IN) return decoder.add(owner, type, buf, rdata, rdlength, cls);
       const closing = readSoaSerial(buf, rdata, rdlength);
       if (closing !== serial) {
         throw new TransientError(
@@ -132,7 +133,7 @@ export async function transferZone(server: Endpoint, zone: string, opts: Transfe
       return;
     }
     if (phase === 'first') {
-      if (type !== TYPE_SOA || !decoder.isApex(owner)) {
+      if (type !== TYPE_SOA || cls !== CLASS_IN || !decoder.isApex(owner)) {
         throw new TransientError(`${at}: the transfer does not start with the zone's SOA`);
       }
       serial = readSoaSerial(buf, rdata, rdlength);

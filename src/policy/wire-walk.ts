@@ -9,6 +9,7 @@ export const TYPE_CNAME = 5;
 export const TYPE_SOA = 6;
 export const TYPE_TXT = 16;
 export const TYPE_AAAA = 28;
+export const CLASS_IN = 1;
 
 const HEADER_BYTES = 12;
 const MAX_LABELS = 128;
@@ -125,8 +126,15 @@ export function readHeader(buf: Uint8Array): MessageHeader {
   };
 }
 
-/** Called once per answer record; `name` is only valid during the call. */
-export type RecordVisitor = (name: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number) => void;
+/** Called once per answer record; `name` is only valid during the call. `cls` is the record's class (1 = IN). */
+export type RecordVisitor = (
+  name: WireName,
+  type: number,
+  buf: Uint8Array,
+  rdata: number,
+  rdlength: number,
+  cls: number,
+) => void;
 
 /**
  * Walks the answer section of one message, calling `visit` per record. Authority and additional sections (OPT,
@@ -143,11 +151,12 @@ export function walkAnswers(buf: Uint8Array, header: MessageHeader, name: WireNa
     pos = readName(buf, pos, end, name);
     if (pos + 10 > end) throw new WireFormatError('record header runs past the end of the message');
     const type = (buf[pos]! << 8) | buf[pos + 1]!;
+    const cls = (buf[pos + 2]! << 8) | buf[pos + 3]!;
     const rdlength = (buf[pos + 8]! << 8) | buf[pos + 9]!;
     const rdata = pos + 10;
     pos = rdata + rdlength;
     if (pos > end) throw new WireFormatError('rdata runs past the end of the message');
-    visit(name, type, buf, rdata, rdlength);
+    visit(name, type, buf, rdata, rdlength, cls);
   }
   return header.ancount;
 }

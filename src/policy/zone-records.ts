@@ -1,11 +1,12 @@
 // Turns the records of one zone into prefixes, fed straight into a PrefixListBuilder (no string per record).
 // Used: rpz-ip triggers (any RR at the trigger's owner: CNAME ., CNAME *., rpz-drop, local data; the owner is the
 // prefix, so an owner with several RRs yields one prefix) and A/AAAA records elsewhere (one host each).
-// Everything else is counted under a reason and reported, never silently dropped.
+// Everything else is counted under a reason and reported, never silently dropped. Only class IN records count:
+// a CH (or any other class) record at an rpz-ip owner is no address of the policy (it once became a block entry).
 import { PrefixListBuilder, prefixCount } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
 import { decodeRpzIpTrigger, makeTriggerOut } from './rpz-ip.js';
-import { readWord, TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_NS, TYPE_SOA, TYPE_TXT } from './wire-walk.js';
+import { CLASS_IN, readWord, TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_NS, TYPE_SOA, TYPE_TXT } from './wire-walk.js';
 import type { WireName } from './wire-walk.js';
 
 /** Why a record gave no prefix. */
@@ -20,7 +21,8 @@ export type SkipReason =
   | 'bad-rpz-ip'
   | 'bad-address-rdata'
   | 'out-of-zone'
-  | `type-${number}`;
+  | `type-${number}`
+  | `class-${string}`;
 
 export interface DecodedRecords {
   readonly list: PrefixList;
@@ -30,6 +32,9 @@ export interface DecodedRecords {
   readonly decoded: number;
   readonly skipped: Record<string, number>;
 }
+
+/** RFC 1035 and 2136 class mnemonics, lower case as skip reasons are. */
+const CLASS_NAMES: Record<number, string> = { 3: 'ch', 4: 'hs', 254: 'none', 255: 'any' };
 
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.toLowerCase(), 'latin1'));
 const RPZ_IP = ascii('rpz-ip');
@@ -60,8 +65,9 @@ export class ZoneRecordDecoder {
   }
 
   /** One record of the zone body (the caller keeps the framing SOAs out). */
-  add(name: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number): void {
+  add(name: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number, cls = CLASS_IN): void {
     this.records++;
+    if (cls !== CLASS_IN) return this.skip(`class-${CLASS_NAMES[cls] ?? cls}`);
     if (!this.endsWithZone(name)) return this.skip('out-of-zone');
     const below = name.count - this.zone.length;
     if (below >= 1) {
