@@ -3,8 +3,12 @@
 // `validate`) does not pay for the SSH stack. Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode).
 
 import { Command, Option } from 'commander';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 import { reportError } from './report-error.js';
 import { TOOL_VERSION } from './version.js';
+
+endQuietlyOnClosedPipe(process.stdout);
+endQuietlyOnClosedPipe(process.stderr);
 
 const program = new Command()
   .name('tscm')
@@ -14,6 +18,8 @@ const program = new Command()
   .configureOutput({ outputError: (str, write) => write(str) });
 
 const dirOption = () => new Option('--dir <dir>', 'the folder of device definitions').default('.');
+// Every command that prints takes --no-color (NO_COLOR is honoured as well: cli/color.ts).
+const noColorOption = () => new Option('--no-color', 'no ANSI colours (also: NO_COLOR=1)');
 const logOptions = (cmd: Command) =>
   cmd
     .addOption(
@@ -26,6 +32,7 @@ program
   .description('validate every device definition against the schema; exit 1 on any problem')
   .addOption(dirOption())
   .option('--json', 'print the problems as JSON')
+  .addOption(noColorOption())
   .action(async (opts) => run(() => import('./commands/validate.js').then((m) => m.validateCommand(opts))));
 
 logOptions(
@@ -35,7 +42,8 @@ logOptions(
     .argument('[device...]', 'device nicknames (default: all)')
     .addOption(dirOption())
     .option('--json', 'print JSON')
-    .option('--cidrs', "print the device's desired block set, one CIDR per line in address order"),
+    .option('--cidrs', "print the device's desired block set, one CIDR per line in address order")
+    .addOption(noColorOption()),
 ).action(async (devices, opts) =>
   run(() => import('./commands/policy.js').then((m) => m.policyCommand(devices, opts))),
 );
@@ -53,7 +61,7 @@ logOptions(
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
     .option('--refresh <bool>', 'read the devices (true) or trust the stored state (false)', 'true')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
-    .option('--no-color', 'no ANSI colours'),
+    .addOption(noColorOption()),
 ).action(async (devices, opts) => run(() => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))));
 
 logOptions(
@@ -65,7 +73,7 @@ logOptions(
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--force', 'apply even when the plan is refused for safety (large removals, emptied groups)')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
-    .option('--no-color', 'no ANSI colours'),
+    .addOption(noColorOption()),
 ).action(async (args, opts) => run(() => import('./commands/apply.js').then((m) => m.applyCommand(args, opts))));
 
 logOptions(
@@ -76,7 +84,7 @@ logOptions(
     .argument('<device>', 'device nickname')
     .addOption(dirOption())
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--no-color', 'no ANSI colours'),
+    .addOption(noColorOption()),
 ).action(async (device, opts) => run(() => import('./commands/remove.js').then((m) => m.removeCommand(device, opts))));
 
 program
@@ -105,7 +113,8 @@ program
     '--allow-list <file>',
     'serve this CIDR list file as allow.lab.tscm.test (default: a few hosts of the generated feed; none with --block-list)',
   )
-  .option('--policy-size <n>', 'entries of the generated block list (without --block-list)', '10000')
+  .option('--policy-size <n>', 'entries of the generated block list (without --block-list; also for demo)', '10000')
+  .addOption(noColorOption())
   .action(async (action, opts) => run(() => import('./commands/lab.js').then((m) => m.labCommand(action, opts))));
 
 async function run(fn: () => Promise<number>): Promise<void> {

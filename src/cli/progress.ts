@@ -12,6 +12,7 @@ export function createProgressReporter(out: NodeJS.WriteStream): ProgressReporte
   let lastTenth = -1;
   let lastDraw = 0;
   let drawn = false;
+  let drawnLength = 0;
   return {
     update(device, endpoint, p) {
       if (p.total < 1000) return; // short applies finish before a progress line would help
@@ -21,7 +22,9 @@ export function createProgressReporter(out: NodeJS.WriteStream): ProgressReporte
         const now = Date.now();
         if (now - lastDraw < 100 && p.done < p.total) return;
         lastDraw = now;
-        out.write(`\r${text}\x1b[K`);
+        // Spaces rather than an erase-line escape: no ANSI sequence ever, whatever NO_COLOR says.
+        out.write(`\r${text}${' '.repeat(Math.max(0, drawnLength - text.length))}`);
+        drawnLength = text.length;
         drawn = true;
       } else {
         const tenth = Math.floor(pct / 10);
@@ -33,6 +36,7 @@ export function createProgressReporter(out: NodeJS.WriteStream): ProgressReporte
     done() {
       if (drawn) out.write('\n');
       drawn = false;
+      drawnLength = 0;
       lastTenth = -1;
     },
   };

@@ -9,6 +9,7 @@ import { hasChanges } from '../../plan/compute-plan.js';
 import { applyFleet } from '../../reconcile/apply-fleet.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';
+import { useColor } from '../color.js';
 import { confirm } from '../confirm.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { createProgressReporter } from '../progress.js';
@@ -32,7 +33,7 @@ function isPlanFile(args: string[]): boolean {
 
 export async function applyCommand(args: string[], opts: ApplyOptions): Promise<number> {
   const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
-  const color = opts.color && process.stdout.isTTY === true;
+  const color = useColor(opts.color);
   let plan: Plan;
   let planFailures: readonly { device: string; step: string; error: unknown }[] = [];
   let peersOutOfStep = 0;

@@ -10,16 +10,18 @@ import { DEFAULT_POLICY_SIZE, LAB_ALLOW_ZONE, LAB_BLOCK_ZONE, startLabPolicyServ
 import { LAB_ROUTER_CONFIG } from '../../lab/demo/router-config.js';
 import { generateFeed, rollFeed } from '../../lab/demo/policy-feed.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
+import { useColor } from '../color.js';
 import { applyCommand } from './apply.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { validateCommand } from './validate.js';
 
-export async function runLabDemo(): Promise<number> {
+export async function runLabDemo(opts: { color?: boolean; policySize?: number } = {}): Promise<number> {
   const say = (s: string) => process.stdout.write(s + '\n');
-  const bold = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const bold = useColor(opts.color);
   const step = (s: string) => say(bold ? `\n\x1b[1m==> ${s}\x1b[0m` : `\n==> ${s}`);
-  const feed = generateFeed(DEFAULT_POLICY_SIZE, 1);
+  const policySize = opts.policySize ?? DEFAULT_POLICY_SIZE;
+  const feed = generateFeed(policySize, 1);
   const serial = 2026112301;
   // Port 5353 on the first free loopback address of a few, beside a local mDNS responder or another lab.
   const dns = await startLabPolicyServer(undefined, [
@@ -42,6 +44,7 @@ export async function runLabDemo(): Promise<number> {
       dnsPort: dns.port,
       routerPort: router.port,
       fingerprint: router.hostKeyFingerprint,
+      maxEntries: Math.min(2_000_000, Math.max(20_000, 2 * policySize)),
     });
     step('The lab');
     say(
@@ -96,6 +99,7 @@ async function writeDefinitions(lab: {
   dnsPort: number;
   routerPort: number;
   fingerprint: string;
+  maxEntries: number;
 }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tscm-lab-'));
   await mkdir(path.join(dir, 'devices'));
@@ -118,7 +122,7 @@ credentials:
 policy:
   blockList: ${LAB_BLOCK_ZONE}
   allowList: ${LAB_ALLOW_ZONE}
-objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: 20000 }
+objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: ${lab.maxEntries} }
 `,
   );
   return dir;

@@ -28,10 +28,15 @@ export interface LabOptions {
   allowList?: string;
   /** Commander hands option values over as strings. */
   policySize?: string | number;
+  /** false with --no-color. */
+  color?: boolean;
 }
 
 export async function labCommand(action: string | undefined, opts: LabOptions): Promise<number> {
-  if (action === 'demo') return (await import('./lab-demo.js')).runLabDemo();
+  if (action === 'demo') {
+    const policySize = parsePolicySize(opts.policySize);
+    return (await import('./lab-demo.js')).runLabDemo({ color: opts.color, policySize });
+  }
   if (action !== undefined)
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');

@@ -6,6 +6,7 @@ import { writePlanFile } from '../../plan/plan-file.js';
 import { hasChanges } from '../../plan/compute-plan.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';
+import { useColor } from '../color.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { renderFailures } from '../views/failures-human.js';
 import { renderPlanHuman } from '../views/plan-human.js';
@@ -42,9 +43,9 @@ export async function planCommand(names: string[], opts: PlanOptions): Promise<n
   for (const p of planned) await fleet.store.appendPlanHistory(p.spec.name, plan);
 
   const planLocation = opts.planUrl ?? opts.out;
-  if (opts.json) process.stdout.write(renderPlanJson(plan) + '\n');
+  if (opts.json) process.stdout.write(renderPlanJson(plan, failures) + '\n');
   else if (opts.markdown) process.stdout.write(renderPlanMarkdown(plan, { planLocation }) + '\n');
-  else process.stdout.write(renderPlanHuman(plan, { color: opts.color && process.stdout.isTTY === true }));
+  else process.stdout.write(renderPlanHuman(plan, { color: useColor(opts.color) }));
   if (opts.out && !opts.json && !opts.markdown)
     process.stdout.write(`\nSaved the plan to ${opts.out}; apply it with: tscm apply ${opts.out}\n`);
 

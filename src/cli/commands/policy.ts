@@ -6,6 +6,7 @@ import { prefixCount, writePrefixes } from '../../cidr/index.js';
 import { ConfigError } from '../../errors.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { resolveDevicePolicy, type ResolvedPolicy } from '../../reconcile/resolve-policy.js';
+import { isClosedPipe } from '../closed-pipe.js';
 import { createLogger, type LogLevel } from '../logger.js';
 
 interface PolicyOptions {
@@ -74,19 +75,11 @@ function renderHuman(device: string, policy: ResolvedPolicy): string {
 }
 
 /**
- * Writes the set and waits for it to be flushed. A reader that stops early (`| head`) closes the pipe: that ends
- * the output, it is not an error. Without an 'error' listener Node would crash with a stack trace on EPIPE (the
- * stream emits 'error' after the write callback), so one stays attached for the rest of the process.
+ * Writes the output and waits for it to be flushed (the set can be tens of MB). A reader that stops early closes
+ * the pipe: that ends the output, it is not an error (the CLI shell's closed-pipe handler keeps the process alive).
  */
 function writeAll(buf: Buffer): Promise<void> {
-  if (!process.stdout.listeners('error').includes(ignoreClosedPipe)) process.stdout.on('error', ignoreClosedPipe);
   return new Promise((resolve, reject) =>
     process.stdout.write(buf, (err) => (!err || isClosedPipe(err) ? resolve() : reject(err))),
   );
-}
-
-const isClosedPipe = (err: Error): boolean => (err as NodeJS.ErrnoException).code === 'EPIPE';
-
-function ignoreClosedPipe(err: Error): void {
-  if (!isClosedPipe(err)) process.exitCode = 1;
 }

@@ -3,6 +3,7 @@
 import { ConfigError } from '../../errors.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { removeDevice } from '../../reconcile/remove-device.js';
+import { useColor } from '../color.js';
 import { confirm } from '../confirm.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { renderPlanHuman } from '../views/plan-human.js';
@@ -14,7 +15,7 @@ export async function removeCommand(
   const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
   const fleet = await loadFleet(opts.dir, [device], log);
   const spec = fleet.devices[0]!;
-  const color = opts.color && process.stdout.isTTY === true;
+  const color = useColor(opts.color);
   const results = await removeDevice(fleet, spec, {
     command: `tscm remove ${device}`,
     confirm: async (plan) => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_PREFIXES, makePrefixList, prefixesFromStrings } from '../../cidr/index.js';
 import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
 import { renderPlanHuman } from './plan-human.js';
+import { registerSecret } from '../../config/secrets.js';
+import { ConfigError } from '../../errors.js';
 import { renderPlanJson } from './plan-json.js';
 import { MARKDOWN_MAX_CHARS, renderPlanMarkdown } from './plan-markdown.js';
 
@@ -159,6 +161,21 @@ describe('renderPlanJson', () => {
       remove: ['203.0.113.0/24'],
     });
     expect(doc.devices[1]).toMatchObject({ device: 'edge-2', changes: false, truncation: null });
+    expect(doc.failures).toEqual([]);
+  });
+
+  it('lists the devices that failed, with step, message and hint, secrets redacted', () => {
+    registerSecret('s3cr3t-in-message');
+    const failures = [
+      { device: 'edge-3', step: 'resolve', error: new ConfigError('zone x refused s3cr3t-in-message', 'ask') },
+      { device: 'edge-4', step: 'observe', error: new Error('socket closed') },
+    ];
+    const doc = JSON.parse(renderPlanJson({ ...SMALL, devices: [] }, failures));
+    expect(doc.changes).toBe(false);
+    expect(doc.failures).toEqual([
+      { device: 'edge-3', step: 'resolve', message: 'zone x refused ***', hint: 'ask' },
+      { device: 'edge-4', step: 'observe', message: 'socket closed', hint: null },
+    ]);
   });
 });
 
