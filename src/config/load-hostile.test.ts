@@ -109,6 +109,31 @@ describe('nothing secret is echoed', () => {
   });
 });
 
+describe('keys that are not text', () => {
+  test('a list or mapping as a key is refused, and yaml prints no warning quoting it', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const ds = await diagnose({
+        'd.yaml': VALID.replace(
+          'password: { env: P }',
+          `password: { env: P }
+  ? [${SECRET}]
+  : x`,
+        ),
+      });
+      expect(ds.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+        '8:5 a key that is not plain text (a list, a mapping or an alias)',
+      ]);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.join('\n')).not.toContain(SECRET);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('nesting and broken files', () => {
   test.each([
     ['1,000 nested brackets', `name: ${'['.repeat(1000)}${']'.repeat(1000)}\n`],

@@ -1,7 +1,7 @@
 // YAML parsing that keeps positions: each document's value plus a way to map a JSON pointer back to the line and
 // column of the key or value in the source (yaml's LineCounter), so diagnostics point at the right spot.
 
-import { Composer, LineCounter, Parser, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { CST, Document, Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import {
@@ -61,7 +61,8 @@ export function parseYamlText(text: string, file: string): { documents: YamlDocu
     if (deep !== undefined)
       return fail(deep, tooDeepMessage(), 'a definition nests a few levels: remove the extra brackets');
   }
-  const composer = new Composer({ uniqueKeys: true });
+  // logLevel 'error': yaml would print some warnings itself (to stderr, quoting the source): never.
+  const composer = new Composer({ uniqueKeys: true, logLevel: 'error' });
   const parsed = [...composer.compose(tokens)];
   if (parsed.length === 0) {
     // An empty stream (only comments, or nothing) can still carry errors, e.g. a stray directive.
@@ -76,6 +77,16 @@ export function parseYamlText(text: string, file: string): { documents: YamlDocu
     // A document holding only comments (or a trailing `---`, or `~`) is not a definition.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     const start = position(doc.contents.range[0]);
+    const badKey = findCollectionKey(doc);
+    if (badKey !== undefined) {
+      diagnostics.push({
+        ...{ file, path: '' },
+        ...position(badKey),
+        message: 'a key that is not plain text (a list, a mapping or an alias)',
+        hint: 'keys are plain text: name: value',
+      });
+      continue;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -98,6 +109,19 @@ export function parseYamlText(text: string, file: string): { documents: YamlDocu
     documents.push({ value, start, locate });
   }
   return { documents, diagnostics };
+}
+
+/** The offset of the first mapping key that is not a scalar (`? [a, b]: x`), which JSON-like data cannot hold. */
+function findCollectionKey(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key === null || isScalar(pair.key)) return undefined;
+      found = (pair.key as YamlNode).range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function findOffset(doc: Document, path: readonly string[], at: 'key' | 'value'): number {
