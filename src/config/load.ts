@@ -4,7 +4,7 @@
 
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InternalError } from '../errors.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { findDefinitionFiles } from './discover.js';
@@ -38,6 +38,7 @@ export interface Definitions {
 }
 
 const SETTINGS_FILES = ['tscm.yaml', 'tscm.yml'];
+const READ_AHEAD = 16;
 
 interface SettingsResult {
   readonly settings: LoadedSettings;
@@ -68,8 +69,10 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
 
   const devices: DeviceSpec[] = [];
   const sightings: NameSighting[] = [];
-  for (const file of files) {
-    if (SETTINGS_FILES.includes(file)) continue;
+  const deviceFiles = files.filter((f) => !SETTINGS_FILES.includes(f));
+  // Files are read a few ahead of the one being validated (a fleet is thousands of small files), in order.
+  const reads = readAhead(deviceFiles, READ_AHEAD, (file) => readDefinitionFile(root, file));
+  for (const file of deviceFiles) {
     const base = file.slice(file.lastIndexOf('/') + 1);
     if (SETTINGS_FILES.includes(base)) {
       diagnostics.push({
@@ -83,7 +86,7 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
       continue;
     }
     const before = diagnostics.length;
-    const documents = await readDocuments(root, file, diagnostics);
+    const documents = parseDocuments(file, await reads.next(), diagnostics);
     if (documents.length === 0 && diagnostics.length === before) {
       diagnostics.push({
         file,
@@ -124,8 +127,9 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
   };
 }
 
-async function readDocuments(root: string, file: string, diagnostics: Diagnostic[]): Promise<YamlDocument[]> {
-  const at = { file, line: 1, column: 1, path: '' };
+type FileRead = { readonly text: string } | { readonly problem: Omit<Diagnostic, 'file' | 'line' | 'column' | 'path'> };
+
+async function readDefinitionFile(root: string, file: string): Promise<FileRead> {
   let bytes: Buffer;
   try {
     bytes = await readLimitedFile(join(root, file), FILE_KINDS.definition);
@@ -137,19 +141,42 @@ async function readDocuments(root: string, file: string, diagnostics: Diagnostic
         : code === 'not-regular'
           ? 'definitions are regular files: remove it or rename it without .yaml'
           : 'check the file and its permissions';
-    diagnostics.push({ ...at, message: `the file ${problem}`, hint });
-    return [];
+    return { problem: { message: `the file ${problem}`, hint } };
   }
-  let text: string;
   try {
-    text = UTF8.decode(bytes);
+    return { text: UTF8.decode(bytes) };
   } catch {
-    diagnostics.push({ ...at, message: 'the file is not UTF-8 text', hint: 'save it as UTF-8' });
+    return { problem: { message: 'the file is not UTF-8 text', hint: 'save it as UTF-8' } };
+  }
+}
+
+function parseDocuments(file: string, read: FileRead, diagnostics: Diagnostic[]): YamlDocument[] {
+  if ('problem' in read) {
+    diagnostics.push({ file, line: 1, column: 1, path: '', ...read.problem });
     return [];
   }
-  const parsed = parseYamlText(text, file);
+  const parsed = parseYamlText(read.text, file);
   diagnostics.push(...parsed.diagnostics);
   return parsed.documents;
+}
+
+/** `read(item)` for each item in order, with up to `ahead` reads in flight: memory stays `ahead` files. */
+function readAhead<T, R>(items: readonly T[], ahead: number, read: (item: T) => Promise<R>): { next(): Promise<R> } {
+  const pending: Promise<R>[] = [];
+  let started = 0;
+  let taken = 0;
+  const fill = () => {
+    while (started < items.length && started - taken < ahead) pending.push(read(items[started++]!));
+  };
+  return {
+    next() {
+      fill();
+      const p = pending[taken];
+      if (p === undefined) throw new InternalError('readAhead: read past the last item');
+      delete pending[taken++];
+      return p;
+    },
+  };
 }
 
 /** Strict: a file in another encoding is refused, not read with replacement characters. */
@@ -175,7 +202,7 @@ async function loadSettings(
     });
   }
   const before = diagnostics.length;
-  const documents = await readDocuments(root, file, diagnostics);
+  const documents = parseDocuments(file, await readDefinitionFile(root, file), diagnostics);
   for (const extra of documents.slice(1)) {
     diagnostics.push({
       file,
