@@ -1,5 +1,5 @@
 // The one way tscm reads a file whose path comes from the definitions (device YAML, tscm.yaml, secret files, CIDR
-// list files, known_hosts): only a regular file, and never more than a limit for its kind. `/dev/zero` as a
+// list files, known_hosts) or a flag: only a regular file, and never more than a limit for its kind. `/dev/zero` as a
 // password once grew the process to 6.5 GB, and a FIFO blocked it forever. The type is checked on the open handle
 // (no window between a check and the open), the open itself cannot block on a FIFO (O_NONBLOCK), and the limit
 // is enforced while reading: a file that grows after fstat, or one that lies about its size (/proc), is still cut.
@@ -28,6 +28,8 @@ export const FILE_KINDS = {
   cidrList: { noun: 'a CIDR list file', maxBytes: 256 * MIB },
   /** tscm's own decoded zone (policy/zone-cache.ts): 17 bytes per IPv6 prefix at most, 2M entries capped. */
   zoneCache: { noun: 'a zone cache file', maxBytes: 256 * MIB },
+  /** A running-config for the lab (`tscm lab --config`): a large router's is a few MB. */
+  deviceConfig: { noun: 'a device configuration file', maxBytes: 32 * MIB },
 } as const satisfies Record<string, FileKind>;
 
 /** Why a file was not read, as a phrase that follows the file's name: "... is a FIFO, not a regular file". */

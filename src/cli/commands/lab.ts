@@ -2,7 +2,8 @@
 // policy DNS server serving the block and allow zones), for trying tscm without a router; or `tscm lab demo`,
 // the embedded default: the whole job end to end against emulated devices.
 
-import { readFile } from 'node:fs/promises';
+import { FILE_KINDS, readLimitedFile } from '../../config/limited-file.js';
+import type { FileReadError } from '../../config/limited-file.js';
 import { ConfigError } from '../../errors.js';
 import type { LabDnsServer } from '../../lab/dns-server.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
@@ -105,10 +106,10 @@ function parsePolicySize(value: string | number | undefined): number {
 
 async function readConfig(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return (await readLimitedFile(file, FILE_KINDS.deviceConfig)).toString('utf8');
   } catch (err) {
     throw new ConfigError(
-      `cannot read --config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `--config ${file} ${(err as FileReadError).problem}`,
       'give the path of a running-config text file',
     );
   }
