@@ -15,6 +15,7 @@ function change(name: string, add: string[], remove: string[], action: GroupChan
     add: prefixesFromStrings(add),
     remove: prefixesFromStrings(remove),
     unmanaged: 0,
+    alreadyPresent: 0,
     before: 0,
     after: 0,
   };
