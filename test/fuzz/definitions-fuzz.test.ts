@@ -89,6 +89,7 @@ function changesFor(spec: DeviceSpec): GroupChange[] {
     add: members(add),
     remove: members(rm),
     unmanaged: 0,
+    alreadyPresent: 0,
     before: 0,
     after: 0,
   });

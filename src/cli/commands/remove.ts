@@ -5,6 +5,7 @@ import { loadFleet } from '../../reconcile/fleet.js';
 import { removeDevice } from '../../reconcile/remove-device.js';
 import { useColor } from '../color.js';
 import { confirm } from '../confirm.js';
+import { handleInterrupts } from '../interrupt.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { renderPlanHuman } from '../views/plan-human.js';
 
@@ -16,8 +17,10 @@ export async function removeCommand(
   const fleet = await loadFleet(opts.dir, [device], log);
   const spec = fleet.devices[0]!;
   const color = useColor(opts.color);
+  const interrupts = handleInterrupts();
   const results = await removeDevice(fleet, spec, {
     command: `tscm remove ${device}`,
+    signal: interrupts.signal,
     confirm: async (plan) => {
       process.stdout.write(
         renderPlanHuman(
@@ -34,7 +37,7 @@ export async function removeCommand(
       }
       return confirm(`\nRemove tscm's groups from ${device}? Only "yes" will be accepted: `);
     },
-  });
+  }).finally(() => interrupts.dispose());
   if (results === null) {
     process.stdout.write('Remove cancelled.\n');
     return 1;

@@ -48,6 +48,7 @@ function deviceToJson(p: DevicePlan): Record<string, unknown> {
       before: g.before,
       after: g.after,
       unmanaged: g.unmanaged,
+      alreadyPresent: g.alreadyPresent,
       add: prefixesToStrings(g.add),
       remove: prefixesToStrings(g.remove),
     })),
