@@ -135,7 +135,7 @@ export async function startIosEmulator(opts: IosEmulatorOptions): Promise<Runnin
     hostKeyFingerprint: fingerprintOf(hostKey),
     runningConfig: () => device.runningConfigText(),
     startupConfig: () => device.startupConfigText(),
-    objectGroups: () => new Map([...device.config.groups.values()].map((g) => [g.name, [...g.members]])),
+    objectGroups: () => new Map([...device.config.groups.values()].map((g) => [g.name, [...g.members()]])),
     commandLog: () => [...device.commandLog],
     setFaults: (faults: IosFaults) => {
       device.faults = { ...faults };
