@@ -59,8 +59,10 @@ function openShell(
       pause: () => channel.pause(),
       resume: () => channel.resume(),
       end: () => {
+        // Close the connection only once the channel has sent everything it holds: output beyond the client's SSH
+        // window is still queued when a typed-ahead `exit` runs, and ending the connection at once would cut it.
+        channel.once('close', () => client.end());
         channel.end();
-        client.end();
       },
       drop: () => client.end(),
     },
