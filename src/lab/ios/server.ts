@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
 import { CliSession } from './cli-session.js';
 import { IosDevice } from './device.js';
+import { usableHostKey } from './host-key.js';
 import type { IosEmulatorOptions, IosFaults, RunningIosEmulator } from './types.js';
 
 const { Server, utils } = ssh2;
@@ -14,7 +15,7 @@ const { Server, utils } = ssh2;
 let processHostKey: string | undefined;
 
 function defaultHostKey(): string {
-  processHostKey ??= utils.generateKeyPairSync('ed25519').private;
+  processHostKey ??= usableHostKey();
   return processHostKey;
 }
 
