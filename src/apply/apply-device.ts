@@ -1,19 +1,22 @@
-// Step "apply" for one device: for the management address and then each HA peer, one after another: re-plan
-// against that endpoint's groups, refuse unsafe plans, send the changes, read back and verify, write memory.
-// The state records exactly what reached the devices: after a failure it is rebuilt from a fresh read.
+// Step "apply" for one endpoint of a device (the management address or an HA peer): refuse an unsafe plan, send
+// the changes window by window (each journaled before it is sent), read back and verify, write memory. What tscm
+// owns afterwards is computed from the device: after a failure or an interruption from a fresh read of it.
 
-import { exactUnion } from '../cidr/index.js';
+import { prefixCount } from '../cidr/index.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import { DeviceApplyError, type ApplyProgress, type Driver, type Logger } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
 import { hasChanges } from '../plan/compute-plan.js';
-import type { DesiredState, DevicePlan, Inventory, ObservedDevice } from '../plan/model.js';
-import { findMismatches, inventoryAfterPartialApply } from './verify.js';
+import type { DesiredState, DevicePlan, GroupChange, Inventory, ObservedDevice } from '../plan/model.js';
+import { inventoryAfterApply, inventoryAfterPartialApply, mergeInventories } from '../plan/ownership.js';
+import { findMismatches } from './verify.js';
+import { splitIntoWindows } from './windows.js';
 
 export interface EndpointSession {
   readonly endpoint: Endpoint;
   readonly driver: Driver;
-  /** The plan for this endpoint, computed from a read of it just now. */
+  /** The read of this endpoint the plan was computed against; the driver applies on this basis. */
+  readonly observed: ObservedDevice;
   readonly plan: DevicePlan;
 }
 
@@ -25,6 +28,12 @@ export interface ApplyDeviceOptions {
   readonly saveUnchanged?: boolean;
   /** Opens a fresh session to the same endpoint, to re-read the device when the first one broke. */
   readonly reconnect?: () => Promise<Driver>;
+  /** Records a window's adds durably before it is sent (the apply journal). */
+  readonly journal?: (window: readonly GroupChange[]) => Promise<void>;
+  /** Member changes per window (spec.advanced.applyWindow). */
+  readonly window: number;
+  /** Aborted by the first SIGINT/SIGTERM: stop after the lines in flight, read back, record. */
+  readonly signal?: AbortSignal;
 }
 
 export interface EndpointResult {
@@ -32,16 +41,22 @@ export interface EndpointResult {
   readonly added: number;
   readonly removed: number;
   readonly saved: boolean;
+  /** What tscm owns on this endpoint now. */
+  readonly inventory: Inventory;
 }
 
-/** Thrown after a failed apply, carrying the inventory that matches what the device has now. */
+/**
+ * Thrown after a failed or interrupted apply. `inventory` is what tscm owns on the endpoint per a fresh read, or
+ * null when the device could not be read again (the caller then keeps the journal for the next run).
+ */
 export class ApplyFailedError extends Error {
   override readonly name = 'ApplyFailedError';
   constructor(
     message: string,
-    readonly inventory: Inventory,
-    readonly done: readonly EndpointResult[],
+    readonly inventory: Inventory | null,
+    readonly reached: number,
     readonly transient: boolean,
+    readonly interrupted: boolean,
     readonly hint?: string,
   ) {
     super(message);
@@ -56,10 +71,7 @@ export function refuseUnsafe(plan: DevicePlan, force: boolean): void {
   );
 }
 
-/**
- * Applies one endpoint's plan. On any failure it re-reads the device and throws ApplyFailedError with the
- * inventory that matches the truth, so the caller can record it before reporting.
- */
+/** Applies one endpoint's plan; see ApplyFailedError for how a failure reports what tscm owns. */
 export async function applyEndpoint(
   spec: DeviceSpec,
   session: EndpointSession,
@@ -67,55 +79,97 @@ export async function applyEndpoint(
   inventoryBefore: Inventory,
   opts: ApplyDeviceOptions,
 ): Promise<EndpointResult> {
-  const { plan, driver, endpoint } = session;
+  const { plan, driver, endpoint, observed } = session;
   const where = `${spec.name} (${endpoint.host}:${endpoint.port})`;
   refuseUnsafe(plan, opts.force);
+  const owned = inventoryAfterApply(plan, observed, inventoryBefore);
   if (!hasChanges(plan)) {
-    if (!opts.saveUnchanged) return { endpoint, added: 0, removed: 0, saved: false };
-    await saveOrFail(driver, where, inventoryOfDesired(desired));
-    return { endpoint, added: 0, removed: 0, saved: true };
+    if (!opts.saveUnchanged) return { endpoint, added: 0, removed: 0, saved: false, inventory: owned };
+    await saveOrFail(driver, where, owned);
+    return { endpoint, added: 0, removed: 0, saved: true, inventory: owned };
   }
 
-  opts.log.info('apply started', {
-    device: spec.name,
-    endpoint: endpoint.host,
-    add: plan.summary.add,
-    remove: plan.summary.remove,
-  });
+  opts.log.info('apply started', { device: spec.name, endpoint: endpoint.host, ...plan.summary });
+  let sent: Inventory = { groups: [] };
+  let reached = 0;
   try {
-    await driver.apply(plan.groups, (p) => opts.onProgress?.(endpoint, p));
-  } catch (err) {
-    const observedNow = await tryObserve(driver, spec, opts);
-    const inventory = inventoryAfterPartialApply(inventoryBefore, plan, observedNow);
-    if (err instanceof DeviceApplyError) {
-      const said = err.deviceReply ? `\n  device said: ${err.deviceReply.trim()}` : '';
-      const cmd = err.command ? `\n  command: ${err.command}` : '';
-      throw new ApplyFailedError(
-        `${where}: apply stopped after ${err.reached} confirmed changes: ${err.message}${cmd}${said}`,
-        inventory,
-        [],
-        err.transient,
-        err.transient ? 'run tscm apply again: it re-reads the device and sends only what is still missing' : undefined,
-      );
+    for (const window of splitIntoWindows(plan.groups, opts.window)) {
+      if (opts.signal?.aborted === true) {
+        throw new DeviceApplyError(`${where}: interrupted`, undefined, undefined, reached, true, true);
+      }
+      await opts.journal?.(window);
+      sent = mergeInventories(sent, addsOf(window));
+      const base = reached;
+      await driver
+        .apply(window, observed, {
+          onProgress: (p) => opts.onProgress?.(endpoint, { done: base + p.done, total: memberChanges(plan) }),
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        })
+        .catch((err: unknown) => {
+          if (err instanceof DeviceApplyError) reached = base + err.reached;
+          throw err;
+        });
+      reached = base + windowChanges(window);
     }
-    throw new ApplyFailedError(`${where}: apply failed: ${(err as Error).message}`, inventory, [], true);
+  } catch (err) {
+    throw await failedApply(err, { spec, session, inventoryBefore, sent, reached, where, opts });
   }
 
-  const observed = await driver.observe(groupRefsOf(spec));
-  const mismatches = findMismatches(desired, plan, observed);
+  const after = await driver.observe(groupRefsOf(spec));
+  const mismatches = findMismatches(desired, plan, after);
   if (mismatches.length > 0) {
     const detail = mismatches.map((m) => `${m.name}: ${m.missing} missing, ${m.leftOver} not removed`).join('; ');
     throw new ApplyFailedError(
       `${where}: the device did not converge after apply (${detail})`,
-      inventoryAfterPartialApply(inventoryBefore, plan, observed),
-      [],
+      inventoryAfterPartialApply(plan, observed, inventoryBefore, sent, after),
+      reached,
+      false,
       false,
       'the device accepted the commands but its groups differ: check its logs (memory, TCAM) before retrying',
     );
   }
-  await saveOrFail(driver, where, inventoryOfDesired(desired));
+  await saveOrFail(driver, where, owned);
   opts.log.info('apply finished', { device: spec.name, endpoint: endpoint.host });
-  return { endpoint, added: plan.summary.add, removed: plan.summary.remove, saved: true };
+  return { endpoint, added: plan.summary.add, removed: plan.summary.remove, saved: true, inventory: owned };
+}
+
+interface FailureContext {
+  readonly spec: DeviceSpec;
+  readonly session: EndpointSession;
+  readonly inventoryBefore: Inventory;
+  readonly sent: Inventory;
+  readonly reached: number;
+  readonly where: string;
+  readonly opts: ApplyDeviceOptions;
+}
+
+/** Re-reads the device after a failure so the inventory is the truth, and words the error. */
+async function failedApply(err: unknown, f: FailureContext): Promise<ApplyFailedError> {
+  const now = await tryObserve(f.session.driver, f.spec, f.opts);
+  const inventory =
+    now && inventoryAfterPartialApply(f.session.plan, f.session.observed, f.inventoryBefore, f.sent, now);
+  if (err instanceof DeviceApplyError) {
+    if (err.interrupted) {
+      return new ApplyFailedError(
+        `${f.where}: interrupted after ${f.reached} confirmed changes`,
+        inventory,
+        f.reached,
+        true,
+        true,
+      );
+    }
+    const said = err.deviceReply ? `\n  device said: ${err.deviceReply.trim()}` : '';
+    const cmd = err.command ? `\n  command: ${err.command}` : '';
+    return new ApplyFailedError(
+      `${f.where}: apply stopped after ${f.reached} confirmed changes: ${err.message}${cmd}${said}`,
+      inventory,
+      f.reached,
+      err.transient,
+      false,
+      err.transient ? 'run tscm apply again: it re-reads the device and sends only what is still missing' : undefined,
+    );
+  }
+  return new ApplyFailedError(`${f.where}: apply failed: ${(err as Error).message}`, inventory, f.reached, true, false);
 }
 
 /** The running config matches the plan; a failed save is reported with the converged inventory. */
@@ -126,29 +180,12 @@ async function saveOrFail(driver: Driver, where: string, converged: Inventory): 
     throw new ApplyFailedError(
       `${where}: the changes are in the running configuration but saving it failed: ${(err as Error).message}`,
       converged,
-      [],
+      0,
       true,
+      false,
       'run tscm apply again: it saves the configuration even when there is nothing else to change',
     );
   }
-}
-
-/** After full convergence tscm owns exactly the desired members. */
-export function inventoryOfDesired(desired: DesiredState): Inventory {
-  return { groups: desired.groups.map((g) => ({ name: g.name, role: g.role, members: g.members })) };
-}
-
-/** Across HA peers one inventory covers all: the union of what each endpoint may hold of ours. */
-export function mergeInventories(a: Inventory, b: Inventory): Inventory {
-  const names = [...new Set([...a.groups, ...b.groups].map((g) => g.name))].sort();
-  return {
-    groups: names.map((name) => {
-      const x = a.groups.find((g) => g.name === name);
-      const y = b.groups.find((g) => g.name === name);
-      const role = (x ?? y)!.role;
-      return { name, role, members: x && y ? exactUnion(x.members, y.members) : (x ?? y)!.members };
-    }),
-  };
 }
 
 /** The logical groups tscm manages on a device. */
@@ -157,6 +194,23 @@ export function groupRefsOf(spec: DeviceSpec): { name: string; role: 'block' | '
     { name: spec.objectGroups.block, role: 'block' },
     { name: spec.objectGroups.allow, role: 'allow' },
   ];
+}
+
+/** The adds of a window as an inventory (what a crash after sending it may have given tscm). */
+export function addsOf(window: readonly GroupChange[]): Inventory {
+  return {
+    groups: window
+      .filter((c) => c.action !== 'delete')
+      .map((c) => ({ name: c.name, role: c.role, created: c.action === 'create', members: c.add })),
+  };
+}
+
+function windowChanges(window: readonly GroupChange[]): number {
+  return window.reduce((n, c) => n + prefixCount(c.add) + prefixCount(c.remove), 0);
+}
+
+function memberChanges(plan: DevicePlan): number {
+  return plan.summary.add + plan.summary.remove;
 }
 
 async function tryObserve(driver: Driver, spec: DeviceSpec, opts: ApplyDeviceOptions): Promise<ObservedDevice | null> {
@@ -175,7 +229,7 @@ async function tryObserve(driver: Driver, spec: DeviceSpec, opts: ApplyDeviceOpt
         // fall through to the warning below
       }
     }
-    opts.log.warn('could not re-read the device after a failed apply; recording the safe superset', {
+    opts.log.warn('could not re-read the device after a failed apply; the journal keeps what was sent', {
       device: spec.name,
       error: (first as Error).message,
     });

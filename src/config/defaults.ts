@@ -34,4 +34,9 @@ export const BUILTIN_DEFAULTS = {
   allowSelfSigned: false,
   connectTimeoutMs: 15_000,
   commandTimeoutMs: 60_000,
+  applyWindow: 5_000,
+  saveRetries: 3,
+  saveRetryDelayMs: 3_000,
+  configLockRetries: 5,
+  configLockRetryDelayMs: 2_000,
 } as const;

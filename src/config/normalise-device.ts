@@ -211,6 +211,11 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
       ...(adv.apiUrl === undefined ? {} : { apiUrl: adv.apiUrl }),
       connectTimeoutMs: adv.connectTimeoutMs ?? BUILTIN_DEFAULTS.connectTimeoutMs,
       commandTimeoutMs: adv.commandTimeoutMs ?? BUILTIN_DEFAULTS.commandTimeoutMs,
+      applyWindow: adv.applyWindow ?? BUILTIN_DEFAULTS.applyWindow,
+      saveRetries: adv.saveRetries ?? BUILTIN_DEFAULTS.saveRetries,
+      saveRetryDelayMs: adv.saveRetryDelayMs ?? BUILTIN_DEFAULTS.saveRetryDelayMs,
+      configLockRetries: adv.configLockRetries ?? BUILTIN_DEFAULTS.configLockRetries,
+      configLockRetryDelayMs: adv.configLockRetryDelayMs ?? BUILTIN_DEFAULTS.configLockRetryDelayMs,
     },
     source: { file: ctx.file, line: ctx.doc.start.line },
   };

@@ -48,6 +48,11 @@ export interface RawAdvanced {
   apiUrl?: string;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
+  applyWindow?: number;
+  saveRetries?: number;
+  saveRetryDelayMs?: number;
+  configLockRetries?: number;
+  configLockRetryDelayMs?: number;
 }
 
 /** The device fields tscm.yaml `defaults` may set. */

@@ -52,6 +52,14 @@ export interface AdvancedSettings {
   readonly apiUrl?: string;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  /** Member changes journaled and sent per apply window. */
+  readonly applyWindow: number;
+  /** write memory retries while NVRAM is busy, and the wait before each. */
+  readonly saveRetries: number;
+  readonly saveRetryDelayMs: number;
+  /** configure terminal retries while configuration mode is locked; retry N waits N times the delay. */
+  readonly configLockRetries: number;
+  readonly configLockRetryDelayMs: number;
 }
 
 export interface ObjectGroupSettings {

@@ -26,6 +26,15 @@ export interface ApplyProgress {
   readonly total: number;
 }
 
+export interface DriverApplyOptions {
+  readonly onProgress?: (p: ApplyProgress) => void;
+  /**
+   * Aborted on the first SIGINT/SIGTERM: the driver stops sending after the lines in flight, leaves configuration
+   * mode and throws DeviceApplyError with `interrupted` set.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Thrown by apply when the device refused a command or the session broke mid-way. `reached` says how many
  * member changes the device confirmed (echo + no error) before the failure; the apply layer then re-reads the
@@ -39,16 +48,24 @@ export class DeviceApplyError extends Error {
     readonly deviceReply: string | undefined,
     readonly reached: number,
     readonly transient: boolean,
+    readonly interrupted = false,
   ) {
     super(message);
   }
 }
 
 export interface Driver {
-  /** Read the named logical groups (block and allow) from the device. Read-only. */
+  /**
+   * Read the named logical groups (block and allow) from the device. Read-only. The observation may carry facts
+   * only the driver reads (`driverFacts`: IOS twins, mask-form hosts), for apply.
+   */
   observe(groups: readonly { name: string; role: 'block' | 'allow' }[]): Promise<ObservedDevice>;
-  /** Send the changes. Throws DeviceApplyError on a device error or a broken session. */
-  apply(changes: readonly GroupChange[], onProgress?: (p: ApplyProgress) => void): Promise<void>;
+  /**
+   * Send the changes, computed against `basis` (an observation by this driver, passed rather than re-read: apply
+   * sends a plan in several windows against one observation). Throws DeviceApplyError on a device error, a broken
+   * session or an interruption.
+   */
+  apply(changes: readonly GroupChange[], basis: ObservedDevice, opts?: DriverApplyOptions): Promise<void>;
   /** Persist the running configuration (write memory); throws with the device's words when it fails. */
   save(): Promise<void>;
   close(): Promise<void>;

@@ -22,7 +22,7 @@ const OPTS: ComputePlanOptions = {
   device: 'edge-1',
   platform: 'ios',
   maxRemoveShare: 0.5,
-  inputs: { zones: [], observedFingerprint: 'f'.repeat(64), state: { lineage: 'l', serial: 1 } },
+  inputs: { zones: [], observedFingerprint: 'f'.repeat(64), state: { lineage: 'l', serial: 1 }, adopt: false },
 };
 
 function desired(block: PrefixList, allow?: PrefixList): DesiredState {
@@ -39,8 +39,9 @@ function observed(...groups: ObservedGroup[]): ObservedDevice {
   return { groups, fingerprint: 'f'.repeat(64) };
 }
 
+/** Groups tscm created, holding the given members. */
 function inventory(...groups: [string, GroupRole, PrefixList][]): Inventory {
-  return { groups: groups.map(([name, role, members]) => ({ name, role, members })) };
+  return { groups: groups.map(([name, role, members]) => ({ name, role, created: true, members })) };
 }
 
 describe('computePlan', () => {
@@ -58,7 +59,7 @@ describe('computePlan', () => {
     expect(g!.unmanaged).toBe(1);
     expect([g!.before, g!.after]).toEqual([3, 3]);
     expect(plan.summary).toEqual({ add: 1, remove: 1, create: 0, delete: 0 });
-    expect(plan.warnings).toEqual([expect.stringMatching(/BLOCK: 1 member\(s\) .* not managed by tscm/)]);
+    expect(plan.warnings).toEqual([expect.stringMatching(/BLOCK: 1 other member\(s\) not managed by tscm/)]);
     expect(plan.refusals).toEqual([]);
   });
 
@@ -148,7 +149,7 @@ describe('computePlan', () => {
       desired(P('10.0.0.0/24')),
       observed(group('BLOCK', 'block', P('10.0.0.0/24', '198.51.100.0/24'))),
       { groups: [] },
-      { ...OPTS, adopt: true, inputs: { ...OPTS.inputs, state: null } },
+      { ...OPTS, inputs: { ...OPTS.inputs, state: null, adopt: true } },
     );
     const [g] = plan.groups;
     expect(S(g!.remove)).toEqual(['198.51.100.0/24']);
@@ -165,6 +166,52 @@ describe('computePlan', () => {
     );
     expect(prefixCount(plan.groups[0]!.remove)).toBe(0);
     expect(plan.groups[0]!.unmanaged).toBe(2);
+    expect(plan.groups[0]!.alreadyPresent).toBe(1);
+    expect(plan.warnings).toEqual([
+      'group BLOCK: 1 already on the device, not managed: left in place; 1 other member(s) not managed by tscm: left in place',
+    ]);
+  });
+
+  it('names the users and existing members of a group an ACL already uses, and claims none of them', () => {
+    const existing = P('10.0.0.0/24', '198.51.100.7/32', '198.51.100.8/32', '198.51.100.9/32');
+    const plan = computePlan(
+      desired(P('10.0.0.0/24', '192.0.2.0/24')),
+      observed(group('BLOCK', 'block', existing, { usedBy: ['ip access-list extended INBOUND'] })),
+      { groups: [] },
+      OPTS,
+    );
+    const [g] = plan.groups;
+    expect(S(g!.add)).toEqual(['192.0.2.0/24']);
+    expect(prefixCount(g!.remove)).toBe(0);
+    expect(g!.alreadyPresent).toBe(1);
+    expect(plan.warnings).toContainEqual(
+      "group BLOCK already exists, used by ip access-list extended INBOUND; its 4 existing member(s) are not tscm's and are never removed by it (10.0.0.0/24, 198.51.100.7/32, 198.51.100.8/32 and 1 more)",
+    );
+  });
+
+  it('deletes a dropped group only when tscm created it; otherwise only takes its own members out', () => {
+    const have = observed(group('ALLOW', 'allow', P('192.0.2.1/32')));
+    const owned = (created: boolean): Inventory => ({
+      groups: [{ name: 'ALLOW', role: 'allow', created, members: P('192.0.2.1/32') }],
+    });
+    const made = computePlan(desired(P('10.0.0.0/24')), have, owned(true), OPTS).groups.find((g) => g.name === 'ALLOW');
+    expect(made!.action).toBe('delete');
+    const found = computePlan(desired(P('10.0.0.0/24')), have, owned(false), OPTS);
+    const g = found.groups.find((x) => x.name === 'ALLOW')!;
+    expect(g.action).toBe('update');
+    expect(S(g.remove)).toEqual(['192.0.2.1/32']);
+    expect(found.warnings.join('\n')).toMatch(/ALLOW: no longer desired, but tscm did not create it/);
+    // Emptying a dropped group is the operator's intent: no refusal unless an ACL still uses it.
+    expect(found.refusals).toEqual([]);
+    const used = computePlan(
+      desired(P('10.0.0.0/24')),
+      observed(group('ALLOW', 'allow', P('192.0.2.1/32'), { usedBy: ['access-list 101'] })),
+      owned(false),
+      OPTS,
+    );
+    expect(used.refusals).toEqual([
+      expect.stringMatching(/ALLOW: would be left empty but is still referenced by access-list 101/),
+    ]);
   });
 
   it('refuses a removal above maxRemoveShare and a group left empty', () => {

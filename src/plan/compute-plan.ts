@@ -2,8 +2,7 @@
 // deterministic (groups sorted, no timestamps). Set work runs on typed arrays in the CIDR engine, so a 1M-entry
 // group costs a few linear passes, never an object or a string per entry.
 
-import { EMPTY_PREFIXES, exactDifference, exactIntersection, prefixCount } from '../cidr/index.js';
-import type { PrefixList } from '../cidr/types.js';
+import { EMPTY_PREFIXES, exactDifference, exactIntersection, prefixCount, prefixesToStrings } from '../cidr/index.js';
 import { InternalError } from '../errors.js';
 import type { Platform } from '../config/types.js';
 import type {
@@ -18,6 +17,8 @@ import type {
   ObservedDevice,
   ObservedGroup,
 } from './model.js';
+import { managedMembers } from './ownership.js';
+import { takePrefixes } from './prefix-window.js';
 
 export interface ComputePlanOptions {
   readonly device: string;
@@ -25,14 +26,9 @@ export interface ComputePlanOptions {
   readonly inputs: DevicePlanInputs;
   /** Share (0..1] of a group's current members a plan may remove before it is refused (apply needs --force). */
   readonly maxRemoveShare: number;
-  /**
-   * First run on a device with no state: members already in the desired groups are treated as managed, so the
-   * migration from the vendor appliance takes over (and prunes) what it left behind. Never use with state.
-   */
-  readonly adopt?: boolean;
 }
 
-/** How many foreign member lines a warning quotes. */
+/** How many foreign member lines (or existing members of a group in use) a warning quotes. */
 const FOREIGN_SAMPLE = 3;
 
 export function computePlan(
@@ -74,7 +70,11 @@ export function computePlan(
       `the policy exceeds objectGroups.maxEntries (${t.limit}): ${t.dropped} entries left out (first: ${t.sample.join(', ')})`,
     );
   }
-  for (const change of changes) checkSafety(change, opts.maxRemoveShare, observedByName.get(change.name), refusals);
+  for (const change of changes) {
+    const have = observedByName.get(change.name);
+    if (desiredByName.has(change.name)) checkSafety(change, opts.maxRemoveShare, have, refusals);
+    else checkDroppedSafety(change, have, refusals);
+  }
 
   const summary = { add: 0, remove: 0, create: 0, delete: 0 };
   for (const c of changes) {
@@ -105,17 +105,32 @@ function planDesiredGroup(
   const base = { name: want.name, role: want.role };
   if (!have || !have.exists) {
     const after = prefixCount(want.members);
-    return { ...base, action: 'create', add: want.members, remove: EMPTY_PREFIXES, unmanaged: 0, before: 0, after };
+    const none = { unmanaged: 0, alreadyPresent: 0, before: 0 };
+    return { ...base, action: 'create', add: want.members, remove: EMPTY_PREFIXES, ...none, after };
   }
+  const adopt = opts.inputs.adopt;
   const before = prefixCount(have.members);
-  const managed = managedMembers(have, owned, opts.adopt === true);
+  const managed = managedMembers(have, owned, adopt);
   const unmanaged = before - prefixCount(managed);
-  if (opts.adopt && before > 0) {
+  // Desired members already on the device that tscm does not own: not added (they are there), not claimed.
+  const alreadyPresent = prefixCount(exactIntersection(exactDifference(have.members, managed), want.members));
+  if (adopt && before > 0) {
     warnings.push(`group ${want.name}: adopting its ${before} existing member(s) as managed by tscm (--adopt)`);
   }
   if (unmanaged > 0) {
+    const others = unmanaged - alreadyPresent;
+    const parts = [
+      alreadyPresent > 0 ? `${alreadyPresent} already on the device, not managed: left in place` : '',
+      others > 0 ? `${others} other member(s) not managed by tscm: left in place` : '',
+    ];
+    warnings.push(`group ${want.name}: ${parts.filter((p) => p !== '').join('; ')}`);
+  }
+  if (have.usedBy.length > 0 && prefixCount(managed) === 0 && before > 0) {
+    // Migration onto a group an ACL already uses: allowed, but the plan says whose it is and what stays.
+    const sample = prefixesToStrings(takePrefixes(have.members, FOREIGN_SAMPLE));
+    const more = before > sample.length ? ` and ${before - sample.length} more` : '';
     warnings.push(
-      `group ${want.name}: ${unmanaged} member(s) on the device are not managed by tscm (not in its inventory); they are left in place`,
+      `group ${want.name} already exists, used by ${have.usedBy.join(', ')}; its ${before} existing member(s) are not tscm's and are never removed by it (${sample.join(', ')}${more})`,
     );
   }
   const add = exactDifference(want.members, have.members);
@@ -123,10 +138,13 @@ function planDesiredGroup(
   const nAdd = prefixCount(add);
   const nRemove = prefixCount(remove);
   const action = nAdd === 0 && nRemove === 0 ? 'none' : 'update';
-  return { ...base, action, add, remove, unmanaged, before, after: before + nAdd - nRemove };
+  return { ...base, action, add, remove, unmanaged, alreadyPresent, before, after: before + nAdd - nRemove };
 }
 
-/** A group tscm created earlier that is no longer desired (e.g. the allow list was dropped from the YAML). */
+/**
+ * A group in tscm's inventory that is no longer desired (e.g. the allow list was dropped from the YAML, or
+ * `tscm remove`): deleted when tscm created it and nothing on it is foreign; otherwise only tscm's members go.
+ */
 function planDroppedGroup(
   owned: InventoryGroup,
   have: ObservedGroup | undefined,
@@ -139,40 +157,28 @@ function planDroppedGroup(
   const before = prefixCount(have.members);
   const managed = exactIntersection(have.members, owned.members);
   const unmanaged = before - prefixCount(managed);
-  const base = { name: owned.name, role: owned.role, add: EMPTY_PREFIXES };
-  if (unmanaged === 0 && have.foreign.length === 0) {
+  const base = { name: owned.name, role: owned.role, add: EMPTY_PREFIXES, alreadyPresent: 0 };
+  if (owned.created && unmanaged === 0 && have.foreign.length === 0) {
     return { ...base, action: 'delete', remove: have.members, unmanaged: 0, before, after: 0 };
   }
+  const why = owned.created
+    ? `it holds ${unmanaged + have.foreign.length} member(s) tscm does not manage`
+    : 'tscm did not create it';
   warnings.push(
-    `group ${owned.name}: no longer desired, but it holds ${unmanaged + have.foreign.length} member(s) tscm does not manage; only tscm's members are removed and the group is kept`,
+    `group ${owned.name}: no longer desired, but ${why}; only tscm's members are removed and the group is kept`,
   );
   const nRemove = prefixCount(managed);
   const action = nRemove === 0 ? 'none' : 'update';
   return { ...base, action, remove: managed, unmanaged, before, after: before - nRemove };
 }
 
-/** The observed members tscm may remove: those in its inventory, or all of them when adopting. */
-function managedMembers(have: ObservedGroup, owned: InventoryGroup | undefined, adopt: boolean): PrefixList {
-  if (adopt) return have.members;
-  return owned ? exactIntersection(have.members, owned.members) : EMPTY_PREFIXES;
-}
-
+/** A desired group: a shrinking or empty feed must not wipe it (the feed may be broken). */
 function checkSafety(
   change: GroupChange,
   maxRemoveShare: number,
   have: ObservedGroup | undefined,
   refusals: string[],
 ): void {
-  if (change.action === 'delete') {
-    // Deleting a group the YAML no longer declares is the operator's intent, not a shrinking feed; but a group
-    // still referenced by an ACL cannot go (the device refuses, or the ACL would silently lose its meaning).
-    if (have && have.usedBy.length > 0) {
-      refusals.push(
-        `group ${change.name}: would be deleted but is still referenced by ${have.usedBy.join(', ')}; remove the references first`,
-      );
-    }
-    return;
-  }
   const nRemove = prefixCount(change.remove);
   if (change.before > 0 && nRemove / change.before > maxRemoveShare) {
     const pct = ((100 * nRemove) / change.before).toFixed(1);
@@ -181,7 +187,26 @@ function checkSafety(
     );
   }
   if (change.after === 0 && change.action !== 'none') {
-    refusals.push(`group ${change.name}: would be left empty`);
+    const used = have && have.usedBy.length > 0 ? ` (it is used by ${have.usedBy.join(', ')})` : '';
+    refusals.push(`group ${change.name}: would be left empty${used}`);
+  }
+}
+
+/**
+ * A group the YAML no longer declares: deleting or emptying it is the operator's intent, not a shrinking feed, so
+ * maxRemoveShare does not apply; but a group still referenced by an ACL cannot be deleted or emptied (the device
+ * refuses, or the ACL would silently lose its meaning).
+ */
+function checkDroppedSafety(change: GroupChange, have: ObservedGroup | undefined, refusals: string[]): void {
+  if (!have || have.usedBy.length === 0 || change.action === 'none') return;
+  if (change.action === 'delete') {
+    refusals.push(
+      `group ${change.name}: would be deleted but is still referenced by ${have.usedBy.join(', ')}; remove the references first`,
+    );
+  } else if (change.after === 0) {
+    refusals.push(
+      `group ${change.name}: would be left empty but is still referenced by ${have.usedBy.join(', ')}; remove the references first`,
+    );
   }
 }
 

@@ -24,12 +24,16 @@ export interface ObservedDevice {
   readonly groups: readonly ObservedGroup[];
   /** sha256 over the observed managed groups (name, members), pinned in a plan. */
   readonly fingerprint: string;
+  /** Facts only the driver that observed the device reads back in apply (opaque to the core). */
+  readonly driverFacts?: unknown;
 }
 
 /** What tscm owns on a device: only these members are ever removed (DESIGN.md convention 9). */
 export interface InventoryGroup {
   readonly name: string;
   readonly role: GroupRole;
+  /** tscm created the group: `tscm remove` (or dropping it from the YAML) deletes it. Else only members go. */
+  readonly created: boolean;
   readonly members: PrefixList;
 }
 
@@ -66,6 +70,11 @@ export interface GroupChange {
   readonly remove: PrefixList;
   /** Members present on the device that tscm does not own (not in the inventory): left alone. */
   readonly unmanaged: number;
+  /**
+   * Of those, the ones the policy names too: already on the device, not managed, left in place. They stay foreign
+   * after the apply (tscm did not add them), so a later policy change never removes them.
+   */
+  readonly alreadyPresent: number;
   /** Members before and after, for the safety check and the views. */
   readonly before: number;
   readonly after: number;
@@ -87,6 +96,8 @@ export interface DevicePlanInputs {
   readonly observedFingerprint: string;
   /** null when the device has no state yet. */
   readonly state: { readonly lineage: string; readonly serial: number } | null;
+  /** Planned with --adopt (first run, no state): the members already in the groups count as tscm's. */
+  readonly adopt: boolean;
 }
 
 export interface DevicePlan {

@@ -18,7 +18,8 @@ import {
 } from './plan-file.js';
 
 const FIXTURE_V1 = new URL('./testdata/plan-v1.json', import.meta.url);
-const FIXTURE = new URL('./testdata/plan-v2.json', import.meta.url);
+const FIXTURE_V2 = new URL('./testdata/plan-v2.json', import.meta.url);
+const FIXTURE = new URL('./testdata/plan-v3.json', import.meta.url);
 
 let dir: string;
 beforeEach(async () => {
@@ -29,10 +30,10 @@ afterEach(async () => {
 });
 
 describe('plan file', () => {
-  it('round-trips the version 2 fixture byte for byte, member lists as newline-separated strings', async () => {
+  it('round-trips the version 3 fixture byte for byte, member lists as newline-separated strings', async () => {
     const text = await readFile(FIXTURE, 'utf8');
     const plan = parsePlan(text, 'fixture');
-    expect(PLAN_FORMAT_VERSION).toBe(2);
+    expect(PLAN_FORMAT_VERSION).toBe(3);
     expect(plan.devices[0]!.groups[1]!.add.v6.len.length).toBe(1);
     expect(prefixesToStrings(plan.devices[0]!.groups[0]!.add)).toEqual(['198.51.100.0/24', '2001:db8::/48']);
     expect(serializePlan(plan)).toBe(text);
@@ -43,13 +44,14 @@ describe('plan file', () => {
     expect(`${JSON.stringify(JSON.parse(text), null, 2)}\n`).toBe(text);
   });
 
-  it('upgrades the version 1 fixture to exactly the version 2 fixture', async () => {
-    const v1 = await readFile(FIXTURE_V1, 'utf8');
-    const v2 = await readFile(FIXTURE, 'utf8');
-    const plan = parsePlan(v1, 'fixture v1');
-    expect(plan).toEqual(parsePlan(v2, 'fixture v2'));
-    expect(serializePlan(plan)).toBe(v2);
-    expect(planIdOf(plan)).toBe(planIdOf(parsePlan(v2)));
+  it('upgrades the version 1 and 2 fixtures to exactly the version 3 fixture', async () => {
+    const v3 = await readFile(FIXTURE, 'utf8');
+    for (const old of [FIXTURE_V1, FIXTURE_V2]) {
+      const plan = parsePlan(await readFile(old, 'utf8'), 'old fixture');
+      expect(plan).toEqual(parsePlan(v3, 'fixture v3'));
+      expect(serializePlan(plan)).toBe(v3);
+      expect(planIdOf(plan)).toBe(planIdOf(parsePlan(v3)));
+    }
   });
 
   it('keeps a damaged member of a version 1 file visible after the upgrade', async () => {
@@ -104,8 +106,8 @@ describe('plan file', () => {
   });
 
   it('refuses unknown and missing format versions and broken JSON', () => {
-    expect(() => parsePlan('{"formatVersion": 3}', 'p.json')).toThrow(
-      /formatVersion 3, newer than this tscm understands \(2\)/,
+    expect(() => parsePlan('{"formatVersion": 4}', 'p.json')).toThrow(
+      /formatVersion 4, newer than this tscm understands \(3\)/,
     );
     expect(() => parsePlan('{"devices": []}', 'p.json')).toThrow(/no valid formatVersion/);
     expect(() => parsePlan('[1]', 'p.json')).toThrow(/not a tscm plan/);

@@ -1,6 +1,7 @@
 // The saved plan file (DESIGN.md convention 2): versioned JSON, validated against schemas/plan.schema.json on read.
-// Format 2 writes each member list as ONE string of newline-separated CIDRs, built as bytes (json-members.ts), so a
-// 1M-entry plan costs no JS string per entry; format 1 (arrays of CIDR strings) is upgraded on read.
+// Since format 2 each member list is ONE string of newline-separated CIDRs, built as bytes (json-members.ts), so a
+// 1M-entry plan costs no JS string per entry. Format 3 adds `alreadyPresent` per group and `adopt` to the inputs.
+// Older formats are upgraded on read. A plan file is untrusted input: apply recomputes it (see reconcile/).
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -18,11 +19,14 @@ import { assertMatchesSchema } from './schema-validator.js';
 export { checkPlanFresh, type CurrentInputs } from './plan-fresh.js';
 
 /** The version of the file format (the in-memory Plan model keeps its own `formatVersion: 1`). */
-export const PLAN_FORMAT_VERSION = 2;
+export const PLAN_FORMAT_VERSION = 3;
 
 /** Upgrades a parsed document of version N to version N+1. */
 export type PlanUpgrade = DocumentUpgrade;
-export const PLAN_UPGRADES: ReadonlyMap<number, PlanUpgrade> = new Map([[1, upgradePlanV1ToV2]]);
+export const PLAN_UPGRADES: ReadonlyMap<number, PlanUpgrade> = new Map([
+  [1, upgradePlanV1ToV2],
+  [2, upgradePlanV2ToV3],
+]);
 
 const AGAIN = 'run `tscm plan --out FILE` again';
 const DAMAGED = 'the file was edited or damaged: run `tscm plan --out FILE` again';
@@ -54,6 +58,7 @@ function planDeviceDocument(p: DevicePlan): Record<string, unknown> {
       add: new MemberText(g.add),
       remove: new MemberText(g.remove),
       unmanaged: g.unmanaged,
+      alreadyPresent: g.alreadyPresent,
       before: g.before,
       after: g.after,
     })),
@@ -67,6 +72,7 @@ function planDeviceDocument(p: DevicePlan): Record<string, unknown> {
     zones: p.inputs.zones.map(serializePin),
     observedFingerprint: p.inputs.observedFingerprint,
     state: state ? { lineage: state.lineage, serial: state.serial } : null,
+    adopt: p.inputs.adopt,
   };
   return doc;
 }
@@ -137,6 +143,20 @@ function upgradePlanV1ToV2(doc: Record<string, unknown>): Record<string, unknown
     }),
   );
   return { ...next, formatVersion: 2 };
+}
+
+/**
+ * Format 2 -> 3: `alreadyPresent` (desired members on the device that tscm does not own) was not counted: 0, which
+ * only affects the views (apply recomputes every plan); `adopt` was not recorded: false.
+ */
+function upgradePlanV2ToV3(doc: Record<string, unknown>): Record<string, unknown> {
+  const next = mapArrayField(doc, 'devices', (d) => {
+    const withGroups = mapArrayField(d, 'groups', (g) => ({ ...g, alreadyPresent: 0 }));
+    const inputs = d['inputs'];
+    const isObject = typeof inputs === 'object' && inputs !== null && !Array.isArray(inputs);
+    return isObject ? { ...withGroups, inputs: { ...inputs, adopt: false } } : withGroups;
+  });
+  return { ...next, formatVersion: 3 };
 }
 
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {

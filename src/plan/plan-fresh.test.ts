@@ -10,6 +10,7 @@ const INPUTS: DevicePlanInputs = {
   zones: [ZONE, FILE],
   observedFingerprint: H('c'),
   state: { lineage: 'L1', serial: 4 },
+  adopt: false,
 };
 
 function planWith(inputs: DevicePlanInputs): DevicePlan {
@@ -24,6 +25,7 @@ function planWith(inputs: DevicePlanInputs): DevicePlan {
         add: EMPTY_PREFIXES,
         remove: EMPTY_PREFIXES,
         unmanaged: 0,
+        alreadyPresent: 0,
         before: 0,
         after: 0,
       },

@@ -3,7 +3,7 @@
 
 import type { DevicePlan, DevicePlanInputs, ZonePin } from './model.js';
 
-export interface CurrentInputs extends DevicePlanInputs {
+export interface CurrentInputs extends Omit<DevicePlanInputs, 'adopt'> {
   /** The git revision of the definitions now; compared only when both it and the plan's are known. */
   readonly gitRevision?: string | null;
   /** The plan's git revision (Plan.gitRevision: it is pinned per plan, not per device). */

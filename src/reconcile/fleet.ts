@@ -44,7 +44,7 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
     dir: root,
     stateDir,
     devices: selected,
-    revision: memoize(() => readGitRevision(root)),
+    revision: memoize(() => readGitRevision(root, { stateDir, log })),
     resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
     store: new StateStore(stateDir),
     log,

@@ -1,18 +1,38 @@
-// Steps "observe" and "plan" for one device: read its groups (or trust the stored state with refresh off),
-// then computePlan against the desired state and the inventory of what tscm owns.
+// Steps "observe" and "plan" for one device endpoint: read its groups (or trust the stored state with refresh
+// off), then computePlan against the desired state and the inventory of what tscm owns there: the stored state
+// plus what the apply journal of a run that died may have given it on that endpoint.
 
-import type { DeviceSpec } from '../config/types.js';
+import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { Driver } from '../drivers/driver.js';
 import { groupRefsOf } from '../apply/apply-device.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprintObserved } from '../plan/fingerprint.js';
 import type { DevicePlan, Inventory, ObservedDevice } from '../plan/model.js';
-import { inventoryFromState, type DeviceState } from '../state/index.js';
+import { mergeInventories } from '../plan/ownership.js';
+import {
+  endpointKey,
+  inventoryFromState,
+  journalInventory,
+  type DeviceState,
+  type JournalEntry,
+} from '../state/index.js';
 import type { ResolvedPolicy } from './resolve-policy.js';
+
+/** What tscm knows of a device before it reads it: the stored state and a left-over apply journal. */
+export interface DeviceBasis {
+  readonly state: DeviceState | null;
+  readonly journal: readonly JournalEntry[];
+}
 
 export interface PlanDeviceOptions {
   /** Take over members already in the desired groups on a device tscm has no state for (migration). */
   readonly adopt: boolean;
+}
+
+/** What tscm may own on one endpoint: the state's inventory plus the journaled adds sent there. */
+export function inventoryOf(basis: DeviceBasis, endpoint: Endpoint): Inventory {
+  const journaled = journalInventory(basis.journal, endpointKey(endpoint));
+  return mergeInventories(inventoryFromState(basis.state), journaled);
 }
 
 export async function observeDevice(
@@ -28,8 +48,8 @@ export async function observeDevice(
 export const STATE_FINGERPRINT_PREFIX = 'state:';
 
 /** With `--refresh=false` the stored inventory stands in for the device: what tscm last applied. */
-function observedFromState(state: DeviceState | null): ObservedDevice {
-  const inventory = state ? inventoryFromState(state) : { groups: [] };
+export function observedFromState(state: DeviceState | null): ObservedDevice {
+  const inventory = inventoryFromState(state);
   const groups = inventory.groups.map((g) => ({
     name: g.name,
     role: g.role,
@@ -45,19 +65,23 @@ export function planDevice(
   spec: DeviceSpec,
   policy: ResolvedPolicy,
   observed: ObservedDevice,
-  state: DeviceState | null,
+  basis: DeviceBasis,
+  endpoint: Endpoint,
   opts: PlanDeviceOptions,
 ): DevicePlan {
-  const inventory: Inventory = state ? inventoryFromState(state) : { groups: [] };
-  return computePlan(policy.desired, observed, inventory, {
+  const { state } = basis;
+  const plan = computePlan(policy.desired, observed, inventoryOf(basis, endpoint), {
     device: spec.name,
     platform: spec.platform,
     maxRemoveShare: spec.safety.maxRemoveShare,
-    adopt: opts.adopt && state === null,
     inputs: {
       zones: policy.pins,
       observedFingerprint: observed.fingerprint,
       state: state ? { lineage: state.lineage, serial: state.serial } : null,
+      adopt: opts.adopt && state === null,
     },
   });
+  if (spec.policyUpdates) return plan;
+  const note = `policyUpdates is false for ${spec.name}: planned and reported only; apply leaves the device untouched`;
+  return { ...plan, warnings: [note, ...plan.warnings] };
 }

@@ -8,7 +8,7 @@ import type { DeviceState } from '../state/index.js';
 import { connectDevice } from './connect.js';
 import type { Fleet } from './fleet.js';
 import { formatRevision } from './git-revision.js';
-import { observeDevice, planDevice } from './plan-device.js';
+import { observeDevice, planDevice, type DeviceBasis } from './plan-device.js';
 import { resolveDevicePolicy, type ResolvedPolicy } from './resolve-policy.js';
 
 export interface PlannedDevice {
@@ -45,13 +45,14 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
     try {
       const policy = await resolveDevicePolicy(fleet.resolver, spec);
       const state = await fleet.store.read(spec.name);
+      const basis: DeviceBasis = { state, journal: await fleet.store.readJournal(spec.name) };
       step = 'observe';
       const driver = opts.refresh ? await connectDevice(spec, spec.management, fleet) : null;
       try {
         const observed = await observeDevice(spec, driver, state);
         step = 'plan';
-        const primary = planDevice(spec, policy, observed, state, { adopt: opts.adopt });
-        const notes = opts.refresh ? await planPeers(fleet, spec, policy, state, opts) : [];
+        const primary = planDevice(spec, policy, observed, basis, spec.management, { adopt: opts.adopt });
+        const notes = opts.refresh ? await planPeers(fleet, spec, policy, basis, opts) : [];
         const plan = notes.length > 0 ? { ...primary, warnings: [...primary.warnings, ...notes] } : primary;
         planned.push({ spec, policy, state, plan, peersOutOfStep: notes.length });
       } finally {
@@ -80,7 +81,7 @@ async function planPeers(
   fleet: Fleet,
   spec: DeviceSpec,
   policy: ResolvedPolicy,
-  state: DeviceState | null,
+  basis: DeviceBasis,
   opts: PlanFleetOptions,
 ): Promise<string[]> {
   const notes: string[] = [];
@@ -96,7 +97,8 @@ async function planPeers(
       continue;
     }
     try {
-      const p = planDevice(spec, policy, await observeDevice(spec, driver, state), state, { adopt: opts.adopt });
+      const observed = await observeDevice(spec, driver, basis.state);
+      const p = planDevice(spec, policy, observed, basis, peer, { adopt: opts.adopt });
       if (!hasChanges(p)) continue;
       const refused = p.refusals.length > 0 ? `; refused for safety: ${p.refusals.join('; ')}` : '';
       notes.push(

@@ -1,21 +1,26 @@
-// tscm remove: take the groups tscm manages off a device. It is a plan with nothing desired, so only members and
-// groups in tscm's inventory go; a group still referenced by an ACL is refused, naming the ACLs.
+// tscm remove: take what tscm manages off a device. It is a plan with nothing desired, so only members and groups
+// in tscm's inventory go: a group tscm created is deleted (with an IPv6 twin), a group it did not create keeps
+// everything but tscm's members. A group still referenced by an ACL is refused, naming the ACLs.
 
-import { ApplyFailedError, applyEndpoint, type EndpointResult } from '../apply/apply-device.js';
+import type { EndpointResult } from '../apply/apply-device.js';
 import type { DeviceSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { computePlan } from '../plan/compute-plan.js';
 import type { DevicePlan } from '../plan/model.js';
-import { acquireDeviceLock, inventoryFromState } from '../state/index.js';
-import { connectDevice, endpointsOf } from './connect.js';
+import { acquireDeviceLock } from '../state/index.js';
+import { endpointsOf } from './connect.js';
+import { DeviceRun } from './device-run.js';
 import type { Fleet } from './fleet.js';
-import { observeDevice } from './plan-device.js';
+import { inventoryOf, type DeviceBasis } from './plan-device.js';
 
 export interface RemoveDeviceOptions {
   /** Shown the removal plan of each endpoint; returns false to stop. */
   readonly confirm: (plan: DevicePlan) => Promise<boolean>;
   readonly command: string;
+  readonly signal?: AbortSignal;
 }
+
+class RemoveCancelled extends Error {}
 
 export async function removeDevice(
   fleet: Fleet,
@@ -24,64 +29,57 @@ export async function removeDevice(
 ): Promise<EndpointResult[] | null> {
   const lock = await acquireDeviceLock(fleet.stateDir, spec.name, { command: opts.command });
   try {
-    const state = await fleet.store.read(spec.name);
-    const inventory = inventoryFromState(state);
-    if (!state || inventory.groups.length === 0) {
+    const basis: DeviceBasis = {
+      state: await fleet.store.read(spec.name),
+      journal: await fleet.store.readJournal(spec.name),
+    };
+    const { state } = basis;
+    if (endpointsOf(spec).every((e) => inventoryOf(basis, e).groups.length === 0)) {
       throw new ConfigError(
         `${spec.name}: tscm manages nothing on this device (no applied state)`,
         'nothing to remove',
       );
     }
-    const results: EndpointResult[] = [];
-    for (const endpoint of endpointsOf(spec)) {
-      const driver = await connectDevice(spec, endpoint, fleet);
-      try {
-        const observed = await observeDevice(spec, driver, state);
-        const plan = computePlan({ groups: [] }, observed, inventory, {
-          device: spec.name,
-          platform: spec.platform,
-          maxRemoveShare: 1,
-          inputs: {
-            zones: [],
-            observedFingerprint: observed.fingerprint,
-            state: { lineage: state.lineage, serial: state.serial },
-          },
-        });
-        if (plan.refusals.length > 0) {
-          throw new ConfigError(
-            `${spec.name} (${endpoint.host}): cannot remove tscm's groups:\n  - ${plan.refusals.join('\n  - ')}`,
-            'take the groups out of the ACLs (or access-group lines) that use them, then run tscm remove again',
-          );
-        }
-        if (!(await opts.confirm(plan))) return null;
-        try {
-          results.push(
-            await applyEndpoint(spec, { endpoint, driver, plan }, { groups: [] }, inventory, {
-              force: true,
-              log: fleet.log,
-            }),
-          );
-        } catch (err) {
-          // What is left of tscm's groups on this endpoint (endpoints done before it hold none) stays tscm's.
-          if (err instanceof ApplyFailedError) {
-            await fleet.store.write(spec.name, {
-              inventory: err.inventory,
-              zones: state.zones,
-              lastApply: { ok: false, planId: 'remove', message: err.message, revision: null },
-            });
-          }
-          throw err;
-        }
-      } finally {
-        await driver.close().catch(() => undefined);
-      }
-    }
-    await fleet.store.write(spec.name, {
-      inventory: { groups: [] },
-      zones: [],
-      lastApply: { ok: true, planId: 'remove', message: 'tscm remove', revision: null },
+    const run = new DeviceRun(fleet, spec, basis, state?.zones ?? [], {
+      force: true,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
-    return results;
+    const record = { planId: 'remove', revision: null };
+    try {
+      for (const endpoint of endpointsOf(spec)) {
+        await run.applyTo(endpoint, { groups: [] }, async (observed) => {
+          const plan = computePlan({ groups: [] }, observed, inventoryOf(basis, endpoint), {
+            device: spec.name,
+            platform: spec.platform,
+            maxRemoveShare: 1,
+            inputs: {
+              zones: [],
+              observedFingerprint: observed.fingerprint,
+              state: state ? { lineage: state.lineage, serial: state.serial } : null,
+              adopt: false,
+            },
+          });
+          if (plan.refusals.length > 0) {
+            throw new ConfigError(
+              `${spec.name} (${endpoint.host}): cannot remove tscm's groups:\n  - ${plan.refusals.join('\n  - ')}`,
+              'take the groups out of the ACLs (or access-group lines) that use them, then run tscm remove again',
+            );
+          }
+          if (!(await opts.confirm(plan))) throw new RemoveCancelled();
+          return plan;
+        });
+      }
+    } catch (err) {
+      if (err instanceof RemoveCancelled && run.results.length === 0) return null;
+      // What is left of tscm's groups stays tscm's: recorded from the devices read.
+      if (run.results.length > 0 || !(err instanceof ConfigError)) {
+        await run.record({ ok: false, ...record, message: (err as Error).message });
+      }
+      if (err instanceof RemoveCancelled) return null;
+      throw err;
+    }
+    await run.record({ ok: true, ...record, message: 'tscm remove' });
+    return run.results;
   } finally {
     await lock.release();
   }

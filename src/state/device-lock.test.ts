@@ -61,27 +61,56 @@ describe('device lock', () => {
     await again.release();
   });
 
-  it('reports a lock whose process is gone as stale, with how to break it, and leaves it in place', async () => {
-    await writeLock({ pid: await deadPid(), startedAt: new Date().toISOString() });
-    const err = (await acquireDeviceLock(dir, 'edge-1', { command: 'x' }).then(
-      () => new Error('acquired a stale lock'),
+  it('recovers a lock whose process is gone on this host, and says whose it was', async () => {
+    const pid = await deadPid();
+    await writeLock({ pid, startedAt: new Date().toISOString(), command: 'tscm apply old' });
+    const seen: string[] = [];
+    const lock = await acquireDeviceLock(
+      dir,
+      'edge-1',
+      { command: 'x' },
+      {
+        onRecovered: (owner, why) => seen.push(`${owner.pid} ${owner.command}: ${why}`),
+      },
+    );
+    expect(seen).toEqual([`${pid} tscm apply old: process ${pid} no longer runs on ${hostname()}`]);
+    expect(await readDeviceLock(dir, 'edge-1')).toMatchObject({ command: 'x', pid: process.pid });
+    await lock.release();
+    expect(await readdir(join(dir, 'edge-1'))).toEqual([]);
+  });
+
+  it('recovers a lock whose pid now names a newer process (a restarted container gets pid 1 again)', async () => {
+    await writeLock({ pid: process.pid, startedAt: '2026-01-01T00:00:00.000Z' });
+    const seen: string[] = [];
+    const lock = await acquireDeviceLock(dir, 'edge-1', { command: 'x' }, { onRecovered: (_o, why) => seen.push(why) });
+    expect(seen).toEqual([expect.stringMatching(/is a newer process than the lock's owner/)]);
+    await lock.release();
+  });
+
+  it('never breaks a lock held by a live process, or by another host, or an old one from another host', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await writeLock({ pid: child.pid, startedAt: new Date().toISOString() });
+      await expect(acquireDeviceLock(dir, 'edge-1', { command: 'x' })).rejects.toThrow(
+        new RegExp(`device edge-1 is locked by pid ${child.pid} on `),
+      );
+    } finally {
+      child.kill();
+    }
+    await writeLock({ pid: await deadPid(), hostname: 'other-host', startedAt: new Date().toISOString() });
+    await expect(acquireDeviceLock(dir, 'edge-1', { command: 'x' })).rejects.toThrow(TransientError);
+    await writeLock({ pid: 1, hostname: 'other-host', startedAt: '2026-11-20T00:00:00.000Z' });
+    const now = new Date('2026-11-23T00:00:00.000Z');
+    const err = (await acquireDeviceLock(dir, 'edge-1', { command: 'x' }, { now }).catch(
       (e: unknown) => e,
     )) as ConfigError;
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toMatch(/the lock looks stale: process \d+ no longer runs on/);
+    expect(err.message).toMatch(/looks stale: it is 72\.0 h old \(older than 24\.0 h\)/);
     expect(err.hint).toContain('tscm unlock edge-1');
-    expect(await readDeviceLock(dir, 'edge-1')).not.toBeNull();
-  });
-
-  it('reports a lock older than the maximum age as stale, even when its process runs', async () => {
-    await writeLock({ pid: process.pid, startedAt: '2026-11-20T00:00:00.000Z' });
-    const now = new Date('2026-11-23T00:00:00.000Z');
-    await expect(acquireDeviceLock(dir, 'edge-1', { command: 'x' }, { now })).rejects.toThrow(
-      /looks stale: it is 72\.0 h old \(older than 24\.0 h\)/,
-    );
     await expect(acquireDeviceLock(dir, 'edge-1', { command: 'x' }, { now, maxAgeMs: 100 * 3600_000 })).rejects.toThrow(
       TransientError,
     );
+    expect(await readDeviceLock(dir, 'edge-1')).toMatchObject({ hostname: 'other-host' });
   });
 
   it('treats an unreadable lock as being written when fresh, and as stale when old', async () => {

@@ -1,9 +1,11 @@
 // One lock per device (<stateDir>/<device>/lock), taken with O_EXCL so that two runs never plan/apply the same
-// device at once. A lock that looks stale (its process is gone, or it is too old) is REPORTED, never broken
-// silently: a wrong guess would let two runs write to one firewall. `tscm unlock DEVICE` breaks it on purpose.
+// device at once. A lock whose owner process is provably dead on this host (killed, crashed, a container that
+// restarted) is recovered on the next run with a warning: the apply journal makes that safe. A lock held by a live
+// process, by another host, or merely old is never broken by guessing: `tscm unlock DEVICE` breaks it on purpose.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ConfigError, TransientError } from '../errors.js';
 import { deviceDir, lockFilePath } from './device-paths.js';
@@ -18,6 +20,8 @@ export interface LockOptions {
   readonly maxAgeMs?: number;
   /** For tests: the time "now". */
   readonly now?: Date;
+  /** Told when a lock left by a dead process on this host was recovered (the caller warns). */
+  readonly onRecovered?: (previous: LockOwner, why: string) => void;
 }
 
 export interface DeviceLock {
@@ -47,7 +51,15 @@ export async function acquireDeviceLock(
     handle = await open(path, 'wx', 0o644);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    throw await describeHeldLock(path, device, opts);
+    const previous = await recoverDeadLock(path);
+    if (previous === null) throw await describeHeldLock(path, device, opts);
+    opts.onRecovered?.(previous.owner, previous.why);
+    try {
+      handle = await open(path, 'wx', 0o644);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+      throw await describeHeldLock(path, device, opts);
+    }
   }
   try {
     await handle.writeFile(`${JSON.stringify(owner)}\n`);
@@ -82,11 +94,67 @@ export async function breakDeviceLock(stateDir: string, device: string): Promise
   return owner;
 }
 
+/**
+ * Removes the lock at `path` if its owner is provably dead on this host, and returns who held it; null when the
+ * lock is live, elsewhere, unreadable or gone. The lock is moved aside with rename (atomic) and checked again
+ * there, so a run that took the lock in between is put back, never broken.
+ */
+async function recoverDeadLock(path: string): Promise<{ owner: LockOwner; why: string } | null> {
+  const owner = await readLockOwner(path);
+  if (owner === null || owner === 'unreadable') return null;
+  const why = ownerDeath(owner);
+  if (why === null) return null;
+  const aside = `${path}.dead.${randomBytes(6).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const moved = await readLockOwner(aside);
+  if (moved !== 'unreadable' && moved?.token === owner.token) {
+    await unlink(aside).catch(ignoreMissing);
+    return { owner, why };
+  }
+  // Someone else's fresh lock: put it back unless yet another run holds the path now.
+  await link(aside, path).catch(() => undefined);
+  await unlink(aside).catch(ignoreMissing);
+  return null;
+}
+
+/** Why the owner of a lock is certainly gone (its process exited, or its pid now names another process), or null. */
+function ownerDeath(owner: LockOwner): string | null {
+  if (owner.hostname !== hostname()) return null;
+  if (!isProcessAlive(owner.pid)) return `process ${owner.pid} no longer runs on ${owner.hostname}`;
+  const started = processStartMs(owner.pid);
+  const locked = Date.parse(owner.startedAt);
+  // The pid was reused: the process with that pid now started after the lock was taken (a container restart gives
+  // tscm the same pid 1 again). 2 s of slack for clock granularity.
+  if (started !== null && Number.isFinite(locked) && started > locked + 2000) {
+    return `process ${owner.pid} on ${owner.hostname} is a newer process than the lock's owner`;
+  }
+  return null;
+}
+
+/** When a process started (ms since the epoch), from Linux's /proc; null elsewhere or when unknown. */
+function processStartMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, clock ticks since boot) counts from the field after the command's closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    if (!Number.isFinite(ticks) || btime === undefined) return null;
+    return Number(btime) * 1000 + ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
 /** Why the lock looks stale, or null when its owner may well be alive. */
 export function lockStaleness(owner: LockOwner, now: Date, maxAgeMs: number = DEFAULT_LOCK_MAX_AGE_MS): string | null {
-  if (owner.hostname === hostname() && !isProcessAlive(owner.pid)) {
-    return `process ${owner.pid} no longer runs on ${owner.hostname}`;
-  }
+  const dead = ownerDeath(owner);
+  if (dead !== null) return dead;
   const age = now.getTime() - Date.parse(owner.startedAt);
   if (Number.isFinite(age) && age > maxAgeMs) {
     return `it is ${formatDuration(age)} old (older than ${formatDuration(maxAgeMs)})`;

@@ -20,3 +20,5 @@ export const stateFilePath = (stateDir: string, device: string): string =>
   join(deviceDir(stateDir, device), 'state.json');
 export const lockFilePath = (stateDir: string, device: string): string => join(deviceDir(stateDir, device), 'lock');
 export const planHistoryDir = (stateDir: string, device: string): string => join(deviceDir(stateDir, device), 'plans');
+export const journalFilePath = (stateDir: string, device: string): string =>
+  join(deviceDir(stateDir, device), 'journal.jsonl');

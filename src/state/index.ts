@@ -11,6 +11,7 @@ export {
   type LockOptions,
 } from './device-lock.js';
 export { parseState, serializeState } from './state-file.js';
+export { endpointKey, journalInventory, type JournalEntry } from './apply-journal.js';
 export {
   STATE_FORMAT_VERSION,
   type DeviceState,

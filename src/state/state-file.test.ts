@@ -6,12 +6,13 @@ import { encodeState, parseState, serializeState, STATE_FILE_FORMAT_VERSION } fr
 
 const V1 = new URL('./testdata/state-v1.json', import.meta.url);
 const V2 = new URL('./testdata/state-v2.json', import.meta.url);
+const V3 = new URL('./testdata/state-v3.json', import.meta.url);
 
 describe('state file', () => {
-  it('round-trips the version 2 fixture byte for byte, each inventory group as one member string', async () => {
-    const text = await readFile(V2, 'utf8');
+  it('round-trips the version 3 fixture byte for byte, each inventory group as one member string', async () => {
+    const text = await readFile(V3, 'utf8');
     const state = parseState(text, 'state.json');
-    expect(STATE_FILE_FORMAT_VERSION).toBe(2);
+    expect(STATE_FILE_FORMAT_VERSION).toBe(3);
     expect(state.formatVersion).toBe(1); // the in-memory model's version, not the file's
     expect(prefixesToStrings(state.inventory.groups[0]!.members)).toEqual([
       '10.0.0.0/8',
@@ -23,14 +24,18 @@ describe('state file', () => {
     expect(parseState(Buffer.from(text), 'state.json')).toEqual(state);
   });
 
-  it('upgrades the version 1 fixture to exactly the version 2 fixture', async () => {
-    const v1 = parseState(await readFile(V1, 'utf8'), 'old.json');
-    expect(v1).toEqual(parseState(await readFile(V2, 'utf8'), 'new.json'));
-    expect(serializeState(v1)).toBe(await readFile(V2, 'utf8'));
+  it('upgrades the version 1 and 2 fixtures to exactly the version 3 fixture (groups not known as created)', async () => {
+    const v3 = await readFile(V3, 'utf8');
+    for (const old of [V1, V2]) {
+      const state = parseState(await readFile(old, 'utf8'), 'old.json');
+      expect(state).toEqual(parseState(v3, 'new.json'));
+      expect(state.inventory.groups.every((g) => !g.created)).toBe(true);
+      expect(serializeState(state)).toBe(v3);
+    }
   });
 
   it('names the file and the group of a damaged member list, with how to recover', async () => {
-    const doc = JSON.parse(await readFile(V2, 'utf8'));
+    const doc = JSON.parse(await readFile(V3, 'utf8'));
     doc.inventory.groups[0].members = '10.0.0.0/8\n10.0.0.0/33';
     let err: unknown;
     try {
@@ -46,6 +51,6 @@ describe('state file', () => {
     doc.inventory.groups[0].members = ['10.0.0.0/8'];
     expect(() => parseState(JSON.stringify(doc), 's.json')).toThrow(/inventory\/groups\/0\/members must be string/);
     expect(() => parseState('[]', 's.json')).toThrow(/state file s.json is not a tscm state/);
-    expect(() => parseState('{"formatVersion": 3}', 's.json')).toThrow(/formatVersion 3, newer than this tscm/);
+    expect(() => parseState('{"formatVersion": 4}', 's.json')).toThrow(/formatVersion 4, newer than this tscm/);
   });
 });

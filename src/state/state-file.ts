@@ -1,6 +1,7 @@
 // The state file format: versioned JSON validated against schemas/state.schema.json. Format 2 writes each inventory
 // group's members as ONE string of newline-separated CIDRs built as bytes (plan/json-members.ts): the inventory of
-// a 1M-entry group costs no JS string per entry. Format 1 (arrays of CIDR strings) is upgraded on read.
+// a 1M-entry group costs no JS string per entry. Format 3 records per group whether tscm created it. Older formats
+// are upgraded on read.
 
 import { ConfigError } from '../errors.js';
 import { mapArrayField, isObject, upgradeDocument, type DocumentUpgrade } from '../plan/format-upgrade.js';
@@ -12,8 +13,11 @@ import { assertMatchesSchema } from '../plan/schema-validator.js';
 import { STATE_FORMAT_VERSION, type DeviceState, type LastApplyRecord } from './model.js';
 
 /** The version of the file format (the in-memory DeviceState keeps the model's STATE_FORMAT_VERSION). */
-export const STATE_FILE_FORMAT_VERSION = 2;
-export const STATE_UPGRADES: ReadonlyMap<number, DocumentUpgrade> = new Map([[1, upgradeStateV1ToV2]]);
+export const STATE_FILE_FORMAT_VERSION = 3;
+export const STATE_UPGRADES: ReadonlyMap<number, DocumentUpgrade> = new Map([
+  [1, upgradeStateV1ToV2],
+  [2, upgradeStateV2ToV3],
+]);
 
 /** The bytes of a state file (UTF-8). Deterministic: the same state gives the same bytes. */
 export function encodeState(state: DeviceState): Buffer {
@@ -24,7 +28,12 @@ export function encodeState(state: DeviceState): Buffer {
     device: state.device,
     appliedAt: state.appliedAt,
     inventory: {
-      groups: state.inventory.groups.map((g) => ({ name: g.name, role: g.role, members: new MemberText(g.members) })),
+      groups: state.inventory.groups.map((g) => ({
+        name: g.name,
+        role: g.role,
+        created: g.created,
+        members: new MemberText(g.members),
+      })),
     },
     zones: state.zones.map(serializePin),
     lastApply: state.lastApply && serializeLastApply(state.lastApply),
@@ -49,7 +58,9 @@ function serializeLastApply(a: LastApplyRecord): LastApplyRecord {
 }
 
 interface RawState extends Omit<DeviceState, 'inventory' | 'formatVersion'> {
-  readonly inventory: { readonly groups: { name: string; role: InventoryGroup['role']; members: string }[] };
+  readonly inventory: {
+    readonly groups: { name: string; role: InventoryGroup['role']; created: boolean; members: string }[];
+  };
 }
 
 /**
@@ -65,6 +76,7 @@ export function parseState(
   const groups: InventoryGroup[] = raw.inventory.groups.map((g, i) => ({
     name: g.name,
     role: g.role,
+    created: g.created,
     members: readMembers(lifted, g.members, `state file ${file}: inventory.groups[${i}] (${g.name}).members`, hint),
   }));
   return { ...raw, formatVersion: STATE_FORMAT_VERSION, inventory: { groups } };
@@ -113,4 +125,18 @@ function upgradeStateV1ToV2(doc: Record<string, unknown>): Record<string, unknow
     'members' in g ? { ...g, members: joinMemberArray(g['members']) } : g,
   );
   return { ...doc, formatVersion: 2, inventory: next };
+}
+
+/**
+ * Format 2 -> 3: whether tscm created a group was not recorded. false is the safe reading: `tscm remove` then takes
+ * tscm's members out and leaves the group, rather than deleting a group an administrator may have made.
+ */
+function upgradeStateV2ToV3(doc: Record<string, unknown>): Record<string, unknown> {
+  const inventory = doc['inventory'];
+  if (!isObject(inventory)) return { ...doc, formatVersion: 3 };
+  const next = mapArrayField(inventory, 'groups', (g) => {
+    const { members, ...rest } = g;
+    return { ...rest, created: false, members };
+  });
+  return { ...doc, formatVersion: 3, inventory: next };
 }

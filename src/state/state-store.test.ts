@@ -13,8 +13,13 @@ import type { DeviceStateUpdate } from './model.js';
 const UPDATE: DeviceStateUpdate = {
   inventory: {
     groups: [
-      { name: 'TSCM-BLOCK', role: 'block', members: prefixesFromStrings(['10.0.0.0/8', '2001:db8::/32']) },
-      { name: 'TSCM-ALLOW', role: 'allow', members: EMPTY_PREFIXES },
+      {
+        name: 'TSCM-BLOCK',
+        role: 'block',
+        created: true,
+        members: prefixesFromStrings(['10.0.0.0/8', '2001:db8::/32']),
+      },
+      { name: 'TSCM-ALLOW', role: 'allow', created: false, members: EMPTY_PREFIXES },
     ],
   },
   zones: [{ kind: 'zone', zone: 'block.rpz', server: '127.0.0.1:53', serial: 7, sha256: 'a'.repeat(64) }],
@@ -40,7 +45,7 @@ function planFor(device: string, serial: number): Plan {
         summary: { add: 0, remove: 0, create: 0, delete: 0 },
         warnings: [],
         refusals: [],
-        inputs: { zones: [], observedFingerprint: 'f'.repeat(64), state: { lineage: 'x', serial } },
+        inputs: { zones: [], observedFingerprint: 'f'.repeat(64), state: { lineage: 'x', serial }, adopt: false },
       },
       {
         device: 'other',
@@ -49,7 +54,7 @@ function planFor(device: string, serial: number): Plan {
         summary: { add: 0, remove: 0, create: 0, delete: 0 },
         warnings: [],
         refusals: [],
-        inputs: { zones: [], observedFingerprint: 'f'.repeat(64), state: null },
+        inputs: { zones: [], observedFingerprint: 'f'.repeat(64), state: null, adopt: false },
       },
     ],
   };
@@ -170,6 +175,7 @@ describe('StateStore', () => {
           add: prefixesFromStrings(['192.0.2.0/24', '2001:db8::/48']),
           remove: prefixesFromStrings(['198.51.100.7/32']),
           unmanaged: 0,
+          alreadyPresent: 0,
           before: 1,
           after: 2,
         },

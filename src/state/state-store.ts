@@ -13,6 +13,7 @@ import { encodePlan } from '../plan/plan-file.js';
 import { deviceDir, planHistoryDir, stateFilePath } from './device-paths.js';
 import type { DeviceState, DeviceStateUpdate } from './model.js';
 import { encodeState, parseState, parseStateHeader } from './state-file.js';
+import { appendJournal, readJournal, writeJournal, type JournalEntry } from './apply-journal.js';
 
 export const PLAN_HISTORY_KEEP = 20;
 /**
@@ -68,6 +69,22 @@ export class StateStore {
     await mkdir(deviceDir(this.stateDir, device), { recursive: true });
     await writeFileAtomic(stateFilePath(this.stateDir, device), encodeState(state));
     return state;
+  }
+
+  /** The apply journal of a run that did not record its state yet (see apply-journal.ts); empty when none. */
+  readJournal(device: string): Promise<JournalEntry[]> {
+    return readJournal(this.stateDir, device);
+  }
+
+  /** Journals a window's adds durably, before the window is sent. */
+  async appendJournal(device: string, entries: readonly JournalEntry[]): Promise<void> {
+    await mkdir(deviceDir(this.stateDir, device), { recursive: true });
+    await appendJournal(this.stateDir, device, entries);
+  }
+
+  /** Keeps only `entries` in the journal (none: removes it), once a state read from the device covers the rest. */
+  writeJournal(device: string, entries: readonly JournalEntry[]): Promise<void> {
+    return writeJournal(this.stateDir, device, entries);
   }
 
   /** lineage and serial of the current state (schema-checked: a damaged file is refused, not overwritten). */

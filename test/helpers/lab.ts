@@ -80,6 +80,8 @@ credentials:
 policy:
   blockList: ${BLOCK_ZONE}
 ${opts.allow ? `  allowList: ${ALLOW_ZONE}\n` : ''}objectGroups: { maxEntries: 200000 }
+# Retries are exercised, not the production waits between them (3 s per busy NVRAM, 2 s per config lock).
+advanced: { saveRetryDelayMs: 20, configLockRetryDelayMs: 20 }
 ${extra}`,
     );
   await writeDevice();

@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { loadFleet } from '../../reconcile/fleet.js';
 import { removeDevice } from '../../reconcile/remove-device.js';
 import { confirm } from '../confirm.js';
+import { handleInterrupts } from '../interrupt.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { renderPlanHuman } from '../views/plan-human.js';
 
@@ -15,8 +16,10 @@ export async function removeCommand(
   const fleet = await loadFleet(opts.dir, [device], log);
   const spec = fleet.devices[0]!;
   const color = opts.color && process.stdout.isTTY === true;
+  const interrupts = handleInterrupts();
   const results = await removeDevice(fleet, spec, {
     command: `tscm remove ${device}`,
+    signal: interrupts.signal,
     confirm: async (plan) => {
       process.stdout.write(
         renderPlanHuman(
@@ -33,7 +36,7 @@ export async function removeCommand(
       }
       return confirm(`\nRemove tscm's groups from ${device}? Only "yes" will be accepted: `);
     },
-  });
+  }).finally(() => interrupts.dispose());
   if (results === null) {
     process.stdout.write('Remove cancelled.\n');
     return 1;

@@ -1,6 +1,6 @@
 // What apply did, per device and endpoint, in the terraform manner.
 
-import type { DeviceApplied } from '../../reconcile/apply-fleet.js';
+import type { DeviceApplied, DeviceSkipped } from '../../reconcile/apply-fleet.js';
 
 export function renderApplyResult(applied: readonly DeviceApplied[], opts: { color: boolean }): string {
   const green = (s: string) => (opts.color ? `\x1b[32m${s}\x1b[0m` : s);
@@ -18,4 +18,11 @@ export function renderApplyResult(applied: readonly DeviceApplied[], opts: { col
   const removed = applied.reduce((n, d) => n + d.endpoints.reduce((m, e) => m + e.removed, 0), 0);
   lines.push(green(`\nApply complete! Devices: ${applied.length}. Members: ${added} added, ${removed} removed.`));
   return lines.join('\n') + '\n';
+}
+
+/** One line per device apply left alone (policyUpdates: false, or an interruption before it started). */
+export function renderSkipped(skipped: readonly DeviceSkipped[]): string {
+  return skipped
+    .map((s) => `${s.device}: skipped: ${s.reason}${s.pending ? ' (its changes are not applied)' : ''}\n`)
+    .join('');
 }

@@ -3,7 +3,7 @@
 
 import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
 import { hasChanges } from '../../plan/compute-plan.js';
-import { describeChange, firstMembers, summaryLine } from './plan-text.js';
+import { describeChange, describeUnmanaged, firstMembers, summaryLine } from './plan-text.js';
 
 export interface PlanHumanOptions {
   /** ANSI colours; the caller turns them off when stdout is not a TTY. */
@@ -44,7 +44,7 @@ function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
           : g.action === 'update'
             ? c.yellow
             : (s: string) => s;
-    const unmanaged = g.unmanaged > 0 ? `; ${g.unmanaged} unmanaged left in place` : '';
+    const unmanaged = g.unmanaged > 0 ? `; ${describeUnmanaged(g)}` : '';
     lines.push(
       colour(`  ${SYMBOL[g.action]} object-group ${g.name} (${g.role} list): ${describeChange(g)}${unmanaged}`),
     );

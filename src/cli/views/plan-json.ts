@@ -33,6 +33,7 @@ function deviceToJson(p: DevicePlan): Record<string, unknown> {
       before: g.before,
       after: g.after,
       unmanaged: g.unmanaged,
+      alreadyPresent: g.alreadyPresent,
       add: prefixesToStrings(g.add),
       remove: prefixesToStrings(g.remove),
     })),

@@ -52,13 +52,13 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
     .flatMap((d) =>
       d.groups.map(
         (g) =>
-          `| ${cell(d.device)} | ${cell(g.name)} (${g.role}) | ${g.action} | ${prefixCount(g.add)} | ${prefixCount(g.remove)} | ${g.before} → ${g.after} | ${g.unmanaged} |`,
+          `| ${cell(d.device)} | ${cell(g.name)} (${g.role}) | ${g.action} | ${prefixCount(g.add)} | ${prefixCount(g.remove)} | ${g.before} → ${g.after} | ${g.unmanaged} | ${g.alreadyPresent} |`,
       ),
     );
   if (rows.length > 0) {
-    body.push('| Device | Group | Action | Add | Remove | Members | Unmanaged |');
-    body.push('|---|---|---|--:|--:|--:|--:|');
-    body.pushAll(rows, (n) => `| … | ${rows.length - n} more row(s) in the full plan | | | | | |`, TABLE_SHARE);
+    body.push('| Device | Group | Action | Add | Remove | Members | Unmanaged | Already there, not managed |');
+    body.push('|---|---|---|--:|--:|--:|--:|--:|');
+    body.pushAll(rows, (n) => `| … | ${rows.length - n} more row(s) in the full plan | | | | | | |`, TABLE_SHARE);
     body.push('');
   }
   const upToDate = plan.devices.filter((d) => !hasChanges(d)).map((d) => cell(d.device));

@@ -27,6 +27,15 @@ export function describeChange(g: GroupChange): string {
   }
 }
 
+/** The members of a group left alone because they are not tscm's, in the words every view uses. */
+export function describeUnmanaged(g: GroupChange): string {
+  const others = g.unmanaged - g.alreadyPresent;
+  const parts: string[] = [];
+  if (g.alreadyPresent > 0) parts.push(`${g.alreadyPresent} already on the device, not managed: left in place`);
+  if (others > 0) parts.push(`${others} unmanaged left in place`);
+  return parts.join('; ');
+}
+
 export function summaryLine(p: DevicePlan): string {
   const s = p.summary;
   return `Plan: ${s.add} to add, ${s.remove} to remove, ${s.create} groups to create, ${s.delete} to delete.`;

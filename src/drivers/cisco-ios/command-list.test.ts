@@ -26,7 +26,7 @@ const arbChange = fc
     add: arbList,
     remove: arbList,
   })
-  .map((c): GroupChange => ({ ...c, role: 'block', unmanaged: 0, before: 0, after: 0 }));
+  .map((c): GroupChange => ({ ...c, role: 'block', unmanaged: 0, alreadyPresent: 0, before: 0, after: 0 }));
 
 describe('IosCommandList', () => {
   it('renders each line the same in any order and weighs the first n lines by their member changes', () => {

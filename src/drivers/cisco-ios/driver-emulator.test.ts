@@ -56,11 +56,7 @@ async function connect(
 ) {
   const log = createRecordingLogger();
   const spec = makeIosSpec(emu.host, emu.port, o.hostKey ?? { fingerprint: emu.hostKeyFingerprint }, o.advanced);
-  const driver = await createIosDriver(makeContext(spec, o.secrets ?? SECRETS, log), {
-    saveBusyDelayMs: 20,
-    configLockDelayMs: 20,
-    ...o.tuning,
-  });
+  const driver = await createIosDriver(makeContext(spec, o.secrets ?? SECRETS, log), o.tuning);
   drivers.push(driver);
   return { driver, log };
 }
@@ -76,6 +72,7 @@ function hosts(first: number, n: number): GroupChange {
     add,
     remove: prefixesFromStrings([]),
     unmanaged: 0,
+    alreadyPresent: 0,
     before: 1,
     after: 1 + n,
   };
@@ -166,7 +163,7 @@ describe('observe and apply', () => {
     const { driver, log } = await connect(emu, { tuning: { batchWindow: 500 } });
     const before = await driver.observe(GROUPS);
     const progress: ApplyProgress[] = [];
-    await driver.apply([hosts(0x0a000000, 10_000)], (p) => progress.push(p));
+    await driver.apply([hosts(0x0a000000, 10_000)], before, { onProgress: (p) => progress.push(p) });
     expect(progress.at(-1)).toEqual({ done: 10_000, total: 10_000 });
     expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
     const after = await driver.observe(GROUPS);
@@ -188,6 +185,7 @@ describe('observe and apply', () => {
       add: prefixesFromStrings(['203.0.113.0/24', '2001:db8::/48', '2001:db8:1::1/128']),
       remove: prefixesFromStrings([]),
       unmanaged: 0,
+      alreadyPresent: 0,
       before: 0,
       after: 3,
     };
@@ -196,13 +194,14 @@ describe('observe and apply', () => {
       add: prefixesFromStrings(['10.9.0.0/16']),
       remove: prefixesFromStrings(['192.0.2.1/32']),
     };
-    await driver.apply([create, update]);
+    await driver.apply([create, update], await driver.observe(GROUPS));
     const seen = await driver.observe(GROUPS);
     expect(seen.groups[1]?.exists).toBe(true);
     expect(prefixCount(seen.groups[1]!.members)).toBe(3);
     expect(emu.objectGroups().get('TSCM-BLOCK')).toEqual(expect.arrayContaining(['10.9.0.0 255.255.0.0']));
     expect(emu.objectGroups().get('TSCM-BLOCK')).not.toContain('host 192.0.2.1');
-    await driver.apply([{ ...create, action: 'delete', add: prefixesFromStrings([]), remove: create.add }]);
+    const deleteAllow: GroupChange = { ...create, action: 'delete', add: prefixesFromStrings([]), remove: create.add };
+    await driver.apply([deleteAllow], await driver.observe(GROUPS));
     expect((await driver.observe(GROUPS)).groups[1]?.exists).toBe(false);
     expect(emu.objectGroups().has('TSCM-ALLOW-v6')).toBe(false);
   });
@@ -212,7 +211,7 @@ describe('observe and apply', () => {
     const { driver } = await connect(emu);
     await driver.observe(GROUPS);
     const del: GroupChange = { ...hosts(0, 0), action: 'delete', remove: prefixesFromStrings(['192.0.2.1/32']) };
-    const err = await driver.apply([hosts(0x0e000000, 3), del]).catch((e: unknown) => e);
+    const err = await driver.apply([hosts(0x0e000000, 3), del], await driver.observe(GROUPS)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceApplyError);
     const e = err as DeviceApplyError;
     expect(e.transient).toBe(false);
@@ -231,9 +230,9 @@ describe('observe and apply', () => {
 
   it('gives up on a config lock that persists, as a transient error', async () => {
     const emu = await boot({ faults: { configLockedTimes: 50 } });
-    const { driver } = await connect(emu, { tuning: { configLockRetries: 2 } });
+    const { driver } = await connect(emu, { advanced: { configLockRetries: 2 } });
     await driver.observe(GROUPS);
-    const err = await driver.apply([hosts(0x0b000000, 3)]).catch((e: unknown) => e);
+    const err = await driver.apply([hosts(0x0b000000, 3)], await driver.observe(GROUPS)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceApplyError);
     expect((err as DeviceApplyError).transient).toBe(true);
     expect((err as DeviceApplyError).reached).toBe(0);
@@ -244,7 +243,7 @@ describe('observe and apply', () => {
     const emu = await boot({ faults: { configLockedTimes: 2 } });
     const { driver } = await connect(emu);
     await driver.observe(GROUPS);
-    await driver.apply([hosts(0x0b000000, 3)]);
+    await driver.apply([hosts(0x0b000000, 3)], await driver.observe(GROUPS));
     expect(emu.objectGroups().get('TSCM-BLOCK')).toContain('host 11.0.0.2');
   });
 
@@ -254,7 +253,7 @@ describe('observe and apply', () => {
     await driver.observe(GROUPS);
     const sentSoFar = emu.commandLog().length;
     emu.setFaults({ dropAfterCommands: sentSoFar + 700 });
-    const err = await driver.apply([hosts(0x0c000000, 2000)]).catch((e: unknown) => e);
+    const err = await driver.apply([hosts(0x0c000000, 2000)], await driver.observe(GROUPS)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceApplyError);
     const e = err as DeviceApplyError;
     expect(e.transient).toBe(true);
@@ -328,7 +327,7 @@ describe('save', () => {
     const emu = await boot({ faults: { writeConfirm: true, nvramBusyTimes: 2 } });
     const { driver } = await connect(emu, { advanced: { compressConfig: 'compress' } });
     await driver.observe(GROUPS);
-    await driver.apply([hosts(0x0d000000, 2)]);
+    await driver.apply([hosts(0x0d000000, 2)], await driver.observe(GROUPS));
     await driver.save();
     expect(emu.startupConfig()).toContain('host 13.0.0.1');
     expect(emu.runningConfig()).toContain('service compress-config');
@@ -336,7 +335,7 @@ describe('save', () => {
 
   it('gives up on an NVRAM that stays busy with a transient error', async () => {
     const emu = await boot({ faults: { nvramBusyTimes: 10 } });
-    const { driver } = await connect(emu, { tuning: { saveBusyRetries: 2 } });
+    const { driver } = await connect(emu, { advanced: { saveRetries: 2 } });
     const err = await driver.save().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toMatch(/Device or resource busy/);

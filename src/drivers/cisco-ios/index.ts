@@ -1,11 +1,12 @@
 // The Cisco IOS / IOS-XE driver: a thin session around pure render (render.ts) and parse (parse.ts).
 // Connect -> enable -> terminal length 0 / width 511; observe reads `show running-config | section object-group`;
-// apply sends the rendered lines in batched windows inside `configure terminal` ... `end`; save runs write memory.
+// apply, inside `configure terminal` ... `end`, sends each group's header alone and confirms the sub-mode prompt,
+// then the group's member lines in batched windows; save runs write memory.
 
 import { ConfigError, TransientError } from '../../errors.js';
 import type { GroupChange, ObservedDevice } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
-import type { ApplyProgress, Driver, DriverContext } from '../driver.js';
+import type { Driver, DriverApplyOptions, DriverContext } from '../driver.js';
 import { IOS_ERROR_RULES, findDeviceError } from '../shared/cli-text.js';
 import { CliSession, DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
 import type { BatchFailure } from '../shared/ssh-session.js';
@@ -13,18 +14,13 @@ import { foldObservedGroups } from './observe.js';
 import type { IosDeviceFacts, RequestedGroup } from './observe.js';
 import { parseShowAccessLists, parseShowObjectGroup, RunningConfigParser } from './parse.js';
 import type { IosObjectGroups } from './parse.js';
-import { listGroupCommands } from './render.js';
+import { listGroupBlocks } from './render.js';
 import { writeMemory } from './write-memory.js';
 
-/** Knobs with production defaults; tests shorten the delays. */
+/** Knobs for benchmarks and tests; retries and their delays are device settings (spec.advanced). */
 export interface IosDriverTuning {
   /** Lines in flight per batch window (see bench/ssh-apply.mjs). */
   readonly batchWindow?: number;
-  readonly saveBusyRetries?: number;
-  readonly saveBusyDelayMs?: number;
-  /** `configure terminal` refused because another session holds config mode: retries and delay. */
-  readonly configLockRetries?: number;
-  readonly configLockDelayMs?: number;
 }
 
 const DEFAULT_PASSWORD_PROMPT = '^[Pp]assword: ?$';
@@ -85,10 +81,16 @@ export async function createIosDriver(ctx: DriverContext, tuning: IosDriverTunin
   return new IosDriver(ctx, session, tuning);
 }
 
-class IosDriver implements Driver {
-  private facts: IosDeviceFacts | undefined;
-  private factsFor = new Set<string>();
+/** The facts render needs, as observe left them in the observation (opaque to the core). */
+function isIosFacts(v: unknown): v is IosDeviceFacts {
+  const f = v as Partial<IosDeviceFacts> | undefined;
+  return f?.v6TwinsPresent instanceof Set && f.maskHosts instanceof Map;
+}
 
+/** The prompt of an object-group sub-mode: `R1(config-network-group)#`, `R1(config-v6-network-group)#`. */
+const GROUP_SUBMODE_PROMPT = /\(config-[^)]*network-group\)#\s*$/;
+
+class IosDriver implements Driver {
   constructor(
     private readonly ctx: DriverContext,
     private readonly session: CliSession,
@@ -107,10 +109,8 @@ class IosDriver implements Driver {
   async observe(groups: readonly RequestedGroup[]): Promise<ObservedDevice> {
     const parsed = await this.readObjectGroups();
     const { device, facts } = foldObservedGroups(parsed, groups);
-    this.facts = facts;
-    this.factsFor = new Set(groups.map((g) => g.name));
     this.ctx.log.info('ios observed', { device: this.label, groups: device.groups.length });
-    return device;
+    return { ...device, driverFacts: facts };
   }
 
   private async readObjectGroups(): Promise<IosObjectGroups> {
@@ -131,42 +131,96 @@ class IosDriver implements Driver {
     return { groups: parseShowObjectGroup(og.lines.join('\n')), usedBy: parseShowAccessLists(acl.lines.join('\n')) };
   }
 
-  async apply(changes: readonly GroupChange[], onProgress?: (p: ApplyProgress) => void): Promise<void> {
-    if (changes.some((c) => c.action !== 'none' && !this.factsFor.has(c.name))) {
-      await this.observe(changes.map((c) => ({ name: c.name, role: c.role })));
-    }
-    // Lines are rendered as the batch window reaches them, not all up front.
-    const lines = listGroupCommands(changes, this.facts ?? {});
-    if (lines.length === 0) return;
-    const total = lines.total;
-    this.facts = undefined;
-    this.factsFor.clear();
-    this.ctx.log.info('ios apply start', { device: this.label, lines: lines.length, memberChanges: total });
+  async apply(changes: readonly GroupChange[], basis: ObservedDevice, opts: DriverApplyOptions = {}): Promise<void> {
+    // The basis comes from this driver's observe; one made without the device (stored state) has no facts.
+    const facts = isIosFacts(basis.driverFacts)
+      ? basis.driverFacts
+      : ((await this.observe(changes.map((c) => ({ name: c.name, role: c.role })))).driverFacts as IosDeviceFacts);
+    const blocks = listGroupBlocks(changes, facts);
+    if (blocks.length === 0) return;
+    const total = blocks.reduce((n, b) => n + b.headWeight + (b.members?.total ?? 0), 0);
+    this.ctx.log.info('ios apply start', { device: this.label, groups: blocks.length, memberChanges: total });
     await this.enterConfig(total);
-    const result = await this.session.sendBatch(lines, {
-      rules: IOS_ERROR_RULES,
-      window: this.tuning.batchWindow ?? DEFAULT_BATCH_WINDOW,
-      onConfirmed: (n) => onProgress?.({ done: lines.doneAfter(n), total }),
-    });
-    const reached = lines.doneAfter(result.confirmed);
-    if (result.failure !== undefined) {
-      if (!this.session.isClosed) await this.session.send('end').catch(() => undefined);
-      throw this.applyError(result.failure, reached);
+    let done = 0;
+    const progress = (n: number): void => opts.onProgress?.({ done: n, total });
+    for (const block of blocks) {
+      if (opts.signal?.aborted === true) {
+        await this.leaveConfig();
+        throw new DeviceApplyError(`device ${this.label}: interrupted`, block.head, undefined, done, true, true);
+      }
+      await this.sendGlobalLine(block.head, done);
+      done += block.headWeight;
+      if (block.members === undefined) {
+        progress(done);
+        continue;
+      }
+      // Never send member lines unless the device is in the group's sub-mode (a refused header would leave them at
+      // the global level: `host 203.0.113.5` abbreviates `hostname`).
+      const prompt = this.session.prompt;
+      if (!GROUP_SUBMODE_PROMPT.test(prompt)) {
+        await this.leaveConfig();
+        const words = `the device stayed at "${prompt.trim()}"`;
+        throw new DeviceApplyError(
+          `device ${this.label} did not enter the object-group sub-mode after "${block.head}": ${words}`,
+          block.head,
+          words,
+          done,
+          false,
+        );
+      }
+      const members = block.members;
+      const before = done;
+      const result = await this.session.sendBatch(members, {
+        rules: IOS_ERROR_RULES,
+        window: this.tuning.batchWindow ?? DEFAULT_BATCH_WINDOW,
+        expectPrompt: prompt,
+        onConfirmed: (n) => progress(before + members.doneAfter(n)),
+        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      });
+      done = before + members.doneAfter(result.confirmed);
+      if (result.failure !== undefined) {
+        await this.leaveConfig();
+        throw this.applyError(result.failure, done);
+      }
+      await this.sendGlobalLine('exit', done);
     }
     // Leaving config mode can take long after a big change (the device rebuilds ACL structures, spec §6 row 17).
     const end = await this.session.send('end', { timeoutMs: this.slowTimeoutMs }).catch((err: Error) => {
-      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'end', undefined, reached, true);
+      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'end', undefined, done, true);
     });
     const hit = findDeviceError(end.lines, IOS_ERROR_RULES);
     if (hit)
-      throw new DeviceApplyError(`device ${this.label} refused "end": ${hit.text}`, 'end', hit.text, reached, false);
-    onProgress?.({ done: total, total });
+      throw new DeviceApplyError(`device ${this.label} refused "end": ${hit.text}`, 'end', hit.text, done, false);
+    progress(total);
     this.ctx.log.info('ios apply done', { device: this.label, memberChanges: total });
+  }
+
+  /** One line sent on its own (a group header, a delete, `exit`); any error stops the apply. */
+  private async sendGlobalLine(line: string, done: number): Promise<void> {
+    const seg = await this.session.send(line).catch((err: Error) => {
+      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, line, undefined, done, true);
+    });
+    const hit = findDeviceError(seg.lines, IOS_ERROR_RULES);
+    if (hit === undefined) return;
+    await this.leaveConfig();
+    this.ctx.log.error('ios apply failed', { device: this.label, command: line, reached: done });
+    throw new DeviceApplyError(
+      `device ${this.label} refused "${line}": ${hit.text} (${done} member changes confirmed)`,
+      line,
+      hit.text,
+      done,
+      hit.kind === 'lock',
+    );
+  }
+
+  /** After a failure: back to privileged mode, if the session still stands (best effort). */
+  private async leaveConfig(): Promise<void> {
+    if (!this.session.isClosed) await this.session.send('end').catch(() => undefined);
   }
 
   /** `configure terminal`, retried while another session holds configuration mode (spec §6 row 4). */
   private async enterConfig(total: number): Promise<void> {
-    const retries = this.tuning.configLockRetries ?? 5;
+    const retries = this.ctx.spec.advanced.configLockRetries;
     for (let attempt = 0; ; attempt++) {
       const seg = await this.session.send('configure terminal').catch((err: Error) => {
         throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'configure terminal', undefined, 0, true);
@@ -184,11 +238,14 @@ class IosDriver implements Driver {
         );
       }
       this.ctx.log.warn('ios config mode locked, retrying', { device: this.label, attempt: attempt + 1, total });
-      await new Promise((r) => setTimeout(r, (this.tuning.configLockDelayMs ?? 2000) * (attempt + 1)));
+      await new Promise((r) => setTimeout(r, this.ctx.spec.advanced.configLockRetryDelayMs * (attempt + 1)));
     }
   }
 
   private applyError(f: BatchFailure, reached: number): DeviceApplyError {
+    if (f.kind === 'interrupted') {
+      return new DeviceApplyError(`device ${this.label}: interrupted`, f.command, undefined, reached, true, true);
+    }
     const transient = f.kind !== 'device-error';
     const what =
       f.kind === 'device-error' || f.kind === 'lock'
@@ -220,8 +277,8 @@ class IosDriver implements Driver {
     }
     await writeMemory(this.session, {
       deviceLabel: this.label,
-      busyRetries: this.tuning.saveBusyRetries ?? 3,
-      busyDelayMs: this.tuning.saveBusyDelayMs ?? 3000,
+      busyRetries: this.ctx.spec.advanced.saveRetries,
+      busyDelayMs: this.ctx.spec.advanced.saveRetryDelayMs,
       timeoutMs: this.slowTimeoutMs,
       log: this.ctx.log,
     });

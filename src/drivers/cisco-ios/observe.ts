@@ -4,6 +4,7 @@
 import { PrefixListBuilder } from '../../cidr/index.js';
 import { fingerprintObserved } from '../../plan/fingerprint.js';
 import type { ObservedDevice, ObservedGroup } from '../../plan/model.js';
+import { groupUsers } from './parse.js';
 import type { IosGroup, IosObjectGroups } from './parse.js';
 import { v6TwinName } from './render.js';
 
@@ -18,8 +19,9 @@ export interface IosDeviceFacts {
   readonly maskHosts: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
-function findGroup(parsed: IosObjectGroups, kind: IosGroup['kind'], name: string): IosGroup | undefined {
-  return parsed.groups.find((g) => g.kind === kind && g.name === name);
+/** Every block of a group: the parsers merge a repeated header already, but no block may ever be dropped here. */
+function findGroups(parsed: IosObjectGroups, kind: IosGroup['kind'], name: string): IosGroup[] {
+  return parsed.groups.filter((g) => g.kind === kind && g.name === name);
 }
 
 export function foldObservedGroups(
@@ -30,29 +32,26 @@ export function foldObservedGroups(
   const groups: ObservedGroup[] = [];
   const twins = new Set<string>();
   const maskHosts = new Map<string, ReadonlySet<number>>();
+  const users = groupUsers(parsed);
   for (const r of requested) {
-    const v4 = findGroup(parsed, 'network', r.name);
-    const v6 = findGroup(parsed, 'v6-network', v6TwinName(r.name));
-    if (v6 !== undefined) twins.add(r.name);
-    if (v4 !== undefined && v4.maskHosts.length > 0) maskHosts.set(r.name, new Set(v4.maskHosts));
-    // Only the family each device group holds: an IPv6 line in the IPv4 group is already foreign.
-    if (v4 !== undefined) {
-      const { addr, len } = v4.members.v4;
-      for (let i = 0; i < len.length; i++) b.addV4(addr[i] ?? 0, len[i] ?? 0);
-    }
-    if (v6 !== undefined) {
-      const { words, len } = v6.members.v6;
-      for (let i = 0; i < len.length; i++) {
-        b.addV6(words[4 * i] ?? 0, words[4 * i + 1] ?? 0, words[4 * i + 2] ?? 0, words[4 * i + 3] ?? 0, len[i] ?? 0);
-      }
-    }
-    const usedBy = new Set([...(parsed.usedBy.get(r.name) ?? []), ...(parsed.usedBy.get(v6TwinName(r.name)) ?? [])]);
+    const v4 = findGroups(parsed, 'network', r.name);
+    const v6 = findGroups(parsed, 'v6-network', v6TwinName(r.name));
+    if (v6.length > 0) twins.add(r.name);
+    const hosts = new Set(v4.flatMap((g) => g.maskHosts));
+    if (hosts.size > 0) maskHosts.set(r.name, hosts);
+    // Each device group holds only its own family: an IPv6 line in the IPv4 group is already foreign.
+    for (const g of [...v4, ...v6]) b.addList(g.members);
+    const foreign = new Set([
+      ...v4.flatMap((g) => g.foreign),
+      ...v6.flatMap((g) => g.foreign).map((l) => `${v6TwinName(r.name)}: ${l}`),
+    ]);
+    const usedBy = new Set([...(users.get(r.name) ?? []), ...(users.get(v6TwinName(r.name)) ?? [])]);
     groups.push({
       name: r.name,
       role: r.role,
-      exists: v4 !== undefined || v6 !== undefined,
+      exists: v4.length > 0 || v6.length > 0,
       members: b.build(),
-      foreign: [...(v4?.foreign ?? []), ...(v6?.foreign ?? []).map((l) => `${v6TwinName(r.name)}: ${l}`)],
+      foreign: [...foreign],
       usedBy: [...usedBy].sort(),
     });
   }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PrefixListBuilder, prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
 import type { GroupChange } from '../../plan/model.js';
 import { foldObservedGroups } from './observe.js';
-import { maskToLength, parseRunningConfig, parseShowAccessLists } from './parse.js';
+import { groupUsers, maskToLength, parseRunningConfig, parseShowAccessLists, parseShowObjectGroup } from './parse.js';
+import type { IosObjectGroups } from './parse.js';
 import { renderGroupChanges } from './render.js';
 import { judgeWriteMemory } from './write-memory.js';
 
@@ -15,6 +16,7 @@ function change(name: string, add: string[], remove: string[], action: GroupChan
     add: prefixesFromStrings(add),
     remove: prefixesFromStrings(remove),
     unmanaged: 0,
+    alreadyPresent: 0,
     before: 0,
     after: 0,
   };
@@ -61,6 +63,117 @@ describe('parse', () => {
         expect(back.foreign).toEqual([]);
       }),
     );
+  });
+});
+
+describe('parse: repeated headers, other kinds, nesting, host bits', () => {
+  // The shape of a real IOS 15.1 saved config (testdata/real-c1811-running-config): one group, two blocks.
+  const repeated =
+    'object-group network MGMT\n description first\n host 192.0.2.1\n 192.0.2.2 255.255.255.255\n range 192.0.2.8 192.0.2.9\n' +
+    '!\nobject-group service PORTS\n tcp eq 22\n!\nobject-group network OTHER\n host 198.51.100.1\n' +
+    'object-group network MGMT\n description second\n 198.51.100.0 255.255.255.0\n 192.0.2.3 255.255.255.255\n' +
+    ' range 192.0.2.8 192.0.2.9\n any\n';
+
+  it('reads a repeated header as one group holding both blocks, where it first appeared', () => {
+    const parsed = parseRunningConfig(repeated);
+    expect(parsed.groups.map((g) => g.name)).toEqual(['MGMT', 'OTHER']);
+    const mgmt = parsed.groups[0]!;
+    expect(prefixesToStrings(mgmt.members)).toEqual([
+      '192.0.2.1/32',
+      '192.0.2.2/32',
+      '192.0.2.3/32',
+      '198.51.100.0/24',
+    ]);
+    expect(mgmt.foreign).toEqual(['range 192.0.2.8 192.0.2.9', 'any']);
+    expect(mgmt.maskHosts).toEqual([0xc0000202, 0xc0000203]);
+    expect(mgmt.description).toBe('second');
+  });
+
+  it('does the same in show object-group output', () => {
+    const groups = parseShowObjectGroup(
+      'Network object group G\n host 10.0.0.1\nV6-Network object group G-v6\n host 2001:db8::1\n' +
+        'Network object group G\n 10.1.0.0 255.255.0.0\nV6-Network object group G-v6\n 2001:db8:1::/48\n',
+    );
+    expect(groups.map((g) => `${g.kind} ${g.name} ${prefixesToStrings(g.members).join(',')}`)).toEqual([
+      'network G 10.0.0.1/32,10.1.0.0/16',
+      'v6-network G-v6 2001:db8::1/128,2001:db8:1::/48',
+    ]);
+  });
+
+  it('observe keeps every block of a group even when handed them separately', () => {
+    const block = (text: string) => parseRunningConfig(text).groups[0]!;
+    const split: IosObjectGroups = {
+      groups: [
+        block('object-group network MGMT\n host 192.0.2.1\n 192.0.2.2 255.255.255.255\n any\n'),
+        block('object-group network OTHER\n host 198.51.100.1\n'),
+        block('object-group network MGMT\n 198.51.100.0 255.255.255.0\n 192.0.2.3 255.255.255.255\n any\n'),
+      ],
+      usedBy: new Map(),
+    };
+    const { device, facts } = foldObservedGroups(split, [{ name: 'MGMT', role: 'allow' }]);
+    expect(prefixesToStrings(device.groups[0]!.members)).toEqual([
+      '192.0.2.1/32',
+      '192.0.2.2/32',
+      '192.0.2.3/32',
+      '198.51.100.0/24',
+    ]);
+    expect(device.groups[0]!.foreign).toEqual(['any']);
+    expect([...(facts.maskHosts.get('MGMT') ?? [])].sort()).toEqual([0xc0000202, 0xc0000203]);
+  });
+
+  it('ends a group at any other kind of header, so no foreign line lands in a network group', () => {
+    const groups = parseShowObjectGroup(
+      'Network object group N\n host 10.0.0.1\nV6-Service object group VS\n icmp echo-request\n' +
+        'Network object group N2\n 10.2.0.0 255.255.0.0\nSecurity object group SG\n security-group tag 10\n' +
+        'Service object group S\n tcp eq www\n 99\nGeo object group GEO\n country US\n' +
+        'V6-Network object group N-v6\n host 2001:db8::1\nSomething the parser has never seen\n 10.9.9.9 255.255.255.255\n',
+    );
+    expect(groups.map((g) => [g.name, prefixesToStrings(g.members), g.foreign])).toEqual([
+      ['N', ['10.0.0.1/32'], []],
+      ['N2', ['10.2.0.0/16'], []],
+      ['N-v6', ['2001:db8::1/128'], []],
+    ]);
+  });
+
+  it('counts nesting as use in both paths, from the group-object line of the parent', () => {
+    const show: IosObjectGroups = {
+      groups: parseShowObjectGroup(
+        'Network object group CHILD\n host 10.0.0.1\nNetwork object group PARENT\n group-object CHILD\n',
+      ),
+      usedBy: parseShowAccessLists('Extended IP access list IN\n    10 deny ip object-group PARENT any\n'),
+    };
+    const run = parseRunningConfig(
+      'object-group network CHILD\n host 10.0.0.1\nobject-group network PARENT\n group-object CHILD\n' +
+        'ip access-list extended IN\n 10 deny ip object-group PARENT any\n',
+    );
+    for (const parsed of [show, run]) {
+      expect(Object.fromEntries(groupUsers(parsed))).toEqual({
+        CHILD: ['object-group PARENT'],
+        PARENT: ['ip access-list extended IN'],
+      });
+      const { device } = foldObservedGroups(parsed, [{ name: 'CHILD', role: 'block' }]);
+      expect(device.groups[0]!.usedBy).toEqual(['object-group PARENT']);
+    }
+  });
+
+  it('keeps a member with host bits foreign and treats its normalised twin as a member', () => {
+    // The device keeps `2001:db8:111:1::/48` as typed (real show output, testdata/real-ntc-show-object-group-v6).
+    const parsed = parseRunningConfig(
+      'object-group v6-network B-v6\n 2001:db8:111:1::/48\n 2001:db8:111::/48\n' +
+        'object-group network B\n 10.1.0.1 255.255.0.0\n 10.1.0.0 255.255.0.0\n',
+    );
+    const { device, facts } = foldObservedGroups(parsed, [{ name: 'B', role: 'block' }]);
+    expect(prefixesToStrings(device.groups[0]!.members)).toEqual(['10.1.0.0/16', '2001:db8:111::/48']);
+    expect(device.groups[0]!.foreign).toEqual(['10.1.0.1 255.255.0.0', 'B-v6: 2001:db8:111:1::/48']);
+    const r = renderGroupChanges([change('B', [], ['10.1.0.0/16', '2001:db8:111::/48'])], facts);
+    expect(r.lines).toEqual([
+      'object-group network B',
+      ' no 10.1.0.0 255.255.0.0',
+      'exit',
+      'object-group v6-network B-v6',
+      ' no 2001:db8:111::/48',
+      'exit',
+    ]);
   });
 });
 

@@ -27,9 +27,12 @@ export interface IosGroup {
 }
 
 export interface IosObjectGroups {
-  /** In device order. The same name may appear once per kind. */
+  /** In device order, one entry per kind and name: a header repeated in the text is one group (see README). */
   readonly groups: readonly IosGroup[];
-  /** Group name -> objects that reference it (`ip access-list extended X`, `access-list 101`, `object-group Y`). */
+  /**
+   * Group name -> ACLs that reference it (`ip access-list extended X`, `access-list 101`). Nesting (`group-object`
+   * lines, kept in the parent's `foreign`) is added by groupUsers, the same way for every source of text.
+   */
   readonly usedBy: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -92,29 +95,45 @@ function hasV6HostBits(w: readonly number[], len: number): boolean {
   return false;
 }
 
-/** Collects one group's lines; the builder is reused by the caller. */
+/** Collects one group's lines; the builder is shared by the caller's groups (build() resets it). */
 class GroupAccumulator {
   private description: string | undefined;
   private readonly foreign: string[] = [];
-  private readonly maskHosts: number[] = [];
+  private readonly seenForeign = new Set<string>();
+  private readonly maskHosts = new Set<number>();
   constructor(
     readonly kind: IosGroupKind,
     readonly name: string,
     private readonly b: PrefixListBuilder,
-  ) {}
+    earlier?: IosGroup,
+  ) {
+    // A repeated header re-enters the group on the device: carry on from what its first block held.
+    if (earlier === undefined) return;
+    b.addList(earlier.members);
+    this.description = earlier.description;
+    for (const l of earlier.foreign) this.addForeign(l);
+    for (const a of earlier.maskHosts) this.maskHosts.add(a);
+  }
 
   add(line: string): void {
     const m = parseMemberLine(line, this.kind);
     if (m.t === 'v4') {
       this.b.addV4(m.addr, m.len);
-      if (m.maskForm) this.maskHosts.push(m.addr);
+      if (m.maskForm) this.maskHosts.add(m.addr);
     } else if (m.t === 'v6') {
       this.b.addV6(m.words[0], m.words[1], m.words[2], m.words[3], m.len);
     } else if (m.t === 'description') {
-      this.description = m.text;
+      this.description = m.text; // a later description replaces the earlier one, as on the device
     } else {
-      this.foreign.push(line);
+      this.addForeign(line);
     }
+  }
+
+  /** The device keeps one entry per distinct line, however often it was typed. */
+  private addForeign(line: string): void {
+    if (this.seenForeign.has(line)) return;
+    this.seenForeign.add(line);
+    this.foreign.push(line);
   }
 
   finish(): IosGroup {
@@ -124,8 +143,48 @@ class GroupAccumulator {
       description: this.description,
       members: this.b.build(),
       foreign: this.foreign,
-      maskHosts: this.maskHosts.sort((a, b) => a - b),
+      maskHosts: [...this.maskHosts].sort((a, b) => a - b),
     };
+  }
+}
+
+/**
+ * The groups of one text, in device order, one per kind and name: a header seen again (a saved config can hold
+ * `object-group network MGMT` twice) reopens the group, so its second block adds to the first.
+ */
+class GroupCollector {
+  private readonly b = new PrefixListBuilder();
+  private readonly groups: IosGroup[] = [];
+  private readonly index = new Map<string, number>();
+  private open: GroupAccumulator | undefined;
+
+  start(kind: IosGroupKind, name: string): void {
+    this.close();
+    const at = this.index.get(`${kind} ${name}`);
+    this.open = new GroupAccumulator(kind, name, this.b, at === undefined ? undefined : this.groups[at]);
+  }
+
+  /** A member line of the group being read, if any (false when there is none). */
+  add(line: string): boolean {
+    this.open?.add(line);
+    return this.open !== undefined;
+  }
+
+  close(): void {
+    const g = this.open?.finish();
+    this.open = undefined;
+    if (g === undefined) return;
+    const key = `${g.kind} ${g.name}`;
+    const at = this.index.get(key);
+    if (at === undefined) {
+      this.index.set(key, this.groups.length);
+      this.groups.push(g);
+    } else this.groups[at] = g;
+  }
+
+  finish(): IosGroup[] {
+    this.close();
+    return this.groups;
   }
 }
 
@@ -154,31 +213,23 @@ function freezeUse(usedBy: Map<string, Set<string>>): Map<string, readonly strin
  * plus ACL sections and numbered ACL lines (`| section` also prints ACLs that mention an object-group) for usage.
  */
 export class RunningConfigParser {
-  private readonly b = new PrefixListBuilder();
-  private readonly groups: IosGroup[] = [];
+  private readonly groups = new GroupCollector();
   private readonly usedBy = new Map<string, Set<string>>();
-  private group: GroupAccumulator | undefined;
   private acl: string | undefined;
 
   pushLine(raw: string): void {
     const line = raw.trimEnd();
     if (line === '' || line.startsWith('!')) return;
     if (/^\s/.test(line)) {
-      const group = this.group;
-      if (group !== undefined) {
-        const t = line.trim();
-        if (t.startsWith('group-object ')) {
-          noteUse(this.usedBy, `object-group ${t.slice(13)}`, `object-group ${group.name}`);
-        }
-        group.add(t);
-      } else if (this.acl !== undefined) noteUse(this.usedBy, line, this.acl);
+      if (!this.groups.add(line.trim()) && this.acl !== undefined) noteUse(this.usedBy, line, this.acl);
       return;
     }
-    this.closeGroup();
+    // Any other line at column 0 ends the group or ACL before it (service groups, interfaces, banners...).
+    this.groups.close();
     this.acl = undefined;
     const g = RUN_GROUP_HEADER.exec(line);
     if (g !== null) {
-      this.group = new GroupAccumulator(g[1] as IosGroupKind, g[2] ?? '', this.b);
+      this.groups.start(g[1] as IosGroupKind, g[2] ?? '');
       return;
     }
     const a = RUN_ACL_HEADER.exec(line);
@@ -191,13 +242,7 @@ export class RunningConfigParser {
   }
 
   finish(): IosObjectGroups {
-    this.closeGroup();
-    return { groups: this.groups, usedBy: freezeUse(this.usedBy) };
-  }
-
-  private closeGroup(): void {
-    if (this.group !== undefined) this.groups.push(this.group.finish());
-    this.group = undefined;
+    return { groups: this.groups.finish(), usedBy: freezeUse(this.usedBy) };
   }
 }
 
@@ -214,29 +259,48 @@ export function parseRunningConfig(text: string): IosObjectGroups {
   return p.finish();
 }
 
-const SHOW_GROUP_HEADER = /^(Network|V6-Network|Service) object group (\S+)\s*$/i;
+// `Network object group X`, `V6-Network object group X`, and every other kind (`Service`, `V6-Service`,
+// `Security`, ...): any header must end the group before it, or its lines would land in that group.
+const SHOW_GROUP_HEADER = /^(\S+) object group (\S+)\s*$/i;
 
 /** Parse `show object-group [NAME]` (headers at column 0, members indented, `Description` capitalised). */
 export function parseShowObjectGroup(text: string): IosGroup[] {
-  const b = new PrefixListBuilder();
-  const groups: IosGroup[] = [];
-  let group: GroupAccumulator | undefined;
-  let skipping = false;
+  const groups = new GroupCollector();
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\s+$/, '');
     if (line === '') continue;
-    const h = SHOW_GROUP_HEADER.exec(line);
-    if (h !== null) {
-      if (group !== undefined) groups.push(group.finish());
-      const kind = (h[1] ?? '').toLowerCase();
-      skipping = kind === 'service';
-      group = skipping ? undefined : new GroupAccumulator(kind as IosGroupKind, h[2] ?? '', b);
+    if (/^\s/.test(line)) {
+      groups.add(line.trim());
       continue;
     }
-    if (!skipping && group !== undefined && /^\s/.test(line)) group.add(line.trim());
+    groups.close();
+    const h = SHOW_GROUP_HEADER.exec(line);
+    const kind = (h?.[1] ?? '').toLowerCase();
+    // Only network groups are read; the members of any other kind are skipped with their header.
+    if (kind === 'network' || kind === 'v6-network') groups.start(kind, h?.[2] ?? '');
   }
-  if (group !== undefined) groups.push(group.finish());
-  return groups;
+  return groups.finish();
+}
+
+const NESTED = /^group-object\s+(\S+)$/;
+
+/**
+ * Who uses each group: the ACLs that name it plus, from the groups' own `group-object X` lines, the network
+ * groups that nest it (`object-group PARENT`): a group nested in another is in use wherever the parent is.
+ */
+export function groupUsers(parsed: IosObjectGroups): Map<string, readonly string[]> {
+  const users = new Map<string, Set<string>>();
+  for (const [name, list] of parsed.usedBy) users.set(name, new Set(list));
+  for (const g of parsed.groups) {
+    for (const line of g.foreign) {
+      const child = NESTED.exec(line)?.[1];
+      if (child === undefined) continue;
+      let set = users.get(child);
+      if (set === undefined) users.set(child, (set = new Set()));
+      set.add(`object-group ${g.name}`);
+    }
+  }
+  return freezeUse(users);
 }
 
 const SHOW_ACL_HEADER = /^(?:(Extended|Standard) IP access list (\S+)|IPv6 access list (\S+))/;
@@ -273,6 +337,6 @@ export function describeIosGroups(parsed: IosObjectGroups): unknown {
       foreign: g.foreign,
       maskHosts: g.maskHosts.map(formatIpv4Address),
     })),
-    usedBy: Object.fromEntries([...parsed.usedBy].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    usedBy: Object.fromEntries([...groupUsers(parsed)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }

@@ -1,10 +1,10 @@
 // Pure rendering of plan changes to IOS configuration lines (spec §1 "Object-group syntax"). A logical group NAME
 // maps to `object-group network NAME` (IPv4) and its twin `object-group v6-network NAME-v6` (IPv6); see README.md.
-// Within a group, adds go before removes so a group an ACL uses is never transiently empty.
 
 import { formatIpv4Address, formatIpv6Address } from '../../cidr/index.js';
 import type { PrefixList } from '../../cidr/types.js';
 import type { GroupChange } from '../../plan/model.js';
+import { IosCommandList, type RenderedCommands } from './command-list.js';
 
 /** The device name of a logical group's IPv6 twin. */
 export function v6TwinName(name: string): string {
@@ -16,12 +16,6 @@ export interface IosRenderOptions {
   readonly v6TwinsPresent?: ReadonlySet<string>;
   /** Per IPv4 device group, /32 members stored as `A 255.255.255.255`: removed in that same form. */
   readonly maskHosts?: ReadonlyMap<string, ReadonlySet<number>>;
-}
-
-export interface RenderedCommands {
-  readonly lines: readonly string[];
-  /** Member changes each line makes (1 per member line, the member count for a group delete, else 0). */
-  readonly weights: readonly number[];
 }
 
 function lenMask(len: number): number {
@@ -38,102 +32,26 @@ function v6Member(w: Uint32Array, i: number, len: number): string {
   return len === 128 ? `host ${a}` : `${a}/${len}`;
 }
 
-/** `count` lines rendered on demand (line j = render(j)), each making `weight` member changes. */
-interface LineRun {
-  readonly count: number;
-  readonly weight: number;
-  readonly render: (j: number) => string;
-}
-
 /**
- * The rendered lines of a plan, produced when asked: at 1M changes the strings never exist all at once, only the
- * window being sent (the session reads them in order). Lines come in runs (a header, a group's adds...).
+ * One group's part of an apply. `head` runs at the global configuration level: a group header (which opens the
+ * group's sub-mode: apply confirms the sub-mode prompt before sending `members`, so a refused header never lets a
+ * member line run at the global level, where `host A` abbreviates `hostname`) or a `no object-group` delete.
  */
-export class IosCommandList {
-  private readonly runs: LineRun[] = [];
-  /** Index of each run's first line, then the line count. */
-  private readonly starts: number[] = [0];
-  /** Member changes made by the lines before each run, then the total. */
-  private readonly doneBefore: number[] = [0];
-  /** Run of the last lookup: reads are sequential, so the search usually starts right. */
-  private cursor = 0;
-
-  get length(): number {
-    return this.starts[this.starts.length - 1] ?? 0;
-  }
-
-  /** Member changes made by all the lines. */
-  get total(): number {
-    return this.doneBefore[this.doneBefore.length - 1] ?? 0;
-  }
-
-  pushLine(line: string, weight: number): void {
-    this.pushRun({ count: 1, weight, render: () => line });
-  }
-
-  pushRun(run: LineRun): void {
-    if (run.count === 0) return;
-    this.runs.push(run);
-    this.starts.push(this.length + run.count);
-    this.doneBefore.push(this.total + run.count * run.weight);
-  }
-
-  at(index: number): string | undefined {
-    if (!(index >= 0 && index < this.length)) return undefined;
-    const r = this.findRun(index);
-    return this.runs[r]?.render(index - (this.starts[r] ?? 0));
-  }
-
-  /** Member changes made by the first n lines (n = lines the device confirmed). */
-  doneAfter(n: number): number {
-    if (n <= 0) return 0;
-    if (n >= this.length) return this.total;
-    const r = this.findRun(n);
-    return (this.doneBefore[r] ?? 0) + (n - (this.starts[r] ?? 0)) * (this.runs[r]?.weight ?? 0);
-  }
-
-  /** Every line and its weight as arrays (golden files, tests; never for a big plan). */
-  materialise(): RenderedCommands {
-    const lines: string[] = [];
-    const weights: number[] = [];
-    for (const run of this.runs) {
-      for (let j = 0; j < run.count; j++) {
-        lines.push(run.render(j));
-        weights.push(run.weight);
-      }
-    }
-    return { lines, weights };
-  }
-
-  /** The run holding line `index` (0 <= index < length). */
-  private findRun(index: number): number {
-    const c = this.cursor;
-    if (index >= (this.starts[c] ?? 0) && index < (this.starts[c + 1] ?? 0)) return c;
-    let lo = 0;
-    let hi = this.runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    this.cursor = lo;
-    return lo;
-  }
+export interface IosGroupBlock {
+  readonly head: string;
+  /** Member changes the head line makes by itself (a delete's member count), else 0. */
+  readonly headWeight: number;
+  /** The lines sent inside the sub-mode the head opened, without the closing `exit`; absent for a delete. */
+  readonly members?: IosCommandList;
 }
 
-function renderV4Block(
-  out: IosCommandList,
-  name: string,
-  add: PrefixList,
-  remove: PrefixList,
-  o: IosRenderOptions,
-): void {
-  out.pushLine(`object-group network ${name}`, 0);
+function v4Block(name: string, add: PrefixList, remove: PrefixList, o: IosRenderOptions): IosGroupBlock {
+  const members = new IosCommandList();
   const { addr, len } = add.v4;
-  out.pushRun({ count: len.length, weight: 1, render: (i) => ' ' + renderV4Member(addr[i] ?? 0, len[i] ?? 0) });
+  members.pushRun({ count: len.length, weight: 1, render: (i) => ' ' + renderV4Member(addr[i] ?? 0, len[i] ?? 0) });
   const maskHosts = o.maskHosts?.get(name);
   const r = remove.v4;
-  out.pushRun({
+  members.pushRun({
     count: r.len.length,
     weight: 1,
     render: (i) => {
@@ -141,37 +59,50 @@ function renderV4Block(
       return ' no ' + renderV4Member(a, r.len[i] ?? 0, maskHosts?.has(a) === true);
     },
   });
-  out.pushLine('exit', 0);
+  return { head: `object-group network ${name}`, headWeight: 0, members };
 }
 
-function renderV6Block(out: IosCommandList, name: string, add: PrefixList, remove: PrefixList): void {
-  out.pushLine(`object-group v6-network ${name}`, 0);
+function v6Block(name: string, add: PrefixList, remove: PrefixList): IosGroupBlock {
+  const members = new IosCommandList();
   const a = add.v6;
-  out.pushRun({ count: a.len.length, weight: 1, render: (i) => ' ' + v6Member(a.words, i, a.len[i] ?? 0) });
+  members.pushRun({ count: a.len.length, weight: 1, render: (i) => ' ' + v6Member(a.words, i, a.len[i] ?? 0) });
   const r = remove.v6;
-  out.pushRun({ count: r.len.length, weight: 1, render: (i) => ' no ' + v6Member(r.words, i, r.len[i] ?? 0) });
-  out.pushLine('exit', 0);
+  members.pushRun({ count: r.len.length, weight: 1, render: (i) => ' no ' + v6Member(r.words, i, r.len[i] ?? 0) });
+  return { head: `object-group v6-network ${name}`, headWeight: 0, members };
 }
 
 /**
- * Configuration-mode lines for the changes, in plan order (without `configure terminal` / `end`), rendered on
- * demand. A create always makes the IPv4 group (ACLs name it) and the IPv6 twin only when it gets members.
+ * The configuration-mode blocks for the changes, in plan order (without `configure terminal` / `end`), member lines
+ * rendered on demand. Within a group, adds go before removes so a group an ACL uses is never transiently empty. A
+ * create always makes the IPv4 group (ACLs name it) and the IPv6 twin only when it gets members.
  */
-export function listGroupCommands(changes: readonly GroupChange[], o: IosRenderOptions = {}): IosCommandList {
-  const out = new IosCommandList();
+export function listGroupBlocks(changes: readonly GroupChange[], o: IosRenderOptions = {}): IosGroupBlock[] {
+  const out: IosGroupBlock[] = [];
   for (const c of changes) {
     if (c.action === 'none') continue;
     if (c.action === 'delete') {
-      out.pushLine(`no object-group network ${c.name}`, c.remove.v4.len.length);
+      out.push({ head: `no object-group network ${c.name}`, headWeight: c.remove.v4.len.length });
       if (o.v6TwinsPresent?.has(c.name) === true || c.remove.v6.len.length > 0) {
-        out.pushLine(`no object-group v6-network ${v6TwinName(c.name)}`, c.remove.v6.len.length);
+        out.push({ head: `no object-group v6-network ${v6TwinName(c.name)}`, headWeight: c.remove.v6.len.length });
       }
       continue;
     }
     if (c.action === 'create' || c.add.v4.len.length > 0 || c.remove.v4.len.length > 0) {
-      renderV4Block(out, c.name, c.add, c.remove, o);
+      out.push(v4Block(c.name, c.add, c.remove, o));
     }
-    if (c.add.v6.len.length > 0 || c.remove.v6.len.length > 0) renderV6Block(out, v6TwinName(c.name), c.add, c.remove);
+    if (c.add.v6.len.length > 0 || c.remove.v6.len.length > 0) out.push(v6Block(v6TwinName(c.name), c.add, c.remove));
+  }
+  return out;
+}
+
+/** Every line the blocks send, in order, as one lazily rendered list: each sub-mode closed with `exit`. */
+export function listGroupCommands(changes: readonly GroupChange[], o: IosRenderOptions = {}): IosCommandList {
+  const out = new IosCommandList();
+  for (const block of listGroupBlocks(changes, o)) {
+    out.pushLine(block.head, block.headWeight);
+    if (block.members === undefined) continue;
+    out.append(block.members);
+    out.pushLine('exit', 0);
   }
   return out;
 }

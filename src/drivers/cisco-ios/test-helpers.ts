@@ -45,6 +45,12 @@ export function makeIosSpec(
       allowSelfSigned: false,
       connectTimeoutMs: 5000,
       commandTimeoutMs: 5000,
+      applyWindow: 5000,
+      // Short waits: the fault tests exercise the retries, not the production delays.
+      saveRetries: 3,
+      saveRetryDelayMs: 20,
+      configLockRetries: 5,
+      configLockRetryDelayMs: 20,
       ...advanced,
     },
     source: { file: 'devices/lab-rtr.yaml', line: 1 },

@@ -54,7 +54,20 @@ export interface BatchFailure {
   readonly index: number;
   readonly command: string;
   readonly deviceReply: string;
-  readonly kind: 'device-error' | 'lock' | 'desync' | 'closed' | 'timeout';
+  readonly kind: 'device-error' | 'lock' | 'desync' | 'closed' | 'timeout' | 'interrupted';
+}
+
+export interface BatchOptions {
+  readonly rules: readonly DeviceErrorRule[];
+  readonly window?: number;
+  readonly onConfirmed?: (confirmed: number) => void;
+  /**
+   * The prompt every command must leave the device at (the sub-mode the batch runs in). Another prompt means a
+   * line left the mode (a fall-through to the global level): the batch stops, as for an error.
+   */
+  readonly expectPrompt?: string;
+  /** Aborted: no more lines are sent; the lines in flight are drained and the batch ends as `interrupted`. */
+  readonly signal?: AbortSignal;
 }
 
 export interface BatchResult {
@@ -147,10 +160,7 @@ export class CliSession {
    * return. Output is split by prompts; segment i belongs to command i. Stops sending at the first error (the
    * lines already in flight are drained, and reported as not confirmed).
    */
-  async sendBatch(
-    lines: CommandLines,
-    opts: { rules: readonly DeviceErrorRule[]; window?: number; onConfirmed?: (confirmed: number) => void },
-  ): Promise<BatchResult> {
+  async sendBatch(lines: CommandLines, opts: BatchOptions): Promise<BatchResult> {
     const splitter = this.requireSplitter();
     splitter.take();
     const window = Math.max(1, opts.window ?? DEFAULT_BATCH_WINDOW);
@@ -161,7 +171,7 @@ export class CliSession {
     // The lines in flight, rendered once each: inFlight[k] is line seen + k.
     let inFlight: string[] = [];
     const topUp = (): void => {
-      if (failure !== undefined || sent >= lines.length) return;
+      if (failure !== undefined || sent >= lines.length || opts.signal?.aborted === true) return;
       // Refill when half the window has come back: fewer, larger writes, and the device never starves.
       if (sent - seen > window / 2) return;
       const end = Math.min(lines.length, seen + window);
@@ -195,12 +205,19 @@ export class CliSession {
           failure = { index: i, command, deviceReply: hit.text, kind: hit.kind === 'lock' ? 'lock' : 'device-error' };
         } else if (!echoMatches(seg.echo, command)) {
           failure = { index: i, command, deviceReply: `device echoed "${seg.echo.trim()}"`, kind: 'desync' };
+        } else if (opts.expectPrompt !== undefined && seg.prompt.trim() !== opts.expectPrompt.trim()) {
+          const deviceReply = `the device left the expected mode: prompt "${seg.prompt.trim()}"`;
+          failure = { index: i, command, deviceReply, kind: 'desync' };
         } else {
           confirmed++;
         }
       }
       if (failure === undefined) opts.onConfirmed?.(confirmed);
       topUp();
+    }
+    if (failure === undefined && seen < lines.length) {
+      // Stopped by the signal: everything sent was confirmed; the rest never left tscm.
+      failure = { index: seen, command: lines.at(seen) ?? '', deviceReply: 'interrupted', kind: 'interrupted' };
     }
     this.o.log.debug('cli batch end', { device: this.o.deviceLabel, confirmed, failed: failure?.kind });
     return failure === undefined ? { confirmed } : { confirmed, failure };

@@ -1,0 +1,77 @@
+// What tscm owns in a group (DESIGN.md convention 9). A member enters the inventory only when tscm's own add
+// reached the device, or by an explicit --adopt: a member that was on the device before tscm added it stays
+// foreign even when the policy names it, so a later policy change never deletes what an administrator typed.
+
+import { EMPTY_PREFIXES, exactDifference, exactIntersection, exactUnion, prefixCount } from '../cidr/index.js';
+import type { PrefixList } from '../cidr/types.js';
+import type { DevicePlan, Inventory, InventoryGroup, ObservedDevice, ObservedGroup } from './model.js';
+
+/** The observed members tscm may remove: those in its inventory, or all of them when adopting. */
+export function managedMembers(have: ObservedGroup, owned: InventoryGroup | undefined, adopt: boolean): PrefixList {
+  if (adopt) return have.members;
+  return owned ? exactIntersection(have.members, owned.members) : EMPTY_PREFIXES;
+}
+
+/**
+ * What tscm owns once `plan` is fully applied to the endpoint it was computed against (`observed`, with the
+ * inventory the plan used): per group, the managed members it keeps plus its own adds. Never the desired members
+ * that were on the device already without being tscm's.
+ */
+export function inventoryAfterApply(plan: DevicePlan, observed: ObservedDevice, inventory: Inventory): Inventory {
+  const groups: InventoryGroup[] = [];
+  for (const change of plan.groups) {
+    if (change.action === 'delete') continue;
+    const have = observed.groups.find((g) => g.name === change.name);
+    const owned = inventory.groups.find((g) => g.name === change.name);
+    const managed = have?.exists ? managedMembers(have, owned, plan.inputs.adopt) : EMPTY_PREFIXES;
+    const members = exactUnion(exactDifference(managed, change.remove), change.add);
+    const created = change.action === 'create' || owned?.created === true;
+    if (created || prefixCount(members) > 0) groups.push({ name: change.name, role: change.role, created, members });
+  }
+  return { groups };
+}
+
+/**
+ * What tscm owns after an apply that stopped half-way, from a fresh read of the device (`observedNow`): what it
+ * managed before, plus the adds it sent (`sent`: the journaled windows), where the device has them now. A member
+ * that was on the device before and not tscm's stays foreign; an add never sent is never claimed.
+ */
+export function inventoryAfterPartialApply(
+  plan: DevicePlan,
+  observedBefore: ObservedDevice,
+  inventory: Inventory,
+  sent: Inventory,
+  observedNow: ObservedDevice,
+): Inventory {
+  const groups: InventoryGroup[] = [];
+  const names = new Set([...inventory.groups, ...sent.groups, ...plan.groups].map((g) => g.name));
+  for (const name of [...names].sort()) {
+    const now = observedNow.groups.find((g) => g.name === name);
+    if (!now?.exists) continue;
+    const was = observedBefore.groups.find((g) => g.name === name);
+    const owned = inventory.groups.find((g) => g.name === name);
+    const adds = sent.groups.find((g) => g.name === name);
+    const managed = was?.exists ? managedMembers(was, owned, plan.inputs.adopt) : EMPTY_PREFIXES;
+    const members = exactIntersection(now.members, exactUnion(managed, adds?.members ?? EMPTY_PREFIXES));
+    const created = owned?.created === true || adds?.created === true;
+    const role = (owned ?? adds ?? plan.groups.find((g) => g.name === name))!.role;
+    if (created || prefixCount(members) > 0) groups.push({ name, role, created, members });
+  }
+  return { groups };
+}
+
+/** One inventory for several endpoints (HA peers) or sources: the union of what each may hold of tscm's. */
+export function mergeInventories(...parts: readonly Inventory[]): Inventory {
+  const byName = new Map<string, InventoryGroup>();
+  for (const g of parts.flatMap((p) => p.groups)) {
+    const seen = byName.get(g.name);
+    byName.set(
+      g.name,
+      seen
+        ? { ...seen, created: seen.created || g.created, members: exactUnion(seen.members, g.members) }
+        : { name: g.name, role: g.role, created: g.created, members: g.members },
+    );
+  }
+  const names = [...byName.keys()].sort();
+  return { groups: names.map((n) => byName.get(n)!) };
+}

@@ -1,0 +1,96 @@
+// One device's apply across its endpoints (the management address, then each HA peer), one session at a time:
+// observe, plan (the caller decides how), apply with the journal, and keep what each endpoint's apply found tscm
+// owns there. record() writes the state from those reads, so it is never ahead of or behind the devices.
+
+import { addsOf, ApplyFailedError, applyEndpoint, type EndpointResult } from '../apply/apply-device.js';
+import type { DeviceSpec, Endpoint } from '../config/types.js';
+import type { ApplyProgress } from '../drivers/driver.js';
+import type { DesiredState, DevicePlan, Inventory, ObservedDevice, ZonePin } from '../plan/model.js';
+import { mergeInventories } from '../plan/ownership.js';
+import { endpointKey, inventoryFromState, type DeviceState } from '../state/index.js';
+import { connectDevice, endpointsOf } from './connect.js';
+import type { Fleet } from './fleet.js';
+import { inventoryOf, observeDevice, type DeviceBasis } from './plan-device.js';
+
+export interface DeviceRunOptions {
+  readonly force: boolean;
+  readonly onProgress?: (device: string, endpoint: Endpoint, p: ApplyProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export class DeviceRun {
+  readonly results: EndpointResult[] = [];
+  /** Ownership per endpoint (`host:port`), computed from a read of it in this run. */
+  private readonly owned = new Map<string, Inventory>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly spec: DeviceSpec,
+    private readonly basis: DeviceBasis,
+    private readonly zones: readonly ZonePin[],
+    private readonly opts: DeviceRunOptions,
+  ) {}
+
+  /** Observes `endpoint`, plans it with `planFor` and applies the plan (devices cap concurrent SSH sessions). */
+  async applyTo(
+    endpoint: Endpoint,
+    desired: DesiredState,
+    planFor: (observed: ObservedDevice) => DevicePlan | Promise<DevicePlan>,
+  ): Promise<EndpointResult> {
+    const { fleet, spec, basis } = this;
+    const driver = await connectDevice(spec, endpoint, fleet);
+    try {
+      const observed = await observeDevice(spec, driver, basis.state);
+      const plan = await planFor(observed);
+      const key = endpointKey(endpoint);
+      const journal = (window: Parameters<typeof addsOf>[0]): Promise<void> =>
+        fleet.store.appendJournal(
+          spec.name,
+          addsOf(window).groups.map((g) => ({
+            endpoint: key,
+            group: g.name,
+            role: g.role,
+            create: g.created,
+            add: g.members,
+          })),
+        );
+      const session = { endpoint, driver, observed, plan };
+      const result = await applyEndpoint(spec, session, desired, inventoryOf(basis, endpoint), {
+        force: this.opts.force,
+        log: fleet.log,
+        saveUnchanged: basis.state?.lastApply?.ok === false,
+        onProgress: (e, p) => this.opts.onProgress?.(spec.name, e, p),
+        reconnect: () => connectDevice(spec, endpoint, fleet),
+        journal,
+        window: spec.advanced.applyWindow,
+        ...(this.opts.signal === undefined ? {} : { signal: this.opts.signal }),
+      }).catch((err: unknown) => {
+        if (err instanceof ApplyFailedError && err.inventory !== null) this.owned.set(key, err.inventory);
+        throw err;
+      });
+      this.owned.set(key, result.inventory);
+      this.results.push(result);
+      return result;
+    } finally {
+      await driver.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Writes the state: the union of what tscm owns per endpoint. An endpoint not read in this run (not reached, or
+   * unreadable after a failure) keeps the stored inventory and its journal entries, which the next run reads back.
+   */
+  async record(lastApply: NonNullable<DeviceState['lastApply']>): Promise<DeviceState> {
+    const { spec, basis } = this;
+    const unread = endpointsOf(spec).filter((e) => !this.owned.has(endpointKey(e)));
+    let inventory: Inventory = { groups: [] };
+    for (const part of this.owned.values()) inventory = mergeInventories(inventory, part);
+    if (unread.length > 0) inventory = mergeInventories(inventory, inventoryFromState(basis.state));
+    const keep = new Set(unread.map(endpointKey));
+    // This run's journal entries for an unread endpoint are in the file with the older ones.
+    const journal = (await this.fleet.store.readJournal(spec.name)).filter((e) => keep.has(e.endpoint));
+    const state = await this.fleet.store.write(spec.name, { inventory, zones: this.zones, lastApply });
+    await this.fleet.store.writeJournal(spec.name, journal);
+    return state;
+  }
+}

@@ -1,0 +1,70 @@
+// The plan for the management address when applying a plan made earlier (`tscm apply FILE`, or the plan shown
+// before the confirmation question): refuse it when a pinned input moved, recompute it from the pinned inputs,
+// and carry out the recomputed plan only when the given plan's changes are exactly it. A plan file is input like
+// any other: group names come from the definitions, members are recomputed, safety refusals recomputed, never read.
+
+import type { DeviceSpec } from '../config/types.js';
+import type { Logger } from '../drivers/driver.js';
+import { ConfigError } from '../errors.js';
+import { comparePlans } from '../plan/plan-compare.js';
+import { checkPlanFresh } from '../plan/plan-file.js';
+import type { DevicePlan, ObservedDevice } from '../plan/model.js';
+import { observedFromState, planDevice, STATE_FINGERPRINT_PREFIX, type DeviceBasis } from './plan-device.js';
+import type { ResolvedPolicy } from './resolve-policy.js';
+
+export interface SavedPlan {
+  readonly devicePlan: DevicePlan;
+  readonly planGitRevision: string | null;
+  /** The definitions' git revision now. */
+  readonly revision: string | null;
+}
+
+export function planForEndpoint(
+  spec: DeviceSpec,
+  policy: ResolvedPolicy,
+  basis: DeviceBasis,
+  observed: ObservedDevice,
+  saved: SavedPlan,
+  ctx: { readonly fromFile: boolean; readonly log: Logger },
+): DevicePlan {
+  const { devicePlan } = saved;
+  const where = ctx.fromFile ? 'the plan file' : 'the plan';
+  // A plan made with --refresh=false never saw the device: its basis is the stored state, checked by the state pin
+  // and recomputed from it; the device must then agree with it too.
+  const fromState = devicePlan.inputs.observedFingerprint.startsWith(STATE_FINGERPRINT_PREFIX);
+  const pinnedBasis = fromState ? observedFromState(basis.state) : observed;
+  if (fromState) ctx.log.warn('the plan was made without reading the device (--refresh=false)', { device: spec.name });
+  const { state } = basis;
+  const moved = checkPlanFresh(devicePlan, {
+    zones: policy.pins,
+    observedFingerprint: pinnedBasis.fingerprint,
+    state: state ? { lineage: state.lineage, serial: state.serial } : null,
+    gitRevision: saved.revision,
+    planGitRevision: saved.planGitRevision,
+  });
+  if (moved.length > 0) {
+    throw new ConfigError(
+      `${spec.name}: the plan is stale; these inputs moved since it was made:\n  - ${moved.join('\n  - ')}`,
+      'run tscm plan again and review the new plan',
+    );
+  }
+  const adopt = { adopt: devicePlan.inputs.adopt };
+  const pinned = planDevice(spec, policy, pinnedBasis, basis, spec.management, adopt);
+  const tampered = comparePlans(devicePlan, pinned);
+  if (tampered.length > 0) {
+    throw new ConfigError(
+      `${spec.name}: ${where} is not the plan its pinned inputs give; refusing it:\n  - ${tampered.join('\n  - ')}`,
+      'a saved plan must not be edited: run tscm plan --out FILE again and apply that file',
+    );
+  }
+  if (!fromState) return pinned;
+  const live = planDevice(spec, policy, observed, basis, spec.management, adopt);
+  const drift = comparePlans(devicePlan, live);
+  if (drift.length > 0) {
+    throw new ConfigError(
+      `${spec.name}: the device differs from tscm's stored state, so the plan made with --refresh=false no longer fits it:\n  - ${drift.join('\n  - ')}`,
+      'run tscm plan (with refresh) again and review the new plan',
+    );
+  }
+  return live;
+}
