@@ -58,7 +58,7 @@ describe('a real IOS 15.1 configuration in the emulator', () => {
       add: prefixesFromStrings(c.add),
       remove: prefixesFromStrings(c.remove),
     }));
-    await driver.apply(changes);
+    await driver.apply(changes, before);
 
     const after = await driver.observe(GROUPS);
     expect(prefixesToStrings(after.groups[1]!.members)).toEqual([
