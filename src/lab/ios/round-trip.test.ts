@@ -219,3 +219,41 @@ describe('a real IOS 15.1 config (c1811) under CLI changes', () => {
     );
   });
 });
+
+describe('a real IOS-XE 16.4 config (CSR1000V) under CLI changes', () => {
+  test('the first group goes before the first interface; an entry added to an unnumbered ACL; nothing else moves', async () => {
+    const text = readCase('csr1000v-16.4-acl');
+    const sh = await boot(text);
+    const prompt = /iosxe_acl(\([\w-]+\))?#$/;
+    for (const line of [
+      'conf t',
+      'object-group network BLOCK',
+      'host 203.0.113.9',
+      'ip access-list extended CONNECTIVITY_TEST_IN',
+      '5 deny ip object-group BLOCK any',
+      'end',
+    ])
+      await sh.run(line, prompt);
+    const expected = comparable(text);
+    expected.splice(
+      expected.indexOf('interface GigabitEthernet1'),
+      0,
+      'object-group network BLOCK',
+      ' host 203.0.113.9',
+      '!',
+    );
+    expected.splice(
+      expected.indexOf('ip access-list extended CONNECTIVITY_TEST_IN') + 1,
+      0,
+      ' deny   ip object-group BLOCK any',
+    );
+    expect((await showRunning(sh)).body).toEqual(expected);
+    expect(await sh.run('show ip access-lists CONNECTIVITY_TEST_IN', prompt)).toContain(
+      '\r\nExtended IP access list CONNECTIVITY_TEST_IN\r\n    5 deny ip object-group BLOCK any\r\n    10 deny tcp host',
+    );
+    expect(await sh.run('conf t', prompt)).toContain('(config)#');
+    expect(await sh.run('no object-group network BLOCK', prompt)).toContain(
+      '% Object group BLOCK is in use by access-list CONNECTIVITY_TEST_IN and cannot be removed',
+    );
+  });
+});
