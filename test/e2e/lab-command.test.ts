@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregate, prefixCount, prefixesFromStrings, subtract } from '../../src/cidr/index.js';
 import { generateFeed } from '../../src/lab/demo/policy-feed.js';
+import { FAULT_FIELDS } from '../../src/lab/ios/fault-settings.js';
 import { openTestShell } from '../../src/lab/ios/test-shell.js';
 import { CLI, runTscm } from '../helpers/cli.js';
 
@@ -167,8 +168,12 @@ describe('tscm lab (foreground)', () => {
     expect(help.code).toBe(0);
     for (const text of ['127.0.0.1:2222', '127.0.0.1:5353', '--block-list', '--allow-list', '"10000"'])
       expect(help.stdout).toContain(text);
-    for (const text of ['--faults <file>', '--drop-after <n>', '--nvram-busy <n>', '--reject-enable', 'nvramBusyTimes'])
-      expect(help.stdout).toContain(text);
+    expect(help.stdout).toContain('--faults <file>');
+    for (const [key, rule] of Object.entries(FAULT_FIELDS)) {
+      const range = rule.kind === 'boolean' ? 'true|false' : `${rule.min}-${rule.max}`;
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${key} +${range.replace('|', '\\|')} +like ${rule.flag}\\n`));
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${rule.flag}( <\\w+>)? `));
+    }
   });
 
   it('injects router faults from a faults file and flags: a refused enable, then a dropped connection', async () => {
