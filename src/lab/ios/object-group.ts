@@ -1,7 +1,8 @@
 // A network or v6-network object group as the device keeps it. A boot config may write one group as several blocks
 // (a repeated header, seen in a real router's config); the device holds one group with all their members, and we
 // keep each block's lines verbatim so that `show running-config` prints the boot text back unchanged. Members are
-// keyed by the form IOS prints (members.ts): an add or a `no` finds a member in O(1), whichever block holds it.
+// keyed by the form IOS prints (members.ts): an add or a `no` finds a member in O(blocks), whichever block holds it
+// (a group has one block, rarely two: one Map per block, no second index, keeps 1M-member groups fast and small).
 
 import { normaliseV4Member, normaliseV6Member } from './members.js';
 
@@ -29,8 +30,6 @@ export function memberKey(kind: GroupKind, text: string): string | undefined {
 
 export class ObjectGroup {
   readonly segments: GroupSegment[] = [];
-  /** Member key (and DESCRIPTION) -> the segment holding its line. */
-  private readonly where = new Map<string, GroupSegment>();
   /** Further boot lines of a member already held (the key of each copy), removed along with it. */
   private readonly copies = new Map<string, { segment: GroupSegment; key: string }[]>();
   private privateKeys = 0;
@@ -49,8 +48,8 @@ export class ObjectGroup {
   /** One body line of a boot config, kept verbatim (trailing spaces, odd spacing, lines we have no model for). */
   bootLine(segment: GroupSegment, line: string): void {
     const text = line.trim();
-    let key = /^description\s/.test(text) ? DESCRIPTION : memberKey(this.kind, text);
-    if (key !== undefined && this.where.has(key)) {
+    const key = /^description\s/.test(text) ? DESCRIPTION : memberKey(this.kind, text);
+    if (key !== undefined && this.holder(key)) {
       const copy = this.privateKey();
       const list = this.copies.get(key) ?? [];
       list.push({ segment, key: copy });
@@ -58,42 +57,42 @@ export class ObjectGroup {
       segment.lines.set(copy, line);
       return;
     }
-    if (key === undefined) key = this.privateKey();
-    else this.where.set(key, segment);
-    segment.lines.set(key, line);
+    segment.lines.set(key ?? this.privateKey(), line);
   }
 
   private privateKey(): string {
     return `\u0000line${this.privateKeys++}`;
   }
 
+  /** The block holding a key's line. */
+  private holder(key: string): GroupSegment | undefined {
+    for (const segment of this.segments) if (segment.lines.has(key)) return segment;
+    return undefined;
+  }
+
   has(key: string): boolean {
-    return this.where.has(key);
+    return this.holder(key) !== undefined;
   }
 
   /** Adds a member at the end of the group (its last block); false when it is already there. */
   add(key: string): boolean {
-    if (this.where.has(key)) return false;
-    const segment = this.segments[this.segments.length - 1] ?? this.addSegment();
-    segment.lines.set(key, null);
-    this.where.set(key, segment);
+    if (this.holder(key)) return false;
+    (this.segments[this.segments.length - 1] ?? this.addSegment()).lines.set(key, null);
     return true;
   }
 
   /** Removes a member wherever it is (and any repeated boot line of it); false when it was not there. */
   remove(key: string): boolean {
-    const segment = this.where.get(key);
+    const segment = this.holder(key);
     if (!segment) return false;
     segment.lines.delete(key);
-    this.where.delete(key);
     for (const copy of this.copies.get(key) ?? []) copy.segment.lines.delete(copy.key);
     this.copies.delete(key);
     return true;
   }
 
   get description(): string | undefined {
-    const segment = this.where.get(DESCRIPTION);
-    const line = segment?.lines.get(DESCRIPTION);
+    const line = this.holder(DESCRIPTION)?.lines.get(DESCRIPTION);
     return line ? line.trim().replace(/^description\s/, '') : undefined;
   }
 
@@ -104,14 +103,13 @@ export class ObjectGroup {
       return;
     }
     const line = ` description ${text}`;
-    const segment = this.where.get(DESCRIPTION);
+    const segment = this.holder(DESCRIPTION);
     if (segment) {
       segment.lines.set(DESCRIPTION, line);
       return;
     }
     const first = this.segments[0] ?? this.addSegment();
     first.lines = new Map([[DESCRIPTION, line], ...first.lines]);
-    this.where.set(DESCRIPTION, first);
   }
 
   /** Member lines without the indent, in config order (description and blank lines left out). */
@@ -127,7 +125,10 @@ export class ObjectGroup {
 
   /** Names of the groups this one nests (`group-object X`). */
   *nested(): Generator<string> {
-    for (const key of this.where.keys()) if (key.startsWith('group-object ')) yield key.slice('group-object '.length);
+    for (const segment of this.segments) {
+      for (const key of segment.lines.keys())
+        if (key.startsWith('group-object ')) yield key.slice('group-object '.length);
+    }
   }
 
   /** One block as `show running-config` prints it. */
