@@ -22,7 +22,6 @@ import { planForEndpoint } from './saved-plan.js';
 
 export interface ApplyFleetOptions {
   readonly force: boolean;
-  readonly adopt: boolean;
   readonly command: string;
   /** The plan was read from a file (`tscm apply FILE`): it is checked against the recomputed plan. */
   readonly fromFile: boolean;
@@ -133,7 +132,7 @@ async function applyOneDevice(
         await run.applyTo(endpoint, policy.desired, (observed) =>
           endpoint === spec.management
             ? planForEndpoint(spec, policy, basis, observed, saved, { fromFile: opts.fromFile, log })
-            : planDevice(spec, policy, observed, basis, endpoint, { adopt: opts.adopt }),
+            : planDevice(spec, policy, observed, basis, endpoint, { adopt: devicePlan.inputs.adopt }),
         );
       }
     } catch (err) {
