@@ -5,7 +5,7 @@
 
 export type AclType = 'extended' | 'standard';
 
-export interface AclEntry {
+interface AclEntry {
   /** Undefined for a body line that is not an entry (kept verbatim, not numbered). */
   readonly seq: number | undefined;
   /** The entry without its number, whitespace runs collapsed: what `show ip access-lists` prints and `no` matches. */
@@ -22,7 +22,7 @@ export interface AclSegment {
 
 const ACTION = /^(permit|deny|remark|evaluate|dynamic)(\s|$)/;
 
-export const collapse = (text: string): string => text.trim().split(/\s+/).join(' ');
+const collapse = (text: string): string => text.trim().split(/\s+/).join(' ');
 
 /** IOS pads `deny` to the width of `permit` in unnumbered entries (`deny   ip any any`). */
 const padDeny = (text: string): string => text.replace(/^deny /, 'deny   ');
@@ -125,7 +125,7 @@ function showList(type: AclType, name: string, entries: readonly { seq: number; 
 }
 
 /** Standard numbered lists: 1-99 and 1300-1999; the others (100-199, 2000-2699) are extended. */
-export function numberedAclType(number: number): AclType {
+function numberedAclType(number: number): AclType {
   return number < 100 || (number >= 1300 && number < 2000) ? 'standard' : 'extended';
 }
 

@@ -130,7 +130,7 @@ export async function readFaultsFile(file: string): Promise<LabFaultSettings> {
 }
 
 /** Flag values as commander hands them over (strings for numbers, true for switches); undefined: not given. */
-export type FaultFlags = Partial<Record<Field, string | boolean>>;
+type FaultFlags = Partial<Record<Field, string | boolean>>;
 
 /** The faults given as flags, checked like the file's; they override the file's settings. */
 export function mergeFaultFlags(base: LabFaultSettings, flags: FaultFlags): LabFaultSettings {

@@ -20,7 +20,7 @@ export interface GroupSegment {
 const DESCRIPTION = '\u0000description';
 
 /** The printed form of a member line, or undefined when it is not a member the emulator understands. */
-export function memberKey(kind: GroupKind, text: string): string | undefined {
+function memberKey(kind: GroupKind, text: string): string | undefined {
   const words = text.trim().split(/\s+/);
   if (words[0] === '') return undefined;
   if (words[0] === 'group-object') return words.length === 2 ? `group-object ${words[1]}` : undefined;
