@@ -60,8 +60,9 @@ function openShell(
       pause: () => channel.pause(),
       resume: () => channel.resume(),
       end: () => {
-        // Close the connection only once the channel has sent everything it holds: output beyond the client's SSH
-        // window is still queued when a typed-ahead `exit` runs, and ending the connection at once would cut it.
+        // End the channel first (ssh2 sends EOF and close after the output still queued beyond the client's SSH
+        // window) and the connection only once the client closed its side: a disconnect sent right after the data
+        // makes OpenSSH exit before it has written what it buffered, cutting a typed-ahead `show` short.
         channel.once('close', () => client.end());
         channel.end();
       },
