@@ -92,10 +92,7 @@ describe('a block group an ACL already uses, holding an administrator members', 
     const r = await run(['remove', 'edge-01', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
     expect(lab.router.runningConfig()).toContain('description typed by hand before tscm');
-    expect(onRouter(GROUP)).toEqual([
-      ...ADMIN.map((a) => `host ${a}`),
-      '10.99.0.0 255.255.0.0',
-    ]);
+    expect(onRouter(GROUP)).toEqual([...ADMIN.map((a) => `host ${a}`), '10.99.0.0 255.255.0.0']);
     expect(lab.router.objectGroups().has('threatstop-allow')).toBe(false);
     expect(lab.router.objectGroups().has('threatstop-allow-v6')).toBe(false);
     expect(lab.router.runningConfig()).toContain('deny ip object-group threatstop-block any');
