@@ -297,14 +297,20 @@ function openSession(emu: RunningIosEmulator): Promise<CliSession> {
   });
 }
 
+/** A session in the sub-mode of group OTHER. */
+async function openInGroupOther(emu: RunningIosEmulator): Promise<CliSession> {
+  const session = await openSession(emu);
+  await session.enable(SECRETS.enablePassword, /^[Pp]assword: ?$/);
+  await session.send('configure terminal');
+  await session.send('object-group network OTHER');
+  return session;
+}
+
 describe('shared session', () => {
   it('stops a batch at a line that leaves the expected sub-mode, before the next line is sent', async () => {
     const emu = await boot();
-    const session = await openSession(emu);
+    const session = await openInGroupOther(emu);
     try {
-      await session.enable(SECRETS.enablePassword, /^[Pp]assword: ?$/);
-      await session.send('configure terminal');
-      await session.send('object-group network OTHER');
       const lines = [' host 15.0.0.1', 'ip access-list extended FALLTHROUGH', ' host 15.0.0.2'];
       const result = await session.sendBatch(
         { length: lines.length, at: (i) => lines[i] },
@@ -321,11 +327,8 @@ describe('shared session', () => {
 
   it('stops sending when its signal is aborted, and says so', async () => {
     const emu = await boot();
-    const session = await openSession(emu);
+    const session = await openInGroupOther(emu);
     try {
-      await session.enable(SECRETS.enablePassword, /^[Pp]assword: ?$/);
-      await session.send('configure terminal');
-      await session.send('object-group network OTHER');
       const lines = Array.from({ length: 50 }, (_, i) => ` host 15.1.0.${i + 1}`);
       const stop = new AbortController();
       const result = await session.sendBatch(
