@@ -114,6 +114,18 @@ describe('plan file', () => {
     expect(() => parsePlan('{', 'p.json')).toThrow(/p.json is not valid JSON/);
   });
 
+  it('refuses a formatVersion of any shape with a short message, never a stack overflow', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const err = catchError(() => parsePlan(`{"formatVersion": ${deep}}`, 'p.json'));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe('p.json has no valid formatVersion (found an array)');
+    expect(() => parsePlan(`{"formatVersion": "${'3'.repeat(1_000_000)}"}`, 'p.json')).toThrow(
+      /^p.json has no valid formatVersion \(found "3{20}\.\.\. \(1000000 characters\)"\)$/,
+    );
+    expect(() => parsePlan('{"formatVersion": {"v": 3}}', 'p.json')).toThrow(/found an object\)$/);
+    expect(() => parsePlan('{"formatVersion": 2.5}', 'p.json')).toThrow(/found 2.5\)$/);
+  });
+
   it('names the file when it cannot be read', async () => {
     await expect(readPlanFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read plan file .*missing.json/);
     await writeFile(join(dir, 'bad.json'), '{"formatVersion": 2}');
