@@ -85,6 +85,13 @@ describe('checkPlanFresh', () => {
     ]);
   });
 
+  it('refuses a second pin for the same source, which would hide the first (found by the plan-file fuzz test)', () => {
+    const forged = { ...ZONE, serial: 1, sha256: H('e') };
+    expect(checkPlanFresh(planWith({ ...INPUTS, zones: [forged, ZONE, FILE] }), INPUTS)).toEqual([
+      'zone block.rpz from 127.0.0.1:53 is pinned twice',
+    ]);
+  });
+
   it("quotes a plan file's pinned names and hashes escaped and cut: no forged line, no megabyte message", () => {
     const zone = `evil\nhostname pwned${'x'.repeat(1_000_000)}`;
     const moved = checkPlanFresh(

@@ -15,7 +15,12 @@ export interface CurrentInputs extends Omit<DevicePlanInputs, 'adopt'> {
 export function checkPlanFresh(planned: DevicePlan, current: CurrentInputs): string[] {
   const plannedGitRevision = current.planGitRevision ?? null;
   const moved: string[] = [];
-  const before = new Map(planned.inputs.zones.map((z) => [pinKey(z), z]));
+  const before = new Map<string, ZonePin>();
+  for (const z of planned.inputs.zones) {
+    // A second pin for the same source would hide the first (only the last one would be compared).
+    if (before.has(pinKey(z))) moved.push(`${describePin(z)} is pinned twice`);
+    before.set(pinKey(z), z);
+  }
   const now = new Map(current.zones.map((z) => [pinKey(z), z]));
   for (const [key, was] of [...before].sort(byKey)) {
     const is = now.get(key);
