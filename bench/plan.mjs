@@ -56,13 +56,13 @@ const observed = {
   groups: [{ name: 'TSCM-BLOCK', role: 'block', exists: true, members: observedList, foreign: [], usedBy: [] }],
   fingerprint: '0'.repeat(64),
 };
-const inventory = { groups: [{ name: 'TSCM-BLOCK', role: 'block', members: observedList }] };
+const inventory = { groups: [{ name: 'TSCM-BLOCK', role: 'block', created: true, members: observedList }] };
 const desired = { groups: [{ name: 'TSCM-BLOCK', role: 'block', members: desiredList }] };
 const opts = {
   device: 'bench-1',
   platform: 'asa',
   maxRemoveShare: 0.1,
-  inputs: { zones: [], observedFingerprint: '0'.repeat(64), state: { lineage: 'bench', serial: 1 } },
+  inputs: { zones: [], observedFingerprint: '0'.repeat(64), state: { lineage: 'bench', serial: 1 }, adopt: false },
 };
 
 const plan = timeIt(() => computePlan(desired, observed, inventory, opts));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests need (Debian's NSD, the real authoritative DNS
-# server the policy tests talk to, and FireHOL iprange, the reference the CIDR output is compared with), the npm
+# server the policy tests talk to, FireHOL iprange, the reference the CIDR output is compared with, and the OpenSSH
+# client, which scripts a session against the emulated router as an operator would), the npm
 # packages, then typecheck, lint, format check, build and the whole test suite (npm run check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v nsd >/dev/null 2>&1 || [ -x /usr/sbin/nsd ] || need+=(nsd)
 command -v iprange >/dev/null 2>&1 || need+=(iprange)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -90,7 +90,8 @@ export async function applyEndpoint(
   }
 
   opts.log.info('apply started', { device: spec.name, endpoint: endpoint.host, ...plan.summary });
-  let sent: Inventory = { groups: [] };
+  // The adds of each window sent, merged only if the apply fails (merging as it goes would cost O(n) per window).
+  const sent: Inventory[] = [];
   let reached = 0;
   try {
     for (const window of splitIntoWindows(plan.groups, opts.window)) {
@@ -98,7 +99,7 @@ export async function applyEndpoint(
         throw new DeviceApplyError(`${where}: interrupted`, undefined, undefined, reached, true, true);
       }
       await opts.journal?.(window);
-      sent = mergeInventories(sent, addsOf(window));
+      sent.push(addsOf(window));
       const base = reached;
       await driver
         .apply(window, observed, {
@@ -112,7 +113,15 @@ export async function applyEndpoint(
       reached = base + windowChanges(window);
     }
   } catch (err) {
-    throw await failedApply(err, { spec, session, inventoryBefore, sent, reached, where, opts });
+    throw await failedApply(err, {
+      spec,
+      session,
+      inventoryBefore,
+      sent: mergeInventories(...sent),
+      reached,
+      where,
+      opts,
+    });
   }
 
   const after = await driver.observe(groupRefsOf(spec));
@@ -121,7 +130,7 @@ export async function applyEndpoint(
     const detail = mismatches.map((m) => `${m.name}: ${m.missing} missing, ${m.leftOver} not removed`).join('; ');
     throw new ApplyFailedError(
       `${where}: the device did not converge after apply (${detail})`,
-      inventoryAfterPartialApply(plan, observed, inventoryBefore, sent, after),
+      inventoryAfterPartialApply(plan, observed, inventoryBefore, mergeInventories(...sent), after),
       reached,
       false,
       false,

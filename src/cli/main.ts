@@ -106,6 +106,27 @@ program
     'serve this CIDR list file as allow.lab.tscm.test (default: a few hosts of the generated feed; none with --block-list)',
   )
   .option('--policy-size <n>', 'entries of the generated block list (without --block-list)', '10000')
+  .option('--faults <file>', 'inject router faults from a YAML or JSON file (keys below); flags override it')
+  .option('--drop-after <n>', 'fault: close the connection after the Nth command of each session (it runs, no reply)')
+  .option('--reply-delay <ms>', 'fault: delay every reply of the router by this many milliseconds')
+  .option('--nvram-busy <n>', 'fault: the next N `write memory` fail with "Device or resource busy"')
+  .option('--config-locked <n>', 'fault: the next N `configure terminal` find configuration mode locked')
+  .option('--reject-enable', 'fault: refuse every enable secret (% Bad secrets)')
+  .option('--write-confirm', 'fault: `write memory` asks "Overwrite the previous NVRAM configuration?[confirm]"')
+  .option('--log-config-events', 'print %SYS-5-CONFIG_I on the session shortly after leaving configuration mode')
+  .addHelpText(
+    'after',
+    `
+Faults file (--faults): a YAML or JSON mapping of these keys, e.g. "nvramBusyTimes: 2":
+  dropAfterCommands  1-1000000   like --drop-after
+  replyDelayMs       0-60000     like --reply-delay
+  nvramBusyTimes     0-1000      like --nvram-busy
+  configLockedTimes  0-1000      like --config-locked
+  rejectEnable       true|false  like --reject-enable
+  writeConfirm       true|false  like --write-confirm
+  logConfigEvents    true|false  like --log-config-events
+Any other key, or a value of the wrong type, stops the lab naming the file and the field.`,
+  )
   .action(async (action, opts) => run(() => import('./commands/lab.js').then((m) => m.labCommand(action, opts))));
 
 async function run(fn: () => Promise<number>): Promise<void> {

@@ -87,6 +87,11 @@ describe('defaults', () => {
         allowSelfSigned: false,
         connectTimeoutMs: 15000,
         commandTimeoutMs: 60000,
+        applyWindow: 5000,
+        saveRetries: 3,
+        saveRetryDelayMs: 3000,
+        configLockRetries: 5,
+        configLockRetryDelayMs: 2000,
       },
       source: { file: 'ios.yaml', line: 1 },
     });

@@ -40,6 +40,10 @@ const SAMPLE_VALUES: Record<string, unknown> = {
   'advanced.allowSelfSigned': false,
   'advanced.certificateFingerprint': 'ab'.repeat(32),
   'advanced.apiUrl': 'https://192.0.2.30/api',
+  'advanced.saveRetries': 2,
+  'advanced.saveRetryDelayMs': 100,
+  'advanced.configLockRetries': 2,
+  'advanced.configLockRetryDelayMs': 100,
 };
 
 function baseDevice(platform: Platform): Record<string, unknown> {

@@ -62,16 +62,30 @@ export function inventoryAfterPartialApply(
 
 /** One inventory for several endpoints (HA peers) or sources: the union of what each may hold of tscm's. */
 export function mergeInventories(...parts: readonly Inventory[]): Inventory {
-  const byName = new Map<string, InventoryGroup>();
+  const byName = new Map<string, { group: InventoryGroup; lists: PrefixList[]; created: boolean }>();
   for (const g of parts.flatMap((p) => p.groups)) {
     const seen = byName.get(g.name);
-    byName.set(
-      g.name,
-      seen
-        ? { ...seen, created: seen.created || g.created, members: exactUnion(seen.members, g.members) }
-        : { name: g.name, role: g.role, created: g.created, members: g.members },
-    );
+    if (seen) {
+      seen.lists.push(g.members);
+      seen.created ||= g.created;
+    } else byName.set(g.name, { group: g, lists: [g.members], created: g.created });
   }
-  const names = [...byName.keys()].sort();
-  return { groups: names.map((n) => byName.get(n)!) };
+  return {
+    groups: [...byName.keys()].sort().map((name) => {
+      const { group, lists, created } = byName.get(name)!;
+      return { name, role: group.role, created, members: unionAll(lists) };
+    }),
+  };
+}
+
+/** The exact union of many lists, merged pairwise (log k rounds, not k growing merges: the windows of 1M adds). */
+function unionAll(lists: PrefixList[]): PrefixList {
+  let round = lists;
+  while (round.length > 1) {
+    const next: PrefixList[] = [];
+    for (let i = 0; i < round.length; i += 2)
+      next.push(i + 1 < round.length ? exactUnion(round[i]!, round[i + 1]!) : round[i]!);
+    round = next;
+  }
+  return round[0] ?? EMPTY_PREFIXES;
 }

@@ -10,9 +10,9 @@ import { ApplyFailedError, type EndpointResult } from '../apply/apply-device.js'
 import { hasChanges } from '../plan/compute-plan.js';
 import { planIdOf } from '../plan/plan-file.js';
 import type { DevicePlan, Plan } from '../plan/model.js';
-import { acquireDeviceLock, type DeviceState } from '../state/index.js';
+import type { DeviceState } from '../state/index.js';
 import { endpointsOf } from './connect.js';
-import { DeviceRun } from './device-run.js';
+import { DeviceRun, lockDevice } from './device-run.js';
 import type { Fleet } from './fleet.js';
 import { formatRevision } from './git-revision.js';
 import { planDevice, type DeviceBasis } from './plan-device.js';
@@ -22,7 +22,6 @@ import { planForEndpoint } from './saved-plan.js';
 
 export interface ApplyFleetOptions {
   readonly force: boolean;
-  readonly adopt: boolean;
   readonly command: string;
   /** The plan was read from a file (`tscm apply FILE`): it is checked against the recomputed plan. */
   readonly fromFile: boolean;
@@ -98,23 +97,7 @@ async function applyOneDevice(
   }
   const planId = planIdOf(plan);
   const revision = formatRevision(await fleet.revision());
-  const lock = await acquireDeviceLock(
-    fleet.stateDir,
-    spec.name,
-    {
-      command: opts.command,
-    },
-    {
-      onRecovered: (owner, why) =>
-        fleet.log.warn('recovered the lock of a tscm run that died; its apply journal is read back', {
-          device: spec.name,
-          pid: owner.pid,
-          command: owner.command,
-          since: owner.startedAt,
-          why,
-        }),
-    },
-  );
+  const lock = await lockDevice(fleet, spec.name, opts.command);
   try {
     const policy = await resolveDevicePolicy(fleet.resolver, spec);
     const basis: DeviceBasis = {
@@ -133,7 +116,7 @@ async function applyOneDevice(
         await run.applyTo(endpoint, policy.desired, (observed) =>
           endpoint === spec.management
             ? planForEndpoint(spec, policy, basis, observed, saved, { fromFile: opts.fromFile, log })
-            : planDevice(spec, policy, observed, basis, endpoint, { adopt: opts.adopt }),
+            : planDevice(spec, policy, observed, basis, endpoint, { adopt: devicePlan.inputs.adopt }),
         );
       }
     } catch (err) {

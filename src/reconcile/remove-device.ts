@@ -7,9 +7,8 @@ import type { DeviceSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { computePlan } from '../plan/compute-plan.js';
 import type { DevicePlan } from '../plan/model.js';
-import { acquireDeviceLock } from '../state/index.js';
 import { endpointsOf } from './connect.js';
-import { DeviceRun } from './device-run.js';
+import { DeviceRun, lockDevice } from './device-run.js';
 import type { Fleet } from './fleet.js';
 import { inventoryOf, type DeviceBasis } from './plan-device.js';
 
@@ -27,7 +26,7 @@ export async function removeDevice(
   spec: DeviceSpec,
   opts: RemoveDeviceOptions,
 ): Promise<EndpointResult[] | null> {
-  const lock = await acquireDeviceLock(fleet.stateDir, spec.name, { command: opts.command });
+  const lock = await lockDevice(fleet, spec.name, opts.command);
   try {
     const basis: DeviceBasis = {
       state: await fleet.store.read(spec.name),

@@ -106,10 +106,8 @@ export async function writeJournal(stateDir: string, device: string, entries: re
  * (planning intersects with the device), and a group it created counts as created if it exists.
  */
 export function journalInventory(entries: readonly JournalEntry[], endpoint: string): Inventory {
-  let out: Inventory = { groups: [] };
-  for (const e of entries) {
-    if (e.endpoint !== endpoint) continue;
-    out = mergeInventories(out, { groups: [{ name: e.group, role: e.role, created: e.create, members: e.add }] });
-  }
-  return out;
+  const groups = entries
+    .filter((e) => e.endpoint === endpoint)
+    .map((e) => ({ name: e.group, role: e.role, created: e.create, members: e.add }));
+  return mergeInventories({ groups });
 }

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregate, prefixCount, prefixesFromStrings, subtract } from '../../src/cidr/index.js';
 import { generateFeed } from '../../src/lab/demo/policy-feed.js';
+import { FAULT_FIELDS } from '../../src/lab/ios/fault-settings.js';
+import { openTestShell } from '../../src/lab/ios/test-shell.js';
 import { CLI, runTscm } from '../helpers/cli.js';
 
 interface RunningLab {
@@ -161,10 +163,58 @@ describe('tscm lab (foreground)', () => {
     expect(port.stderr).toMatch(/53 or 5353/);
   });
 
-  it('documents its defaults in --help', async () => {
+  it('documents its defaults and faults in --help', async () => {
     const help = await runTscm(['lab', '--help']);
     expect(help.code).toBe(0);
     for (const text of ['127.0.0.1:2222', '127.0.0.1:5353', '--block-list', '--allow-list', '"10000"'])
       expect(help.stdout).toContain(text);
+    expect(help.stdout).toContain('--faults <file>');
+    for (const [key, rule] of Object.entries(FAULT_FIELDS)) {
+      const range = rule.kind === 'boolean' ? 'true|false' : `${rule.min}-${rule.max}`;
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${key} +${range.replace('|', '\\|')} +like ${rule.flag}\\n`));
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${rule.flag}( <\\w+>)? `));
+    }
+  });
+
+  it('injects router faults from a faults file and flags: a refused enable, then a dropped connection', async () => {
+    const root = await tempDir();
+    const faults = path.join(root, 'faults.yaml');
+    await writeFile(faults, 'rejectEnable: true\ndropAfterCommands: 5\n');
+    const cred = credentials();
+    const lab = await startLabCommand([
+      '--listen',
+      '127.0.0.1:0',
+      '--faults',
+      faults,
+      '--drop-after',
+      '2',
+      ...cred.args,
+    ]);
+    expect(lab.banner).toContain('  faults      dropAfterCommands=2, rejectEnable\n');
+    const port = Number(/router .* on 127\.0\.0\.1:(\d+),/.exec(lab.banner)?.[1]);
+    const shell = await openTestShell({ host: '127.0.0.1', port }, { username: 'labops', password: cred.password });
+    await shell.readUntil(/>$/);
+    shell.sendLine('enable');
+    for (let i = 0; i < 2; i++) await shell.run(cred.enable, /Password: $/);
+    expect(await shell.run(cred.enable, />$/)).toContain('% Bad secrets'); // the right secret, refused
+    shell.sendLine('show version'); // the 2nd command: it runs, and the connection closes without its reply
+    await shell.closed;
+    expect(shell.all()).not.toContain('Cisco IOS Software');
+    lab.child.kill('SIGTERM');
+    expect(await lab.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('stops at once on a faults file with an unknown field or a wrong value, naming the file and the field', async () => {
+    const root = await tempDir();
+    const faults = path.join(root, 'faults.json');
+    await writeFile(faults, '{"nvramBusyTimes": 2, "rejectEnabled": true}');
+    const unknown = await runTscm(['lab', '--listen', '127.0.0.1:0', '--faults', faults]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`${faults}: unknown field "rejectEnabled"`);
+    await writeFile(faults, '{"replyDelayMs": "slow"}');
+    const wrong = await runTscm(['lab', '--listen', '127.0.0.1:0', '--faults', faults]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`${faults}: field "replyDelayMs" must be a whole number from 0 to 60000`);
+    expect(wrong.stderr).not.toContain('slow');
   });
 });

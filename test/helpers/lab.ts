@@ -32,6 +32,8 @@ export interface LabOptions {
   readonly routerConfig?: string;
   readonly router?: Partial<IosEmulatorOptions>;
   readonly deviceYaml?: string;
+  /** The device's block group (default: tscm's default name). */
+  readonly blockGroup?: string;
 }
 
 async function startDnsOnPolicyPort(zones: Parameters<typeof startLabDnsServer>[0]['zones']): Promise<LabDnsServer> {
@@ -79,7 +81,7 @@ credentials:
   enablePassword: { env: TSCM_E2E_ENABLE }
 policy:
   blockList: ${BLOCK_ZONE}
-${opts.allow ? `  allowList: ${ALLOW_ZONE}\n` : ''}objectGroups: { maxEntries: 200000 }
+${opts.allow ? `  allowList: ${ALLOW_ZONE}\n` : ''}objectGroups: { maxEntries: 200000${opts.blockGroup ? `, block: ${opts.blockGroup}` : ''} }
 # Retries are exercised, not the production waits between them (3 s per busy NVRAM, 2 s per config lock).
 advanced: { saveRetryDelayMs: 20, configLockRetryDelayMs: 20 }
 ${extra}`,

@@ -94,7 +94,6 @@ async function applyWith(args: string[], opts: ApplyOptions, interrupts: Interru
   const progress = createProgressReporter(process.stderr);
   const result = await applyFleet(fleet, plan, {
     force: opts.force ?? false,
-    adopt: opts.adopt ?? false,
     fromFile,
     command: `tscm apply ${args.join(' ')}`.trim(),
     onProgress: progress.update,

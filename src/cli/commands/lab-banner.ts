@@ -5,7 +5,7 @@
 import { LAB_ALLOW_ZONE, LAB_BLOCK_ZONE, type LabPolicy } from '../../lab/lab-policy.js';
 
 export interface LabBanner {
-  readonly router: { host: string; port: number; fingerprint: string; bootedFrom: string };
+  readonly router: { host: string; port: number; fingerprint: string; bootedFrom: string; faults?: string };
   readonly dns: { host: string; port: number };
   readonly policy: LabPolicy;
   readonly credentials: { username: string; password: string; enablePassword: string };
@@ -76,6 +76,7 @@ export function renderLabBanner(b: LabBanner): string {
     'tscm lab (lab use only: the credentials below are printed on purpose)',
     `  router      emulated Cisco IOS router on ${hostPort(b.router.host, b.router.port)}, booted from ${b.router.bootedFrom}`,
     `  host key    ${b.router.fingerprint}`,
+    ...(b.router.faults ? [`  faults      ${b.router.faults}`] : []),
     `  login       ${b.credentials.username} (password and enable password as in the exports below)`,
     `  policy DNS  ${hostPort(b.dns.host, b.dns.port)} (AXFR over TCP)`,
     `    block     ${LAB_BLOCK_ZONE} (${b.policy.block.length} entries, ${b.policy.blockFrom})`,

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../errors.js';
 import type { LabDnsServer } from '../../lab/dns-server.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
+import { FAULT_FIELDS, mergeFaultFlags, NO_FAULTS, readFaultsFile } from '../../lab/ios/fault-settings.js';
+import type { LabFaultSettings } from '../../lab/ios/fault-settings.js';
 import {
   DEFAULT_POLICY_SIZE,
   labZones,
@@ -28,6 +30,28 @@ export interface LabOptions {
   allowList?: string;
   /** Commander hands option values over as strings. */
   policySize?: string | number;
+  faults?: string;
+  dropAfter?: string;
+  replyDelay?: string;
+  nvramBusy?: string;
+  configLocked?: string;
+  rejectEnable?: boolean;
+  writeConfirm?: boolean;
+  logConfigEvents?: boolean;
+}
+
+/** The router's faults: the --faults file, then the fault flags over it. */
+async function faultSettings(opts: LabOptions): Promise<LabFaultSettings> {
+  const base = opts.faults ? await readFaultsFile(opts.faults) : NO_FAULTS;
+  return mergeFaultFlags(base, {
+    dropAfterCommands: opts.dropAfter,
+    replyDelayMs: opts.replyDelay,
+    nvramBusyTimes: opts.nvramBusy,
+    configLockedTimes: opts.configLocked,
+    rejectEnable: opts.rejectEnable,
+    writeConfirm: opts.writeConfirm,
+    logConfigEvents: opts.logConfigEvents,
+  });
 }
 
 export async function labCommand(action: string | undefined, opts: LabOptions): Promise<number> {
@@ -36,6 +60,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const config = opts.config ? await readConfig(opts.config) : undefined;
+  const faults = await faultSettings(opts);
   const policy = await loadLabPolicy({
     blockList: opts.blockList,
     allowList: opts.allowList,
@@ -56,6 +81,8 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
       username: opts.username,
       password: opts.password,
       enablePassword: opts.enablePassword,
+      faults: faults.faults,
+      logConfigEvents: faults.logConfigEvents,
     });
   } catch (err) {
     await dns.close();
@@ -75,6 +102,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
         port: router.port,
         fingerprint: router.hostKeyFingerprint,
         bootedFrom: opts.config ?? 'the default configuration',
+        faults: describeFaults(faults),
       },
       dns: { host: dns.host, port: dns.port },
       policy,
@@ -87,6 +115,15 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   await Promise.all([router.close(), dns.close()]);
   process.stdout.write('Lab stopped.\n');
   return 0;
+}
+
+/** `nvramBusyTimes=2, rejectEnable` for the banner, in the order of the help; undefined without faults. */
+function describeFaults(settings: LabFaultSettings): string | undefined {
+  const values: Record<string, unknown> = { ...settings.faults, logConfigEvents: settings.logConfigEvents };
+  const parts = Object.keys(FAULT_FIELDS)
+    .filter((key) => values[key] !== undefined && values[key] !== false)
+    .map((key) => (values[key] === true ? key : `${key}=${String(values[key])}`));
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /** A whole number; `10_000` and `10,000` are accepted as people write them. */

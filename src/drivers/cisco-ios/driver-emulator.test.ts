@@ -223,6 +223,27 @@ describe('observe and apply', () => {
     expect((await driver.observe(GROUPS)).groups[0]?.exists).toBe(true);
   });
 
+  it('never sends member lines after a refused group header (host 203.0.113.5 would rename the router)', async () => {
+    // The group's name is taken by a group of the other type: the device refuses the header.
+    const emu = await boot({ config: `${BASE_CONFIG}object-group v6-network TSCM-ALLOW\n` });
+    const { driver } = await connect(emu);
+    const basis = await driver.observe(GROUPS);
+    expect(basis.groups[1]?.exists).toBe(false);
+    const create: GroupChange = {
+      ...hosts(0xcb007105, 1),
+      name: 'TSCM-ALLOW',
+      role: 'allow',
+      action: 'create',
+    };
+    const err = await driver.apply([create], basis).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeviceApplyError);
+    expect((err as DeviceApplyError).command).toBe('object-group network TSCM-ALLOW');
+    expect((err as DeviceApplyError).deviceReply).toMatch(/different type/);
+    expect((err as DeviceApplyError).reached).toBe(0);
+    expect(emu.commandLog().filter((c) => c.includes('203.0.113.5'))).toEqual([]);
+    expect(emu.runningConfig()).toMatch(/^hostname lab-rtr$/m);
+  });
+
   it('refuses an algorithm name ssh2 does not know as a ConfigError', async () => {
     const emu = await boot();
     await expect(connect(emu, { advanced: { kex: ['bogus-kex'] } })).rejects.toBeInstanceOf(ConfigError);
@@ -276,7 +297,61 @@ function openSession(emu: RunningIosEmulator): Promise<CliSession> {
   });
 }
 
+/** A session in the sub-mode of group OTHER. */
+async function openInGroupOther(emu: RunningIosEmulator): Promise<CliSession> {
+  const session = await openSession(emu);
+  await session.enable(SECRETS.enablePassword, /^[Pp]assword: ?$/);
+  await session.send('configure terminal');
+  await session.send('object-group network OTHER');
+  return session;
+}
+
 describe('shared session', () => {
+  it('stops a batch at a line that leaves the expected sub-mode, before the next line is sent', async () => {
+    const emu = await boot();
+    const session = await openInGroupOther(emu);
+    try {
+      const lines = [' host 15.0.0.1', 'ip access-list extended FALLTHROUGH', ' host 15.0.0.2'];
+      const result = await session.sendBatch(
+        { length: lines.length, at: (i) => lines[i] },
+        { rules: IOS_ERROR_RULES, window: 1, expectPrompt: session.prompt },
+      );
+      expect(result.confirmed).toBe(1);
+      expect(result.failure).toMatchObject({ index: 1, kind: 'desync' });
+      expect(result.failure?.deviceReply).toMatch(/left the expected mode: prompt "lab-rtr\(config-ext-nacl\)#"/);
+      expect(emu.commandLog().filter((c) => c.includes('15.0.0.2'))).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('stops sending when its signal is aborted, and says so', async () => {
+    const emu = await boot();
+    const session = await openInGroupOther(emu);
+    try {
+      const lines = Array.from({ length: 50 }, (_, i) => ` host 15.1.0.${i + 1}`);
+      const stop = new AbortController();
+      const result = await session.sendBatch(
+        { length: lines.length, at: (i) => lines[i] },
+        {
+          rules: IOS_ERROR_RULES,
+          window: 2,
+          signal: stop.signal,
+          onConfirmed: (n) => {
+            if (n >= 10) stop.abort();
+          },
+        },
+      );
+      expect(result.failure?.kind).toBe('interrupted');
+      expect(result.confirmed).toBeGreaterThanOrEqual(10);
+      expect(result.confirmed).toBeLessThanOrEqual(12);
+      const sent = emu.commandLog().filter((c) => c.startsWith(' host 15.1.'));
+      expect(sent).toHaveLength(result.confirmed);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('learns a long hostname behind a prompt-like banner, pages --More--, follows the 20-char config prompt', async () => {
     const members = Array.from({ length: 120 }, (_, i) => ` host 10.30.0.${i + 1}`).join('\n');
     const emu = await boot({

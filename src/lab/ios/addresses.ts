@@ -86,11 +86,3 @@ export function formatIpv6(groups: readonly number[]): string {
   const right = hex.slice(bestStart + bestLength).join(':');
   return `${left}::${right}`;
 }
-
-/** Zeroes the host bits of an IPv6 address (prefix length 0-128). */
-export function maskIpv6(groups: readonly number[], length: number): number[] {
-  return groups.map((group, index) => {
-    const bits = Math.min(16, Math.max(0, length - index * 16));
-    return bits === 16 ? group : bits === 0 ? 0 : group & ((0xffff << (16 - bits)) & 0xffff);
-  });
-}

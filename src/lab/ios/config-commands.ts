@@ -4,8 +4,7 @@
 import type { CommandContext, Handler } from './command-context.js';
 import type { GrammarNode, ParamSpec } from './grammar.js';
 import { kw } from './grammar.js';
-import { createGroup } from './object-groups.js';
-import type { GroupKind } from './object-groups.js';
+import type { GroupKind } from './object-group.js';
 
 const ANY: ParamSpec = { name: 'name', test: () => true };
 const WORD: ParamSpec = { name: 'word', test: () => true };
@@ -26,27 +25,28 @@ const hostname: Handler = (ctx) => {
 function objectGroup(kind: GroupKind): Handler {
   return (ctx) => {
     const name = ctx.args['name'] as string;
-    const groups = ctx.device.config.groups;
-    const existing = groups.get(name);
+    const config = ctx.device.config;
+    const existing = config.groups.get(name);
+    const otherKind = existing ? existing.kind : config.verbatimGroupKind(name);
     if (isNo(ctx)) {
-      if (!existing) return; // removing an absent group is silent [I]
-      if (existing.kind !== kind) {
+      if (otherKind === undefined) return; // removing an absent group is silent [I]
+      if (otherKind !== kind) {
         ctx.print(`% Object group ${name} is not of type ${kind}`, '');
         return;
       }
-      const user = ctx.device.config.groupReferences().get(name);
+      const user = config.groupReferences().get(name);
       if (user !== undefined) {
         ctx.print(`% Object group ${name} is in use by ${user} and cannot be removed`, '');
         return;
       }
-      groups.delete(name);
+      config.deleteGroup(name);
       return;
     }
-    if (existing && existing.kind !== kind) {
+    if (otherKind !== undefined && otherKind !== kind) {
       ctx.print(`% Object group ${name} already exists with a different type`, '');
       return;
     }
-    if (!existing) groups.set(name, createGroup(name, kind));
+    if (!existing) config.createGroup(name, kind);
     ctx.mode = { kind: 'group', name, v6: kind === 'v6-network' };
   };
 }
@@ -54,41 +54,32 @@ function objectGroup(kind: GroupKind): Handler {
 const accessList: Handler = (ctx) => {
   const name = ctx.args['name'] as string;
   const type = ctx.words.includes('standard') ? 'standard' : 'extended';
-  const acls = ctx.device.config.acls;
-  const existing = acls.get(name);
+  const config = ctx.device.config;
+  const existing = config.acls.get(name);
   if (isNo(ctx)) {
-    acls.delete(name);
+    config.deleteAcl(name);
     return;
   }
   if (existing && existing.type !== type) {
     ctx.print(`% A named ${existing.type} IP access list with this name already exists`, '');
     return;
   }
-  if (!existing) acls.set(name, { name, type, entries: [] });
+  if (!existing) config.createAcl(name, type);
   ctx.mode = { kind: 'acl', name, standard: type === 'standard' };
 };
 
-/** Numbered ACL lines stay verbatim text; new lines go after the same list's last line. */
+/** Numbered ACL lines stay verbatim text (single-spaced as typed); `no access-list N` removes the whole list. */
 const numberedAccessList: Handler = (ctx) => {
-  const number = ctx.args['number'] as string;
-  const blocks = ctx.device.config.blocks;
-  const sameList = (i: number): boolean => {
-    const block = blocks[i];
-    return block?.kind === 'text' && (block.lines[0] ?? '').startsWith(`access-list ${number} `);
-  };
+  const number = Number(ctx.args['number']);
+  const config = ctx.device.config;
   if (isNo(ctx)) {
-    for (let i = blocks.length - 1; i >= 0; i--) if (sameList(i)) blocks.splice(i, 1);
+    config.removeNumberedAcl(number);
     return;
   }
   const line = normalisedLine(ctx, 0);
-  let last = -1;
-  for (let i = 0; i < blocks.length; i++) {
-    if (sameList(i)) last = i;
-    const block = blocks[i];
-    if (block?.kind === 'text' && block.lines[0] === line) return;
-  }
-  if (last >= 0) blocks.splice(last + 1, 0, { kind: 'text', lines: [line] });
-  else ctx.device.config.insertBeforeTail({ kind: 'text', lines: [line] });
+  const same = (l: string): boolean => l.split(/\s+/).join(' ') === line;
+  if (config.numberedAclLines().some(same)) return;
+  config.addNumberedAclLine(number, line);
 };
 
 const compressConfig: Handler = (ctx) => ctx.device.config.setCompressConfig(!isNo(ctx));

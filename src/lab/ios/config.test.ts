@@ -201,7 +201,7 @@ describe('object groups', () => {
     expect(emu.objectGroups().get('B')).toEqual(['host 10.0.0.2']);
   });
 
-  test('IPv6 groups: host and prefix, normalised to lower-case compressed text', async () => {
+  test('IPv6 groups: host and prefix in lower-case compressed text, host bits kept as the device keeps them', async () => {
     const replies = await configure(
       'conf t',
       'object-group v6-network V6-NEW',
@@ -212,10 +212,13 @@ describe('object groups', () => {
       'end',
     );
     expect(replies).toBe('Enter configuration commands, one per line.  End with CNTL/Z.\r\n');
-    expect(emu.objectGroups().get('V6-NEW')).toEqual(['host 2001:db8::1', '2001:db8:abcd::/48']);
+    expect(emu.objectGroups().get('V6-NEW')).toEqual(['host 2001:db8::1', '2001:db8:abcd:12:ffff::/48']);
     expect(await shell.run('show object-group V6-NEW')).toBe(
-      `show object-group V6-NEW\r\nV6-Network object group V6-NEW\r\n host 2001:db8::1\r\n 2001:db8:abcd::/48\r\n${HOST}#`,
+      `show object-group V6-NEW\r\nV6-Network object group V6-NEW\r\n host 2001:db8::1\r\n 2001:db8:abcd:12:ffff::/48\r\n${HOST}#`,
     );
+    // The member's identity is its printed form: the same prefix without the host bits is another member.
+    await configure('conf t', 'object-group v6-network V6-NEW', 'no 2001:db8:abcd::/48', 'end');
+    expect(emu.objectGroups().get('V6-NEW')).toHaveLength(2);
   });
 
   test('unknown top-level commands are refused; logging/service lines are kept', async () => {

@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
 import { CliSession } from './cli-session.js';
 import { IosDevice } from './device.js';
+import { usableHostKey } from './host-key.js';
 import type { IosEmulatorOptions, IosFaults, RunningIosEmulator } from './types.js';
 
 const { Server, utils } = ssh2;
@@ -14,7 +15,7 @@ const { Server, utils } = ssh2;
 let processHostKey: string | undefined;
 
 function defaultHostKey(): string {
-  processHostKey ??= utils.generateKeyPairSync('ed25519').private;
+  processHostKey ??= usableHostKey();
   return processHostKey;
 }
 
@@ -59,8 +60,11 @@ function openShell(
       pause: () => channel.pause(),
       resume: () => channel.resume(),
       end: () => {
+        // End the channel first (ssh2 sends EOF and close after the output still queued beyond the client's SSH
+        // window) and the connection only once the client closed its side: a disconnect sent right after the data
+        // makes OpenSSH exit before it has written what it buffered, cutting a typed-ahead `show` short.
+        channel.once('close', () => client.end());
         channel.end();
-        client.end();
       },
       drop: () => client.end(),
     },
@@ -135,7 +139,7 @@ export async function startIosEmulator(opts: IosEmulatorOptions): Promise<Runnin
     hostKeyFingerprint: fingerprintOf(hostKey),
     runningConfig: () => device.runningConfigText(),
     startupConfig: () => device.startupConfigText(),
-    objectGroups: () => new Map([...device.config.groups.values()].map((g) => [g.name, [...g.members]])),
+    objectGroups: () => new Map([...device.config.groups.values()].map((g) => [g.name, [...g.members()]])),
     commandLog: () => [...device.commandLog],
     setFaults: (faults: IosFaults) => {
       device.faults = { ...faults };

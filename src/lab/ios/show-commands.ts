@@ -3,26 +3,28 @@
 import type { CommandContext, Handler } from './command-context.js';
 import { kw } from './grammar.js';
 import type { GrammarNode, ParamSpec } from './grammar.js';
-import { renderGroupShow } from './object-groups.js';
+import { renderNumberedShow } from './access-list.js';
 
 const NAME: ParamSpec = { name: 'name', test: () => true };
 
 const showRunning: Handler = (ctx) => ctx.printPaged(ctx.device.showRunningLines());
 const showStartup: Handler = (ctx) => ctx.printPaged(ctx.device.showStartupLines());
 
-/** Network groups from the model, service groups from their verbatim boot text, in config order. */
+/** Modelled groups from the model (once, where their first block is), other kinds from their verbatim text. */
 const showObjectGroup: Handler = (ctx) => {
   const out: string[] = [];
   const name = ctx.args['name'];
+  const shown = new Set<string>();
   for (const block of ctx.device.config.blocks) {
-    if (block.kind === 'groups') {
-      for (const group of ctx.device.config.groups.values()) {
-        if (name === undefined || group.name === name) renderGroupShow(group, out);
-      }
+    if (block.kind === 'group') {
+      const group = block.segment.group;
+      if ((name === undefined || group.name === name) && !shown.has(group.name)) group.renderShow(out);
+      shown.add(group.name);
     } else if (block.kind === 'text') {
-      const service = /^object-group service (\S+)$/.exec(block.lines[0] ?? '');
-      if (service && (name === undefined || service[1] === name)) {
-        out.push(`Service object group ${service[1]}`, ...block.lines.slice(1));
+      const other = /^object-group (\S+) (\S+)\s*$/.exec(block.lines[0] ?? '');
+      if (other && (name === undefined || other[2] === name)) {
+        out.push(`${showKind(other[1] as string)} object group ${other[2]}`);
+        out.push(...block.lines.slice(1).filter((l) => l.trim() !== ''));
       }
     }
   }
@@ -30,14 +32,21 @@ const showObjectGroup: Handler = (ctx) => {
   ctx.printPaged(out);
 };
 
+/** `service` -> `Service`, `v6-service` -> `V6-Service`, as `show object-group` names the kinds. */
+function showKind(kind: string): string {
+  return kind
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('-');
+}
+
+/** Numbered lists first, in number order, then named lists in config order [I]. */
 const showAccessLists: Handler = (ctx) => {
   const out: string[] = [];
   const name = ctx.args['name'];
-  for (const acl of ctx.device.config.acls.values()) {
-    if (name !== undefined && acl.name !== name) continue;
-    out.push(`${acl.type === 'extended' ? 'Extended' : 'Standard'} IP access list ${acl.name}`);
-    for (const entry of acl.entries) out.push(`    ${entry.seq} ${entry.text}`);
-  }
+  const config = ctx.device.config;
+  renderNumberedShow(config.numberedAclLines(), name, out);
+  for (const acl of config.acls.values()) if (name === undefined || acl.name === name) acl.renderShow(out);
   ctx.printPaged(out);
 };
 

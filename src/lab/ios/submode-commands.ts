@@ -1,13 +1,13 @@
 // Sub-modes of configuration: `object-group network|v6-network NAME` and `ip access-list extended|standard NAME`.
 
-import type { AccessList } from './config-model.js';
-import { addAclEntry } from './config-model.js';
+import type { AccessList } from './access-list.js';
 import type { CommandContext, Handler } from './command-context.js';
 import { commonConfigKeywords } from './config-commands.js';
 import type { GrammarNode, ParamSpec } from './grammar.js';
 import { kw, tokenizeLine } from './grammar.js';
-import { createGroup, normaliseV4Member, normaliseV6Member } from './object-groups.js';
-import type { MemberResult, ObjectGroup } from './object-groups.js';
+import { normaliseV4Member, normaliseV6Member } from './members.js';
+import type { MemberResult } from './members.js';
+import type { ObjectGroup } from './object-group.js';
 
 const V4_ADDRESS: ParamSpec = { name: 'address', test: (t) => /^[\d.]+(\/\d*)?$/.test(t) };
 const V6_ADDRESS: ParamSpec = { name: 'address', test: (t) => /^[0-9a-fA-F.]*:[0-9a-fA-F:.]*(\/\d*)?$/.test(t) };
@@ -16,13 +16,8 @@ const ANY_WORD = (name: string): ParamSpec => ({ name, test: () => true });
 /** The group the session is editing; recreated if another session deleted it meanwhile. */
 function currentGroup(ctx: CommandContext): ObjectGroup | undefined {
   if (ctx.mode.kind !== 'group') return undefined;
-  const groups = ctx.device.config.groups;
-  let group = groups.get(ctx.mode.name);
-  if (!group) {
-    group = createGroup(ctx.mode.name, ctx.mode.v6 ? 'v6-network' : 'network');
-    groups.set(group.name, group);
-  }
-  return group;
+  const config = ctx.device.config;
+  return config.groups.get(ctx.mode.name) ?? config.createGroup(ctx.mode.name, ctx.mode.v6 ? 'v6-network' : 'network');
 }
 
 function report(ctx: CommandContext, result: MemberResult & { ok: false }, firstToken: number): void {
@@ -48,8 +43,8 @@ const member: Handler = (ctx) => {
     report(ctx, result, first);
     return;
   }
-  if (negated) group.members.delete(result.line);
-  else group.members.add(result.line);
+  if (negated) group.remove(result.line);
+  else group.add(result.line);
 };
 
 const groupObject: Handler = (ctx) => {
@@ -58,20 +53,20 @@ const groupObject: Handler = (ctx) => {
   const name = ctx.args['child'] as string;
   const line = `group-object ${name}`;
   if (ctx.words[0] === 'no') {
-    group.members.delete(line);
+    group.remove(line);
     return;
   }
   const child = ctx.device.config.groups.get(name);
   if (!child) ctx.print(`% Object group ${name} does not exist`, '');
   else if (child.kind !== group.kind) ctx.print(`% Object group ${name} is not of type ${group.kind}`, '');
   else if (child === group) ctx.print('% An object group cannot include itself', '');
-  else group.members.add(line);
+  else group.add(line);
 };
 
 const description: Handler = (ctx) => {
   const group = currentGroup(ctx);
   if (!group) return;
-  group.description = ctx.words[0] === 'no' ? undefined : ctx.args['text'];
+  group.setDescription(ctx.words[0] === 'no' ? undefined : ctx.args['text']);
 };
 
 function groupKeywords(v6: boolean, negated: boolean): ReturnType<typeof kw<Handler>>[] {
@@ -108,13 +103,8 @@ export function buildGroupGrammar(v6: boolean): GrammarNode<Handler> {
 
 function currentAcl(ctx: CommandContext): AccessList | undefined {
   if (ctx.mode.kind !== 'acl') return undefined;
-  const acls = ctx.device.config.acls;
-  let acl = acls.get(ctx.mode.name);
-  if (!acl) {
-    acl = { name: ctx.mode.name, type: ctx.mode.standard ? 'standard' : 'extended', entries: [] };
-    acls.set(acl.name, acl);
-  }
-  return acl;
+  const config = ctx.device.config;
+  return config.acls.get(ctx.mode.name) ?? config.createAcl(ctx.mode.name, ctx.mode.standard ? 'standard' : 'extended');
 }
 
 /** `[seq] permit|deny|remark ...`: kept as text, normalised to single spaces. */
@@ -124,19 +114,17 @@ const aclEntry: Handler = (ctx) => {
   const text = `${ctx.words[ctx.words[0] === 'no' ? 1 : 0]} ${(ctx.args['entry'] ?? '').split(/\s+/).join(' ')}`;
   const seqText = ctx.args['seq'];
   if (ctx.words[0] === 'no') {
-    const index = acl.entries.findIndex((e) => e.text === text);
-    if (index >= 0) acl.entries.splice(index, 1);
+    acl.remove((e) => e.text === text);
     return;
   }
-  const outcome = addAclEntry(acl, text, seqText === undefined ? undefined : Number(seqText));
+  const outcome = acl.add(text, seqText === undefined ? undefined : Number(seqText));
   if (outcome === 'duplicate-seq') ctx.print('% Duplicate sequence number', '');
 };
 
 const removeSeq: Handler = (ctx) => {
   const acl = currentAcl(ctx);
   if (!acl) return;
-  const index = acl.entries.findIndex((e) => e.seq === Number(ctx.args['seq']));
-  if (index >= 0) acl.entries.splice(index, 1);
+  acl.remove((e) => e.seq === Number(ctx.args['seq']));
 };
 
 export function buildAclGrammar(): GrammarNode<Handler> {

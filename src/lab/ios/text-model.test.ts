@@ -6,7 +6,7 @@ import { parseRunningConfig } from './config-parse.js';
 import { IosDevice } from './device.js';
 import { kw, parseCommand } from './grammar.js';
 import type { GrammarNode } from './grammar.js';
-import { normaliseV4Member, normaliseV6Member } from './object-groups.js';
+import { normaliseV4Member, normaliseV6Member } from './members.js';
 import { filterOutput } from './output-filter.js';
 
 describe('addresses', () => {
@@ -38,7 +38,8 @@ describe('addresses', () => {
     expect(normaliseV4Member(['192.0.2.77', '255.255.255.0'])).toEqual({ ok: true, line: '192.0.2.0 255.255.255.0' });
     expect(normaliseV4Member(['192.0.2.0/25'])).toEqual({ ok: true, line: '192.0.2.0 255.255.255.128' });
     expect(normaliseV4Member(['range', '192.0.2.9', '192.0.2.1'])).toMatchObject({ ok: false, badWord: 2 });
-    expect(normaliseV6Member(['2001:db8::1/32'])).toEqual({ ok: true, line: '2001:db8::/32' });
+    // IPv6 host bits stay, as a real `show object-group` prints them (`2001:db8:111:1::/48`).
+    expect(normaliseV6Member(['2001:DB8:111:1::/48'])).toEqual({ ok: true, line: '2001:db8:111:1::/48' });
     expect(normaliseV6Member(['host', 'zz::1'])).toMatchObject({ ok: false, error: 'invalid', badWord: 1 });
   });
 });
@@ -102,8 +103,8 @@ describe('boot config parsing', () => {
 
   test('an empty config still has places for groups and ACLs', () => {
     const config = parseRunningConfig('hostname X\n!\nline vty 0 4\n login local\n!\nend\n');
-    config.groups.set('G', { name: 'G', kind: 'network', description: undefined, members: new Set(['any']) });
-    config.acls.set('A', { name: 'A', type: 'extended', entries: [{ seq: 10, text: 'deny ip object-group G any' }] });
+    config.createGroup('G', 'network').add('any');
+    config.createAcl('A', 'extended').add('deny ip object-group G any');
     expect(config.renderLines()).toEqual([
       'hostname X',
       '!',
@@ -124,7 +125,7 @@ describe('boot config parsing', () => {
 describe('default config', () => {
   test('without a boot config the device starts from a small IOS skeleton', () => {
     const device = new IosDevice(undefined, 'lab-r1', undefined, undefined);
-    device.config.groups.set('G', { name: 'G', kind: 'network', description: undefined, members: new Set() });
+    device.config.createGroup('G', 'network');
     const lines = device.config.renderLines();
     expect(lines).toContain('hostname lab-r1');
     expect(lines.indexOf('object-group network G')).toBeLessThan(lines.indexOf('control-plane'));

@@ -1,28 +1,7 @@
-// Network object groups as IOS keeps them: members are stored as their config-form line ("host 192.0.2.1",
-// "198.51.100.0 255.255.255.0", "2001:db8::/32") in insertion order, in a Set so that huge groups stay O(1) per edit.
+// Object-group member lines as IOS reads them: a typed member ("ho 192.0.2.1", "10.9.8.7/8", "2001:DB8::1/48") is
+// checked and turned into the form IOS prints, which is also the member's identity for duplicates and `no`.
 
-import {
-  formatIpv4,
-  formatIpv6,
-  maskIpv6,
-  maskToPrefixLength,
-  parseIpv4,
-  parseIpv6,
-  prefixLengthToMask,
-} from './addresses.js';
-
-export type GroupKind = 'network' | 'v6-network';
-
-export interface ObjectGroup {
-  readonly name: string;
-  readonly kind: GroupKind;
-  description: string | undefined;
-  readonly members: Set<string>;
-}
-
-export function createGroup(name: string, kind: GroupKind): ObjectGroup {
-  return { name, kind, description: undefined, members: new Set() };
-}
+import { formatIpv4, formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6, prefixLengthToMask } from './addresses.js';
 
 /** A member as typed, split into words (without the leading `no`). */
 export type MemberResult = { ok: true; line: string } | { ok: false; error: string; badWord: number };
@@ -73,7 +52,10 @@ export function normaliseV4Member(words: readonly string[]): MemberResult {
   return { ok: true, line: `${formatIpv4((address & mask) >>> 0)} ${formatIpv4(mask)}` };
 }
 
-/** IPv6 members: `host X`, `X/nn` (network bits kept, host bits cleared [I]), `any`; printed lower-case RFC 5952. */
+/**
+ * IPv6 members: `host X`, `X/nn`, `any`; printed lower-case RFC 5952. Host bits under the prefix are kept, as the
+ * device keeps them (`2001:db8:111:1::/48` in a real `show object-group`).
+ */
 export function normaliseV6Member(words: readonly string[]): MemberResult {
   const [first, second] = words;
   if (first === undefined) return { ok: false, error: 'incomplete', badWord: 0 };
@@ -91,19 +73,5 @@ export function normaliseV6Member(words: readonly string[]): MemberResult {
   const lengthText = first.slice(slash + 1);
   const length = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : 999;
   if (!groups || length > 128 || words.length > 1) return { ok: false, error: 'invalid', badWord: groups ? 1 : 0 };
-  return { ok: true, line: `${formatIpv6(maskIpv6(groups, length))}/${length}` };
-}
-
-/** Config-form lines of one group, as `show running-config` prints them (header, one-space-indented body). */
-export function renderGroupConfig(group: ObjectGroup, out: string[]): void {
-  out.push(`object-group ${group.kind} ${group.name}`);
-  if (group.description !== undefined) out.push(` description ${group.description}`);
-  for (const member of group.members) out.push(` ${member}`);
-}
-
-/** `show object-group` form: `Network object group X` / `V6-Network object group X`, ` Description ...`. */
-export function renderGroupShow(group: ObjectGroup, out: string[]): void {
-  out.push(`${group.kind === 'network' ? 'Network' : 'V6-Network'} object group ${group.name}`);
-  if (group.description !== undefined) out.push(` Description ${group.description}`);
-  for (const member of group.members) out.push(` ${member}`);
+  return { ok: true, line: `${formatIpv6(groups)}/${length}` };
 }
