@@ -131,7 +131,7 @@ describe('renderPlanHuman', () => {
       }),
     );
     const out = renderPlanHuman(hostile, { color: false });
-    expect(out).not.toMatch(/\x1b|\r/);
+    expect(out.includes('\x1b') || out.includes('\r')).toBe(false);
     expect(out).toContain('Warning: foreign line \\u001b[31mred\\nError: forged');
     expect(out).toContain('group X\\rhostname pwned');
     expect(out.split('\n').filter((l) => /^(Error|hostname)/.test(l))).toEqual([]);
