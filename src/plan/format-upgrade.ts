@@ -3,6 +3,7 @@
 // version. Unknown, missing and newer versions are refused with a message naming the file.
 
 import { ConfigError, InternalError } from '../errors.js';
+import { printable } from './message-text.js';
 
 /** Upgrades a parsed document of version N to version N+1. */
 export type DocumentUpgrade = (doc: Record<string, unknown>) => Record<string, unknown>;
@@ -27,7 +28,7 @@ export function upgradeDocument(doc: unknown, o: UpgradeOptions): Record<string,
   const found = current['formatVersion'];
   if (typeof found !== 'number' || !Number.isInteger(found) || found < 1) {
     throw new ConfigError(
-      `${o.source} has no valid formatVersion (found ${JSON.stringify(found)})`,
+      `${o.source} has no valid formatVersion (found ${describeFound(found)})`,
       `this is not a ${o.kind} file`,
     );
   }
@@ -53,6 +54,18 @@ export function upgradeDocument(doc: unknown, o: UpgradeOptions): Record<string,
     version += 1;
   }
   return current;
+}
+
+/**
+ * What stands where the version should, briefly: JSON.stringify of the value could be megabytes long, or overflow the
+ * stack on an array nested 100,000 deep.
+ */
+function describeFound(found: unknown): string {
+  if (found === undefined) return 'none';
+  if (typeof found === 'string') return `"${printable(found, 20)}"`;
+  if (Array.isArray(found)) return 'an array';
+  if (typeof found === 'object' && found !== null) return 'an object';
+  return String(found);
 }
 
 /** Applies `f` to each element of an array field (a copy), or leaves a value that is not an array for the schema. */

@@ -114,6 +114,36 @@ describe('plan file', () => {
     expect(() => parsePlan('{', 'p.json')).toThrow(/p.json is not valid JSON/);
   });
 
+  it('quotes nothing of the file raw in a refusal: no forged line, no megabyte message (plan-file fuzz test)', async () => {
+    const text = await readFile(FIXTURE, 'utf8');
+    const refusal = (t: string) => catchError(() => parsePlan(t, 'p.json')).message;
+    // JSON.parse quotes the text around the error, here a BOM and the newline after it.
+    const bom = refusal(`\ufeff${text}`);
+    expect(bom).toMatch(/^p.json is not valid JSON: Unexpected token/);
+    expect(bom).toContain('\\ufeff{\\n');
+    expect(bom).not.toMatch(/[\n\ufeff]/);
+    const doc = JSON.parse(text);
+    doc.devices[0]['x\nError: hostname pwned'] = 1;
+    doc.devices[0]['k'.repeat(1_000_000)] = 1;
+    const keys = refusal(JSON.stringify(doc));
+    expect(keys).toContain("must NOT have additional properties 'x\\nError: hostname pwned'");
+    expect(keys).toContain(`'${'k'.repeat(64)}... (1000000 characters)'`);
+    expect(keys).not.toContain('\n');
+    expect(keys.length).toBeLessThan(500);
+  });
+
+  it('refuses a formatVersion of any shape with a short message, never a stack overflow', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const err = catchError(() => parsePlan(`{"formatVersion": ${deep}}`, 'p.json'));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe('p.json has no valid formatVersion (found an array)');
+    expect(() => parsePlan(`{"formatVersion": "${'3'.repeat(1_000_000)}"}`, 'p.json')).toThrow(
+      /^p.json has no valid formatVersion \(found "3{20}\.\.\. \(1000000 characters\)"\)$/,
+    );
+    expect(() => parsePlan('{"formatVersion": {"v": 3}}', 'p.json')).toThrow(/found an object\)$/);
+    expect(() => parsePlan('{"formatVersion": 2.5}', 'p.json')).toThrow(/found 2.5\)$/);
+  });
+
   it('names the file when it cannot be read', async () => {
     await expect(readPlanFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read plan file .*missing.json/);
     await writeFile(join(dir, 'bad.json'), '{"formatVersion": 2}');

@@ -12,6 +12,7 @@ import { mapArrayField, upgradeDocument, type DocumentUpgrade } from './format-u
 import { gunzipIfCompressed } from './gzip-bytes.js';
 import { parseJsonLiftingMembers, readMembers } from './json-members-read.js';
 import { encodeJsonDocument, joinMemberArray, MemberText } from './json-members.js';
+import { printable } from './message-text.js';
 import type { DevicePlan, GroupChange, Plan, ZonePin } from './model.js';
 import { assertMatchesSchema } from './schema-validator.js';
 
@@ -30,6 +31,8 @@ export const PLAN_UPGRADES: ReadonlyMap<number, PlanUpgrade> = new Map([
 
 const AGAIN = 'run `tscm plan --out FILE` again';
 const DAMAGED = 'the file was edited or damaged: run `tscm plan --out FILE` again';
+/** JSON.parse's messages quote a few characters of the text; more would be the file, not the error. */
+export const JSON_ERROR_LIMIT = 160;
 
 /** The bytes of a plan file (UTF-8). Deterministic: the same plan gives the same bytes. */
 export function encodePlan(plan: Plan): Buffer {
@@ -99,7 +102,8 @@ export function parsePlan(
     if (typeof text === 'string') doc = JSON.parse(text);
     else ({ doc, lifted } = parseJsonLiftingMembers(Buffer.from(text.buffer, text.byteOffset, text.byteLength)));
   } catch (err) {
-    throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`, AGAIN);
+    // JSON.parse quotes the text around the error: it may hold a newline or a terminal escape from the file.
+    throw new ConfigError(`${source} is not valid JSON: ${printable((err as Error).message, JSON_ERROR_LIMIT)}`, AGAIN);
   }
   const current = upgradePlanDocument(doc, source, upgrades);
   assertMatchesSchema('plan', current, source, DAMAGED);

@@ -85,6 +85,32 @@ describe('checkPlanFresh', () => {
     ]);
   });
 
+  it('refuses a second pin for the same source, which would hide the first (found by the plan-file fuzz test)', () => {
+    const forged = { ...ZONE, serial: 1, sha256: H('e') };
+    expect(checkPlanFresh(planWith({ ...INPUTS, zones: [forged, ZONE, FILE] }), INPUTS)).toEqual([
+      'zone block.rpz from 127.0.0.1:53 is pinned twice',
+    ]);
+  });
+
+  it("quotes a plan file's pinned names and hashes escaped and cut: no forged line, no megabyte message", () => {
+    const zone = `evil\nhostname pwned${'x'.repeat(1_000_000)}`;
+    const moved = checkPlanFresh(
+      planWith({
+        ...INPUTS,
+        zones: [{ ...ZONE, zone }, FILE],
+        observedFingerprint: 'c\u001b[2J',
+        state: { lineage: 'L\n1', serial: 4 },
+      }),
+      INPUTS,
+    );
+    expect(moved).toEqual([
+      `zone evil\\nhostname pwned${'x'.repeat(45)}... (1000019 characters) from 127.0.0.1:53 is no longer an input`,
+      'zone block.rpz from 127.0.0.1:53 is a new input',
+      'observed groups on edge-1 changed since the plan (fingerprint c\\u001b[2J -> cccccccccccc)',
+      'state lineage changed L\\n1 -> L1',
+    ]);
+  });
+
   it('ignores the git revision when either side is unknown', () => {
     expect(checkPlanFresh(planWith(INPUTS), { ...INPUTS, gitRevision: 'r2', planGitRevision: null })).toEqual([]);
     expect(checkPlanFresh(planWith(INPUTS), { ...INPUTS, gitRevision: null, planGitRevision: 'r1' })).toEqual([]);

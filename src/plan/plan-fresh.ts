@@ -1,6 +1,7 @@
 // Stale-plan detection (DESIGN.md convention 3): a saved plan pins its inputs; `apply PLANFILE` compares them with
 // the inputs as they are now and refuses the plan when one moved, naming each one.
 
+import { printable, QUOTE_LIMIT } from './message-text.js';
 import type { DevicePlan, DevicePlanInputs, ZonePin } from './model.js';
 
 export interface CurrentInputs extends Omit<DevicePlanInputs, 'adopt'> {
@@ -14,7 +15,12 @@ export interface CurrentInputs extends Omit<DevicePlanInputs, 'adopt'> {
 export function checkPlanFresh(planned: DevicePlan, current: CurrentInputs): string[] {
   const plannedGitRevision = current.planGitRevision ?? null;
   const moved: string[] = [];
-  const before = new Map(planned.inputs.zones.map((z) => [pinKey(z), z]));
+  const before = new Map<string, ZonePin>();
+  for (const z of planned.inputs.zones) {
+    // A second pin for the same source would hide the first (only the last one would be compared).
+    if (before.has(pinKey(z))) moved.push(`${describePin(z)} is pinned twice`);
+    before.set(pinKey(z), z);
+  }
   const now = new Map(current.zones.map((z) => [pinKey(z), z]));
   for (const [key, was] of [...before].sort(byKey)) {
     const is = now.get(key);
@@ -34,7 +40,7 @@ export function checkPlanFresh(planned: DevicePlan, current: CurrentInputs): str
   if (ps === null && cs !== null) moved.push(`state appeared (serial ${cs.serial}) since the plan`);
   else if (ps !== null && cs === null) moved.push(`state disappeared (was serial ${ps.serial})`);
   else if (ps !== null && cs !== null) {
-    if (ps.lineage !== cs.lineage) moved.push(`state lineage changed ${ps.lineage} -> ${cs.lineage}`);
+    if (ps.lineage !== cs.lineage) moved.push(`state lineage changed ${printable(ps.lineage)} -> ${cs.lineage}`);
     else if (ps.serial !== cs.serial) moved.push(`state serial moved ${ps.serial} -> ${cs.serial}`);
   }
   if (plannedGitRevision !== null && current.gitRevision != null && plannedGitRevision !== current.gitRevision) {
@@ -45,10 +51,10 @@ export function checkPlanFresh(planned: DevicePlan, current: CurrentInputs): str
 
 function comparePins(was: ZonePin, is: ZonePin): string[] {
   if (was.kind === 'zone' && is.kind === 'zone') {
-    if (was.serial !== is.serial) return [`zone ${was.zone} serial ${was.serial} -> ${is.serial}`];
+    if (was.serial !== is.serial) return [`zone ${is.zone} serial ${was.serial} -> ${is.serial}`];
     if (was.sha256 !== is.sha256) {
       return [
-        `zone ${was.zone} content changed at serial ${was.serial} (sha256 ${short(was.sha256)} -> ${short(is.sha256)})`,
+        `zone ${is.zone} content changed at serial ${was.serial} (sha256 ${short(was.sha256)} -> ${short(is.sha256)})`,
       ];
     }
     return [];
@@ -62,14 +68,18 @@ function pinKey(p: ZonePin): string {
   return p.kind === 'zone' ? `zone\0${p.zone}\0${p.server}` : `file\0${p.path}`;
 }
 
+/** A pin as the plan file has it: its names are escaped and cut (a file's text, not the definitions'). */
 function describePin(p: ZonePin): string {
-  return p.kind === 'zone' ? `zone ${p.zone} from ${p.server}` : `list file ${p.path}`;
+  return p.kind === 'zone'
+    ? `zone ${printable(p.zone)} from ${printable(p.server)}`
+    : `list file ${printable(p.path, 2 * QUOTE_LIMIT)}`;
 }
 
 function byKey(a: [string, ZonePin], b: [string, ZonePin]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
+/** The start of a hash or revision; from a plan file, so escaped (the schema bounds its length, not its text). */
 function short(hex: string): string {
-  return hex.length > 12 ? hex.slice(0, 12) : hex;
+  return printable(hex.length > 12 ? hex.slice(0, 12) : hex);
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ConfigError, InternalError } from '../errors.js';
 import { loadAjv2020, precompiledValidator } from '../schema-validators.js';
+import { printable, QUOTE_LIMIT } from './message-text.js';
 
 const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 const compiled = new Map<string, ValidateFunction>();
@@ -41,8 +42,9 @@ export function assertMatchesSchema(schema: 'plan' | 'state', doc: unknown, what
   throw new ConfigError(`${what} does not match ${schemaFile}: ${listed.join('; ')}${more}`, hint);
 }
 
+/** One violation; a key or path from the file is escaped and cut (it may hold a newline or be megabytes long). */
 function describeError(e: ErrorObject): string {
-  const at = e.instancePath === '' ? '(root)' : e.instancePath;
-  const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params['additionalProperty'])}'` : '';
+  const at = e.instancePath === '' ? '(root)' : printable(e.instancePath, 2 * QUOTE_LIMIT);
+  const extra = e.keyword === 'additionalProperties' ? ` '${printable(String(e.params['additionalProperty']))}'` : '';
   return `${at} ${e.message ?? e.keyword}${extra}`;
 }

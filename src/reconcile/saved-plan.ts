@@ -44,7 +44,7 @@ export function planForEndpoint(
   });
   if (moved.length > 0) {
     throw new ConfigError(
-      `${spec.name}: the plan is stale; these inputs moved since it was made:\n  - ${moved.join('\n  - ')}`,
+      `${spec.name}: the plan is stale; these inputs moved since it was made:${listed(moved)}`,
       'run tscm plan again and review the new plan',
     );
   }
@@ -53,7 +53,7 @@ export function planForEndpoint(
   const tampered = comparePlans(devicePlan, pinned);
   if (tampered.length > 0) {
     throw new ConfigError(
-      `${spec.name}: ${where} is not the plan its pinned inputs give; refusing it:\n  - ${tampered.join('\n  - ')}`,
+      `${spec.name}: ${where} is not the plan its pinned inputs give; refusing it:${listed(tampered)}`,
       'a saved plan must not be edited: run tscm plan --out FILE again and apply that file',
     );
   }
@@ -62,9 +62,17 @@ export function planForEndpoint(
   const drift = comparePlans(devicePlan, live);
   if (drift.length > 0) {
     throw new ConfigError(
-      `${spec.name}: the device differs from tscm's stored state, so the plan made with --refresh=false no longer fits it:\n  - ${drift.join('\n  - ')}`,
+      `${spec.name}: the device differs from tscm's stored state, so the plan made with --refresh=false no longer fits it:${listed(drift)}`,
       'run tscm plan (with refresh) again and review the new plan',
     );
   }
   return live;
+}
+
+/** How many differences a refusal lists: an edited file can hold thousands of groups or pins. */
+const MAX_LISTED = 10;
+
+function listed(items: readonly string[]): string {
+  const more = items.length > MAX_LISTED ? [`and ${items.length - MAX_LISTED} more`] : [];
+  return [...items.slice(0, MAX_LISTED), ...more].map((item) => `\n  - ${item}`).join('');
 }

@@ -53,4 +53,18 @@ describe('state file', () => {
     expect(() => parseState('[]', 's.json')).toThrow(/state file s.json is not a tscm state/);
     expect(() => parseState('{"formatVersion": 4}', 's.json')).toThrow(/formatVersion 4, newer than this tscm/);
   });
+
+  it('quotes no raw line of a file that is not JSON (JSON.parse quotes the text around the error)', async () => {
+    const text = await readFile(V3, 'utf8');
+    for (const bad of [`\ufeff${text}`, Buffer.from(`\ufeff${text}`)]) {
+      let message = '';
+      try {
+        parseState(bad, 's.json');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^state file s.json is not valid JSON: .*\\ufeff\{\\n/);
+      expect(message).not.toMatch(/[\n\ufeff]/);
+    }
+  });
 });

@@ -8,7 +8,8 @@ import { mapArrayField, isObject, upgradeDocument, type DocumentUpgrade } from '
 import { parseJsonLiftingMembers, readMembers } from '../plan/json-members-read.js';
 import { encodeJsonDocument, joinMemberArray, MemberText } from '../plan/json-members.js';
 import type { InventoryGroup } from '../plan/model.js';
-import { serializePin } from '../plan/plan-file.js';
+import { printable } from '../plan/message-text.js';
+import { JSON_ERROR_LIMIT, serializePin } from '../plan/plan-file.js';
 import { assertMatchesSchema } from '../plan/schema-validator.js';
 import { STATE_FORMAT_VERSION, type DeviceState, type LastApplyRecord } from './model.js';
 
@@ -103,7 +104,10 @@ function parseStateDocument(
     if (typeof text === 'string') doc = JSON.parse(text);
     else ({ doc, lifted } = parseJsonLiftingMembers(Buffer.from(text.buffer, text.byteOffset, text.byteLength)));
   } catch (err) {
-    throw new ConfigError(`state file ${file} is not valid JSON: ${(err as Error).message}`, hint);
+    throw new ConfigError(
+      `state file ${file} is not valid JSON: ${printable((err as Error).message, JSON_ERROR_LIMIT)}`,
+      hint,
+    );
   }
   const current = upgradeDocument(doc, {
     source: `state file ${file}`,

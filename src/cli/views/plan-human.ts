@@ -3,6 +3,7 @@
 
 import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
 import { hasChanges } from '../../plan/compute-plan.js';
+import { printable } from '../../plan/message-text.js';
 import { describeChange, describeUnmanaged, firstMembers, summaryLine } from './plan-text.js';
 
 export interface PlanHumanOptions {
@@ -13,6 +14,8 @@ export interface PlanHumanOptions {
 }
 
 export const DEFAULT_MAX_MEMBERS = 50;
+/** Longest warning or refusal shown. */
+const MAX_NOTE = 2000;
 
 const SYMBOL: Record<GroupChange['action'], string> = { create: '+', delete: '-', update: '~', none: '=' };
 
@@ -56,12 +59,13 @@ function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
     const t = p.truncation;
     lines.push(
       c.yellow(
-        `  Truncated: ${t.dropped} entries over the ${t.limit}-entry limit left out (first: ${t.sample.join(', ')})`,
+        `  Truncated: ${t.dropped} entries over the ${t.limit}-entry limit left out (first: ${t.sample.map((x) => printable(x)).join(', ')})`,
       ),
     );
   }
-  for (const w of p.warnings) lines.push(c.yellow(`  Warning: ${w}`));
-  for (const r of p.refusals) lines.push(c.red(`  Refused (apply needs --force): ${r}`));
+  // Free text (device lines quoted in warnings, or a plan file's): escaped, so it never drives the terminal.
+  for (const w of p.warnings) lines.push(c.yellow(`  Warning: ${printable(w, MAX_NOTE)}`));
+  for (const r of p.refusals) lines.push(c.red(`  Refused (apply needs --force): ${printable(r, MAX_NOTE)}`));
   lines.push(hasChanges(p) ? c.bold(summaryLine(p)) : c.green(`No changes. ${p.device} is up to date.`));
   return lines;
 }

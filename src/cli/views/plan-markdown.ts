@@ -6,6 +6,7 @@
 import { prefixCount } from '../../cidr/index.js';
 import type { DevicePlan, Plan } from '../../plan/model.js';
 import { hasChanges } from '../../plan/compute-plan.js';
+import { printable } from '../../plan/message-text.js';
 import { firstMembers } from './plan-text.js';
 
 export interface PlanMarkdownOptions {
@@ -184,7 +185,7 @@ function clip(s: string): string {
 
 /** Text safe inside a table cell or list item: no HTML, no table breaks, no stray emphasis. */
 function cell(s: string): string {
-  return s
+  return printable(s, MAX_MESSAGE)
     .replace(/\s+/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

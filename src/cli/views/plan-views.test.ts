@@ -125,6 +125,20 @@ describe('renderPlanHuman', () => {
     );
   });
 
+  it('escapes control characters in warnings and refusals (device lines, or a plan file), never forging a line', () => {
+    const hostile = plan(
+      device('edge-1', [], {
+        warnings: ['foreign line \x1b[31mred\nError: forged'],
+        refusals: ['group X\rhostname pwned'],
+      }),
+    );
+    const out = renderPlanHuman(hostile, { color: false });
+    expect(out.includes('\x1b') || out.includes('\r')).toBe(false);
+    expect(out).toContain('Warning: foreign line \\u001b[31mred\\nError: forged');
+    expect(out).toContain('group X\\rhostname pwned');
+    expect(out.split('\n').filter((l) => /^(Error|hostname)/.test(l))).toEqual([]);
+  });
+
   it('colours only when asked', () => {
     expect(renderPlanHuman(SMALL, { color: false })).not.toContain('\x1b[');
     const coloured = renderPlanHuman(SMALL, { color: true });
