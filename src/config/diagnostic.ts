@@ -1,6 +1,8 @@
 // Validation diagnostics: every problem of a definitions tree is reported at once, each with file:line:column and
 // the JSON-pointer path of the field (DESIGN.md convention 10). Messages never contain secret values.
 
+import { printable } from '../plan/message-text.js';
+
 export interface Diagnostic {
   /** File relative to the definitions dir, `/`-separated. */
   readonly file: string;
@@ -17,8 +19,8 @@ export interface Diagnostic {
 
 /**
  * `file:line:col: path: message (hint)`; the path is left out when the problem is about the whole file. Always one
- * line: control characters (a newline in a file name or a YAML key) are escaped, so nothing can forge another
- * `file:line` line in the output.
+ * line: control and invisible characters (a newline in a file name or a YAML key) are escaped, so nothing can forge
+ * another `file:line` line in the output.
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${escapeControls(d.file)}:${d.line}:${d.column}`;
@@ -27,13 +29,9 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}:${path} ${escapeControls(d.message)}${hint}`;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** Text with every control character written as an escape (`\n`, `\u001b`), for one-line output. */
-export function escapeControls(text: string): string {
-  return text.replace(CONTROLS, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** Text with every control or invisible character written as an escape (`\n`, `\u001b`), never cut. */
+function escapeControls(text: string): string {
+  return printable(text, Infinity);
 }
 
 /** Order by file, then position, then path: stable output for humans and golden tests. */

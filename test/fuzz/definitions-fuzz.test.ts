@@ -21,8 +21,9 @@ import { createHostKeyVerifier } from '../../src/drivers/shared/host-key.js';
 import { ConfigError } from '../../src/errors.js';
 import type { GroupChange } from '../../src/plan/model.js';
 import { readCidrFile } from '../../src/policy/index.js';
-import { CANARY, mutateDefinition, pick, seededRandom } from './mutate-definition.js';
+import { CANARY, mutateDefinition, pick } from './mutate-definition.js';
 import type { FuzzAssets } from './mutate-definition.js';
+import { Rng } from './rng.js';
 
 const SEED = Number(process.env['TSCM_FUZZ_SEED'] ?? 20261130);
 const INPUTS = 10_000;
@@ -138,7 +139,8 @@ describe(`definitions fuzz (seed ${SEED})`, () => {
   });
 
   it(`${INPUTS} mutated definitions: clean refusals, and valid ones render only grammar lines`, async () => {
-    const r = seededRandom(SEED);
+    const rng = new Rng(SEED);
+    const r = () => rng.next();
     const starts = seeds();
     const tally = { inputs: 0, diagnostics: 0, valid: 0, rendered: 0, fileRefs: 0 };
     const fail = (k: number, what: string, detail: string, text = '') =>

@@ -5,19 +5,8 @@
 
 import { stringify } from 'yaml';
 
+/** A float in [0, 1): Rng.next of rng.ts, bound (the mutators only need the draw). */
 export type Random = () => number;
-
-/** mulberry32: small, fast and fully determined by the seed. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
