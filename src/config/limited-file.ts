@@ -28,6 +28,8 @@ export const FILE_KINDS = {
   cidrList: { noun: 'a CIDR list file', maxBytes: 256 * MIB },
   /** tscm's own decoded zone (policy/zone-cache.ts): 17 bytes per IPv6 prefix at most, 2M entries capped. */
   zoneCache: { noun: 'a zone cache file', maxBytes: 256 * MIB },
+  /** A saved plan (`tscm apply FILE`, the plan history): a first-run plan of 1M entries is ~18 MB. */
+  planFile: { noun: 'a plan file', maxBytes: 512 * MIB },
   /** A running-config for the lab (`tscm lab --config`): a large router's is a few MB. */
   deviceConfig: { noun: 'a device configuration file', maxBytes: 32 * MIB },
 } as const satisfies Record<string, FileKind>;

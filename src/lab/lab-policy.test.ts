@@ -39,7 +39,12 @@ describe('lab policy', () => {
     expect((err as Error).message).toContain(`${p}:3`);
     const empty = await file('empty.txt', '# nothing\n\n');
     await expect(readCidrListFile(empty, '--allow-list')).rejects.toThrow(/has no entries/);
-    await expect(readCidrListFile(path.join(dir, 'missing'), '--block-list')).rejects.toThrow(/ENOENT/);
+    await expect(readCidrListFile(path.join(dir, 'missing'), '--block-list')).rejects.toThrow(
+      /--block-list .*missing does not exist/,
+    );
+    await expect(readCidrListFile('/dev/zero', '--block-list')).rejects.toThrow(
+      /is a character device, not a regular file/,
+    );
   });
 
   it('generates the feed by default, and serves no allow zone for a block file alone', async () => {

@@ -1,8 +1,8 @@
 // The policy side of `tscm lab`: the block and allow lists the lab serves (CIDR list files, or the generated lab
 // feed) and the built-in DNS server on a policy port (53 or 5353, the only ports the device schema allows).
 
-import { readFile } from 'node:fs/promises';
 import { parseCidrText, prefixesToStrings } from '../cidr/index.js';
+import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
 import { ConfigError } from '../errors.js';
 import { generateFeed } from './demo/policy-feed.js';
 import { startLabDnsServer, type LabDnsServer, type LabZone } from './dns-server.js';
@@ -34,10 +34,10 @@ export interface LabPolicy {
 export async function readCidrListFile(file: string, flag: string): Promise<string[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readLimitedFile(file, FILE_KINDS.cidrList);
   } catch (err) {
     throw new ConfigError(
-      `cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `${flag} ${file} ${(err as Error).message}`,
       'give the path of a CIDR list file: one address, CIDR or range per line, # comments',
     );
   }

@@ -145,7 +145,11 @@ describe('plan file', () => {
   });
 
   it('names the file when it cannot be read', async () => {
-    await expect(readPlanFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read plan file .*missing.json/);
+    await expect(readPlanFile(join(dir, 'missing.json'))).rejects.toThrow(/plan file .*missing.json does not exist/);
+    await expect(readPlanFile('/dev/zero')).rejects.toThrow(
+      /plan file \/dev\/zero is a character device, not a regular file/,
+    );
+    await expect(readPlanFile(dir)).rejects.toThrow(/is a folder/);
     await writeFile(join(dir, 'bad.json'), '{"formatVersion": 2}');
     await expect(readPlanFile(join(dir, 'bad.json'))).rejects.toThrow(/plan file .*bad.json does not match/);
     await writeFile(join(dir, 'bad.json.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]));

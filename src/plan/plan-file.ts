@@ -4,8 +4,8 @@
 // Older formats are upgraded on read. A plan file is untrusted input: apply recomputes it (see reconcile/).
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { PrefixList } from '../cidr/types.js';
+import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { mapArrayField, upgradeDocument, type DocumentUpgrade } from './format-upgrade.js';
@@ -171,9 +171,10 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
 export async function readPlanFile(path: string): Promise<Plan> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // Untrusted like any input: a regular file within a limit (never /dev/zero or a FIFO).
+    bytes = await readLimitedFile(path, FILE_KINDS.planFile);
   } catch (err) {
-    throw new ConfigError(`cannot read plan file ${path}: ${(err as Error).message}`, 'check the path given to apply');
+    throw new ConfigError(`plan file ${path} ${(err as Error).message}`, 'check the path given to apply');
   }
   const source = `plan file ${path}`;
   return parsePlan(await gunzipIfCompressed(bytes, source, DAMAGED), source);

@@ -2,8 +2,8 @@
 // rehearse a failure against the lab. Validated strictly: an unknown key or a wrong value names the file (or flag)
 // and the field, never the value.
 
-import { lstat, readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
+import { readLimitedFile } from '../../config/limited-file.js';
 import { ConfigError } from '../../errors.js';
 import type { IosFaults } from './types.js';
 
@@ -111,22 +111,15 @@ export function parseFaultsText(text: string, file: string): LabFaultSettings {
   return settings(values);
 }
 
-/** Reads a faults file: a regular file of at most 64 KiB. */
+/** Reads a faults file: a regular file of at most 64 KiB, checked on the open handle (no window to swap it). */
 export async function readFaultsFile(file: string): Promise<LabFaultSettings> {
-  let size: number;
+  let bytes: Buffer;
   try {
-    const stat = await lstat(file);
-    if (!stat.isFile()) throw new ConfigError(`--faults ${file}: not a regular file`, 'give a YAML or JSON file');
-    size = stat.size;
+    bytes = await readLimitedFile(file, { noun: 'a faults file', maxBytes: MAX_FILE_BYTES });
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(`--faults ${file}: cannot read it (${code})`, 'give the path of a YAML or JSON faults file');
+    throw new ConfigError(`--faults ${file} ${(err as Error).message}`, 'give the path of a YAML or JSON faults file');
   }
-  if (size > MAX_FILE_BYTES) {
-    throw new ConfigError(`--faults ${file}: larger than ${MAX_FILE_BYTES} bytes`, 'a faults file is a few lines');
-  }
-  return parseFaultsText(await readFile(file, 'utf8'), file);
+  return parseFaultsText(bytes.toString('utf8'), file);
 }
 
 /** Flag values as commander hands them over (strings for numbers, true for switches); undefined: not given. */
