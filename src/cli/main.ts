@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // tscm: argv -> command -> exit code. Commands are imported lazily so a quick command (`policy --cidrs`,
-// `validate`) does not pay for the SSH stack. Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode).
+// `validate`) does not pay for the SSH stack. Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode),
+// 3 apply skipped a device with pending changes (policyUpdates: false), 130/143 stopped by SIGINT/SIGTERM.
 
 import { Command, Option } from 'commander';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';

@@ -61,7 +61,7 @@ describe('faults on the device, then a run that converges', () => {
   });
 
   it('slow replies still apply', async () => {
-    lab = await startLab({ block: feed.block.slice(0, 300) });
+    lab = await startLab({ block: feed.block.slice(0, 100) });
     lab.router.setFaults({ replyDelayMs: 20 });
     await expectConverged(lab);
   });

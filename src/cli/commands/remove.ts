@@ -37,7 +37,18 @@ export async function removeCommand(
       }
       return confirm(`\nRemove tscm's groups from ${device}? Only "yes" will be accepted: `);
     },
-  }).finally(() => interrupts.dispose());
+  })
+    .catch((err: unknown) => {
+      if (interrupts.received === undefined) throw err;
+      // Stopped by a signal: what was removed is recorded (the rest stays tscm's), as after an interrupted apply.
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.stderr.write(
+        `Interrupted by ${interrupts.received}: what was removed is recorded in tscm's state. Run tscm remove again to finish.\n`,
+      );
+      return interrupts.exitCode;
+    })
+    .finally(() => interrupts.dispose());
+  if (typeof results === 'number') return results;
   if (results === null) {
     process.stdout.write('Remove cancelled.\n');
     return 1;
