@@ -96,7 +96,7 @@ const historyAppend = await timeOnce(async () => {
 });
 const historyRead = await timeOnce(() => readPlanFile(historyPath));
 const stateUpdate = {
-  inventory: { groups: [{ name: 'TSCM-BLOCK', role: 'block', members: desiredList }] },
+  inventory: { groups: [{ name: 'TSCM-BLOCK', role: 'block', created: true, members: desiredList }] },
   zones: [],
   lastApply: null,
   appliedAt: '2026-11-23T00:00:00.000Z',
