@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFeed, rollFeed } from '../../src/lab/demo/policy-feed.js';
-import { openTestShell } from '../../src/lab/ios/test-shell.js';
+import { comparableConfig as comparable, openTestShell } from '../../src/lab/ios/test-shell.js';
 import { runTscm } from '../helpers/cli.js';
 import { startLab, type Lab } from '../helpers/lab.js';
 
@@ -26,20 +26,6 @@ const EXISTING: Record<string, { group: string; admin: string[]; alsoInFeed: str
   },
   'batfish-ios-object-group-network': { group: 'ogn_host', admin: ['host 2.0.0.1'], alsoInFeed: ['2.0.0.1/32'] },
 };
-
-const TIMESTAMP = /^! (Last configuration change|NVRAM config last updated) at /;
-const HEADER = /^(Building configuration\.\.\.|Current configuration : \d+ bytes|\s*)$/;
-
-/** The config lines that must round-trip: no header, no timestamp comments, `end` added when the text lacks it. */
-function comparable(text: string): string[] {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  let start = 0;
-  while (start < lines.length && HEADER.test(lines[start] ?? '')) start++;
-  const body = lines.slice(start).filter((l) => !TIMESTAMP.test(l));
-  if (body[body.length - 1] !== 'end') body.push('end');
-  return body;
-}
 
 /** `show running-config` over a fresh SSH session, as an operator would read it. */
 async function showRunning(lab: Lab): Promise<string[]> {

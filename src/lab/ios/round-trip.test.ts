@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startIosEmulator } from './index.js';
 import type { RunningIosEmulator } from './index.js';
-import { openTestShell } from './test-shell.js';
+import { comparableConfig as comparable, openTestShell } from './test-shell.js';
 import type { TestShell } from './test-shell.js';
 
 const CREDS = { username: 'netops', password: 'pw' };
@@ -29,26 +29,6 @@ async function boot(config: string): Promise<TestShell> {
   await shell.run('en', /#$/);
   await shell.run('terminal length 0');
   return shell;
-}
-
-const TIMESTAMP = /^! (Last configuration change|NVRAM config last updated) at /;
-
-/**
- * The lines that must round-trip: the config after the `Building configuration...` / `Current configuration : N
- * bytes` header, without the two timestamp comments; `end` added when the text lacks it (the device always prints it).
- */
-function comparable(text: string): string[] {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  let start = 0;
-  while (
-    start < lines.length &&
-    /^(Building configuration\.\.\.|Current configuration : \d+ bytes|\s*)$/.test(lines[start] ?? '')
-  )
-    start++;
-  const body = lines.slice(start).filter((l) => !TIMESTAMP.test(l));
-  if (body[body.length - 1] !== 'end') body.push('end');
-  return body;
 }
 
 /** `show running-config` over the session: its header lines and the config lines. */
