@@ -1,10 +1,11 @@
 import ssh2 from 'ssh2';
 import { describe, expect, test } from 'vitest';
-import { generateEd25519, usableHostKey } from './host-key.js';
+import { usableHostKey } from './host-key.js';
 
 describe('generated host keys', () => {
   test('a key ssh2 cannot parse is replaced by the next one', () => {
-    const good = generateEd25519();
+    // A parsable key: ssh2's own generator fails about twice in a thousand (the flake this module exists for).
+    const good = usableHostKey();
     const keys = ['-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n-----END OPENSSH PRIVATE KEY-----\n', good];
     let calls = 0;
     expect(usableHostKey(() => keys[calls++] as string)).toBe(good);

@@ -6,7 +6,7 @@ import ssh2 from 'ssh2';
 const { utils } = ssh2;
 const ATTEMPTS = 20;
 
-export const generateEd25519 = (): string => utils.generateKeyPairSync('ed25519').private;
+const generateEd25519 = (): string => utils.generateKeyPairSync('ed25519').private;
 
 /** A private key ssh2 can parse, from `generate` (bounded attempts: a generator that never works is reported). */
 export function usableHostKey(generate: () => string = generateEd25519): string {
