@@ -63,7 +63,7 @@ export class ApplyFailedError extends Error {
   }
 }
 
-export function refuseUnsafe(plan: DevicePlan, force: boolean): void {
+function refuseUnsafe(plan: DevicePlan, force: boolean): void {
   if (plan.refusals.length === 0 || force) return;
   throw new ConfigError(
     `${plan.device}: the plan is refused for safety:\n  - ${plan.refusals.join('\n  - ')}`,

@@ -2,6 +2,7 @@
 // observe, plan (the caller decides how), apply with the journal, and keep what each endpoint's apply found tscm
 // owns there. record() writes the state from those reads, so it is never ahead of or behind the devices.
 
+import { prefixCount } from '../cidr/index.js';
 import { addsOf, ApplyFailedError, applyEndpoint, type EndpointResult } from '../apply/apply-device.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
@@ -71,13 +72,16 @@ export class DeviceRun {
       const journal = (window: Parameters<typeof addsOf>[0]): Promise<void> =>
         fleet.store.appendJournal(
           spec.name,
-          addsOf(window).groups.map((g) => ({
-            endpoint: key,
-            group: g.name,
-            role: g.role,
-            create: g.created,
-            add: g.members,
-          })),
+          // A window of removes only gives tscm nothing: no entry, and no fsync.
+          addsOf(window)
+            .groups.filter((g) => g.created || prefixCount(g.members) > 0)
+            .map((g) => ({
+              endpoint: key,
+              group: g.name,
+              role: g.role,
+              create: g.created,
+              add: g.members,
+            })),
         );
       const session = { endpoint, driver, observed, plan };
       const result = await applyEndpoint(spec, session, desired, inventoryOf(basis, endpoint), {

@@ -31,7 +31,7 @@ export interface ApplyOptions {
 }
 
 /** A device with changes left unapplied because its definition says policyUpdates: false. */
-export const EXIT_SKIPPED = 3;
+const EXIT_SKIPPED = 3;
 
 function isPlanFile(args: string[]): boolean {
   return args.length === 1 && existsSync(args[0]!) && statSync(args[0]!).isFile();
@@ -112,12 +112,13 @@ function report(
   interrupts: InterruptHandler,
 ): number {
   if (result.interrupted || interrupts.received) {
-    const stopped = result.failures[result.failures.length - 1]?.device;
-    const others = result.failures.slice(0, -1);
+    // applyFleet returns right after the device the signal stopped: it is the last failure, reported in the summary.
+    const stopped = result.interrupted ? result.failures[result.failures.length - 1] : undefined;
+    const others = [...planFailures, ...result.failures.filter((f) => f !== stopped)];
     if (others.length > 0) process.stderr.write(renderFailures(others));
     const where =
       stopped && result.interrupted
-        ? `${stopped} stopped after ${result.interrupted.reached} confirmed member changes; `
+        ? `${stopped.device} stopped after ${result.interrupted.reached} confirmed member changes; `
         : '';
     process.stderr.write(
       `Interrupted by ${interrupts.received ?? 'a signal'}: ${where}what reached the devices is recorded in tscm's state. Run tscm apply again to finish.\n`,
