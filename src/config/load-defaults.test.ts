@@ -98,7 +98,13 @@ describe('defaults', () => {
     const rest = byName(r.devices, 'r');
     expect(rest.management.port).toBe(443);
     expect(rest.objectGroups).toMatchObject({ block: 'ThreatSTOP-block', allow: 'ThreatSTOP-allow' });
-    expect(r.settings).toEqual({ definitionsDir: dir, stateDir: join(dir, '.tscm') });
+    expect(r.settings).toEqual({
+      definitionsDir: dir,
+      stateDir: join(dir, '.tscm'),
+      state: { backend: 'local' },
+      schedule: { windows: [] },
+      drift: 'heal',
+    });
   });
 
   test('tscm.yaml defaults: device wins, platform-specific defaults reach only their platforms', async () => {
@@ -131,6 +137,9 @@ describe('defaults', () => {
       settingsFile: 'tscm.yaml',
       stateDir: resolve(dir, '../state'),
       policyServer: { host: '192.0.2.53', port: 5353 },
+      state: { backend: 'local' },
+      schedule: { windows: [] },
+      drift: 'heal',
     });
     const ios = byName(r.devices, 'i');
     expect(ios.credentials).toEqual({
@@ -179,5 +188,59 @@ describe('defaults', () => {
     const r = await loadDefinitions(dir);
     expect(r.diagnostics).toEqual([]);
     expect(r.devices[0]?.policy.blockList).toEqual({ kind: 'file', path: join(dir, 'east/lists/block.txt') });
+  });
+});
+
+describe('tscm.yaml reconcile settings', () => {
+  test('reads the git state backend, change windows and drift, with their defaults', async () => {
+    const dir = await writeTree({
+      'tscm.yaml': [
+        'state: { backend: git, repo: "https://git.example.org/net/defs.git", token: { env: STATE_TOKEN } }',
+        'schedule:',
+        '  windows:',
+        '    - { kind: allow, schedule: "0 22 * * 1-5", duration: 1h30m, devices: ["edge-*"] }',
+        '    - { kind: deny, schedule: "0 0 24 12 *", duration: 48h, timeZone: Europe/Paris }',
+        'drift: report',
+        'policyServer: { host: 192.0.2.53 }',
+        'defaults: { credentials: { username: { env: U }, password: { env: P } } }',
+      ].join('\n'),
+      'ios.yaml': MINIMAL('i', 'ios'),
+    });
+    const r = await loadDefinitions(dir);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(r.settings.state).toEqual({
+      backend: 'git',
+      repo: 'https://git.example.org/net/defs.git',
+      branch: 'tscm-state',
+      lockTtlSeconds: 3600,
+      token: { env: 'STATE_TOKEN' },
+    });
+    expect(r.settings.schedule.windows).toEqual([
+      { kind: 'allow', schedule: '0 22 * * 1-5', durationMs: 90 * 60_000, timeZone: 'UTC', devices: ['edge-*'] },
+      { kind: 'deny', schedule: '0 0 24 12 *', durationMs: 48 * 3_600_000, timeZone: 'Europe/Paris', devices: [] },
+    ]);
+    expect(r.settings.drift).toBe('report');
+  });
+
+  test('state.dir of the local backend wins over stateDir', async () => {
+    const dir = await writeTree({
+      'tscm.yaml': 'stateDir: old\nstate: { backend: local, dir: ../new }\n',
+      'ios.yaml': MINIMAL('i', 'ios'),
+    });
+    const r = await loadDefinitions(dir);
+    expect(r.settings.stateDir).toBe(resolve(dir, '../new'));
+  });
+
+  test('refuses a git backend without a repo, a bad branch and a bad duration, naming the field', async () => {
+    const dir = await writeTree({
+      'tscm.yaml':
+        'state: { backend: git, branch: "-x" }\nschedule: { windows: [{ kind: allow, schedule: "* * * * *", duration: 3 }] }\n',
+      'ios.yaml': MINIMAL('i', 'ios'),
+    });
+    const r = await loadDefinitions(dir);
+    const text = r.diagnostics.map(formatDiagnostic).join('\n');
+    expect(text).toMatch(/tscm\.yaml/);
+    expect(text).toMatch(/state/);
+    expect(text).toMatch(/duration/);
   });
 });

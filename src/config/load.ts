@@ -16,7 +16,7 @@ import { notePendingSettings } from './pending-settings.js';
 import { checkPlatformFields } from './platform-rules.js';
 import type { RawDefaults, RawDevice, RawSettings } from './raw-types.js';
 import { validateDeviceDocument, validateSettingsDocument } from './schema-check.js';
-import type { DeviceSpec, Endpoint, RepoSettings } from './types.js';
+import type { DeviceSpec, Endpoint, RepoSettings, StateBackendSettings, SyncWindow } from './types.js';
 import { parseYamlText } from './yaml-document.js';
 import type { Position, YamlDocument } from './yaml-document.js';
 
@@ -188,7 +188,13 @@ async function loadSettings(
   diagnostics: Diagnostic[],
   notes: Diagnostic[],
 ): Promise<SettingsResult> {
-  const base: LoadedSettings = { definitionsDir: root, stateDir: join(root, BUILTIN_DEFAULTS.stateDir) };
+  const base: LoadedSettings = {
+    definitionsDir: root,
+    stateDir: join(root, BUILTIN_DEFAULTS.stateDir),
+    state: { backend: 'local' },
+    schedule: { windows: [] },
+    drift: 'heal',
+  };
   const file = candidates[0];
   if (file === undefined) return { settings: base, defaults: {}, ok: true };
   for (const extra of candidates.slice(1)) {
@@ -224,7 +230,10 @@ async function loadSettings(
   const settings: LoadedSettings = {
     ...base,
     settingsFile: file,
-    stateDir: raw.stateDir === undefined ? base.stateDir : absolutePath(raw.stateDir, root),
+    stateDir: stateDirOf(raw, root) ?? base.stateDir,
+    state: stateBackendOf(raw.state, root),
+    schedule: { windows: (raw.schedule?.windows ?? []).map(syncWindowOf) },
+    drift: raw.drift ?? 'heal',
     ...(raw.policyServer === undefined
       ? {}
       : {
@@ -235,6 +244,39 @@ async function loadSettings(
         }),
   };
   return { settings, defaults: absoluteDefaults(raw.defaults ?? {}, root), ok: true };
+}
+
+/** `state.dir` (local backend) wins over the older `stateDir`; both are relative to the root. */
+function stateDirOf(raw: RawSettings, root: string): string | undefined {
+  const dir = raw.state?.backend === 'local' ? raw.state.dir : undefined;
+  const chosen = dir ?? raw.stateDir;
+  return chosen === undefined ? undefined : absolutePath(chosen, root);
+}
+
+function stateBackendOf(raw: RawSettings['state'], root: string): StateBackendSettings {
+  if (raw === undefined || raw.backend === 'local') return { backend: 'local' };
+  return {
+    backend: 'git',
+    repo: raw.repo,
+    branch: raw.branch ?? 'tscm-state',
+    lockTtlSeconds: raw.lockTtlSeconds ?? 3600,
+    ...(raw.token === undefined ? {} : { token: absoluteSecretRef(raw.token, root) }),
+    ...(raw.sshKey === undefined ? {} : { sshKey: absoluteSecretRef(raw.sshKey, root) }),
+  };
+}
+
+type RawWindow = NonNullable<NonNullable<RawSettings['schedule']>['windows']>[number];
+
+function syncWindowOf(raw: RawWindow): SyncWindow {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(raw.duration);
+  const durationMs = (Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0)) * 60_000;
+  return {
+    kind: raw.kind,
+    schedule: raw.schedule,
+    durationMs,
+    timeZone: raw.timeZone ?? 'UTC',
+    devices: raw.devices ?? [],
+  };
 }
 
 /** Paths in tscm.yaml defaults are relative to the root, where tscm.yaml lives. */

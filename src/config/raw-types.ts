@@ -77,6 +77,26 @@ export interface RawDevice extends RawDefaults {
 
 export interface RawSettings {
   stateDir?: string;
+  state?:
+    | { backend: 'local'; dir?: string }
+    | {
+        backend: 'git';
+        repo: string;
+        branch?: string;
+        token?: SecretRef;
+        sshKey?: SecretRef;
+        lockTtlSeconds?: number;
+      };
+  schedule?: {
+    windows?: {
+      kind: 'allow' | 'deny';
+      schedule: string;
+      duration: string;
+      timeZone?: string;
+      devices?: string[];
+    }[];
+  };
+  drift?: 'heal' | 'report';
   policyServer?: { host: string; port?: 53 | 5353 };
   defaults?: RawDefaults;
 }

@@ -94,8 +94,39 @@ export interface DeviceSpec {
   readonly source: { readonly file: string; readonly line: number };
 }
 
+/** Where state, plan history and locks live (tscm.yaml `state`). */
+export type StateBackendSettings =
+  | { readonly backend: 'local' }
+  | {
+      readonly backend: 'git';
+      readonly repo: string;
+      readonly branch: string;
+      readonly token?: SecretRef;
+      readonly sshKey?: SecretRef;
+      readonly lockTtlSeconds: number;
+    };
+
+/** A change window (tscm.yaml `schedule.windows`): when the loop may (allow) or may not (deny) apply. */
+export interface SyncWindow {
+  readonly kind: 'allow' | 'deny';
+  /** Five-field cron expression of the window's start. */
+  readonly schedule: string;
+  readonly durationMs: number;
+  /** IANA time zone of the schedule. */
+  readonly timeZone: string;
+  /** Device name globs the window applies to; empty: every device. */
+  readonly devices: readonly string[];
+}
+
 /** Repository-wide settings from `tscm.yaml` at the root of the definitions. */
 export interface RepoSettings {
-  /** The folder of the state store; default `<definitions>/.tscm`. */
+  /**
+   * The folder of the state store; default `<definitions>/.tscm`. With the git backend, the local working copy of
+   * the state branch.
+   */
   readonly stateDir: string;
+  readonly state: StateBackendSettings;
+  readonly schedule: { readonly windows: readonly SyncWindow[] };
+  /** What the loop does with drift found on a device: heal it (apply) or report it only. */
+  readonly drift: 'heal' | 'report';
 }

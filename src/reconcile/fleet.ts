@@ -2,7 +2,7 @@
 // A selected device with validation problems stops the run with every problem listed.
 
 import path from 'node:path';
-import { formatDiagnostic, loadDefinitions } from '../config/index.js';
+import { formatDiagnostic, loadDefinitions, type LoadedSettings } from '../config/index.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
@@ -14,6 +14,8 @@ export interface Fleet {
   readonly dir: string;
   readonly stateDir: string;
   readonly devices: readonly DeviceSpec[];
+  /** tscm.yaml's settings (state backend, change windows, drift). */
+  readonly settings: LoadedSettings;
   /** The git revision of the definitions, read once on first use (commands that pin no revision skip git). */
   revision(): Promise<GitRevision | null>;
   readonly resolver: ZoneResolver;
@@ -44,6 +46,7 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
     dir: root,
     stateDir,
     devices: selected,
+    settings,
     revision: memoize(() => readGitRevision(root, { stateDir, log })),
     resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
     store: new StateStore(stateDir),
