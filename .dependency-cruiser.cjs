@@ -1,5 +1,5 @@
 // Import rules (DESIGN.md): no cycles, and one-way layers:
-//   cli -> reconcile/apply -> plan/state/policy/config -> cidr      (src/errors.ts is importable from anywhere)
+//   cli -> daemon -> reconcile/apply -> plan/state/policy/config -> cidr   (src/errors.ts is importable from anywhere)
 // Only drivers/registry.ts imports the driver folders; the core never imports a driver or the lab.
 const CORE = '^src/(cidr|config|policy|plan|state|apply|reconcile)/';
 
@@ -31,6 +31,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/reconcile/' },
       to: { path: '^src/(cli|lab)/' },
+    },
+    {
+      name: 'daemon-below-cli',
+      comment: 'daemon/ is the loop shell beside cli/: it calls reconcile/, the CLI calls it, never the reverse',
+      severity: 'error',
+      from: { path: '^src/daemon/' },
+      to: { path: '^src/(cli|lab)/' },
+    },
+    {
+      name: 'core-does-not-import-the-daemon',
+      severity: 'error',
+      from: { path: CORE },
+      to: { path: '^src/daemon/' },
     },
     {
       name: 'only-the-registry-imports-drivers',
