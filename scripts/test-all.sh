@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests need (Debian's NSD, the real authoritative DNS
 # server the policy tests talk to, FireHOL iprange, the reference the CIDR output is compared with, and the OpenSSH
-# client, which scripts a session against the emulated router as an operator would), the npm
+# client, which scripts a session against the emulated router as an operator would; Prometheus, whose promtool
+# lints the loop's /metrics and whose server scrapes it), the npm
 # packages, then typecheck, lint, format check, build and the whole test suite (npm run check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,12 +11,14 @@ need=()
 command -v nsd >/dev/null 2>&1 || [ -x /usr/sbin/nsd ] || need+=(nsd)
 command -v iprange >/dev/null 2>&1 || need+=(iprange)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing test dependencies: ${need[*]}"
   $sudo apt-get update -qq
-  # A system NSD the package may start on port 53 is not used: the tests start their own on a loopback port.
+  # A system NSD (port 53) or Prometheus (9090) the packages may start is not used: the tests start their own on
+  # loopback ports.
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 

@@ -42,7 +42,6 @@ export async function startStatusServer(opts: {
     },
   );
   server.maxConnections = 64;
-  server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(

@@ -19,10 +19,9 @@ export interface LoopMetrics {
 }
 
 export function createLoopMetrics(opts: { defaultMetrics?: boolean; now?: () => Date } = {}): LoopMetrics {
-  const registry = new Registry();
+  const own = new Registry();
   const now = opts.now ?? (() => new Date());
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+  const registers = [own];
   const passes = new Counter({
     name: 'tscm_reconcile_passes_total',
     help: 'Reconcile passes by trigger (interval, watch, once) and result (success, failed: a device failed, interrupted, error: the pass could not run)',
@@ -168,6 +167,8 @@ export function createLoopMetrics(opts: { defaultMetrics?: boolean; now?: () => 
     else drift.remove({ device });
   }
 
+  // Merged last: a merged registry holds the metrics registered so far.
+  const registry = opts.defaultMetrics === false ? own : Registry.merge([own, processMetrics()]);
   return {
     registry,
     events,
@@ -183,4 +184,16 @@ export function createLoopMetrics(opts: { defaultMetrics?: boolean; now?: () => 
       for (const s of statuses) setDevice(s);
     },
   };
+}
+
+/**
+ * prom-client's process and Node.js metrics (CPU, memory, event loop lag, GC, start time), less three gauges whose
+ * `_total` names Prometheus' own lint (promtool check metrics) rejects.
+ */
+function processMetrics(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    registry.removeSingleMetric(name);
+  return registry;
 }
