@@ -13,16 +13,17 @@ export interface InterruptHandler {
   dispose(): void;
 }
 
-export function handleInterrupts(stderr: NodeJS.WritableStream = process.stderr): InterruptHandler {
+/** `say` tells what happens (stderr text by default; the commands pass one that keeps to the log format). */
+export function handleInterrupts(say: (text: string) => void = (t) => process.stderr.write(t)): InterruptHandler {
   const controller = new AbortController();
   let received: 'SIGINT' | 'SIGTERM' | undefined;
   const on = (sig: 'SIGINT' | 'SIGTERM') => (): void => {
     if (received !== undefined) {
-      stderr.write(`\n${sig} again: exiting now; the next run reads back what was sent.\n`);
+      say(`\n${sig} again: exiting now; the next run reads back what was sent.\n`);
       process.exit(128 + SIGNAL_NUMBER[sig]);
     }
     received = sig;
-    stderr.write(`\n${sig}: stopping after the changes in flight, then recording what reached the device...\n`);
+    say(`\n${sig}: stopping after the changes in flight, then recording what reached the device...\n`);
     controller.abort(new Error(`interrupted by ${sig}`));
   };
   const onInt = on('SIGINT');

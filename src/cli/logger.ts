@@ -1,15 +1,16 @@
-// The CLI's logger: a fixed message plus structured fields, one line each on stderr, secrets redacted.
-// `--log-format json` gives one JSON object per line for the reconcile container's log collector.
+// The CLI's logger: a fixed message plus structured fields, one line each on stderr, secrets redacted. JSON lines
+// (for a log collector) when stderr is not a terminal or with `--log-format json`; text on a terminal.
 
 import type { Logger } from '../drivers/driver.js';
 import { redactSecrets } from '../config/secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'text' | 'json';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface LoggerOptions {
   readonly level: LogLevel;
-  readonly format: 'text' | 'json';
+  readonly format: LogFormat;
   readonly write?: (line: string) => void;
 }
 
@@ -37,6 +38,12 @@ function formatFields(fields?: Record<string, unknown>): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`);
   return parts.length ? ' ' + parts.join(' ') : '';
+}
+
+/** The format asked for (flag or TSCM_LOG_FORMAT), else text on a terminal and JSON lines otherwise. */
+export function resolveLogFormat(asked: string | undefined, stderrIsTTY: boolean | undefined): LogFormat {
+  if (asked === 'text' || asked === 'json') return asked;
+  return stderrIsTTY === true ? 'text' : 'json';
 }
 
 /** A logger that drops everything (library use, tests that do not look at logs). */

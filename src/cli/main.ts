@@ -2,9 +2,12 @@
 // tscm: argv -> command -> exit code. Commands are imported lazily so a quick command (`policy --cidrs`,
 // `validate`) does not pay for the SSH stack. Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode),
 // 3 apply skipped a device with pending changes (policyUpdates: false), 130/143 stopped by SIGINT/SIGTERM.
+// Options also come from the environment (TSCM_DIR, TSCM_LOG_LEVEL, TSCM_LOG_FORMAT, and the reconcile loop's
+// TSCM_* settings below); a flag wins over the environment.
 
 import { Command, Option } from 'commander';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { resolveLogFormat, type LogFormat } from './logger.js';
 import { reportError } from './report-error.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -18,23 +21,41 @@ const program = new Command()
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
-const dirOption = () => new Option('--dir <dir>', 'the folder of device definitions').default('.');
+const dirOption = () => new Option('--dir <dir>', 'the folder of device definitions').default('.').env('TSCM_DIR');
 // Every command that prints takes --no-color (NO_COLOR is honoured as well: cli/color.ts).
 const noColorOption = () => new Option('--no-color', 'no ANSI colours (also: NO_COLOR=1)');
-const logOptions = (cmd: Command) =>
+// Logs are text on a terminal and JSON lines otherwise (a container, CI, a pipe): the preAction hook below
+// settles the format before a command runs, so every command (and its errors) keeps to one.
+const logOptions = (cmd: Command, level = 'warn') =>
   cmd
     .addOption(
-      new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('warn'),
+      new Option('--log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default(level)
+        .env('TSCM_LOG_LEVEL'),
     )
-    .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'));
+    .addOption(
+      new Option('--log-format <format>', 'log format (default: text on a terminal, JSON lines otherwise)')
+        .choices(['text', 'json'])
+        .env('TSCM_LOG_FORMAT'),
+    );
 
-program
-  .command('validate')
-  .description('validate every device definition against the schema; exit 1 on any problem')
-  .addOption(dirOption())
-  .option('--json', 'print the problems as JSON')
-  .addOption(noColorOption())
-  .action(async (opts) => run(() => import('./commands/validate.js').then((m) => m.validateCommand(opts))));
+program.hook('preAction', (_program, action) => {
+  action.setOptionValueWithSource(
+    'logFormat',
+    resolveLogFormat(action.getOptionValue('logFormat') as string | undefined, process.stderr.isTTY),
+    action.getOptionValueSource('logFormat') ?? 'default',
+  );
+});
+
+logOptions(
+  program
+    .command('validate')
+    .description('validate every device definition against the schema; exit 1 on any problem')
+    .addOption(dirOption())
+    .option('--json', 'print the problems as JSON')
+    .addOption(noColorOption()),
+).action(async (opts) => run(opts, () => import('./commands/validate.js').then((m) => m.validateCommand(opts))));
 
 logOptions(
   program
@@ -46,7 +67,7 @@ logOptions(
     .option('--cidrs', "print the device's desired block set, one CIDR per line in address order")
     .addOption(noColorOption()),
 ).action(async (devices, opts) =>
-  run(() => import('./commands/policy.js').then((m) => m.policyCommand(devices, opts))),
+  run(opts, () => import('./commands/policy.js').then((m) => m.policyCommand(devices, opts))),
 );
 
 logOptions(
@@ -63,7 +84,9 @@ logOptions(
     .option('--refresh <bool>', 'read the devices (true) or trust the stored state (false)', 'true')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
     .addOption(noColorOption()),
-).action(async (devices, opts) => run(() => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))));
+).action(async (devices, opts) =>
+  run(opts, () => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))),
+);
 
 logOptions(
   program
@@ -75,7 +98,7 @@ logOptions(
     .option('--force', 'apply even when the plan is refused for safety (large removals, emptied groups)')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
     .addOption(noColorOption()),
-).action(async (args, opts) => run(() => import('./commands/apply.js').then((m) => m.applyCommand(args, opts))));
+).action(async (args, opts) => run(opts, () => import('./commands/apply.js').then((m) => m.applyCommand(args, opts))));
 
 logOptions(
   program
@@ -86,14 +109,49 @@ logOptions(
     .addOption(dirOption())
     .option('--auto-approve', 'do not ask for confirmation')
     .addOption(noColorOption()),
-).action(async (device, opts) => run(() => import('./commands/remove.js').then((m) => m.removeCommand(device, opts))));
+).action(async (device, opts) =>
+  run(opts, () => import('./commands/remove.js').then((m) => m.removeCommand(device, opts))),
+);
+
+logOptions(
+  program
+    .command('unlock')
+    .description("break a device's state lock left by a run that died")
+    .argument('<device>', 'device nickname')
+    .addOption(dirOption()),
+).action(async (device, opts) =>
+  run(opts, () => import('./commands/unlock.js').then((m) => m.unlockCommand(device, opts))),
+);
+
+logOptions(
+  program
+    .command('status')
+    .description("each device's ready status as the last reconcile recorded it in the state backend")
+    .argument('[device...]', 'device nicknames (default: all, defined or in the state)')
+    .addOption(dirOption())
+    .option('--json', 'print JSON (the devices as /status of the loop serves them)'),
+).action(async (devices, opts) =>
+  run(opts, () => import('./commands/status.js').then((m) => m.statusCommand(devices, opts))),
+);
+
+logOptions(
+  program
+    .command('list')
+    .description('list the devices: platform, address, policy zones, groups, last apply')
+    .addOption(dirOption())
+    .option('--json', 'print JSON'),
+).action(async (opts) => run(opts, () => import('./commands/list.js').then((m) => m.listCommand(opts))));
 
 program
-  .command('unlock')
-  .description("break a device's state lock left by a run that died")
-  .argument('<device>', 'device nickname')
-  .addOption(dirOption())
-  .action(async (device, opts) => run(() => import('./commands/unlock.js').then((m) => m.unlockCommand(device, opts))));
+  .command('version')
+  .description("print tscm's version (also: tscm --version)")
+  .option('--json', 'print JSON')
+  .action((opts: { json?: boolean }) => {
+    const facts = { version: TOOL_VERSION, node: process.version, platform: `${process.platform}/${process.arch}` };
+    process.stdout.write(
+      opts.json ? JSON.stringify(facts) + '\n' : `tscm ${facts.version} (Node.js ${facts.node}, ${facts.platform})\n`,
+    );
+  });
 
 program
   .command('lab')
@@ -137,13 +195,13 @@ Faults file (--faults): a YAML or JSON mapping of these keys, e.g. "nvramBusyTim
 Any other key, or a value of the wrong type, stops the lab naming the file and the field.`,
   )
   .addOption(noColorOption())
-  .action(async (action, opts) => run(() => import('./commands/lab.js').then((m) => m.labCommand(action, opts))));
+  .action(async (action, opts) => run(opts, () => import('./commands/lab.js').then((m) => m.labCommand(action, opts))));
 
-async function run(fn: () => Promise<number>): Promise<void> {
+async function run(opts: { logFormat?: LogFormat }, fn: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await fn();
   } catch (err) {
-    process.exitCode = reportError(err);
+    process.exitCode = reportError(err, opts.logFormat ?? resolveLogFormat(undefined, process.stderr.isTTY));
   }
 }
 

@@ -14,10 +14,10 @@ import { planFleet } from '../../reconcile/plan-fleet.js';
 import { useColor } from '../color.js';
 import { confirm } from '../confirm.js';
 import { handleInterrupts, type InterruptHandler } from '../interrupt.js';
-import { createLogger, type LogLevel } from '../logger.js';
+import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { createProgressReporter } from '../progress.js';
+import { notice, reportFailures } from '../stderr-notice.js';
 import { renderApplyResult, renderSkipped } from '../views/apply-human.js';
-import { renderFailures } from '../views/failures-human.js';
 import { renderPlanHuman } from '../views/plan-human.js';
 
 export interface ApplyOptions {
@@ -38,7 +38,7 @@ function isPlanFile(args: string[]): boolean {
 }
 
 export async function applyCommand(args: string[], opts: ApplyOptions): Promise<number> {
-  const interrupts = handleInterrupts();
+  const interrupts = handleInterrupts((text) => notice(opts.logFormat, text));
   try {
     return await applyWith(args, opts, interrupts);
   } finally {
@@ -76,7 +76,7 @@ async function applyWith(args: string[], opts: ApplyOptions, interrupts: Interru
   }
   process.stdout.write(renderPlanHuman(plan, { color }));
   if (interrupts.received) {
-    process.stderr.write(`Interrupted by ${interrupts.received} before anything was sent.\n`);
+    notice(opts.logFormat, `Interrupted by ${interrupts.received} before anything was sent.\n`);
     return interrupts.exitCode;
   }
   const changes = plan.devices.some(hasChanges) || peersOutOfStep > 0;
@@ -92,7 +92,7 @@ async function applyWith(args: string[], opts: ApplyOptions, interrupts: Interru
       return 1;
     }
   }
-  const progress = createProgressReporter(process.stderr);
+  const progress = createProgressReporter(process.stderr, opts.logFormat);
   const result = await applyFleet(fleet, plan, {
     force: opts.force ?? false,
     fromFile,
@@ -103,31 +103,33 @@ async function applyWith(args: string[], opts: ApplyOptions, interrupts: Interru
   progress.done();
   process.stdout.write(renderApplyResult(result.applied, { color }));
   process.stdout.write(renderSkipped(result.skipped));
-  return report(result, planFailures, interrupts);
+  return report(result, planFailures, interrupts, opts.logFormat);
 }
 
 function report(
   result: FleetApplyResult,
   planFailures: readonly { device: string; step: string; error: unknown }[],
   interrupts: InterruptHandler,
+  format: LogFormat,
 ): number {
   if (result.interrupted || interrupts.received) {
     // applyFleet returns right after the device the signal stopped: it is the last failure, reported in the summary.
     const stopped = result.interrupted ? result.failures[result.failures.length - 1] : undefined;
     const others = [...planFailures, ...result.failures.filter((f) => f !== stopped)];
-    if (others.length > 0) process.stderr.write(renderFailures(others));
+    if (others.length > 0) reportFailures(format, others);
     const where =
       stopped && result.interrupted
         ? `${stopped.device} stopped after ${result.interrupted.reached} confirmed member changes; `
         : '';
-    process.stderr.write(
+    notice(
+      format,
       `Interrupted by ${interrupts.received ?? 'a signal'}: ${where}what reached the devices is recorded in tscm's state. Run tscm apply again to finish.\n`,
     );
     return interrupts.exitCode;
   }
   const failures = [...planFailures, ...result.failures];
   if (failures.length > 0) {
-    process.stderr.write(renderFailures(failures));
+    reportFailures(format, failures);
     return 1;
   }
   return result.skipped.some((s) => s.pending) ? EXIT_SKIPPED : 0;

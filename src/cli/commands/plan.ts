@@ -8,7 +8,7 @@ import { loadFleet } from '../../reconcile/fleet.js';
 import { planFleet } from '../../reconcile/plan-fleet.js';
 import { useColor } from '../color.js';
 import { createLogger, type LogLevel } from '../logger.js';
-import { renderFailures } from '../views/failures-human.js';
+import { reportFailures } from '../stderr-notice.js';
 import { renderPlanHuman } from '../views/plan-human.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { renderPlanMarkdown } from '../views/plan-markdown.js';
@@ -50,7 +50,7 @@ export async function planCommand(names: string[], opts: PlanOptions): Promise<n
     process.stdout.write(`\nSaved the plan to ${opts.out}; apply it with: tscm apply ${opts.out}\n`);
 
   if (failures.length > 0) {
-    process.stderr.write(renderFailures(failures));
+    reportFailures(opts.logFormat, failures);
     return 1;
   }
   const changes = plan.devices.some(hasChanges) || planned.some((p) => p.peersOutOfStep > 0);

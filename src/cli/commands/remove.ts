@@ -7,6 +7,7 @@ import { useColor } from '../color.js';
 import { confirm } from '../confirm.js';
 import { handleInterrupts } from '../interrupt.js';
 import { createLogger, type LogLevel } from '../logger.js';
+import { notice } from '../stderr-notice.js';
 import { renderPlanHuman } from '../views/plan-human.js';
 
 export async function removeCommand(
@@ -17,7 +18,7 @@ export async function removeCommand(
   const fleet = await loadFleet(opts.dir, [device], log);
   const spec = fleet.devices[0]!;
   const color = useColor(opts.color);
-  const interrupts = handleInterrupts();
+  const interrupts = handleInterrupts((text) => notice(opts.logFormat, text));
   const results = await removeDevice(fleet, spec, {
     command: `tscm remove ${device}`,
     signal: interrupts.signal,
@@ -41,8 +42,9 @@ export async function removeCommand(
     .catch((err: unknown) => {
       if (interrupts.received === undefined) throw err;
       // Stopped by a signal: what was removed is recorded (the rest stays tscm's), as after an interrupted apply.
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.stderr.write(
+      notice(opts.logFormat, `${(err as Error).message}\n`);
+      notice(
+        opts.logFormat,
         `Interrupted by ${interrupts.received}: what was removed is recorded in tscm's state. Run tscm remove again to finish.\n`,
       );
       return interrupts.exitCode;
