@@ -9,13 +9,7 @@ import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
 import type { DesiredState, DevicePlan, Inventory, ObservedDevice, ZonePin } from '../plan/model.js';
 import { mergeInventories } from '../plan/ownership.js';
-import {
-  acquireDeviceLock,
-  endpointKey,
-  inventoryFromState,
-  type DeviceLock,
-  type DeviceState,
-} from '../state/index.js';
+import { endpointKey, inventoryFromState, type DeviceLock, type DeviceState } from '../state/index.js';
 import { connectDevice, endpointsOf } from './connect.js';
 import type { Fleet } from './fleet.js';
 import { inventoryOf, observeDevice, type DeviceBasis } from './plan-device.js';
@@ -23,8 +17,7 @@ import type { DeviceSteps } from './steps.js';
 
 /** Takes the device's lock; one left by a run that died on this host is recovered, with a warning. */
 export function lockDevice(fleet: Fleet, device: string, command: string): Promise<DeviceLock> {
-  return acquireDeviceLock(
-    fleet.stateDir,
+  return fleet.store.lock(
     device,
     { command },
     {
@@ -32,6 +25,7 @@ export function lockDevice(fleet: Fleet, device: string, command: string): Promi
         fleet.log.warn('recovered the lock of a tscm run that died; its apply journal is read back', {
           device,
           pid: owner.pid,
+          host: owner.hostname,
           command: owner.command,
           since: owner.startedAt,
           why,

@@ -7,7 +7,7 @@ import type { DeviceSpec } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
 import { ZoneResolver } from '../policy/index.js';
-import { StateStore } from '../state/index.js';
+import { openStateBackend, type StateBackend } from '../state/index.js';
 import { readGitRevision, type GitRevision } from './git-revision.js';
 
 export interface Fleet {
@@ -19,7 +19,8 @@ export interface Fleet {
   /** The git revision of the definitions, read once on first use (commands that pin no revision skip git). */
   revision(): Promise<GitRevision | null>;
   readonly resolver: ZoneResolver;
-  readonly store: StateStore;
+  /** The state backend tscm.yaml names (local folder or git branch). */
+  readonly store: StateBackend;
   readonly log: Logger;
 }
 
@@ -49,7 +50,7 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
     settings,
     revision: memoize(() => readGitRevision(root, { stateDir, log })),
     resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
-    store: new StateStore(stateDir),
+    store: openStateBackend({ stateDir, state: settings.state }, log),
     log,
   };
 }

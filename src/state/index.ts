@@ -1,6 +1,9 @@
-// The state layer's public face: applied state per device, plan history and the device lock.
+// The state layer's public face: the state backends (applied state per device, plan history, journal, status and
+// the device lock).
 
-export { StateStore, inventoryFromState, PLAN_HISTORY_KEEP, type PlanHistoryEntry } from './state-store.js';
+export type { StateBackend } from './backend.js';
+export { openStateBackend, type StateLog } from './open-backend.js';
+export { StateStore, inventoryFromState, PLAN_HISTORY_KEEP } from './state-store.js';
 export {
   acquireDeviceLock,
   breakDeviceLock,
@@ -18,4 +21,6 @@ export {
   type DeviceStateUpdate,
   type LastApplyRecord,
   type LockOwner,
+  type PlanHistoryEntry,
 } from './model.js';
+export { encodeStatus, parseStatus } from './status-file.js';
