@@ -112,11 +112,12 @@ async function applyOneDevice(
       guard: () => guardSavedPlan(spec, basis, recomputed!, saved, { fromFile: opts.fromFile }),
     };
   };
+  const planId = planIdOf(plan);
   const done = await applyDeviceSteps(fleet, spec, steps, {
     command: opts.command,
     force: opts.force,
     revision,
-    planId: planIdOf(plan),
+    planId: () => planId,
     summary: devicePlan.summary,
     planner,
     recordUnchanged: true,

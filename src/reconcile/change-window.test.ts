@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { SyncWindow } from '../config/types.js';
-import { globMatches, windowVerdict } from './change-window.js';
+import { globMatches, nextWindowChange, windowVerdict } from './change-window.js';
 
 const win = (w: Partial<SyncWindow> & Pick<SyncWindow, 'kind' | 'schedule'>): SyncWindow => ({
   durationMs: 2 * 3_600_000,
@@ -49,4 +49,12 @@ test('globs: * and ? only, everything else literal', () => {
   expect(globMatches('edge-?1', 'edge-01')).toBe(true);
   expect(globMatches('edge.*', 'edge-01')).toBe(false);
   expect(globMatches('edge-01', 'edge-011')).toBe(false);
+});
+
+test('nextWindowChange: the next opening, or the end of the open window', () => {
+  const nightly = [win({ kind: 'allow', schedule: '0 22 * * *' })];
+  expect(nextWindowChange(nightly, 'a', new Date('2026-03-02T12:00:00Z'))).toEqual(new Date('2026-03-02T22:00:00Z'));
+  expect(nextWindowChange(nightly, 'a', new Date('2026-03-02T23:00:00Z'))).toEqual(new Date('2026-03-03T00:00:00Z'));
+  expect(nextWindowChange(nightly, 'b', new Date('2026-03-02T23:00:00Z'))).not.toBeNull();
+  expect(nextWindowChange([], 'a', new Date('2026-03-02T23:00:00Z'))).toBeNull();
 });

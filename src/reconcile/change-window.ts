@@ -13,7 +13,7 @@ export interface WindowVerdict {
 
 /** Whether `device` may be applied at `now` under `windows`. */
 export function windowVerdict(windows: readonly SyncWindow[], device: string, now: Date): WindowVerdict {
-  const mine = windows.filter((w) => w.devices.length === 0 || w.devices.some((g) => globMatches(g, device)));
+  const mine = windows.filter((w) => matches(w, device));
   const deny = mine.find((w) => w.kind === 'deny' && isActive(w, now));
   if (deny) return { open: false, reason: `inside the deny window "${deny.schedule}" (${deny.timeZone})` };
   const allows = mine.filter((w) => w.kind === 'allow');
@@ -24,12 +24,36 @@ export function windowVerdict(windows: readonly SyncWindow[], device: string, no
   return { open: true };
 }
 
-/** A window is active when it opened less than its duration ago: a start in (now - duration, now]. */
-function isActive(w: SyncWindow, now: Date): boolean {
-  const cron = new Cron(w.schedule, { timezone: w.timeZone, mode: '5-part', paused: true });
+/** The next time a window of `device` opens or closes after `now` (when a held device may be applied). */
+export function nextWindowChange(windows: readonly SyncWindow[], device: string, now: Date): Date | null {
+  let next: number | null = null;
+  for (const w of windows.filter((x) => matches(x, device))) {
+    const start = cronOf(w).nextRun(now);
+    const active = activeStart(w, now);
+    for (const t of [start?.getTime(), active === null ? undefined : active + w.durationMs]) {
+      if (t !== undefined && (next === null || t < next)) next = t;
+    }
+  }
+  return next === null ? null : new Date(next);
+}
+
+function matches(w: SyncWindow, device: string): boolean {
+  return w.devices.length === 0 || w.devices.some((g) => globMatches(g, device));
+}
+
+function cronOf(w: SyncWindow): Cron {
+  return new Cron(w.schedule, { timezone: w.timeZone, mode: '5-part', paused: true });
+}
+
+/** The start of the window's current opening (epoch ms), or null: a start in (now - duration, now]. */
+function activeStart(w: SyncWindow, now: Date): number | null {
   // nextRun(t) is the first start strictly after t.
-  const start = cron.nextRun(new Date(now.getTime() - w.durationMs));
-  return start !== null && start.getTime() <= now.getTime();
+  const start = cronOf(w).nextRun(new Date(now.getTime() - w.durationMs));
+  return start !== null && start.getTime() <= now.getTime() ? start.getTime() : null;
+}
+
+function isActive(w: SyncWindow, now: Date): boolean {
+  return activeStart(w, now) !== null;
 }
 
 /** `*` any run of characters, `?` one character; everything else literal. */

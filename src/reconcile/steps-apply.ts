@@ -28,8 +28,8 @@ export interface ApplyStepsOptions {
   readonly force: boolean;
   /** The definitions' git revision, recorded in the state. */
   readonly revision: string | null;
-  /** The id recorded as the state's last apply. */
-  readonly planId: string;
+  /** The id recorded as the state's last apply, given the plans made so far (one per endpoint reached). */
+  readonly planId: (plans: readonly DevicePlan[]) => string;
   /** The counts recorded with a completed apply; default: the management address's plan. */
   readonly summary?: DevicePlan['summary'];
   /** How each endpoint is planned and guarded. */
@@ -73,7 +73,7 @@ export async function applyDeviceSteps(
       ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
-    const { planId, revision } = opts;
+    const { revision } = opts;
     try {
       for (const endpoint of endpointsOf(spec)) {
         await run.applyTo(endpoint, policy.desired, opts.planner({ policy, basis, endpoint }), steps);
@@ -83,7 +83,7 @@ export async function applyDeviceSteps(
       // Record what reached the devices before reporting, so the next run starts from the truth. Nothing to
       // record when no change was sent: the failure came before any endpoint (stale plan, refusal, unreachable).
       if (err instanceof ApplyFailedError || run.results.length > 0) {
-        await run.record({ ok: false, planId, message: (err as Error).message, revision });
+        await run.record({ ok: false, planId: opts.planId(run.plans), message: (err as Error).message, revision });
       }
       throw err;
     }
@@ -91,7 +91,12 @@ export async function applyDeviceSteps(
     const summary = opts.summary ?? run.plans[0]?.summary;
     const state =
       opts.recordUnchanged || changedAnything(run, basis, policy.pins)
-        ? await run.record({ ok: true, planId, revision, ...(summary === undefined ? {} : { summary }) })
+        ? await run.record({
+            ok: true,
+            planId: opts.planId(run.plans),
+            revision,
+            ...(summary === undefined ? {} : { summary }),
+          })
         : null;
     return { device: spec.name, policy, endpoints: run.results, plans: run.plans, state };
   } finally {
