@@ -142,6 +142,17 @@ logOptions(
     .option('--json', 'print JSON'),
 ).action(async (opts) => run(opts, () => import('./commands/list.js').then((m) => m.listCommand(opts))));
 
+logOptions(
+  program
+    .command('reconcile')
+    .description('reconcile the fleet: work only where something moved (a revision, a zone serial, drift)')
+    .addOption(dirOption())
+    .option('--once', 'run one pass and exit')
+    .option('--concurrency <n>', 'devices worked on at once (one session per device)', '8')
+    .option('--shard <i/n>', 'work on the devices of shard I of N (a stable hash of the name)')
+    .option('--prune', "take tscm's groups off devices whose definition was deleted"),
+).action(async (opts) => run(() => import('./commands/reconcile.js').then((m) => m.reconcileCommand(opts))));
+
 program
   .command('version')
   .description("print tscm's version (also: tscm --version)")
