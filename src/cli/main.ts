@@ -142,16 +142,79 @@ logOptions(
     .option('--json', 'print JSON'),
 ).action(async (opts) => run(opts, () => import('./commands/list.js').then((m) => m.listCommand(opts))));
 
+const envOption = (flags: string, description: string, env: string, value?: string) => {
+  const option = new Option(flags, description).env(env);
+  return value === undefined ? option : option.default(value);
+};
+
 logOptions(
   program
     .command('reconcile')
-    .description('reconcile the fleet: work only where something moved (a revision, a zone serial, drift)')
+    .description('the controller: reconcile the fleet now and every --interval, serving status and metrics')
     .addOption(dirOption())
+    .addOption(envOption('--repo <url>', 'reconcile from this git repository instead of --dir', 'TSCM_REPO'))
+    .addOption(envOption('--branch <branch>', 'the branch of --repo', 'TSCM_BRANCH', 'main'))
+    .addOption(envOption('--path <path>', 'the definitions folder inside --repo', 'TSCM_PATH', '.'))
+    .addOption(
+      envOption('--work-dir <dir>', 'where --repo is cloned (default: under --dir, or ~/.cache/tscm)', 'TSCM_WORK_DIR'),
+    )
+    .addOption(
+      envOption(
+        '--git-token-file <file>',
+        'a file holding the HTTPS token for --repo (or the token itself in TSCM_GIT_TOKEN)',
+        'TSCM_GIT_TOKEN_FILE',
+      ),
+    )
+    .addOption(envOption('--git-ssh-key <file>', 'an SSH private key file for --repo', 'TSCM_GIT_SSH_KEY'))
     .option('--once', 'run one pass and exit')
-    .option('--concurrency <n>', 'devices worked on at once (one session per device)', '8')
-    .option('--shard <i/n>', 'work on the devices of shard I of N (a stable hash of the name)')
-    .option('--prune', "take tscm's groups off devices whose definition was deleted"),
-).action(async (opts) => run(() => import('./commands/reconcile.js').then((m) => m.reconcileCommand(opts))));
+    .option('--watch', 'reconcile the devices whose files change in the --dir checkout, at once')
+    .addOption(
+      envOption('--watch-debounce <duration>', 'quiet time gathering edits for --watch', 'TSCM_WATCH_DEBOUNCE', '1s'),
+    )
+    .addOption(envOption('--interval <duration>', 'time between passes, jittered by 10%', 'TSCM_INTERVAL', '1h'))
+    .addOption(
+      envOption(
+        '--drift-interval <duration>',
+        "how often each device's groups are read for drift",
+        'TSCM_DRIFT_INTERVAL',
+        '6h',
+      ),
+    )
+    .addOption(
+      envOption('--concurrency <n>', 'devices worked on at once (one session per device)', 'TSCM_CONCURRENCY', '8'),
+    )
+    .addOption(
+      envOption(
+        '--shard <i/n>',
+        'work on shard I of N (a stable hash of the name); ordinal/N: I from the host name',
+        'TSCM_SHARD',
+      ),
+    )
+    .option('--prune', "take tscm's groups off devices whose definition was deleted")
+    .addOption(
+      envOption(
+        '--listen <addr:port>',
+        'serve /healthz /readyz /status /metrics here ("off": none)',
+        'TSCM_LISTEN',
+        '127.0.0.1:9469',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--stop-timeout <duration>',
+        'on SIGTERM, how long a pass may take to stop truthfully',
+        'TSCM_STOP_TIMEOUT',
+        '25s',
+      ),
+    ),
+  'info',
+).action(async (opts, cmd: Command) =>
+  run(opts, () =>
+    import('./commands/reconcile.js').then((m) =>
+      m.reconcileCommand({ ...opts, dirGiven: cmd.getOptionValueSource('dir') !== 'default' }),
+    ),
+  ),
+);
 
 program
   .command('version')

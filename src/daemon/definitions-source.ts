@@ -54,10 +54,10 @@ export function remoteSource(opts: RemoteSourceOptions): DefinitionsSource {
     description,
     watchDir: null,
     async pull(signal) {
-      const git = await gitIn(path.dirname(workDir), opts, signal);
       try {
         if (!(await isDirectory(path.join(workDir, '.git')))) {
           await mkdir(path.dirname(workDir), { recursive: true });
+          const git = await gitIn(path.dirname(workDir), opts, signal);
           opts.log.info('cloning the definitions repository', { repo: description, workDir });
           await git.clone(opts.url, workDir, ['--branch', opts.branch, '--single-branch', '--no-tags']);
         }

@@ -1,80 +1,119 @@
-// tscm reconcile --once: one reconcile pass over the fleet (reconcile/reconcile-pass.ts), then a line per device
-// with its status. The loop (schedule, watch, remote git, status server) builds on the same pass. Exit codes: 0 the
-// pass ran and no device failed, 1 a device failed, 130/143 interrupted (devices mid-apply stopped truthfully).
+// tscm reconcile: the controller. Pulls the definitions (a local checkout, or --repo cloned into a work folder and
+// hard-reset to the branch each pass), runs a reconcile pass (reconcile/reconcile-pass.ts: only where something
+// moved), and again every --interval (jittered), earlier when a device's back-off or drift check falls due, at once
+// for the devices an edit touched (--watch). Serves /healthz, /readyz, /status and /metrics on --listen.
+// SIGTERM/SIGINT: the pass stops truthfully (devices mid-apply record what reached them and release their locks)
+// within --stop-timeout, the server closes, exit 0. `--once`: one pass, a line per device, exit 0 (no device
+// failed), 1 (one did) or 130/143 (interrupted).
 
-import { ConfigError } from '../../errors.js';
+import { startStatusServer, type StatusServer } from '../../daemon/http-server.js';
+import { runLoop, type RunPass } from '../../daemon/loop.js';
+import { LoopStatus } from '../../daemon/loop-status.js';
+import { createLoopMetrics } from '../../daemon/metrics.js';
+import { localSource, remoteSource, type DefinitionsSource } from '../../daemon/definitions-source.js';
+import { DEFAULT_SCHEDULE } from '../../daemon/schedule.js';
+import type { Logger } from '../../drivers/driver.js';
+import { printable } from '../../plan/message-text.js';
 import { createPassMemory, reconcilePass } from '../../reconcile/reconcile-pass.js';
 import { handleInterrupts } from '../interrupt.js';
-import { createLogger, type LogLevel } from '../logger.js';
-import { printable } from '../../plan/message-text.js';
+import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
+import { reconcileSettings, type ReconcileFlags, type ReconcileSettings } from '../reconcile-options.js';
+import { notice } from '../stderr-notice.js';
 
-export interface ReconcileOptions {
-  dir: string;
-  once?: boolean;
-  concurrency: string;
-  shard?: string;
-  prune?: boolean;
+export interface ReconcileOptions extends ReconcileFlags {
   logLevel: LogLevel;
-  logFormat: 'text' | 'json';
+  logFormat: LogFormat;
 }
-
-const DRIFT_INTERVAL_MS = 6 * 3_600_000;
 
 export async function reconcileCommand(opts: ReconcileOptions): Promise<number> {
-  if (!opts.once) {
-    throw new ConfigError('only one pass is available here: the loop is not built yet', 'pass --once');
-  }
-  const concurrency = parseConcurrency(opts.concurrency);
-  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const settings = reconcileSettings(opts);
   const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
-  const interrupts = handleInterrupts();
-  try {
-    const result = await reconcilePass(createPassMemory(), {
-      trigger: 'once',
-      dir: opts.dir,
+  const source = await openSource(settings, log);
+  const memory = createPassMemory();
+  const runPass: RunPass = (req) =>
+    reconcilePass(memory, {
+      trigger: req.trigger,
+      dir: req.dir,
       log,
-      concurrency,
-      ...(shard === undefined ? {} : { shard }),
-      prune: opts.prune ?? false,
-      driftIntervalMs: DRIFT_INTERVAL_MS,
-      signal: interrupts.signal,
+      events: req.events,
+      concurrency: settings.concurrency,
+      ...(settings.shard ? { shard: settings.shard } : {}),
+      prune: settings.prune,
+      driftIntervalMs: settings.driftIntervalMs,
+      ...(req.onlyDevices ? { onlyDevices: req.onlyDevices } : {}),
+      signal: req.signal,
     });
-    for (const s of result.statuses) {
-      process.stdout.write(`${s.device}  ${s.reason}  ${printable(s.message, 500)}\n`);
+  const status = new LoopStatus();
+  const metrics = createLoopMetrics();
+  const interrupts = handleInterrupts((text) => notice(opts.logFormat, text));
+  let server: StatusServer | undefined;
+  try {
+    if (settings.listen) {
+      server = await startStatusServer({ ...settings.listen, status, metrics });
+      log.info('serving status and metrics', { listen: `${server.host}:${server.port}` });
     }
-    const { summary } = result;
-    process.stdout.write(
-      `Pass done in ${summary.durationMs} ms: ${summary.devices} device(s), ${summary.sessionsOpened} session(s) opened, ${summary.zoneTransfers} zone transfer(s), ${summary.failed} failed.\n`,
-    );
-    if (summary.interrupted) {
-      process.stderr.write(
-        `Interrupted by ${interrupts.received ?? 'a signal'}: what reached the devices is recorded in tscm's state; the next pass finishes the job.\n`,
-      );
-      return interrupts.exitCode;
+    log.info('reconcile loop started', {
+      source: source.description,
+      once: settings.once,
+      watch: settings.watch !== null,
+      intervalMs: settings.intervalMs,
+      shard: settings.shard ? `${settings.shard.index}/${settings.shard.count}` : undefined,
+    });
+    const result = await runLoop({
+      source,
+      runPass,
+      schedule: { ...DEFAULT_SCHEDULE, intervalMs: settings.intervalMs },
+      once: settings.once,
+      watch: settings.watch,
+      stop: interrupts.signal,
+      stopTimeoutMs: settings.stopTimeoutMs,
+      log,
+      status,
+      metrics,
+    });
+    if (!result.stoppedInTime) {
+      log.error('the pass did not stop within --stop-timeout; exiting (the next run reads back what was sent)', {
+        stopTimeoutMs: settings.stopTimeoutMs,
+      });
+      return 1;
     }
-    return summary.failed > 0 ? 1 : 0;
+    if (settings.once) return reportOnce(result.last, result.lastError, interrupts, opts.logFormat);
+    log.info('reconcile loop stopped', { passes: result.passes, signal: interrupts.received });
+    return 0;
   } finally {
     interrupts.dispose();
+    await server?.close();
   }
 }
 
-function parseConcurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new ConfigError(`--concurrency takes a whole number from 1 to 1000, not "${value}"`, 'e.g. --concurrency 8');
-  }
-  return n;
+async function openSource(settings: ReconcileSettings, log: Logger): Promise<DefinitionsSource> {
+  const s = settings.source;
+  if (s.kind === 'local') return localSource(s.dir);
+  return remoteSource({ url: s.url, branch: s.branch, path: s.path, workDir: s.workDir, gitEnv: {}, log });
 }
 
-function parseShard(value: string): { index: number; count: number } {
-  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(value);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (m === null || count < 1 || index >= count) {
-    throw new ConfigError(
-      `--shard takes I/N with 0 <= I < N, not "${value}"`,
-      'e.g. --shard 0/3 for the first of three replicas',
+/** --once: a line per device on stdout and the pass in one line; the exit code says how it went. */
+function reportOnce(
+  last: Awaited<ReturnType<typeof runLoop>>['last'],
+  lastError: unknown,
+  interrupts: { received: 'SIGINT' | 'SIGTERM' | undefined; exitCode: number },
+  format: LogFormat,
+): number {
+  if (last === null) {
+    if (lastError !== undefined) throw lastError;
+    return interrupts.exitCode; // stopped before the pass began
+  }
+  for (const s of last.statuses) process.stdout.write(`${s.device}  ${s.reason}  ${printable(s.message, 500)}\n`);
+  const { summary } = last;
+  process.stdout.write(
+    `Pass done in ${summary.durationMs} ms: ${summary.devices} device(s), ${summary.sessionsOpened} session(s) opened, ${summary.zoneTransfers} zone transfer(s), ${summary.failed} failed.\n`,
+  );
+  if (summary.interrupted || interrupts.received) {
+    notice(
+      format,
+      `Interrupted by ${interrupts.received ?? 'a signal'}: what reached the devices is recorded in tscm's state; the next pass finishes the job.\n`,
     );
+    return interrupts.exitCode;
   }
-  return { index, count };
+  return summary.failed > 0 ? 1 : 0;
 }

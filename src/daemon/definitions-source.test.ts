@@ -1,0 +1,128 @@
+// The remote definitions source against real git: a bare repository over file:// and over `git daemon` on
+// loopback; each pull fetches and hard-resets to the branch; bad settings are refused before git runs.
+
+import { randomInt } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../cli/logger.js';
+import { ConfigError, TransientError } from '../errors.js';
+import { startGitDaemon, type GitServer } from '../../test/helpers/git-servers.js';
+import { displayUrl, remoteSource } from './definitions-source.js';
+
+let base: string;
+let bare: string;
+let author: string;
+let work: string;
+
+async function commitFile(name: string, text: string): Promise<string> {
+  await mkdir(path.dirname(path.join(author, name)), { recursive: true });
+  await writeFile(path.join(author, name), text);
+  const git = simpleGit({ baseDir: author });
+  await git.add('.');
+  await git.raw(['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '-m', `edit ${name}`]);
+  await git.raw(['push', '-q', 'origin', 'HEAD:main']);
+  return (await git.revparse(['HEAD'])).trim();
+}
+
+beforeAll(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'tscm-remote-'));
+  bare = path.join(base, 'defs.git');
+  author = path.join(base, 'author');
+  work = path.join(base, 'work');
+  await simpleGit().raw(['init', '-q', '--bare', '--initial-branch=main', bare]);
+  await simpleGit().raw(['clone', '-q', bare, author]);
+  await commitFile('fleet/devices/edge.yaml', 'name: edge-01\n');
+});
+afterAll(() => rm(base, { recursive: true, force: true }));
+
+const source = (over: Partial<Parameters<typeof remoteSource>[0]> = {}) =>
+  remoteSource({
+    url: `file://${bare}`,
+    branch: 'main',
+    path: 'fleet',
+    workDir: path.join(work, 'a'),
+    gitEnv: {},
+    log: silentLogger,
+    ...over,
+  });
+
+describe('remote definitions source', () => {
+  it('clones, then each pull follows the branch and drops local edits', async () => {
+    const s = source();
+    expect(s.watchDir).toBeNull();
+    const dir = await s.pull();
+    expect(dir).toBe(path.join(work, 'a', 'fleet'));
+    expect(await readFile(path.join(dir, 'devices', 'edge.yaml'), 'utf8')).toBe('name: edge-01\n');
+
+    const rev = await commitFile('fleet/devices/edge.yaml', 'name: edge-02\n');
+    await writeFile(path.join(dir, 'devices', 'edge.yaml'), 'edited in the work folder\n');
+    expect(await s.pull()).toBe(dir);
+    expect(await readFile(path.join(dir, 'devices', 'edge.yaml'), 'utf8')).toBe('name: edge-02\n');
+    expect((await simpleGit({ baseDir: dir }).revparse(['HEAD'])).trim()).toBe(rev);
+  });
+
+  it('follows a force-pushed (rewritten) branch', async () => {
+    const s = source({ workDir: path.join(work, 'b') });
+    await s.pull();
+    const git = simpleGit({ baseDir: author });
+    await git.raw([
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.org',
+      'commit',
+      '-q',
+      '--amend',
+      '-m',
+      'rewritten',
+    ]);
+    await git.raw(['push', '-q', '--force', 'origin', 'HEAD:main']);
+    const dir = await s.pull();
+    expect((await simpleGit({ baseDir: dir }).raw(['log', '-1', '--format=%s'])).trim()).toBe('rewritten');
+  });
+
+  it('clones over git:// from a git daemon on loopback', async () => {
+    const daemon: GitServer = await startGitDaemon(base, `127.0.73.${randomInt(10, 250)}`);
+    try {
+      const s = source({ url: daemon.url('defs.git'), workDir: path.join(work, 'daemon') });
+      const dir = await s.pull();
+      expect(await readFile(path.join(dir, 'devices', 'edge.yaml'), 'utf8')).toMatch(/^name: edge-0\d\n$/);
+      await commitFile('fleet/devices/new.yaml', 'name: new-01\n');
+      expect(await readFile(path.join(await s.pull(), 'devices', 'new.yaml'), 'utf8')).toBe('name: new-01\n');
+    } finally {
+      await daemon.close();
+    }
+  });
+
+  it('a path that is not on the branch, a missing repository, another clone in the work folder: clear errors', async () => {
+    await expect(source({ path: 'nope', workDir: path.join(work, 'c') }).pull()).rejects.toThrow(
+      /--path "nope" is not a folder on branch main/,
+    );
+    const missing = source({ url: `file://${base}/missing.git`, workDir: path.join(work, 'd') }).pull();
+    await expect(missing).rejects.toThrow(TransientError);
+    await expect(missing).rejects.toThrow(/could not update the definitions from file:\/\/.*missing\.git/);
+    await simpleGit().raw(['clone', '-q', bare, path.join(work, 'e')]);
+    const other = source({ url: `file://${base}/other.git`, workDir: path.join(work, 'e') }).pull();
+    await expect(other).rejects.toThrow(/holds a clone of another repository/);
+  });
+
+  it('refuses a password in the URL, odd branches and paths that leave the repository, naming no secret', () => {
+    const withPassword = () => source({ url: 'https://bot:s3cr3t-token@git.example.test/defs.git' });
+    expect(withPassword).toThrow(ConfigError);
+    try {
+      withPassword();
+    } catch (err) {
+      expect(String((err as Error).message)).not.toContain('s3cr3t');
+      expect((err as ConfigError).hint).toMatch(/TSCM_GIT_TOKEN/);
+    }
+    expect(() => source({ url: '--upload-pack=touch /tmp/x' })).toThrow(ConfigError);
+    expect(() => source({ url: 'ext::sh -c touch% /tmp/x' })).toThrow(ConfigError);
+    expect(() => source({ branch: '--force' })).toThrow(/--branch/);
+    expect(() => source({ branch: 'a..b' })).toThrow(/--branch/);
+    expect(() => source({ path: '../..' })).toThrow(/leaves the repository/);
+    expect(displayUrl('https://user@git.example.test/x.git')).toBe('https://git.example.test/x.git');
+  });
+});
