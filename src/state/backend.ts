@@ -20,6 +20,8 @@ export interface StateBackend {
   readonly kind: 'local' | 'git';
   /** The local folder holding the files (git: the working copy of the state branch). */
   readonly stateDir: string;
+  /** Where the state lives, for people: the folder, or the repository and branch. */
+  readonly location: string;
   /** The device's state, or null when tscm never wrote one. A damaged file is a ConfigError naming it. */
   read(device: string): Promise<DeviceState | null>;
   /** Writes the next state: serial + 1, lineage kept (a new uuid on the first write). Returns what was written. */

@@ -21,7 +21,7 @@ import { readDeviceLock } from './device-lock.js';
 import { deviceDir } from './device-paths.js';
 import { DEFAULT_RETRY, GitCommitQueue, type RetryPolicy } from './git-commit-queue.js';
 import { breakGitLock, takeGitLock } from './git-lock.js';
-import { GitWorkingCopy } from './git-working-copy.js';
+import { displayRepo, GitWorkingCopy } from './git-working-copy.js';
 import type { DeviceState, DeviceStateUpdate, LockOwner, PlanHistoryEntry } from './model.js';
 import { exportDevice, importDevice } from './snapshot.js';
 import { StateStore } from './state-store.js';
@@ -48,6 +48,7 @@ export interface GitBackendOptions {
 export class GitStateBackend implements StateBackend {
   readonly kind = 'git';
   readonly stateDir: string;
+  readonly location: string;
   /** The layout on the working copy; the local journal lives in .local/, outside the committed tree. */
   private readonly files: StateStore;
   private readonly local: string;
@@ -57,6 +58,7 @@ export class GitStateBackend implements StateBackend {
 
   constructor(private readonly opts: GitBackendOptions) {
     this.stateDir = opts.dir;
+    this.location = `${displayRepo(opts.repo)} (branch ${opts.branch})`;
     this.local = join(opts.dir, '.local');
     this.files = new StateStore(opts.dir, undefined, undefined, this.local);
   }

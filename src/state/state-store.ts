@@ -39,6 +39,10 @@ const HISTORY_NAME = /^(\d{8}T\d{9}Z)-(\d+)(?:-(\d+))?\.json(?:\.gz)?$/;
 export class StateStore implements StateBackend {
   readonly kind = 'local';
 
+  get location(): string {
+    return this.stateDir;
+  }
+
   constructor(
     readonly stateDir: string,
     private readonly historyKeep: number = PLAN_HISTORY_KEEP,
