@@ -126,9 +126,13 @@ export class GitCommitQueue {
   }
 }
 
+/** One change: its line. Several: a subject naming the devices (each line starts with one), then every line. */
 function commitMessage(lines: readonly string[]): string {
-  const subject = lines.length === 1 ? lines[0]! : `tscm: ${lines.length} changes`;
-  return lines.length === 1 ? `${subject}\n` : `${subject}\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+  if (lines.length === 1) return `${lines[0]!}\n`;
+  const devices = [...new Set(lines.map((l) => l.slice(0, l.indexOf(':'))))];
+  const named =
+    devices.length > 5 ? `${devices.slice(0, 5).join(', ')} and ${devices.length - 5} more` : devices.join(', ');
+  return `tscm: ${lines.length} changes (${named})\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
 }
 
 /** Exponential back-off with full jitter between half and all of the step. */
