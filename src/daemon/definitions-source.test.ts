@@ -2,14 +2,15 @@
 // loopback; each pull fetches and hard-resets to the branch; bad settings are refused before git runs.
 
 import { randomInt } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../cli/logger.js';
+import { createLogger, silentLogger } from '../cli/logger.js';
 import { ConfigError, TransientError } from '../errors.js';
-import { startGitDaemon, type GitServer } from '../../test/helpers/git-servers.js';
+import { gitEnv, resolveGitAuth } from '../state/git-auth.js';
+import { startGitDaemon, startGitHttp, type GitServer } from '../../test/helpers/git-servers.js';
 import { displayUrl, remoteSource } from './definitions-source.js';
 
 let base: string;
@@ -124,5 +125,86 @@ describe('remote definitions source', () => {
     expect(() => source({ branch: 'a..b' })).toThrow(/--branch/);
     expect(() => source({ path: '../..' })).toThrow(/leaves the repository/);
     expect(displayUrl('https://user@git.example.test/x.git')).toBe('https://git.example.test/x.git');
+  });
+});
+
+/** Every file under `dir` as text (to look for a leaked secret). */
+async function allText(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => readFile(path.join(e.parentPath, e.name), 'latin1')),
+  );
+  return texts.join('\n');
+}
+
+describe('credentials reach git through the environment only', () => {
+  it('an HTTPS token (TSCM_GIT_TOKEN): the server gets it by Basic auth; no file, URL, message or log holds it', async () => {
+    const token = `tok-${randomInt(1e9, 2e9)}-${randomInt(1e9, 2e9)}`;
+    const server = await startGitHttp(base, `127.0.73.${randomInt(10, 250)}`, token);
+    const logs: string[] = [];
+    const log = createLogger({ level: 'debug', format: 'json', write: (l) => logs.push(l) });
+    process.env.TSCM_GIT_TOKEN_UNDER_TEST = token;
+    try {
+      const env = gitEnv(await resolveGitAuth({ token: { env: 'TSCM_GIT_TOKEN_UNDER_TEST' } }, base), {});
+      const workDir = path.join(work, 'http');
+      const dir = await source({ url: server.url('defs.git'), workDir, gitEnv: env, log }).pull();
+      expect(await readFile(path.join(dir, 'devices', 'edge.yaml'), 'utf8')).toMatch(/^name: /);
+      const basic = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+      expect(server.authorizations).toContain(basic);
+      expect(await allText(path.join(workDir, '.git'))).not.toContain(token);
+      expect(logs.join('\n')).not.toContain(token);
+
+      const wrong = gitEnv({ token: 'not-the-token' }, {});
+      const refused = source({
+        url: server.url('defs.git'),
+        workDir: path.join(work, 'http-wrong'),
+        gitEnv: wrong,
+        log,
+      });
+      const err = await refused.pull().then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(err).toBeInstanceOf(TransientError);
+      expect(err!.message).toMatch(/could not update the definitions from http:\/\/127\.0\.73\.\d+:\d+\/defs\.git/);
+      expect(`${err!.message} ${(err as TransientError).hint}`).not.toContain('not-the-token');
+    } finally {
+      delete process.env.TSCM_GIT_TOKEN_UNDER_TEST;
+      await server.close();
+    }
+  });
+
+  it('an SSH key file: ssh is run with that key only (IdentitiesOnly), the key never on its command line', async () => {
+    // A stand-in `ssh` first on PATH: it notes its arguments and runs the git command it was given locally, as the
+    // server's shell would (no network, no sshd); the real ssh client is not needed to check the plumbing.
+    const bin = path.join(base, 'bin');
+    await mkdir(bin, { recursive: true });
+    const argsFile = path.join(base, 'ssh-args.txt');
+    await writeFile(
+      path.join(bin, 'ssh'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nfor last; do :; done\nexec sh -c "$last"\n`,
+    );
+    await chmod(path.join(bin, 'ssh'), 0o755);
+    const keyFile = path.join(base, 'id_ed25519');
+    const keyText = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key-body\n-----END OPENSSH PRIVATE KEY-----\n';
+    await writeFile(keyFile, keyText, { mode: 0o600 });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath ?? ''}`;
+    try {
+      const env = gitEnv(await resolveGitAuth({ sshKey: { file: keyFile } }, base), {});
+      const dir = await source({
+        url: `ssh://git@127.0.73.9${bare}`,
+        workDir: path.join(work, 'ssh'),
+        gitEnv: env,
+      }).pull();
+      expect(await readFile(path.join(dir, 'devices', 'edge.yaml'), 'utf8')).toMatch(/^name: /);
+      const args = (await readFile(argsFile, 'utf8')).split('\n');
+      expect(args.slice(0, 2)).toEqual(['-i', keyFile]);
+      expect(args).toContain('IdentitiesOnly=yes');
+      expect(args).toContain('git@127.0.73.9');
+      expect(args.join('\n')).not.toContain('not-a-real-key-body');
+    } finally {
+      process.env.PATH = savedPath;
+    }
   });
 });

@@ -93,8 +93,14 @@ async function gitIn(baseDir: string, opts: RemoteSourceOptions, signal: AbortSi
     baseDir,
     abort: signal,
     timeout: { block: opts.timeoutMs ?? 120_000 },
-    // Our own askpass helper and SSH command come from gitEnv; simple-git refuses such variables unless told.
-    unsafe: { allowUnsafeAskPass: true, allowUnsafeSshCommand: true },
+    // Our own askpass helper, SSH command and "no credential helper" come from gitEnv (state/git-auth.ts);
+    // simple-git refuses such variables unless told.
+    unsafe: {
+      allowUnsafeAskPass: true,
+      allowUnsafeSshCommand: true,
+      allowUnsafeConfigEnvCount: true,
+      allowUnsafeCredentialHelper: true,
+    },
   }).env(childEnv(opts.gitEnv));
 }
 

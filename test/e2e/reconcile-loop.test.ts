@@ -1,7 +1,7 @@
 // `tscm reconcile` end to end with the real pass, an emulated router and the lab policy server: --once with
 // `tscm status` and `tscm list` after it; the loop serving /healthz /readyz /status /metrics (promtool-clean,
 // scraped by a real Prometheus) with JSON logs by default off a terminal; --watch reacting to an edit; SIGTERM in
-// the middle of an apply (exit 0, truthful state, no lock left); a remote repository over file://.
+// the middle of an apply (exit 0, truthful state, no lock left); a remote repository over HTTP with a token (git http-backend).
 
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prefixesToStrings } from '../../src/cidr/index.js';
 import { StateStore } from '../../src/state/index.js';
 import { CLI, runTscm } from '../helpers/cli.js';
+import { startGitHttp } from '../helpers/git-servers.js';
 import { BLOCK_ZONE, startLab, type Lab } from '../helpers/lab.js';
 import {
   HAVE_PROMETHEUS,
@@ -216,31 +217,42 @@ describe('tscm reconcile', () => {
     expect(owned.sort()).toEqual(onRouter.sort());
   });
 
-  it('--repo: clones a remote repository over file:// into the work folder and reconciles from it', async () => {
+  it('--repo over HTTPS-style token auth: TSCM_GIT_TOKEN reaches the server, never the output; the clone under --dir', async () => {
     lab = await startLab({ block: BLOCK });
     const base = await mkdtemp(path.join(tmpdir(), 'tscm-repo-'));
     cleanup.push(() => rm(base, { recursive: true, force: true }));
-    const bare = path.join(base, 'fleet.git');
-    await simpleGit().raw(['init', '-q', '--bare', '--initial-branch=prod', bare]);
+    await simpleGit().raw(['init', '-q', '--bare', '--initial-branch=prod', path.join(base, 'fleet.git')]);
     const git = simpleGit({ baseDir: lab.dir });
     await git.raw(['init', '-q', '--initial-branch=prod']);
     await writeFile(path.join(lab.dir, '.gitignore'), '.tscm/\n');
     await git.add('.');
     await git.raw(['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '-m', 'fleet']);
-    await git.raw(['push', '-q', bare, 'HEAD:prod']);
+    await git.raw(['push', '-q', path.join(base, 'fleet.git'), 'HEAD:prod']);
+    const token = `glpat-${randomInt(1e9, 2e9)}`;
+    const server = await startGitHttp(base, host(), token);
+    cleanup.push(() => server.close());
     const r = await runTscm(
-      ['reconcile', '--once', '--repo', `file://${bare}`, '--branch', 'prod', '--dir', path.join(base, 'data')],
-      { env: lab.env },
+      ['reconcile', '--once', '--repo', server.url('fleet.git'), '--branch', 'prod', '--dir', path.join(base, 'data')],
+      { env: { ...lab.env, TSCM_GIT_TOKEN: token } },
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^edge-01 {2}Applied {2}/m);
     expect(routerMembers(lab)).toHaveLength(3);
+    expect(server.authorizations.length).toBeGreaterThan(0);
+    expect(r.stdout + r.stderr).not.toContain(token);
     // The clone lives under --dir (a container's data volume), one folder per repository and branch.
-    const checkouts = await simpleGit({ baseDir: base })
-      .raw(['ls-files', '--others', '--', 'data'])
-      .catch(() => '');
-    void checkouts;
     expect(existsSync(path.join(base, 'data', 'checkouts'))).toBe(true);
+
+    const noToken = await runTscm(
+      ['reconcile', '--once', '--repo', server.url('fleet.git'), '--branch', 'prod', '--dir', path.join(base, 'data2')],
+      {
+        env: lab.env,
+      },
+    );
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toMatch(
+      /could not update the definitions from http:\/\/127\.0\.73\.\d+:\d+\/fleet\.git \(branch prod\)/,
+    );
   });
 });
 

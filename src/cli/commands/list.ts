@@ -6,8 +6,8 @@ import { loadDefinitions } from '../../config/index.js';
 import type { DeviceSpec, ZoneSource } from '../../config/types.js';
 import { ConfigError } from '../../errors.js';
 import { printable } from '../../plan/message-text.js';
-import { openStateBackend } from '../../state/index.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
+import { openBackendAt } from './state.js';
 
 export interface ListOptions {
   dir: string;
@@ -29,7 +29,7 @@ interface ListedDevice {
 export async function listCommand(opts: ListOptions): Promise<number> {
   const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
   const root = path.resolve(opts.dir);
-  const { devices, settings, diagnostics } = await loadDefinitions(root);
+  const { devices, diagnostics } = await loadDefinitions(root);
   if (devices.length === 0 && diagnostics.length === 0) {
     throw new ConfigError(
       `no device definitions (*.yaml) found in ${root}`,
@@ -38,7 +38,7 @@ export async function listCommand(opts: ListOptions): Promise<number> {
   }
   if (diagnostics.length > 0)
     log.warn('some device definitions have problems; see tscm validate', { problems: diagnostics.length });
-  const store = openStateBackend({ stateDir: path.resolve(root, settings.stateDir), state: settings.state }, log);
+  const store = await openBackendAt(opts);
   await store.sync?.();
   const listed: ListedDevice[] = [];
   for (const spec of [...devices].sort((a, b) => (a.name < b.name ? -1 : 1)))

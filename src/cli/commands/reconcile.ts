@@ -15,6 +15,7 @@ import { DEFAULT_SCHEDULE } from '../../daemon/schedule.js';
 import type { Logger } from '../../drivers/driver.js';
 import { printable } from '../../plan/message-text.js';
 import { createPassMemory, reconcilePass } from '../../reconcile/reconcile-pass.js';
+import { gitEnv, resolveGitAuth } from '../../state/git-auth.js';
 import { handleInterrupts } from '../interrupt.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { reconcileSettings, type ReconcileFlags, type ReconcileSettings } from '../reconcile-options.js';
@@ -89,7 +90,9 @@ export async function reconcileCommand(opts: ReconcileOptions): Promise<number> 
 async function openSource(settings: ReconcileSettings, log: Logger): Promise<DefinitionsSource> {
   const s = settings.source;
   if (s.kind === 'local') return localSource(s.dir);
-  return remoteSource({ url: s.url, branch: s.branch, path: s.path, workDir: s.workDir, gitEnv: {}, log });
+  // The token and key are read once; the child's environment carries none of ours (no GIT_CONFIG_* to count on).
+  const env = gitEnv(await resolveGitAuth(settings.auth, process.cwd()), {});
+  return remoteSource({ url: s.url, branch: s.branch, path: s.path, workDir: s.workDir, gitEnv: env, log });
 }
 
 /** --once: a line per device on stdout and the pass in one line; the exit code says how it went. */

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { loadDefinitions } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
-import { openStateBackend } from '../../state/index.js';
-import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
+import type { LogFormat, LogLevel } from '../logger.js';
+import { openBackendAt } from './state.js';
 import { renderStatusTable, type StatusRow } from '../views/status-human.js';
 
 export interface StatusOptions {
@@ -17,10 +17,9 @@ export interface StatusOptions {
 }
 
 export async function statusCommand(names: string[], opts: StatusOptions): Promise<number> {
-  const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
-  const root = path.resolve(opts.dir);
-  const { devices, settings } = await loadDefinitions(root);
-  const store = openStateBackend({ stateDir: path.resolve(root, settings.stateDir), state: settings.state }, log);
+  const { devices } = await loadDefinitions(path.resolve(opts.dir));
+  // A broken tscm.yaml leaves the backend unknown: refused there rather than guessed.
+  const store = await openBackendAt(opts);
   await store.sync?.();
   const defined = new Set(devices.map((d) => d.name));
   const known = new Set([...defined, ...(await store.listDevices())]);
