@@ -4,6 +4,7 @@
 // pass with nothing new opens no session and asks one SOA per zone; a failing device backs off without holding
 // the others up; change windows and policyUpdates: false plan and report; drift is healed or reported.
 
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/cli/logger.js';
 import type { ReconcileEvents } from '../../src/reconcile/events.js';
@@ -15,9 +16,9 @@ import {
   type PassOptions,
 } from '../../src/reconcile/reconcile-pass.js';
 import { removeDevice } from '../../src/reconcile/remove-device.js';
+import { shardOf } from '../../src/reconcile/shard.js';
 import type { DeviceStatus } from '../../src/state/status-model.js';
 import { groupMembers, hosts, startFleetLab, type FleetLab } from '../helpers/fleet-lab.js';
-import net from 'node:net';
 
 const A = 'a.fleet.tscm.test';
 const B = 'b.fleet.tscm.test';
@@ -142,6 +143,66 @@ describe('what moved', () => {
       expect(next.status(r).message).toBe('applied: 5 added, 0 removed');
     }
     expect(groupMembers(lab.routers.get('r3')!)).toHaveLength(20);
+  });
+});
+
+describe('which devices a pass looks at', () => {
+  it('shards split the fleet by a stable hash; --watch works on the devices named only', async () => {
+    const names = ['r1', 'r2', 'r3', 'r4', 'r5'];
+    lab = await startFleetLab({
+      zones: { [A]: hosts('10.1.0.0', 5) },
+      devices: names.map((name) => ({ name, zone: A })),
+    });
+    const seen: string[][] = [];
+    const memories = [createPassMemory(), createPassMemory()];
+    for (const index of [0, 1]) {
+      const r = await pass(memories[index]!, { shard: { index, count: 2 } });
+      const mine = names.filter((n) => shardOf(n, 2) === index);
+      expect(r.sessions).toEqual(mine);
+      expect(r.statuses.map((s) => s.device)).toEqual(mine);
+      seen.push(r.sessions);
+    }
+    expect(seen.flat().sort()).toEqual(names);
+
+    const target = seen[0]![0]!;
+    const watched = await pass(memories[0]!, {
+      shard: { index: 0, count: 2 },
+      onlyDevices: new Set([target]),
+      trigger: 'watch',
+    });
+    expect(watched.sessions).toEqual([target]);
+    expect(watched.summary).toMatchObject({ trigger: 'watch', devices: 1 });
+  });
+
+  it('a definition with problems stalls at load, reported once; the other devices go on', async () => {
+    lab = await startFleetLab({
+      zones: { [A]: hosts('10.1.0.0', 5) },
+      devices: [
+        { name: 'r1', zone: A },
+        { name: 'r2', zone: A, extra: 'colour: blue\n' },
+      ],
+    });
+    const memory = createPassMemory();
+    const first = await pass(memory);
+    expect(first.status('r1')).toMatchObject({ reason: 'Applied' });
+    expect(first.status('r2')).toMatchObject({
+      ready: false,
+      reason: 'Stalled',
+      lastError: {
+        step: 'load',
+        kind: 'config',
+        message: expect.stringMatching(/^devices\/r2\.yaml: the definition has 1 problem/),
+      },
+    });
+    expect(first.failed).toEqual(['r2 load config']);
+    const again = await pass(memory);
+    expect(again.failed).toEqual([]);
+    expect(again.status('r2').reason).toBe('Stalled');
+    await lab.writeDevice({ name: 'r2', zone: A });
+    lab.commit('r2 fixed');
+    const fixed = await pass(memory);
+    expect(fixed.sessions).toEqual(['r2']);
+    expect(fixed.status('r2')).toMatchObject({ reason: 'Applied', lastError: null });
   });
 });
 
