@@ -5,12 +5,23 @@ import type { Plan } from '../plan/model.js';
 import type { JournalEntry } from './apply-journal.js';
 import type { DeviceLock, LockOptions } from './device-lock.js';
 import type { DeviceState, DeviceStateUpdate, LockOwner, PlanHistoryEntry } from './model.js';
+import type { DeviceSnapshot } from './snapshot.js';
 import type { DeviceStatus } from './status-model.js';
+
+export type { DeviceSnapshot };
+
+/** What the backends report (warnings: a lock taken over, a push retried); the CLI's logger fits. */
+export interface StateLog {
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+}
 
 export interface StateBackend {
   readonly kind: 'local' | 'git';
   /** The local folder holding the files (git: the working copy of the state branch). */
   readonly stateDir: string;
+  /** Where the state lives, for people: the folder, or the repository and branch. */
+  readonly location: string;
   /** The device's state, or null when tscm never wrote one. A damaged file is a ConfigError naming it. */
   read(device: string): Promise<DeviceState | null>;
   /** Writes the next state: serial + 1, lineage kept (a new uuid on the first write). Returns what was written. */
@@ -33,6 +44,10 @@ export interface StateBackend {
   writeStatus(device: string, status: DeviceStatus): Promise<void>;
   /** Devices with a state or a status in the backend, sorted. */
   listDevices(): Promise<string[]>;
+  /** The device's state, status and plan history as they are (`tscm state pull/push`). */
+  exportDevice(device: string): Promise<DeviceSnapshot>;
+  /** Writes a snapshot over the device's files (git: one commit naming `source`); the caller holds the lock. */
+  importDevice(device: string, snapshot: DeviceSnapshot, source: string): Promise<void>;
   /** Git: fetch the branch now, so reads see other runners' writes. */
   sync?(): Promise<void>;
 }

@@ -1,8 +1,9 @@
 // The state layer's public face: the state backends (applied state per device, plan history, journal, status and
 // the device lock).
 
-export type { StateBackend } from './backend.js';
-export { openStateBackend, type StateLog } from './open-backend.js';
+export type { DeviceSnapshot, StateBackend, StateLog } from './backend.js';
+export { openStateBackend } from './open-backend.js';
+export { gitEnv, resolveGitAuth, type GitAuth } from './git-auth.js';
 export { StateStore, inventoryFromState, PLAN_HISTORY_KEEP } from './state-store.js';
 export {
   acquireDeviceLock,

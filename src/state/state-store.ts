@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../plan/atomic-write.js';
 import type { Inventory, Plan } from '../plan/model.js';
 import { gzipBytes } from '../plan/gzip-bytes.js';
 import { encodePlan } from '../plan/plan-file.js';
-import type { StateBackend } from './backend.js';
+import type { DeviceSnapshot, StateBackend } from './backend.js';
 import {
   acquireDeviceLock,
   breakDeviceLock,
@@ -22,6 +22,7 @@ import {
 import { deviceDir, isDeviceName, planHistoryDir, stateFilePath, statusFilePath } from './device-paths.js';
 import type { DeviceState, DeviceStateUpdate, LockOwner, PlanHistoryEntry } from './model.js';
 import { encodeState, parseState, parseStateHeader } from './state-file.js';
+import { exportDevice, importDevice } from './snapshot.js';
 import { encodeStatus, parseStatus } from './status-file.js';
 import type { DeviceStatus } from './status-model.js';
 import { appendJournal, readJournal, writeJournal, type JournalEntry } from './apply-journal.js';
@@ -37,6 +38,10 @@ const HISTORY_NAME = /^(\d{8}T\d{9}Z)-(\d+)(?:-(\d+))?\.json(?:\.gz)?$/;
 
 export class StateStore implements StateBackend {
   readonly kind = 'local';
+
+  get location(): string {
+    return this.stateDir;
+  }
 
   constructor(
     readonly stateDir: string,
@@ -121,6 +126,14 @@ export class StateStore implements StateBackend {
     if (current !== null && bytes.equals(current)) return;
     await mkdir(deviceDir(this.stateDir, device), { recursive: true });
     await writeFileAtomic(file, bytes);
+  }
+
+  exportDevice(device: string): Promise<DeviceSnapshot> {
+    return exportDevice(this.stateDir, device);
+  }
+
+  importDevice(device: string, snapshot: DeviceSnapshot, _source: string): Promise<void> {
+    return importDevice(this.stateDir, device, snapshot);
   }
 
   /** Devices with a state or a status, sorted (a device that only ever held a lock or a journal is not listed). */

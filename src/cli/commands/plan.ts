@@ -40,7 +40,8 @@ export async function planCommand(names: string[], opts: PlanOptions): Promise<n
   const { plan, planned, failures } = await planFleet(fleet, { refresh, adopt: opts.adopt ?? false });
 
   if (opts.out) await writePlanFile(opts.out, plan);
-  for (const p of planned) await fleet.store.appendPlanHistory(p.spec.name, plan);
+  // At once: the git state backend records them all in one pushed commit.
+  await Promise.all(planned.map((p) => fleet.store.appendPlanHistory(p.spec.name, plan)));
 
   const planLocation = opts.planUrl ?? opts.out;
   if (opts.json) process.stdout.write(renderPlanJson(plan, failures) + '\n');
