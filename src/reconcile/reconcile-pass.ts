@@ -14,7 +14,7 @@ import { nextWindowChange, windowVerdict } from './change-window.js';
 import { deviceStatus } from './device-status.js';
 import type { PassSummary, ReconcileEvents } from './events.js';
 import { fleetOf, type Fleet } from './fleet.js';
-import { formatRevision } from './git-revision.js';
+import { formatRevision, readGitRevision, type GitRevision } from './git-revision.js';
 import { reconcileOrphan } from './orphans.js';
 import { attemptDevice, type DeviceOutcome } from './pass-device.js';
 import { loadStatus, runPool, statusOfInvalid } from './pass-helpers.js';
@@ -78,17 +78,20 @@ export async function reconcilePass(memory: PassMemory, opts: PassOptions): Prom
   events?.passStarted?.(opts.trigger);
   let sessions = 0;
   const root = path.resolve(opts.dir);
-  const defs = await loadDefinitions(root);
-  const fleet = fleetOf(root, defs.settings, defs.devices, log, (device) => {
-    sessions++;
-    events?.sessionOpened?.(device);
+  const { defs, gitRevision } = await definitionsOf(memory, root, log);
+  const fleet = fleetOf(root, defs.settings, defs.devices, log, {
+    revision: gitRevision,
+    onConnect: (device) => {
+      sessions++;
+      events?.sessionOpened?.(device);
+    },
   });
   await fleet.store.sync?.();
   const wanted = (name: string): boolean =>
     (opts.shard === undefined || shardOf(name, opts.shard.count) === opts.shard.index) &&
     (opts.onlyDevices === undefined || opts.onlyDevices.has(name));
   const devices = defs.devices.filter((d) => wanted(d.name));
-  const revision = formatRevision(await fleet.revision());
+  const revision = formatRevision(gitRevision);
   const settingsPrint = fingerprint(defs.settings);
   const touched = await touchedDevices(memory, defs, root, revision, settingsPrint, log);
   const serials = await checkZones(fleet, devices, opts.concurrency);
@@ -158,6 +161,28 @@ export async function reconcilePass(memory: PassMemory, opts: PassOptions): Prom
   events?.passFinished?.(summary);
   const nextRunAt = earliest(devices.map((d) => nextRunOf(ctx, d, now())));
   return { summary, statuses, nextRunAt };
+}
+
+/**
+ * The definitions: those of the pass before when the checkout is at the same clean revision, else read afresh and
+ * kept when the revision was clean and the same before and after reading (nothing moved under the read).
+ */
+async function definitionsOf(
+  memory: PassMemory,
+  root: string,
+  log: Logger,
+): Promise<{ defs: Definitions; gitRevision: GitRevision | null }> {
+  const known = memory.definitions;
+  const stateDir = known?.defs.settings.stateDir ?? path.join(root, '.tscm');
+  const before = await readGitRevision(root, { stateDir, log });
+  if (known !== undefined && before !== null && !before.dirty && before.sha === known.revision) {
+    return { defs: known.defs, gitRevision: before };
+  }
+  const defs = await loadDefinitions(root);
+  const after = await readGitRevision(root, { stateDir: defs.settings.stateDir });
+  const clean = after !== null && !after.dirty && after.sha === before?.sha;
+  memory.definitions = clean ? { revision: after.sha, defs } : undefined;
+  return { defs, gitRevision: after };
 }
 
 interface PassContext {
