@@ -8,6 +8,7 @@
 import { TransientError } from '../errors.js';
 import type { StateLog } from './backend.js';
 import type { GitWorkingCopy } from './git-working-copy.js';
+import { withWorkingCopyLock } from './working-copy-lock.js';
 
 export interface Change<T> {
   /** One line of the commit message: device, what, serial, command, revision (asked after apply). */
@@ -43,9 +44,12 @@ export class GitCommitQueue {
     private readonly log: StateLog,
   ) {}
 
-  /** Runs `fn` alone (no change is applied, committed or pushed meanwhile): reads, fetches. */
+  /**
+   * Runs `fn` alone (no change is applied, committed or pushed meanwhile, by this process or another one on the
+   * same working copy): reads, fetches.
+   */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
+    const run = this.chain.then(() => withWorkingCopyLock(this.wc.dir, fn));
     this.chain = run.then(
       () => undefined,
       () => undefined,
@@ -126,9 +130,13 @@ export class GitCommitQueue {
   }
 }
 
+/** One change: its line. Several: a subject naming the devices (each line starts with one), then every line. */
 function commitMessage(lines: readonly string[]): string {
-  const subject = lines.length === 1 ? lines[0]! : `tscm: ${lines.length} changes`;
-  return lines.length === 1 ? `${subject}\n` : `${subject}\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+  if (lines.length === 1) return `${lines[0]!}\n`;
+  const devices = [...new Set(lines.map((l) => l.slice(0, l.indexOf(':'))))];
+  const named =
+    devices.length > 5 ? `${devices.slice(0, 5).join(', ')} and ${devices.length - 5} more` : devices.join(', ');
+  return `tscm: ${lines.length} changes (${named})\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
 }
 
 /** Exponential back-off with full jitter between half and all of the step. */

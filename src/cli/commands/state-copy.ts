@@ -49,40 +49,44 @@ async function copyState(
   if (devices.length === 0) {
     throw new ConfigError(`no device state in ${from.location}`, 'check the folder, or tscm.yaml `state`');
   }
-  const snapshots = new Map<string, DeviceSnapshot>();
-  const problems: string[] = [];
-  for (const device of devices) {
-    const snap = await from.exportDevice(device);
-    if (snap.state === null && snap.status === null && snap.plans.length === 0) {
-      problems.push(`${device}: ${from.location} holds nothing for it`);
-      continue;
+  // Every device locked at the target at once (the git backend takes them in one pushed commit), checked and
+  // written under the locks, so no run changes a device between the check and the copy.
+  const taken = await Promise.allSettled(devices.map((d) => to.lock(d, { command: opts.command })));
+  const locks = taken.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+  try {
+    const refused = taken.find((t) => t.status === 'rejected');
+    if (refused !== undefined) throw refused.reason;
+    const snapshots = new Map<string, DeviceSnapshot>();
+    const problems: string[] = [];
+    for (const device of devices) {
+      const snap = await from.exportDevice(device);
+      if (snap.state === null && snap.status === null && snap.plans.length === 0) {
+        problems.push(`${device}: ${from.location} holds nothing for it`);
+        continue;
+      }
+      const conflict = conflictOf(snap, await to.exportDevice(device));
+      if (conflict !== null && !opts.force) problems.push(`${device}: ${conflict}`);
+      snapshots.set(device, snap);
     }
-    const there = await to.exportDevice(device);
-    const conflict = conflictOf(snap, there);
-    if (conflict !== null && !opts.force) problems.push(`${device}: ${conflict}`);
-    snapshots.set(device, snap);
-  }
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `nothing copied from ${from.location} to ${to.location}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
-      'check which copy is current (tscm state show DEVICE on each); --force overwrites the target anyway',
+    if (problems.length > 0) {
+      throw new ConfigError(
+        `nothing copied from ${from.location} to ${to.location}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+        'check which copy is current (tscm state show DEVICE on each); --force overwrites the target anyway',
+      );
+    }
+    const source = `${from.location} (${opts.command})`;
+    await Promise.all([...snapshots].map(([device, snap]) => to.importDevice(device, snap, source)));
+    const lines = [...snapshots].map(([device, snap]) => {
+      const what = snap.serial === null ? 'no state' : `serial ${snap.serial}`;
+      return `  ${device}: ${what}, ${snap.status === null ? 'no status' : 'status'}, ${snap.plans.length} plan(s)`;
+    });
+    process.stdout.write(
+      `Copied ${snapshots.size} device(s) from ${from.location} to ${to.location}:\n${lines.join('\n')}\n`,
     );
+    return 0;
+  } finally {
+    await Promise.all(locks.map((l) => l.release()));
   }
-  const lines: string[] = [];
-  for (const [device, snap] of snapshots) {
-    const lock = await to.lock(device, { command: opts.command });
-    try {
-      await to.importDevice(device, snap, `${from.location} (${opts.command})`);
-    } finally {
-      await lock.release();
-    }
-    const what = snap.serial === null ? 'no state' : `serial ${snap.serial}`;
-    lines.push(`  ${device}: ${what}, ${snap.status === null ? 'no status' : 'status'}, ${snap.plans.length} plan(s)`);
-  }
-  process.stdout.write(
-    `Copied ${snapshots.size} device(s) from ${from.location} to ${to.location}:\n${lines.join('\n')}\n`,
-  );
-  return 0;
 }
 
 /** Why writing `snap` over `there` would lose history, or null. */

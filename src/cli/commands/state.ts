@@ -3,7 +3,7 @@
 // lock and the recorded plans.
 
 import path from 'node:path';
-import { loadDefinitions } from '../../config/index.js';
+import { formatDiagnostic, loadDefinitions } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import { openStateBackend, type StateBackend } from '../../state/index.js';
 import { createLogger, type LogLevel } from '../logger.js';
@@ -22,10 +22,22 @@ export interface StateCommandOptions {
   readonly logFormat: 'text' | 'json';
 }
 
-/** The backend tscm.yaml in `dir` names (only tscm.yaml is needed: device files may be broken or gone). */
-export async function openBackendAt(opts: StateCommandOptions): Promise<StateBackend> {
-  const { settings } = await loadDefinitions(path.resolve(opts.dir));
-  return openStateBackend(settings, createLogger({ level: opts.logLevel, format: opts.logFormat }));
+/**
+ * The backend tscm.yaml in `dir` names. Only tscm.yaml must be valid (device files may be broken or gone): with a
+ * broken tscm.yaml the backend is unknown, and guessing the local one would show or change the wrong state.
+ */
+export async function openBackendAt(
+  opts: Pick<StateCommandOptions, 'dir'> & Partial<StateCommandOptions>,
+): Promise<StateBackend> {
+  const { settings, diagnostics } = await loadDefinitions(path.resolve(opts.dir));
+  const problems = diagnostics.filter((d) => d.file === settings.settingsFile);
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `${settings.settingsFile ?? 'tscm.yaml'} has ${problems.length} problem(s), so the state backend is unknown:\n${problems.map(formatDiagnostic).join('\n')}`,
+      'fix them (tscm validate lists them all) and run again',
+    );
+  }
+  return openStateBackend(settings, createLogger({ level: opts.logLevel ?? 'warn', format: opts.logFormat ?? 'text' }));
 }
 
 export async function stateListCommand(opts: StateCommandOptions): Promise<number> {
