@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadDefinitions } from '../config/index.js';
 import type { DeviceSpec } from '../config/types.js';
+import type { Logger } from '../drivers/driver.js';
 
 /**
  * Calls `use` with the definition of `device` at `revision` (null when git does not have it there), then removes
@@ -18,6 +19,7 @@ export async function withDefinitionAt<T>(
   dir: string,
   revision: string,
   device: string,
+  log: Logger,
   use: (spec: DeviceSpec | null) => Promise<T>,
 ): Promise<T> {
   const sha = revision.replace(/\+dirty$/, '');
@@ -26,7 +28,10 @@ export async function withDefinitionAt<T>(
   try {
     const spec = await checkout(dir, sha, tmp).then(
       async (root) => (await loadDefinitions(root)).devices.find((d) => d.name === device) ?? null,
-      () => null,
+      (err: unknown) => {
+        log.warn('the definitions at a revision could not be read', { revision, reason: (err as Error).message });
+        return null;
+      },
     );
     return await use(spec);
   } finally {
@@ -40,7 +45,13 @@ async function checkout(dir: string, sha: string, tmp: string): Promise<string> 
   const here = simpleGit({ baseDir: dir });
   const top = (await here.revparse(['--show-toplevel'])).trim();
   const prefix = (await here.revparse(['--show-prefix'])).trim().replace(/\/$/, '');
-  const git = simpleGit({ baseDir: top }).env({ ...process.env, GIT_INDEX_FILE: path.join(tmp, 'index') });
+  // Only what git needs: simple-git refuses an environment that could run programs (EDITOR, PAGER...).
+  const env: Record<string, string> = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+  for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  const git = simpleGit({ baseDir: top }).env(env);
   const out = path.join(tmp, 'definitions');
   await git.raw(['read-tree', `${sha}:${prefix}`]);
   await git.raw(['checkout-index', '--all', `--prefix=${out}${path.sep}`]);

@@ -47,21 +47,31 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
   return fleetOf(root, settings, selected, log);
 }
 
+export interface FleetExtras {
+  readonly onConnect?: Fleet['onConnect'];
+  /** The revision, when the caller has just read it. */
+  readonly revision?: GitRevision | null;
+}
+
 /** A fleet of `devices` (already loaded from `root`): the state backend tscm.yaml names, one zone resolver. */
 export function fleetOf(
   root: string,
   settings: LoadedSettings,
   devices: readonly DeviceSpec[],
   log: Logger,
-  onConnect?: Fleet['onConnect'],
+  extras: FleetExtras = {},
 ): Fleet {
   const stateDir = path.resolve(root, settings.stateDir);
+  const { onConnect, revision } = extras;
   return {
     dir: root,
     stateDir,
     devices,
     settings,
-    revision: memoize(() => readGitRevision(root, { stateDir, log })),
+    revision:
+      revision === undefined
+        ? memoize(() => readGitRevision(root, { stateDir, log }))
+        : () => Promise.resolve(revision),
     resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
     store: openStateBackend({ stateDir, state: settings.state }, log),
     log,

@@ -99,5 +99,5 @@ export async function reconcileOrphan(device: string, c: OrphanContext): Promise
   };
   if (c.memory?.spec) return prune(c.memory.spec);
   if (revision === null) return prune(null);
-  return withDefinitionAt(c.fleet.dir, revision, device, prune);
+  return withDefinitionAt(c.fleet.dir, revision, device, c.log, prune);
 }

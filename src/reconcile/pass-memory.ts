@@ -4,6 +4,7 @@
 // back-off or stall after a failure.
 
 import { createHash } from 'node:crypto';
+import type { Definitions } from '../config/index.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { DeviceStatus, StepName } from '../state/status-model.js';
 
@@ -31,13 +32,18 @@ export interface PassMemory {
   revision: string | null | undefined;
   /** Fingerprint of tscm.yaml's settings at the last full pass (a change touches every device). */
   settings: string | undefined;
+  /**
+   * The definitions as loaded at a clean git revision: a later pass at the same clean revision reuses them rather
+   * than reading and validating every file again (what keeps a pass with nothing new fast on a large fleet).
+   */
+  definitions: { readonly revision: string; readonly defs: Definitions } | undefined;
   readonly devices: Map<string, DeviceMemory>;
   /** The last status of each device, read from the state backend once and then kept. */
   readonly statuses: Map<string, DeviceStatus>;
 }
 
 export function createPassMemory(): PassMemory {
-  return { revision: undefined, settings: undefined, devices: new Map(), statuses: new Map() };
+  return { revision: undefined, settings: undefined, definitions: undefined, devices: new Map(), statuses: new Map() };
 }
 
 export function fingerprint(value: unknown): string {

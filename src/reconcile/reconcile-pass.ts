@@ -7,19 +7,18 @@
 
 import path from 'node:path';
 import { loadDefinitions, type Definitions } from '../config/index.js';
-import type { DeviceSpec, ZoneSource } from '../config/types.js';
+import type { DeviceSpec } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
-import { zoneSourceKey } from '../policy/index.js';
 import type { DeviceStatus } from '../state/status-model.js';
-import { changedDefinitionFiles, devicesTouched } from './changed-devices.js';
 import { nextWindowChange, windowVerdict } from './change-window.js';
 import { deviceStatus } from './device-status.js';
 import type { PassSummary, ReconcileEvents } from './events.js';
 import { fleetOf, type Fleet } from './fleet.js';
-import { formatRevision } from './git-revision.js';
+import { formatRevision, readGitRevision, type GitRevision } from './git-revision.js';
 import { reconcileOrphan } from './orphans.js';
 import { attemptDevice, type DeviceOutcome } from './pass-device.js';
 import { loadStatus, runPool, statusOfInvalid } from './pass-helpers.js';
+import { checkZones, touchedDevices, zonesOf, type ZoneCheck } from './pass-sources.js';
 import {
   backoffDelayMs,
   DEFAULT_BACKOFF,
@@ -79,17 +78,20 @@ export async function reconcilePass(memory: PassMemory, opts: PassOptions): Prom
   events?.passStarted?.(opts.trigger);
   let sessions = 0;
   const root = path.resolve(opts.dir);
-  const defs = await loadDefinitions(root);
-  const fleet = fleetOf(root, defs.settings, defs.devices, log, (device) => {
-    sessions++;
-    events?.sessionOpened?.(device);
+  const { defs, gitRevision } = await definitionsOf(memory, root, log);
+  const fleet = fleetOf(root, defs.settings, defs.devices, log, {
+    revision: gitRevision,
+    onConnect: (device) => {
+      sessions++;
+      events?.sessionOpened?.(device);
+    },
   });
   await fleet.store.sync?.();
   const wanted = (name: string): boolean =>
     (opts.shard === undefined || shardOf(name, opts.shard.count) === opts.shard.index) &&
     (opts.onlyDevices === undefined || opts.onlyDevices.has(name));
   const devices = defs.devices.filter((d) => wanted(d.name));
-  const revision = formatRevision(await fleet.revision());
+  const revision = formatRevision(gitRevision);
   const settingsPrint = fingerprint(defs.settings);
   const touched = await touchedDevices(memory, defs, root, revision, settingsPrint, log);
   const serials = await checkZones(fleet, devices, opts.concurrency);
@@ -161,6 +163,28 @@ export async function reconcilePass(memory: PassMemory, opts: PassOptions): Prom
   return { summary, statuses, nextRunAt };
 }
 
+/**
+ * The definitions: those of the pass before when the checkout is at the same clean revision, else read afresh and
+ * kept when the revision was clean and the same before and after reading (nothing moved under the read).
+ */
+async function definitionsOf(
+  memory: PassMemory,
+  root: string,
+  log: Logger,
+): Promise<{ defs: Definitions; gitRevision: GitRevision | null }> {
+  const known = memory.definitions;
+  const stateDir = known?.defs.settings.stateDir ?? path.join(root, '.tscm');
+  const before = await readGitRevision(root, { stateDir, log });
+  if (known !== undefined && before !== null && !before.dirty && before.sha === known.revision) {
+    return { defs: known.defs, gitRevision: before };
+  }
+  const defs = await loadDefinitions(root);
+  const after = await readGitRevision(root, { stateDir: defs.settings.stateDir });
+  const clean = after !== null && !after.dirty && after.sha === before?.sha;
+  memory.definitions = clean ? { revision: after.sha, defs } : undefined;
+  return { defs, gitRevision: after };
+}
+
 interface PassContext {
   readonly fleet: Fleet;
   readonly memory: PassMemory;
@@ -169,67 +193,6 @@ interface PassContext {
   readonly revision: string | null;
   readonly settingsPrint: string;
   readonly serials: ReadonlyMap<string, ZoneCheck>;
-}
-
-interface ZoneCheck {
-  readonly source: ZoneSource & { readonly kind: 'zone' };
-  readonly serial: number | null;
-}
-
-/** The devices a new revision touches: 'all' when tscm.yaml changed or git cannot tell. */
-async function touchedDevices(
-  memory: PassMemory,
-  defs: Definitions,
-  root: string,
-  revision: string | null,
-  settingsPrint: string,
-  log: Logger,
-): Promise<ReadonlySet<string> | 'all'> {
-  if (memory.revision === undefined) return new Set(); // the first pass works on every device anyway
-  if (memory.settings !== settingsPrint) return 'all';
-  const from = memory.revision?.replace(/\+dirty$/, '');
-  const to = revision?.replace(/\+dirty$/, '');
-  if (from === undefined || to === undefined || from === to) return new Set();
-  try {
-    const files = await changedDefinitionFiles(root, from, to);
-    return devicesTouched(files, defs.devices, root, defs.settings.settingsFile ?? 'tscm.yaml').names;
-  } catch (err) {
-    log.warn('cannot tell which devices the new revision touches; looking at all of them', {
-      from,
-      to,
-      reason: (err as Error).message,
-    });
-    return 'all';
-  }
-}
-
-/** One SOA query per zone the devices use (the resolver keeps the serial for the transfers that follow). */
-async function checkZones(fleet: Fleet, devices: readonly DeviceSpec[], concurrency: number) {
-  const zones = new Map<string, ZoneSource & { readonly kind: 'zone' }>();
-  for (const spec of devices) {
-    for (const source of [spec.policy.blockList, spec.policy.allowList]) {
-      if (source?.kind === 'zone') zones.set(zoneSourceKey(source), source);
-    }
-  }
-  const serials = new Map<string, ZoneCheck>();
-  await runPool([...zones], concurrency, undefined, async ([key, source]) => {
-    const serial = await fleet.resolver.checkSerial(source).catch((err: unknown) => {
-      fleet.log.warn('zone serial not read', { zone: source.zone, reason: (err as Error).message });
-      return null;
-    });
-    serials.set(key, { source, serial });
-  });
-  return serials;
-}
-
-function zonesOf(spec: DeviceSpec, serials: ReadonlyMap<string, ZoneCheck>): Map<string, number | null> {
-  const out = new Map<string, number | null>();
-  for (const source of [spec.policy.blockList, spec.policy.allowList]) {
-    if (source?.kind !== 'zone') continue;
-    const key = zoneSourceKey(source);
-    out.set(key, serials.get(key)?.serial ?? null);
-  }
-  return out;
 }
 
 /** After a device's attempt: what the loop remembers of it, its status written and told. */

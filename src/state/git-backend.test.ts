@@ -151,6 +151,21 @@ describe('git state backend', () => {
     }
   });
 
+  it('two processes sharing one working copy take turns and lose nothing', async () => {
+    // Two backends on one folder stand for two tscm processes on one host (the loop and a `tscm plan`).
+    const first = runner('shared');
+    const second = runner('shared');
+    await first.listDevices();
+    const devices = Array.from({ length: 4 }, (_, i) => `edge-${i}`);
+    await Promise.all(devices.flatMap((d) => [first.write(d, UPDATE), second.writeStatus(d, status(d))]));
+    const check = runner('check');
+    expect(await check.listDevices()).toEqual(devices);
+    for (const d of devices) {
+      expect((await check.read(d))?.serial).toBe(1);
+      expect(await check.readStatus(d)).toEqual(status(d));
+    }
+  });
+
   it('exactly one of two racing runners takes a lock; release lets the other in', async () => {
     const a = runner('a');
     const b = runner('b');

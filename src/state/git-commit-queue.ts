@@ -8,6 +8,7 @@
 import { TransientError } from '../errors.js';
 import type { StateLog } from './backend.js';
 import type { GitWorkingCopy } from './git-working-copy.js';
+import { withWorkingCopyLock } from './working-copy-lock.js';
 
 export interface Change<T> {
   /** One line of the commit message: device, what, serial, command, revision (asked after apply). */
@@ -43,9 +44,12 @@ export class GitCommitQueue {
     private readonly log: StateLog,
   ) {}
 
-  /** Runs `fn` alone (no change is applied, committed or pushed meanwhile): reads, fetches. */
+  /**
+   * Runs `fn` alone (no change is applied, committed or pushed meanwhile, by this process or another one on the
+   * same working copy): reads, fetches.
+   */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
+    const run = this.chain.then(() => withWorkingCopyLock(this.wc.dir, fn));
     this.chain = run.then(
       () => undefined,
       () => undefined,

@@ -27,6 +27,10 @@ export class GitWorkingCopy {
 
   constructor(private readonly opts: WorkingCopyOptions) {}
 
+  get dir(): string {
+    return this.opts.dir;
+  }
+
   /** Where messages say the state lives: the repository (without any user information) and the branch. */
   get where(): string {
     return `${displayRepo(this.opts.repo)} (branch ${this.opts.branch})`;

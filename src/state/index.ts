@@ -5,15 +5,7 @@ export type { DeviceSnapshot, StateBackend, StateLog } from './backend.js';
 export { openStateBackend } from './open-backend.js';
 export { gitEnv, resolveGitAuth, type GitAuth } from './git-auth.js';
 export { StateStore, inventoryFromState, PLAN_HISTORY_KEEP } from './state-store.js';
-export {
-  acquireDeviceLock,
-  breakDeviceLock,
-  readDeviceLock,
-  lockStaleness,
-  DEFAULT_LOCK_MAX_AGE_MS,
-  type DeviceLock,
-  type LockOptions,
-} from './device-lock.js';
+export { lockStaleness, DEFAULT_LOCK_MAX_AGE_MS, type DeviceLock, type LockOptions } from './device-lock.js';
 export { parseState, serializeState } from './state-file.js';
 export { endpointKey, journalInventory, type JournalEntry } from './apply-journal.js';
 export {
@@ -24,4 +16,3 @@ export {
   type LockOwner,
   type PlanHistoryEntry,
 } from './model.js';
-export { encodeStatus, parseStatus } from './status-file.js';

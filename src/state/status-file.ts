@@ -1,7 +1,9 @@
 // The status file (<stateDir>/<device>/status.json): a DeviceStatus as JSON, validated against
 // schemas/status.schema.json on read. A damaged file is a ConfigError naming it, never "no status". Encoding is
-// deterministic (fixed key order), so an unchanged status gives the same bytes and is not written again.
+// deterministic (fixed key order), so an unchanged status gives the same bytes and is not written again. Messages
+// are redacted once more on the way out: a status may be committed to a shared branch.
 
+import { redactSecrets } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
 import { printable } from '../plan/message-text.js';
 import { JSON_ERROR_LIMIT } from '../plan/plan-file.js';
@@ -14,7 +16,7 @@ export function encodeStatus(s: DeviceStatus): Buffer {
     device: s.device,
     ready: s.ready,
     reason: s.reason,
-    message: s.message,
+    message: redactSecrets(s.message),
     lastAttemptedRevision: s.lastAttemptedRevision,
     lastAppliedRevision: s.lastAppliedRevision,
     lastAttemptAt: s.lastAttemptAt,
@@ -26,7 +28,7 @@ export function encodeStatus(s: DeviceStatus): Buffer {
     lastError: s.lastError && {
       step: s.lastError.step,
       kind: s.lastError.kind,
-      message: s.lastError.message,
+      message: redactSecrets(s.lastError.message),
       at: s.lastError.at,
       attempts: s.lastError.attempts,
     },

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_PREFIXES } from '../cidr/index.js';
+import { registerSecret } from '../config/secrets.js';
 import { ConfigError, TransientError } from '../errors.js';
 import { StateStore } from './index.js';
 import type { DeviceStatus } from './status-model.js';
@@ -100,5 +101,19 @@ describe('lock through the store', () => {
     expect(await store.breakLock('edge-1')).toBeNull();
     await lock.release();
     expect(await store.readLock('edge-1')).toBeNull();
+  });
+});
+
+describe('status messages', () => {
+  it('never store a registered secret', async () => {
+    registerSecret('s3cr3t-value-91');
+    await store.writeStatus('edge-1', {
+      ...STATUS,
+      message: 'login with s3cr3t-value-91 failed',
+      lastError: { ...STATUS.lastError!, message: 'bad s3cr3t-value-91' },
+    });
+    const text = await readFile(join(dir, 'edge-1', 'status.json'), 'utf8');
+    expect(text).not.toContain('s3cr3t-value-91');
+    expect((await store.readStatus('edge-1'))?.message).toBe('login with *** failed');
   });
 });
