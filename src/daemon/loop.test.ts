@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../cli/logger.js';
 import type { PassSummary } from '../reconcile/events.js';
-import { acquireDeviceLock } from '../state/index.js';
+import { acquireDeviceLock } from '../state/device-lock.js';
 import type { DeviceStatus } from '../state/status-model.js';
 import { localSource } from './definitions-source.js';
 import { runLoop, type LoopOptions, type PassOutcome, type PassRequest, type RunPass } from './loop.js';
