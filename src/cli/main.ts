@@ -41,9 +41,11 @@ const logOptions = (cmd: Command, level = 'warn') =>
     );
 
 program.hook('preAction', (_program, action) => {
+  // A command without the log options (lab) still keeps to TSCM_LOG_FORMAT for its errors.
+  const asked = (action.getOptionValue('logFormat') as string | undefined) ?? process.env.TSCM_LOG_FORMAT;
   action.setOptionValueWithSource(
     'logFormat',
-    resolveLogFormat(action.getOptionValue('logFormat') as string | undefined, process.stderr.isTTY),
+    resolveLogFormat(asked, process.stderr.isTTY),
     action.getOptionValueSource('logFormat') ?? 'default',
   );
 });
