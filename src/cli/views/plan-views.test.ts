@@ -5,6 +5,7 @@ import { ConfigError } from '../../errors.js';
 import { planFailureOf } from '../../plan/plan-failure.js';
 import { renderPlanHuman } from './plan-human.js';
 import { renderPlanJson } from './plan-json.js';
+import { renderPlanFailuresHuman, renderScopeHuman } from './plan-report-human.js';
 import { device, hosts, plan, SMALL } from './test-helpers.js';
 
 describe('renderPlanHuman', () => {
@@ -105,5 +106,40 @@ describe('renderPlanJson', () => {
       { device: 'edge-3', step: 'resolve', message: 'zone x refused ***', hint: 'ask' },
       { device: 'edge-4', step: 'observe', message: 'socket closed', hint: null },
     ]);
+  });
+});
+
+describe('renderScopeHuman and renderPlanFailuresHuman', () => {
+  it('name the revision, the devices planned and those removed, only for a --changed-since plan', () => {
+    const changed = {
+      selection: 'changed' as const,
+      changedSince: { ref: 'origin/main', commit: 'b'.repeat(40) },
+      removedFromDefinitions: ['edge-9'],
+    };
+    expect(renderScopeHuman(changed, 2)).toBe(
+      'Planned the 2 device(s) whose definitions changed since origin/main (bbbbbbbbbbbb).\n' +
+        'Removed from the definitions since origin/main (bbbbbbbbbbbb): edge-9. Their groups stay on the device(s): ' +
+        'a plan never removes them; `tscm remove` (while the definition exists) or an explicit --prune does.\n',
+    );
+    expect(renderScopeHuman({ ...changed, selection: 'all' }, 2)).toBe('');
+    expect(renderScopeHuman(null, 2)).toBe('');
+  });
+
+  it('keep a message on its lines, indented, and escape what could drive the terminal or forge a line', () => {
+    const text = renderPlanFailuresHuman([
+      { device: 'edge-3', step: 'resolve', message: 'bad list:\n  a.txt:2: not valid', hint: 'fix it' },
+      { device: 'edge-4', step: 'observe', message: 'said:\nError: forged\x1b[2J', hint: null },
+    ]);
+    expect(text).toBe(
+      [
+        'Error: edge-3: resolve failed: bad list:',
+        '  a.txt:2: not valid',
+        '  hint: fix it',
+        'Error: edge-4: observe failed: said:',
+        '  Error: forged\\u001b[2J',
+        '2 device(s) failed.',
+        '',
+      ].join('\n'),
+    );
   });
 });
