@@ -63,7 +63,8 @@ describe('examples/ci: the CI files', () => {
     expect(Object.keys(github.on)).toEqual(expect.arrayContaining(['pull_request', 'push']));
     const pr = github.jobs['plan-pull-request']!;
     expect(pr.if).toContain("github.event_name == 'pull_request'");
-    expect(pr.permissions).toMatchObject({ 'pull-requests': 'write' });
+    // The git state backend records each plan in tscm-state: every job that plans or applies pushes there.
+    expect(pr.permissions).toMatchObject({ 'pull-requests': 'write', contents: 'write' });
     expect(pr.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toMatchObject({ 'fetch-depth': 0 });
     const [validate, plan] = invocations(githubScripts(pr));
     expect(validate!.args.slice(0, 1)).toEqual(['validate']);
@@ -76,6 +77,7 @@ describe('examples/ci: the CI files', () => {
     expect(main.if).toContain("github.ref == 'refs/heads/main'");
     expect(apply.needs).toBe('plan-main');
     expect(apply.permissions).toMatchObject({ contents: 'write' });
+    expect(main.permissions).toMatchObject({ contents: 'write' });
     const saved = optionValue(invocations(githubScripts(main))[0]!, '--out')!;
     const [applied] = invocations(githubScripts(apply));
     expect(applied!.args).toEqual(['apply', saved, '--dir', 'definitions', '--auto-approve']);
