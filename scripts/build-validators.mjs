@@ -25,7 +25,7 @@ const ajv = new Ajv2020({
 });
 addFormats(ajv);
 const exports = {};
-for (const name of ['device', 'settings', 'plan', 'state']) {
+for (const name of ['device', 'settings', 'plan', 'state', 'status']) {
   const schema = read(`${name}.schema.json`);
   ajv.addSchema(schema);
   exports[name] = schema.$id;

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as Ajv2020Module from 'ajv/dist/2020.js';
 
-export type SchemaName = 'device' | 'settings' | 'plan' | 'state';
+export type SchemaName = 'device' | 'settings' | 'plan' | 'state' | 'status';
 export type QuickValidator = (doc: unknown) => boolean;
 
 let loaded: Partial<Record<SchemaName, QuickValidator>> | null | undefined;

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, TransientError } from '../errors.js';
-import { acquireDeviceLock, breakDeviceLock, readDeviceLock } from './index.js';
+import { acquireDeviceLock, breakDeviceLock, readDeviceLock } from './device-lock.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -27,6 +27,8 @@ export interface LockOptions {
 export interface DeviceLock {
   readonly path: string;
   readonly owner: LockOwner;
+  /** Git backend: pushes a later expiry now (a timer also renews it while the lock is held). */
+  renew?(): Promise<void>;
   /** Removes the lock if it is still ours (same token); idempotent. */
   release(): Promise<void>;
 }
@@ -102,7 +104,7 @@ export async function breakDeviceLock(stateDir: string, device: string): Promise
 async function recoverDeadLock(path: string): Promise<{ owner: LockOwner; why: string } | null> {
   const owner = await readLockOwner(path);
   if (owner === null || owner === 'unreadable') return null;
-  const why = ownerDeath(owner);
+  const why = lockOwnerDeath(owner);
   if (why === null) return null;
   const aside = `${path}.dead.${randomBytes(6).toString('hex')}`;
   try {
@@ -123,7 +125,7 @@ async function recoverDeadLock(path: string): Promise<{ owner: LockOwner; why: s
 }
 
 /** Why the owner of a lock is certainly gone (its process exited, or its pid now names another process), or null. */
-function ownerDeath(owner: LockOwner): string | null {
+export function lockOwnerDeath(owner: LockOwner): string | null {
   if (owner.hostname !== hostname()) return null;
   if (!isProcessAlive(owner.pid)) return `process ${owner.pid} no longer runs on ${owner.hostname}`;
   const started = processStartMs(owner.pid);
@@ -153,7 +155,7 @@ function processStartMs(pid: number): number | null {
 
 /** Why the lock looks stale, or null when its owner may well be alive. */
 export function lockStaleness(owner: LockOwner, now: Date, maxAgeMs: number = DEFAULT_LOCK_MAX_AGE_MS): string | null {
-  const dead = ownerDeath(owner);
+  const dead = lockOwnerDeath(owner);
   if (dead !== null) return dead;
   const age = now.getTime() - Date.parse(owner.startedAt);
   if (Number.isFinite(age) && age > maxAgeMs) {

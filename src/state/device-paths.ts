@@ -6,6 +6,11 @@ import { ConfigError } from '../errors.js';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** A name usable as a device's folder (listDevices skips anything else, such as `zones`' siblings). */
+export function isDeviceName(name: string): boolean {
+  return SAFE_NAME.test(name);
+}
+
 export function deviceDir(stateDir: string, device: string): string {
   if (!SAFE_NAME.test(device)) {
     throw new ConfigError(
@@ -18,6 +23,8 @@ export function deviceDir(stateDir: string, device: string): string {
 
 export const stateFilePath = (stateDir: string, device: string): string =>
   join(deviceDir(stateDir, device), 'state.json');
+export const statusFilePath = (stateDir: string, device: string): string =>
+  join(deviceDir(stateDir, device), 'status.json');
 export const lockFilePath = (stateDir: string, device: string): string => join(deviceDir(stateDir, device), 'lock');
 export const planHistoryDir = (stateDir: string, device: string): string => join(deviceDir(stateDir, device), 'plans');
 export const journalFilePath = (stateDir: string, device: string): string =>

@@ -1,15 +1,11 @@
-// The state layer's public face: applied state per device, plan history and the device lock.
+// The state layer's public face: the state backends (applied state per device, plan history, journal, status and
+// the device lock).
 
-export { StateStore, inventoryFromState, PLAN_HISTORY_KEEP, type PlanHistoryEntry } from './state-store.js';
-export {
-  acquireDeviceLock,
-  breakDeviceLock,
-  readDeviceLock,
-  lockStaleness,
-  DEFAULT_LOCK_MAX_AGE_MS,
-  type DeviceLock,
-  type LockOptions,
-} from './device-lock.js';
+export type { DeviceSnapshot, StateBackend, StateLog } from './backend.js';
+export { openStateBackend } from './open-backend.js';
+export { gitEnv, resolveGitAuth, type GitAuth } from './git-auth.js';
+export { StateStore, inventoryFromState, PLAN_HISTORY_KEEP } from './state-store.js';
+export { lockStaleness, DEFAULT_LOCK_MAX_AGE_MS, type DeviceLock, type LockOptions } from './device-lock.js';
 export { parseState, serializeState } from './state-file.js';
 export { endpointKey, journalInventory, type JournalEntry } from './apply-journal.js';
 export {
@@ -18,4 +14,5 @@ export {
   type DeviceStateUpdate,
   type LastApplyRecord,
   type LockOwner,
+  type PlanHistoryEntry,
 } from './model.js';

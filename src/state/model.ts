@@ -51,4 +51,16 @@ export interface LockOwner {
   readonly startedAt: string;
   /** Random per acquisition: release() removes the lock only while it is still ours. */
   readonly token: string;
+  /** Git backend: when the lock lapses unless renewed (another runner may then take it over). */
+  readonly expiresAt?: string;
+}
+
+/** One recorded plan of a device's history. */
+export interface PlanHistoryEntry {
+  readonly path: string;
+  readonly file: string;
+  /** When the plan was recorded (from the file name), ISO 8601. */
+  readonly recordedAt: string;
+  /** The state serial the plan was computed against (0: no state yet). */
+  readonly serial: number;
 }

@@ -1,7 +1,8 @@
-// The state store: one folder per device under the state directory, holding the applied state (state.json), the
-// lock, and the history of plans (plans/<timestamp>-<serial>.json.gz: the device's part of each plan in the plan
-// file format, gzip-compressed; the last PLAN_HISTORY_KEEP within PLAN_HISTORY_MAX_BYTES). Callers hold the device
-// lock around read -> plan -> apply -> write; the store itself only guarantees atomic, validated files.
+// The local state backend: one folder per device under the state directory, holding the applied state
+// (state.json), the status (status.json), the lock, the apply journal and the history of plans
+// (plans/<timestamp>-<serial>.json.gz: the device's part of each plan in the plan file format, gzip-compressed; the
+// last PLAN_HISTORY_KEEP within PLAN_HISTORY_MAX_BYTES). Callers hold the device lock around read -> plan -> apply
+// -> write; the store itself only guarantees atomic, validated files. The git backend uses it on its working copy.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
@@ -10,9 +11,20 @@ import { writeFileAtomic } from '../plan/atomic-write.js';
 import type { Inventory, Plan } from '../plan/model.js';
 import { gzipBytes } from '../plan/gzip-bytes.js';
 import { encodePlan } from '../plan/plan-file.js';
-import { deviceDir, planHistoryDir, stateFilePath } from './device-paths.js';
-import type { DeviceState, DeviceStateUpdate } from './model.js';
+import type { DeviceSnapshot, StateBackend } from './backend.js';
+import {
+  acquireDeviceLock,
+  breakDeviceLock,
+  readDeviceLock,
+  type DeviceLock,
+  type LockOptions,
+} from './device-lock.js';
+import { deviceDir, isDeviceName, planHistoryDir, stateFilePath, statusFilePath } from './device-paths.js';
+import type { DeviceState, DeviceStateUpdate, LockOwner, PlanHistoryEntry } from './model.js';
 import { encodeState, parseState, parseStateHeader } from './state-file.js';
+import { exportDevice, importDevice } from './snapshot.js';
+import { encodeStatus, parseStatus } from './status-file.js';
+import type { DeviceStatus } from './status-model.js';
 import { appendJournal, readJournal, writeJournal, type JournalEntry } from './apply-journal.js';
 
 export const PLAN_HISTORY_KEEP = 20;
@@ -24,20 +36,19 @@ export const PLAN_HISTORY_MAX_BYTES = 64 * 1024 * 1024;
 // .json: format 1 history (uncompressed), still listed, read and pruned.
 const HISTORY_NAME = /^(\d{8}T\d{9}Z)-(\d+)(?:-(\d+))?\.json(?:\.gz)?$/;
 
-export interface PlanHistoryEntry {
-  readonly path: string;
-  readonly file: string;
-  /** When the plan was recorded (from the file name), ISO 8601. */
-  readonly recordedAt: string;
-  /** The state serial the plan was computed against (0: no state yet). */
-  readonly serial: number;
-}
+export class StateStore implements StateBackend {
+  readonly kind = 'local';
 
-export class StateStore {
+  get location(): string {
+    return this.stateDir;
+  }
+
   constructor(
     readonly stateDir: string,
     private readonly historyKeep: number = PLAN_HISTORY_KEEP,
     private readonly historyMaxBytes: number = PLAN_HISTORY_MAX_BYTES,
+    /** Where the apply journal lives (the git backend keeps its local journal outside the working copy's tree). */
+    private readonly journalDir: string = stateDir,
   ) {}
 
   /** The device's state, or null when tscm never wrote one. A damaged file is a ConfigError naming it. */
@@ -73,18 +84,79 @@ export class StateStore {
 
   /** The apply journal of a run that did not record its state yet (see apply-journal.ts); empty when none. */
   readJournal(device: string): Promise<JournalEntry[]> {
-    return readJournal(this.stateDir, device);
+    return readJournal(this.journalDir, device);
   }
 
   /** Journals a window's adds durably, before the window is sent. */
   async appendJournal(device: string, entries: readonly JournalEntry[]): Promise<void> {
-    await mkdir(deviceDir(this.stateDir, device), { recursive: true });
-    await appendJournal(this.stateDir, device, entries);
+    await mkdir(deviceDir(this.journalDir, device), { recursive: true });
+    await appendJournal(this.journalDir, device, entries);
   }
 
   /** Keeps only `entries` in the journal (none: removes it), once a state read from the device covers the rest. */
   writeJournal(device: string, entries: readonly JournalEntry[]): Promise<void> {
-    return writeJournal(this.stateDir, device, entries);
+    return writeJournal(this.journalDir, device, entries);
+  }
+
+  /** Takes the device's lock (O_EXCL; one left by a dead process on this host is recovered, see device-lock.ts). */
+  lock(device: string, who: { readonly command: string }, opts: LockOptions = {}): Promise<DeviceLock> {
+    return acquireDeviceLock(this.stateDir, device, who, opts);
+  }
+
+  readLock(device: string): Promise<LockOwner | 'unreadable' | null> {
+    return readDeviceLock(this.stateDir, device);
+  }
+
+  breakLock(device: string): Promise<LockOwner | 'unreadable' | null> {
+    return breakDeviceLock(this.stateDir, device);
+  }
+
+  /** The device's last reconcile status, or null when none was written. A damaged file is a ConfigError. */
+  async readStatus(device: string): Promise<DeviceStatus | null> {
+    const file = statusFilePath(this.stateDir, device);
+    const bytes = await readOrNull(file);
+    return bytes === null ? null : parseStatus(bytes, file);
+  }
+
+  /** Writes the status atomically; one equal to the stored status writes nothing (a damaged one is replaced). */
+  async writeStatus(device: string, status: DeviceStatus): Promise<void> {
+    const file = statusFilePath(this.stateDir, device);
+    const bytes = encodeStatus(status);
+    const current = await readOrNull(file);
+    if (current !== null && bytes.equals(current)) return;
+    await mkdir(deviceDir(this.stateDir, device), { recursive: true });
+    await writeFileAtomic(file, bytes);
+  }
+
+  exportDevice(device: string): Promise<DeviceSnapshot> {
+    return exportDevice(this.stateDir, device);
+  }
+
+  importDevice(device: string, snapshot: DeviceSnapshot, _source: string): Promise<void> {
+    return importDevice(this.stateDir, device, snapshot);
+  }
+
+  /** Devices with a state or a status, sorted (a device that only ever held a lock or a journal is not listed). */
+  async listDevices(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.stateDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const out: string[] = [];
+    for (const name of names.filter(isDeviceName).sort()) {
+      const has = async (file: string): Promise<boolean> =>
+        stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        );
+      if ((await has(stateFilePath(this.stateDir, name))) || (await has(statusFilePath(this.stateDir, name)))) {
+        out.push(name);
+      }
+    }
+    return out;
   }
 
   /** lineage and serial of the current state (schema-checked: a damaged file is refused, not overwritten). */
@@ -172,6 +244,15 @@ export class StateStore {
 /** The inventory recorded in a state; an empty one when the device has no state yet. */
 export function inventoryFromState(state: DeviceState | null): Inventory {
   return state ? state.inventory : { groups: [] };
+}
+
+async function readOrNull(file: string): Promise<Buffer | null> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 function cmp(a: string, b: string): number {

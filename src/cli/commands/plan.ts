@@ -76,8 +76,9 @@ export async function planCommand(names: string[], opts: PlanOptions): Promise<n
   const plan: Plan = { ...result.plan, failures: result.failures.map(planFailureOf), scope };
 
   if (opts.out) await writePlanFile(opts.out, plan);
-  // The history keeps each device's own part of the plan, without the other devices' failures.
-  for (const p of result.planned) await fleet.store.appendPlanHistory(p.spec.name, result.plan);
+  // The history keeps each device's own part of the plan, without the other devices' failures; at once: the git
+  // state backend records them all in one pushed commit.
+  await Promise.all(result.planned.map((p) => fleet.store.appendPlanHistory(p.spec.name, result.plan)));
 
   if (opts.json) process.stdout.write(renderPlanJson(plan) + '\n');
   else if (opts.markdown) {

@@ -1,13 +1,11 @@
-// tscm unlock DEVICE: break a lock left by a run that died (the error of a held lock says when that is safe).
+// tscm unlock DEVICE: break a lock left by a run that died (the error of a held lock says when that is safe), on
+// whichever state backend tscm.yaml names (git: the removal is a pushed commit).
 
-import path from 'node:path';
-import { loadDefinitions } from '../../config/index.js';
-import { breakDeviceLock } from '../../state/index.js';
+import { openBackendAt } from './state.js';
 
 export async function unlockCommand(device: string, opts: { dir: string }): Promise<number> {
-  const root = path.resolve(opts.dir);
-  const { settings } = await loadDefinitions(root);
-  const owner = await breakDeviceLock(path.resolve(root, settings.stateDir), device);
+  const store = await openBackendAt(opts);
+  const owner = await store.breakLock(device);
   if (owner === null) {
     process.stdout.write(`${device} was not locked.\n`);
   } else if (owner === 'unreadable') {
