@@ -82,6 +82,12 @@ logOptions(
     .addOption(new Option('--json', 'print the plan as JSON').conflicts('markdown'))
     .option('--markdown', 'print a pull-request comment')
     .option('--plan-url <url>', 'where the full plan can be read, linked from the markdown view')
+    .option('--max-chars <n>', 'markdown: the longest the comment may be (default 60000; GitHub takes 65536)')
+    .option(
+      '--comment-id <id>',
+      'markdown: a key of its own in the hidden marker, so several jobs keep one comment each',
+    )
+    .option('--changed-since <rev>', 'plan only the devices whose definitions changed since this git revision')
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
     .option('--refresh <bool>', 'read the devices (true) or trust the stored state (false)', 'true')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
@@ -89,6 +95,14 @@ logOptions(
 ).action(async (devices, opts) =>
   run(opts, () => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))),
 );
+
+program
+  .command('show')
+  .description('show a saved plan (tscm plan --out FILE), or print it as the JSON `tscm plan --json` prints')
+  .argument('<planfile>', 'a plan file, or a .json.gz of the plan history')
+  .option('--json', 'print the plan as JSON (schemas/plan-output.schema.json)')
+  .addOption(noColorOption())
+  .action(async (file, opts) => run(opts, () => import('./commands/show.js').then((m) => m.showCommand(file, opts))));
 
 logOptions(
   program

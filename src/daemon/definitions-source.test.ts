@@ -203,8 +203,16 @@ describe('credentials reach git through the environment only', () => {
       expect(args).toContain('IdentitiesOnly=yes');
       expect(args).toContain('git@127.0.73.9');
       expect(args.join('\n')).not.toContain('not-a-real-key-body');
+
+      // The operator's own GIT_SSH_COMMAND (deploy/: a mounted key and pinned known hosts) is honoured too.
+      process.env.GIT_SSH_COMMAND = `ssh -o UserKnownHostsFile=/run/secrets/known-hosts -i ${keyFile}`;
+      await source({ url: `ssh://git@127.0.73.10${bare}`, workDir: path.join(work, 'ssh-operator') }).pull();
+      const operatorArgs = (await readFile(argsFile, 'utf8')).split('\n');
+      expect(operatorArgs).toContain('UserKnownHostsFile=/run/secrets/known-hosts');
+      expect(operatorArgs).toContain('git@127.0.73.10');
     } finally {
       process.env.PATH = savedPath;
+      delete process.env.GIT_SSH_COMMAND;
     }
   });
 });

@@ -100,16 +100,29 @@ async function gitIn(baseDir: string, opts: RemoteSourceOptions, signal: AbortSi
       allowUnsafeSshCommand: true,
       allowUnsafeConfigEnvCount: true,
       allowUnsafeCredentialHelper: true,
+      allowUnsafeConfigPaths: true,
     },
   }).env(childEnv(opts.gitEnv));
 }
 
-/** The environment of a git child: what it needs to run and reach a server, nothing else of ours. */
+/**
+ * The environment of a git child: what it needs to run and reach a server, and the operator's own git and SSH
+ * settings (a GIT_SSH_COMMAND pinning known hosts, an agent, a git config file); nothing else of ours. What gitEnv
+ * made (`extra`) wins over them.
+ */
 export function childEnv(extra: Readonly<Record<string, string>>): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'GIT_SSL_CAINFO', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
   const proxies = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
+  const operator = [
+    'GIT_SSH_COMMAND',
+    'GIT_SSH',
+    'SSH_AUTH_SOCK',
+    'GIT_CONFIG_GLOBAL',
+    'GIT_CONFIG_SYSTEM',
+    'GIT_CONFIG_NOSYSTEM',
+  ];
   const env: Record<string, string> = {};
-  for (const name of [...keep, ...proxies]) {
+  for (const name of [...keep, ...proxies, ...operator]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
