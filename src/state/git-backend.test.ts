@@ -119,6 +119,15 @@ describe('git state backend', () => {
     expect(await b.write('edge-1', UPDATE)).toMatchObject({ serial: 2, lineage: written.lineage });
   });
 
+  it('a working copy switched to another branch carries none of the first branch into it', async () => {
+    await runner('a').write('edge-1', UPDATE);
+    const other = runner('a', { branch: 'other-state' });
+    expect(await other.listDevices()).toEqual([]);
+    await other.write('edge-2', UPDATE);
+    expect(git(bare, 'ls-tree', '-r', '--name-only', 'other-state')).toBe('edge-2/state.json\n');
+    expect(git(bare, 'rev-list', '--count', 'other-state').trim()).toBe('1');
+  });
+
   it('an equal status writes no commit', async () => {
     const a = runner('a');
     await a.writeStatus('edge-1', status('edge-1'));
