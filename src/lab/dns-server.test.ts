@@ -111,6 +111,18 @@ describe('lab DNS server', () => {
     }
   });
 
+  it('counts the transfers and SOA queries it answers, per zone', async () => {
+    const before = lab.queryCounts();
+    await querySoa(server, 'one.rpz');
+    await querySoa(server, 'one.rpz');
+    await transferZone(server, 'one.rpz');
+    await querySoa(server, 'x.one.rpz'); // not the apex: not a SOA query of the zone
+    const after = lab.queryCounts();
+    expect((after.soa['one.rpz'] ?? 0) - (before.soa['one.rpz'] ?? 0)).toBe(2);
+    expect((after.transfers['one.rpz'] ?? 0) - (before.transfers['one.rpz'] ?? 0)).toBe(1);
+    expect(after.transfers['lab.rpz'] ?? 0).toBe(before.transfers['lab.rpz'] ?? 0);
+  });
+
   it('setZone changes what the next transfer sees', async () => {
     lab.setZone({ name: 'lab.rpz', serial: 11, prefixes: ['203.0.113.0/24'] });
     try {

@@ -42,6 +42,8 @@ export interface LabDnsServer {
   /** Adds or replaces a zone (a new serial makes the next SOA query see a change). */
   setZone(zone: LabZone): void;
   removeZone(name: string): void;
+  /** Queries answered so far per zone: full transfers (AXFR) and SOA queries (UDP or TCP), for tests and benchmarks. */
+  queryCounts(): { readonly transfers: Record<string, number>; readonly soa: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -100,6 +102,9 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
   const host = opts.host ?? '127.0.0.1';
   const zones = new Map<string, ServedZone>();
   for (const z of opts.zones) zones.set(norm(z.name), prepareZone(z));
+  const transfers: Record<string, number> = {};
+  const soaQueries: Record<string, number> = {};
+  const count = (table: Record<string, number>, zone: string): void => void (table[zone] = (table[zone] ?? 0) + 1);
 
   const findZone = (qname: string): ServedZone | undefined => {
     for (let name = qname; ;) {
@@ -119,6 +124,7 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
     if (!q || !z) return dnsPacket.encode({ ...base, flags: 5 }); // REFUSED
     const qname = norm(q.name);
     const aa = dnsPacket.AUTHORITATIVE_ANSWER;
+    if (qname === z.name && q.type === 'SOA') count(soaQueries, z.name);
     if (qname === z.name) {
       const answers = q.type === 'SOA' ? [soaRecord(z)] : q.type === 'NS' ? [nsRecord(z)] : [];
       return dnsPacket.encode({ ...base, flags: aa, answers, authorities: answers.length ? [] : [soaRecord(z)] });
@@ -161,6 +167,7 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
     if (z.spec.refuseTransfer) {
       return writeFrame(socket, dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: 5, questions: [q] }));
     }
+    count(transfers, z.name);
     for (const m of transferMessages(z, query)) await writeFrame(socket, m);
     if (z.spec.faults?.truncate) socket.end();
   };
@@ -198,6 +205,7 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
     port,
     setZone: (zone) => void zones.set(norm(zone.name), prepareZone(zone)),
     removeZone: (name) => void zones.delete(norm(name)),
+    queryCounts: () => ({ transfers: { ...transfers }, soa: { ...soaQueries } }),
     close: async () => {
       for (const s of sockets) s.destroy();
       await Promise.all([
