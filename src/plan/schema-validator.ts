@@ -31,7 +31,12 @@ function validatorFor(schemaFile: string): ValidateFunction {
 }
 
 /** Throws ConfigError naming `what` (usually a file) and each violation with its JSON path. */
-export function assertMatchesSchema(schema: 'plan' | 'state' | 'status', doc: unknown, what: string, hint: string): void {
+export function assertMatchesSchema(
+  schema: 'plan' | 'state' | 'status',
+  doc: unknown,
+  what: string,
+  hint: string,
+): void {
   if (precompiledValidator(schema)?.(doc) === true) return;
   const schemaFile = `${schema}.schema.json`;
   const validate = validatorFor(schemaFile);
