@@ -193,6 +193,7 @@ describe('the status server', () => {
         await prometheus.stop();
       }
     },
+    60_000, // Prometheus' start (up to 20 s on a loaded machine) and the scrape (up to 20 s): bounds, not waits
   );
 });
 

@@ -168,7 +168,7 @@ describe('tscm reconcile', () => {
     );
     for (const secret of lab.secrets) expect(loop.stderr()).not.toContain(secret);
     expect(existsSync(path.join(lab.dir, '.tscm', 'edge-01', 'lock'))).toBe(false);
-  });
+  }, 90_000); // a real Prometheus starts inside it
 
   it('--watch reconciles the device whose file changed, at once', async () => {
     lab = await startLab({ block: BLOCK });

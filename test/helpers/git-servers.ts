@@ -26,6 +26,7 @@ export async function startGitDaemon(base: string, host: string): Promise<GitSer
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     if (await accepts(host, port, child)) {
+      process.once('exit', () => child.kill('SIGKILL')); // not left behind by a test that timed out
       return {
         url: (repo) => `git://${host}:${port}/${repo}`,
         authorizations: [],

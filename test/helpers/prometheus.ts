@@ -88,8 +88,11 @@ export async function startPrometheus(opts: {
       20_000,
       () => c.exitCode !== null,
     );
-    if (up) child = c;
-    else c.kill('SIGKILL');
+    if (up) {
+      child = c;
+      // A test that times out never reaches stop(): the server must not outlive the test process.
+      process.once('exit', () => c.kill('SIGKILL'));
+    } else c.kill('SIGKILL');
   }
   if (child === undefined) throw new Error(`prometheus did not start: ${output.slice(-2000)}`);
   const url = `http://${opts.host}:${port}`;
@@ -103,7 +106,7 @@ export async function startPrometheus(opts: {
   return {
     url,
     query,
-    async until(expr, accept, deadlineMs = 30_000) {
+    async until(expr, accept, deadlineMs = 20_000) {
       let last: Awaited<ReturnType<typeof query>> = [];
       await waitFor(
         async () => accept((last = await query(expr))),
