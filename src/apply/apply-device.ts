@@ -1,6 +1,7 @@
-// Step "apply" for one endpoint of a device (the management address or an HA peer): refuse an unsafe plan, send
-// the changes window by window (each journaled before it is sent), read back and verify, write memory. What tscm
-// owns afterwards is computed from the device: after a failure or an interruption from a fresh read of it.
+// Steps "apply", "verify" and "save" for one endpoint of a device (the management address or an HA peer): send the
+// changes window by window (each journaled before it is sent), read back and verify, write memory. What tscm owns
+// afterwards is computed from the device: after a failure or an interruption from a fresh read of it. The safety
+// refusal (refuseUnsafe) belongs to the step "guard" before them.
 
 import { prefixCount } from '../cidr/index.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
@@ -21,7 +22,6 @@ export interface EndpointSession {
 }
 
 export interface ApplyDeviceOptions {
-  readonly force: boolean;
   readonly log: Logger;
   readonly onProgress?: (endpoint: Endpoint, p: ApplyProgress) => void;
   /** The last apply did not finish (e.g. write memory failed): save even when there is nothing to change. */
@@ -34,6 +34,8 @@ export interface ApplyDeviceOptions {
   readonly window: number;
   /** Aborted by the first SIGINT/SIGTERM: stop after the lines in flight, read back, record. */
   readonly signal?: AbortSignal;
+  /** Told as each step starts (apply, verify, save), so that a failure names its step. */
+  readonly onStep?: (step: 'apply' | 'verify' | 'save') => void;
 }
 
 export interface EndpointResult {
@@ -63,9 +65,13 @@ export class ApplyFailedError extends Error {
   }
 }
 
-function refuseUnsafe(plan: DevicePlan, force: boolean): void {
+/** A plan a safety rule refused (a large removal, an emptied group): applied only with --force. */
+export class PlanRefusedError extends ConfigError {}
+
+/** Step "guard": refuses an unsafe plan unless forced. */
+export function refuseUnsafe(plan: DevicePlan, force: boolean): void {
   if (plan.refusals.length === 0 || force) return;
-  throw new ConfigError(
+  throw new PlanRefusedError(
     `${plan.device}: the plan is refused for safety:\n  - ${plan.refusals.join('\n  - ')}`,
     'review the plan; if the change is intended, run again with --force',
   );
@@ -81,14 +87,15 @@ export async function applyEndpoint(
 ): Promise<EndpointResult> {
   const { plan, driver, endpoint, observed } = session;
   const where = `${spec.name} (${endpoint.host}:${endpoint.port})`;
-  refuseUnsafe(plan, opts.force);
   const owned = inventoryAfterApply(plan, observed, inventoryBefore);
   if (!hasChanges(plan)) {
     if (!opts.saveUnchanged) return { endpoint, added: 0, removed: 0, saved: false, inventory: owned };
+    opts.onStep?.('save');
     await saveOrFail(driver, where, owned);
     return { endpoint, added: 0, removed: 0, saved: true, inventory: owned };
   }
 
+  opts.onStep?.('apply');
   opts.log.info('apply started', { device: spec.name, endpoint: endpoint.host, ...plan.summary });
   // The adds of each window sent, merged only if the apply fails (merging as it goes would cost O(n) per window).
   const sent: Inventory[] = [];
@@ -124,6 +131,7 @@ export async function applyEndpoint(
     });
   }
 
+  opts.onStep?.('verify');
   const after = await driver.observe(groupRefsOf(spec));
   const mismatches = findMismatches(desired, plan, after);
   if (mismatches.length > 0) {
@@ -137,6 +145,7 @@ export async function applyEndpoint(
       'the device accepted the commands but its groups differ: check its logs (memory, TCAM) before retrying',
     );
   }
+  opts.onStep?.('save');
   await saveOrFail(driver, where, owned);
   opts.log.info('apply finished', { device: spec.name, endpoint: endpoint.host });
   return { endpoint, added: plan.summary.add, removed: plan.summary.remove, saved: true, inventory: owned };

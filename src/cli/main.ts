@@ -59,11 +59,25 @@ logOptions(
     .addOption(new Option('--json', 'print the plan as JSON').conflicts('markdown'))
     .option('--markdown', 'print a pull-request comment')
     .option('--plan-url <url>', 'where the full plan can be read, linked from the markdown view')
+    .option('--max-chars <n>', 'markdown: the longest the comment may be (default 60000; GitHub takes 65536)')
+    .option(
+      '--comment-id <id>',
+      'markdown: a key of its own in the hidden marker, so several jobs keep one comment each',
+    )
+    .option('--changed-since <rev>', 'plan only the devices whose definitions changed since this git revision')
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
     .option('--refresh <bool>', 'read the devices (true) or trust the stored state (false)', 'true')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
     .addOption(noColorOption()),
 ).action(async (devices, opts) => run(() => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))));
+
+program
+  .command('show')
+  .description('show a saved plan (tscm plan --out FILE), or print it as the JSON `tscm plan --json` prints')
+  .argument('<planfile>', 'a plan file, or a .json.gz of the plan history')
+  .option('--json', 'print the plan as JSON (schemas/plan-output.schema.json)')
+  .addOption(noColorOption())
+  .action(async (file, opts) => run(() => import('./commands/show.js').then((m) => m.showCommand(file, opts))));
 
 logOptions(
   program
@@ -87,6 +101,17 @@ logOptions(
     .option('--auto-approve', 'do not ask for confirmation')
     .addOption(noColorOption()),
 ).action(async (device, opts) => run(() => import('./commands/remove.js').then((m) => m.removeCommand(device, opts))));
+
+logOptions(
+  program
+    .command('reconcile')
+    .description('reconcile the fleet: work only where something moved (a revision, a zone serial, drift)')
+    .addOption(dirOption())
+    .option('--once', 'run one pass and exit')
+    .option('--concurrency <n>', 'devices worked on at once (one session per device)', '8')
+    .option('--shard <i/n>', 'work on the devices of shard I of N (a stable hash of the name)')
+    .option('--prune', "take tscm's groups off devices whose definition was deleted"),
+).action(async (opts) => run(() => import('./commands/reconcile.js').then((m) => m.reconcileCommand(opts))));
 
 program
   .command('unlock')

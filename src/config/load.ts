@@ -16,6 +16,7 @@ import { notePendingSettings } from './pending-settings.js';
 import { checkPlatformFields } from './platform-rules.js';
 import type { RawDefaults, RawDevice, RawSettings } from './raw-types.js';
 import { validateDeviceDocument, validateSettingsDocument } from './schema-check.js';
+import { checkSyncWindows, durationMsOf } from './sync-windows.js';
 import type { DeviceSpec, Endpoint, RepoSettings, StateBackendSettings, SyncWindow } from './types.js';
 import { parseYamlText } from './yaml-document.js';
 import type { Position, YamlDocument } from './yaml-document.js';
@@ -35,6 +36,8 @@ export interface Definitions {
   readonly diagnostics: Diagnostic[];
   /** Not problems: settings that are valid but have no effect yet (pending-settings.ts). */
   readonly notes: Diagnostic[];
+  /** Every device document's name, valid or not (the loop reports a device whose definition has problems). */
+  readonly named: readonly { readonly name: string; readonly file: string }[];
 }
 
 const SETTINGS_FILES = ['tscm.yaml', 'tscm.yml'];
@@ -124,6 +127,7 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
     settings,
     diagnostics: diagnostics.sort(compareDiagnostics),
     notes: notes.sort(compareDiagnostics),
+    named: sightings.map(({ name, file }) => ({ name, file })),
   };
 }
 
@@ -220,7 +224,9 @@ async function loadSettings(
   }
   const doc = documents[0];
   if (doc !== undefined) {
-    diagnostics.push(...validateSettingsDocument(doc, file));
+    const problems = validateSettingsDocument(doc, file);
+    // Cron expressions and time zones are read once the shape is right.
+    diagnostics.push(...problems, ...(problems.length === 0 ? checkSyncWindows(doc, file) : []));
     notes.push(...notePendingSettings(doc, file, ['defaults']));
   }
   if (diagnostics.length > before || candidates.length > 1)
@@ -268,12 +274,10 @@ function stateBackendOf(raw: RawSettings['state'], root: string): StateBackendSe
 type RawWindow = NonNullable<NonNullable<RawSettings['schedule']>['windows']>[number];
 
 function syncWindowOf(raw: RawWindow): SyncWindow {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(raw.duration);
-  const durationMs = (Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0)) * 60_000;
   return {
     kind: raw.kind,
     schedule: raw.schedule,
-    durationMs,
+    durationMs: durationMsOf(raw.duration),
     timeZone: raw.timeZone ?? 'UTC',
     devices: raw.devices ?? [],
   };

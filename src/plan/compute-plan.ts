@@ -64,12 +64,7 @@ export function computePlan(
       `group ${have.name}: ${have.foreign.length} member line(s) tscm does not model are left untouched: ${quoted.join(', ')}${more}`,
     );
   }
-  if (desired.truncation) {
-    const t = desired.truncation;
-    warnings.push(
-      `the policy exceeds objectGroups.maxEntries (${t.limit}): ${t.dropped} entries left out (first: ${t.sample.join(', ')})`,
-    );
-  }
+  // The cut to maxEntries is the plan's `truncation` (every view shows it), not a warning as well: it was said twice.
   for (const change of changes) {
     const have = observedByName.get(change.name);
     if (desiredByName.has(change.name)) checkSafety(change, opts.maxRemoveShare, have, refusals);

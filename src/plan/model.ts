@@ -112,12 +112,36 @@ export interface DevicePlan {
   readonly inputs: DevicePlanInputs;
 }
 
+/** A device that could not be planned: named in the plan so that an incomplete plan never reads as "no changes". */
+export interface PlanFailure {
+  readonly device: string;
+  /** The reconcile step it stopped at (state/status-model.ts RECONCILE_STEPS). */
+  readonly step: string;
+  /** The error's message and hint, secrets redacted. */
+  readonly message: string;
+  readonly hint: string | null;
+}
+
+/** Which devices a plan covers. */
+export interface PlanScope {
+  /** all: every device; named: the devices named on the command line; changed: those changed since a revision. */
+  readonly selection: 'all' | 'named' | 'changed';
+  /** `--changed-since REV`: the revision as given and the commit it named. */
+  readonly changedSince: { readonly ref: string; readonly commit: string } | null;
+  /** Devices defined at that revision and no longer: their groups stay on the device (plan never removes them). */
+  readonly removedFromDefinitions: readonly string[];
+}
+
 export interface Plan {
   readonly formatVersion: 1;
   readonly createdAt: string;
   /** The git revision of the definitions, when they live in a git work tree. */
   readonly gitRevision: string | null;
   readonly devices: readonly DevicePlan[];
+  /** The devices that could not be planned (none when absent). */
+  readonly failures?: readonly PlanFailure[];
+  /** Which devices the plan covers; null or absent: not recorded (plan files before format 4). */
+  readonly scope?: PlanScope | null;
 }
 
 export type { Family };

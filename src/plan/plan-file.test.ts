@@ -19,7 +19,8 @@ import {
 
 const FIXTURE_V1 = new URL('./testdata/plan-v1.json', import.meta.url);
 const FIXTURE_V2 = new URL('./testdata/plan-v2.json', import.meta.url);
-const FIXTURE = new URL('./testdata/plan-v3.json', import.meta.url);
+const FIXTURE_V3 = new URL('./testdata/plan-v3.json', import.meta.url);
+const FIXTURE = new URL('./testdata/plan-v4.json', import.meta.url);
 
 let dir: string;
 beforeEach(async () => {
@@ -30,10 +31,10 @@ afterEach(async () => {
 });
 
 describe('plan file', () => {
-  it('round-trips the version 3 fixture byte for byte, member lists as newline-separated strings', async () => {
+  it('round-trips the version 4 fixture byte for byte, member lists as newline-separated strings', async () => {
     const text = await readFile(FIXTURE, 'utf8');
     const plan = parsePlan(text, 'fixture');
-    expect(PLAN_FORMAT_VERSION).toBe(3);
+    expect(PLAN_FORMAT_VERSION).toBe(4);
     expect(plan.devices[0]!.groups[1]!.add.v6.len.length).toBe(1);
     expect(prefixesToStrings(plan.devices[0]!.groups[0]!.add)).toEqual(['198.51.100.0/24', '2001:db8::/48']);
     expect(serializePlan(plan)).toBe(text);
@@ -44,14 +45,39 @@ describe('plan file', () => {
     expect(`${JSON.stringify(JSON.parse(text), null, 2)}\n`).toBe(text);
   });
 
-  it('upgrades the version 1 and 2 fixtures to exactly the version 3 fixture', async () => {
-    const v3 = await readFile(FIXTURE, 'utf8');
-    for (const old of [FIXTURE_V1, FIXTURE_V2]) {
+  it('upgrades the version 1, 2 and 3 fixtures to exactly the version 4 fixture', async () => {
+    const v4 = await readFile(FIXTURE, 'utf8');
+    for (const old of [FIXTURE_V1, FIXTURE_V2, FIXTURE_V3]) {
       const plan = parsePlan(await readFile(old, 'utf8'), 'old fixture');
-      expect(plan).toEqual(parsePlan(v3, 'fixture v3'));
-      expect(serializePlan(plan)).toBe(v3);
-      expect(planIdOf(plan)).toBe(planIdOf(parsePlan(v3)));
+      expect(plan).toEqual(parsePlan(v4, 'fixture v4'));
+      expect(serializePlan(plan)).toBe(v4);
+      expect(planIdOf(plan)).toBe(planIdOf(parsePlan(v4)));
     }
+    // An old plan recorded neither failures nor its scope: none listed, scope unknown.
+    expect(parsePlan(await readFile(FIXTURE_V3, 'utf8'))).toMatchObject({ failures: [], scope: null });
+  });
+
+  it('keeps the failures and the scope of a plan (format 4), and refuses a failure at an unknown step', async () => {
+    const plan = {
+      ...parsePlan(await readFile(FIXTURE, 'utf8')),
+      failures: [{ device: 'edge-9', step: 'observe', message: 'connection refused\nby 127.0.0.1:22', hint: null }],
+      scope: {
+        selection: 'changed' as const,
+        changedSince: { ref: 'origin/main', commit: 'a'.repeat(40) },
+        removedFromDefinitions: ['edge-old'],
+      },
+    };
+    const text = serializePlan(plan);
+    const back = parsePlan(text);
+    expect(back.failures).toEqual(plan.failures);
+    expect(back.scope).toEqual(plan.scope);
+    expect(serializePlan(back)).toBe(text);
+    const doc = JSON.parse(text);
+    doc.failures[0].step = 'teleport';
+    doc.scope.removedFromDefinitions.push('bad name');
+    const err = catchError(() => parsePlan(JSON.stringify(doc), 'p.json'));
+    expect(err.message).toContain('/failures/0/step must be equal to one of the allowed values');
+    expect(err.message).toContain('/scope');
   });
 
   it('keeps a damaged member of a version 1 file visible after the upgrade', async () => {
@@ -106,8 +132,8 @@ describe('plan file', () => {
   });
 
   it('refuses unknown and missing format versions and broken JSON', () => {
-    expect(() => parsePlan('{"formatVersion": 4}', 'p.json')).toThrow(
-      /formatVersion 4, newer than this tscm understands \(3\)/,
+    expect(() => parsePlan('{"formatVersion": 5}', 'p.json')).toThrow(
+      /formatVersion 5, newer than this tscm understands \(4\)/,
     );
     expect(() => parsePlan('{"devices": []}', 'p.json')).toThrow(/no valid formatVersion/);
     expect(() => parsePlan('[1]', 'p.json')).toThrow(/not a tscm plan/);

@@ -1,7 +1,8 @@
 // The saved plan file (DESIGN.md convention 2): versioned JSON, validated against schemas/plan.schema.json on read.
 // Since format 2 each member list is ONE string of newline-separated CIDRs, built as bytes (json-members.ts), so a
 // 1M-entry plan costs no JS string per entry. Format 3 adds `alreadyPresent` per group and `adopt` to the inputs.
-// Older formats are upgraded on read. A plan file is untrusted input: apply recomputes it (see reconcile/).
+// Format 4 adds the devices that could not be planned (`failures`) and which devices the plan covers (`scope`), so
+// that `tscm show FILE` tells what `tscm plan` told. Older formats are upgraded on read. A plan file is untrusted input: apply recomputes it (see reconcile/).
 
 import { createHash } from 'node:crypto';
 import type { PrefixList } from '../cidr/types.js';
@@ -13,20 +14,21 @@ import { gunzipIfCompressed } from './gzip-bytes.js';
 import { parseJsonLiftingMembers, readMembers } from './json-members-read.js';
 import { encodeJsonDocument, joinMemberArray, MemberText } from './json-members.js';
 import { printable } from './message-text.js';
-import type { DevicePlan, GroupChange, Plan, ZonePin } from './model.js';
+import type { DevicePlan, GroupChange, Plan, PlanFailure, PlanScope, ZonePin } from './model.js';
 import { assertMatchesSchema } from './schema-validator.js';
 
 // apply reads a plan file and checks it is still fresh; both live behind this one import.
 export { checkPlanFresh, type CurrentInputs } from './plan-fresh.js';
 
 /** The version of the file format (the in-memory Plan model keeps its own `formatVersion: 1`). */
-export const PLAN_FORMAT_VERSION = 3;
+export const PLAN_FORMAT_VERSION = 4;
 
 /** Upgrades a parsed document of version N to version N+1. */
 export type PlanUpgrade = DocumentUpgrade;
 export const PLAN_UPGRADES: ReadonlyMap<number, PlanUpgrade> = new Map([
   [1, upgradePlanV1ToV2],
   [2, upgradePlanV2ToV3],
+  [3, upgradePlanV3ToV4],
 ]);
 
 const AGAIN = 'run `tscm plan --out FILE` again';
@@ -41,7 +43,17 @@ export function encodePlan(plan: Plan): Buffer {
     createdAt: plan.createdAt,
     gitRevision: plan.gitRevision,
     devices: plan.devices.map(planDeviceDocument),
+    failures: (plan.failures ?? []).map((f) => ({ device: f.device, step: f.step, message: f.message, hint: f.hint })),
+    scope: plan.scope ? scopeDocument(plan.scope) : null,
   });
+}
+
+function scopeDocument(s: PlanScope): Record<string, unknown> {
+  return {
+    selection: s.selection,
+    changedSince: s.changedSince ? { ref: s.changedSince.ref, commit: s.changedSince.commit } : null,
+    removedFromDefinitions: [...s.removedFromDefinitions],
+  };
 }
 
 /** Text of a plan file (encodePlan decoded once); prefer encodePlan / writePlanFile for large plans. */
@@ -113,6 +125,8 @@ export function parsePlan(
     createdAt: raw.createdAt,
     gitRevision: raw.gitRevision,
     devices: raw.devices.map((d, i) => parseDevicePlan(d, `${source}: devices[${i}] (${d.device})`, lifted)),
+    failures: raw.failures,
+    scope: raw.scope,
   };
 }
 
@@ -163,6 +177,11 @@ function upgradePlanV2ToV3(doc: Record<string, unknown>): Record<string, unknown
   return { ...next, formatVersion: 3 };
 }
 
+/** Format 3 -> 4: failures were not recorded (none listed), nor the plan's scope (null: unknown). */
+function upgradePlanV3ToV4(doc: Record<string, unknown>): Record<string, unknown> {
+  return { ...doc, formatVersion: 4, failures: [], scope: null };
+}
+
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   await writeFileAtomic(path, encodePlan(plan));
 }
@@ -196,6 +215,8 @@ interface RawPlan {
   readonly createdAt: string;
   readonly gitRevision: string | null;
   readonly devices: RawDevicePlan[];
+  readonly failures: PlanFailure[];
+  readonly scope: PlanScope | null;
 }
 
 function parseDevicePlan(d: RawDevicePlan, where: string, lifted: Map<string, Uint8Array>): DevicePlan {

@@ -1,5 +1,6 @@
 // policy/: zone sources (DNS AXFR over TCP, CIDR list files) decoded to prefix lists, cached by SOA serial.
-export { ZoneResolver, resolveZone, pinOf } from './zone-resolver.js';
+export { ZoneResolver, resolveZone, pinOf, zoneSourceKey } from './zone-resolver.js';
+export { checkZoneSerial } from './zone-serial.js';
 export type { ResolvedZone, ZoneResolverOptions, PolicyLog } from './zone-resolver.js';
 export { querySoa, transferZone, rcodeName } from './axfr.js';
 export type { SoaAnswer, DecodedZone, TransferOptions, DnsTimeouts } from './axfr.js';

@@ -1,15 +1,17 @@
 // Resolves zone sources to prefix lists: SOA first, reuse the cached set when the serial is unchanged (any change
 // refetches: no RFC 1982 ordering is needed to notice a change), else transfer, refuse an empty result, cache it.
-// One ZoneResolver per run: each (server, zone) is fetched once however many devices share it.
+// One ZoneResolver per run (or reconcile pass): each (server, zone) gets one SOA query and at most one transfer
+// however many devices share it, and a serial checked first (checkSerial) is not asked again by resolve.
 import type { PrefixList } from '../cidr/types.js';
 import type { Endpoint, ZoneSource } from '../config/types.js';
-import { ConfigError, InternalError, TransientError } from '../errors.js';
+import { ConfigError, InternalError } from '../errors.js';
 import type { ZonePin } from '../plan/model.js';
-import { querySoa, transferZone } from './axfr.js';
+import { transferZone } from './axfr.js';
 import type { DecodedZone, DnsTimeouts } from './axfr.js';
 import { readCidrFile } from './file-source.js';
 import { formatEndpoint } from './tcp-exchange.js';
 import { readCachedZone, writeCachedZone } from './zone-cache.js';
+import { checkZoneSerial } from './zone-serial.js';
 
 export interface ResolvedZone {
   readonly source: ZoneSource;
@@ -45,34 +47,6 @@ function describeSkipped(skipped: Record<string, number>): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-/** Throws unless the SOA answer shows a server authoritative for the zone; returns the serial. */
-function requireSoaSerial(server: Endpoint, zone: string, rcode: string, serial: number | undefined, aa: boolean) {
-  const at = `policy server ${formatEndpoint(server)}`;
-  if (rcode === 'REFUSED' || rcode === 'NOTAUTH') {
-    throw new ConfigError(
-      `${at} refused the SOA query for zone ${zone} (${rcode})`,
-      'the server does not serve this zone, or does not allow this address yet; new policies take about 15 ' +
-        'minutes to appear. Check the zone name in the device definition.',
-    );
-  }
-  if (rcode === 'NXDOMAIN') {
-    throw new ConfigError(
-      `zone ${zone} does not exist on ${at} (NXDOMAIN)`,
-      'check the zone name in the device definition',
-    );
-  }
-  if (rcode !== 'NOERROR') {
-    throw new TransientError(`${at} answered the SOA query for zone ${zone} with ${rcode}`, 'retry later');
-  }
-  if (!aa || serial === undefined) {
-    throw new ConfigError(
-      `${at} is not authoritative for zone ${zone} (no SOA of the zone in an authoritative answer)`,
-      'check the zone name and that the server is the primary of this zone',
-    );
-  }
-  return serial;
-}
-
 /** Refuses a transfer that yields no prefixes: an empty feed never becomes an empty desired set. */
 function requireContent(server: Endpoint, zone: string, z: DecodedZone): void {
   const at = `zone ${zone} on ${formatEndpoint(server)}`;
@@ -90,21 +64,31 @@ function requireContent(server: Endpoint, zone: string, z: DecodedZone): void {
   }
 }
 
-/** Resolves one zone: SOA, cache by serial, transfer. `onTransfer` is told about each transfer started. */
-export async function resolveZone(
-  server: Endpoint,
-  zone: string,
-  opts: ZoneResolverOptions & { onTransfer?: () => void } = {},
-): Promise<Omit<ResolvedZone, 'source'>> {
-  const timeouts: DnsTimeouts = {
+function timeoutsOf(opts: ZoneResolverOptions): DnsTimeouts {
+  return {
     connectTimeoutMs: opts.timeoutMs ?? 10_000,
     idleTimeoutMs: opts.timeoutMs ?? 10_000,
     totalTimeoutMs: opts.totalTimeoutMs ?? 300_000,
   };
-  const name = (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
+}
+
+function zoneName(zone: string): string {
+  return (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
+}
+
+/**
+ * Resolves one zone: SOA (unless `serial` was just asked), cache by serial, transfer. `onTransfer` is told about
+ * each transfer started.
+ */
+export async function resolveZone(
+  server: Endpoint,
+  zone: string,
+  opts: ZoneResolverOptions & { onTransfer?: () => void; serial?: number } = {},
+): Promise<Omit<ResolvedZone, 'source'>> {
+  const timeouts = timeoutsOf(opts);
+  const name = zoneName(zone);
   const fields = { zone: name, server: formatEndpoint(server) };
-  const soa = await querySoa(server, name, timeouts);
-  const serial = requireSoaSerial(server, name, soa.rcode, soa.serial, soa.authoritative);
+  const serial = opts.serial ?? (await checkZoneSerial(server, name, timeouts));
   if (opts.cacheDir) {
     const cached = await readCachedZone(opts.cacheDir, server, name, (reason) =>
       opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
@@ -133,23 +117,49 @@ export async function resolveZone(
   return { ...z, fromCache: false };
 }
 
+/** One key per (server, zone) or file: two devices naming the same zone share its SOA query and transfer. */
+export function zoneSourceKey(source: ZoneSource): string {
+  return source.kind === 'zone'
+    ? `zone:${formatEndpoint(source.server).toLowerCase()}/${zoneName(source.zone)}`
+    : `file:${source.path}`;
+}
+
 export class ZoneResolver {
   private readonly inflight = new Map<string, Promise<ResolvedZone>>();
-  private transferCount = 0;
+  private readonly serials = new Map<string, Promise<number>>();
+  private readonly transferred = new Set<string>();
 
   constructor(private readonly opts: ZoneResolverOptions = {}) {}
 
   /** Zone transfers started by this resolver (cache hits and repeated sources do not count). */
   get transfers(): number {
-    return this.transferCount;
+    return this.transferred.size;
+  }
+
+  /** Whether this resolver transferred the zone (rather than finding its serial in the cache). */
+  wasTransferred(source: ZoneSource): boolean {
+    return this.transferred.has(zoneSourceKey(source));
+  }
+
+  /**
+   * The zone's serial, asked once per resolver (resolve reuses it): the loop asks every zone first to see what
+   * moved. A failed query is shared too, and becomes the failure of every device resolving the zone.
+   */
+  checkSerial(source: ZoneSource & { readonly kind: 'zone' }): Promise<number> {
+    const key = zoneSourceKey(source);
+    let p = this.serials.get(key);
+    if (!p) {
+      p = checkZoneSerial(source.server, zoneName(source.zone), timeoutsOf(this.opts));
+      this.serials.set(key, p);
+      // Not awaited by everyone who asks: a rejection is read by resolve() later, or not at all.
+      p.catch(() => undefined);
+    }
+    return p;
   }
 
   /** Resolves a source once per resolver; later calls share the first call's promise (and its failure). */
   resolve(source: ZoneSource): Promise<ResolvedZone> {
-    const key =
-      source.kind === 'zone'
-        ? `zone:${formatEndpoint(source.server).toLowerCase()}/${source.zone.toLowerCase().replace(/\.$/, '')}`
-        : `file:${source.path}`;
+    const key = zoneSourceKey(source);
     let p = this.inflight.get(key);
     if (!p) {
       p = this.load(source);
@@ -167,9 +177,11 @@ export class ZoneResolver {
       const { list, records, decoded, skipped, sha256 } = f;
       return { source, list, records, decoded, skipped, sha256, fromCache: false };
     }
+    const serial = await this.checkSerial(source);
     const r = await resolveZone(source.server, source.zone, {
       ...this.opts,
-      onTransfer: () => this.transferCount++,
+      serial,
+      onTransfer: () => this.transferred.add(zoneSourceKey(source)),
     });
     return { source, ...r };
   }

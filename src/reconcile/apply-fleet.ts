@@ -1,7 +1,6 @@
-// Apply a plan to every device in it: lock the device, re-resolve and re-read it, recompute the plan (a saved plan
-// is untrusted input: it must be exactly the recomputed plan), apply the management address and then each HA peer
-// one after another, and record the state from the device (also after a failure or an interruption), so the state
-// is never ahead of or behind it. A device with policyUpdates: false is skipped.
+// Apply a plan to every device in it, running each device's steps (steps-apply.ts): lock, resolve, then per
+// endpoint observe, plan (recomputed: a saved plan is untrusted input), guard (stale or edited plan, safety), apply,
+// verify, save, and record. A device with policyUpdates: false is skipped before it is opened.
 
 import type { Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
@@ -11,14 +10,13 @@ import { hasChanges } from '../plan/compute-plan.js';
 import { planIdOf } from '../plan/plan-file.js';
 import type { DevicePlan, Plan } from '../plan/model.js';
 import type { DeviceState } from '../state/index.js';
-import { endpointsOf } from './connect.js';
-import { DeviceRun, lockDevice } from './device-run.js';
+import type { EndpointPlanner } from './device-run.js';
 import type { Fleet } from './fleet.js';
 import { formatRevision } from './git-revision.js';
-import { planDevice, type DeviceBasis } from './plan-device.js';
-import type { DeviceFailure } from './plan-fleet.js';
-import { resolveDevicePolicy } from './resolve-policy.js';
-import { planForEndpoint } from './saved-plan.js';
+import { planDevice } from './plan-device.js';
+import { guardSavedPlan, recomputeSavedPlan, type RecomputedPlan, type SavedPlan } from './saved-plan.js';
+import { applyDeviceSteps, type PlannerContext } from './steps-apply.js';
+import { DeviceSteps, type StepFailure } from './steps.js';
 
 export interface ApplyFleetOptions {
   readonly force: boolean;
@@ -46,7 +44,7 @@ export interface DeviceSkipped {
 export interface FleetApplyResult {
   readonly applied: readonly DeviceApplied[];
   readonly skipped: readonly DeviceSkipped[];
-  readonly failures: readonly DeviceFailure[];
+  readonly failures: readonly StepFailure[];
   /** Set when a signal stopped the run: what reached the devices was recorded. */
   readonly interrupted?: { readonly reached: number };
 }
@@ -54,7 +52,7 @@ export interface FleetApplyResult {
 export async function applyFleet(fleet: Fleet, plan: Plan, opts: ApplyFleetOptions): Promise<FleetApplyResult> {
   const applied: DeviceApplied[] = [];
   const skipped: DeviceSkipped[] = [];
-  const failures: DeviceFailure[] = [];
+  const failures: StepFailure[] = [];
   for (const devicePlan of plan.devices) {
     if (opts.signal?.aborted === true) {
       skipped.push({ device: devicePlan.device, reason: 'interrupted before it started', pending: true });
@@ -69,11 +67,13 @@ export async function applyFleet(fleet: Fleet, plan: Plan, opts: ApplyFleetOptio
       });
       continue;
     }
+    const steps = new DeviceSteps(devicePlan.device);
     try {
-      applied.push(await applyOneDevice(fleet, plan, devicePlan, opts));
+      applied.push(await applyOneDevice(fleet, plan, devicePlan, steps, opts));
     } catch (error) {
-      fleet.log.error('device failed', { device: devicePlan.device, step: 'apply', error: (error as Error).message });
-      failures.push({ device: devicePlan.device, step: 'apply', error });
+      const failure = steps.failure(error);
+      fleet.log.error('device failed', { device: failure.device, step: failure.step, error: (error as Error).message });
+      failures.push(failure);
       if (error instanceof ApplyFailedError && error.interrupted) {
         return { applied, skipped, failures, interrupted: { reached: error.reached } };
       }
@@ -86,6 +86,7 @@ async function applyOneDevice(
   fleet: Fleet,
   plan: Plan,
   devicePlan: DevicePlan,
+  steps: DeviceSteps,
   opts: ApplyFleetOptions,
 ): Promise<DeviceApplied> {
   const spec = fleet.devices.find((d) => d.name === devicePlan.device);
@@ -95,41 +96,33 @@ async function applyOneDevice(
       'make a new plan',
     );
   }
-  const planId = planIdOf(plan);
   const revision = formatRevision(await fleet.revision());
-  const lock = await lockDevice(fleet, spec.name, opts.command);
-  try {
-    const policy = await resolveDevicePolicy(fleet.resolver, spec);
-    const basis: DeviceBasis = {
-      state: await fleet.store.read(spec.name),
-      journal: await fleet.store.readJournal(spec.name),
-    };
-    const run = new DeviceRun(fleet, spec, basis, policy.pins, {
-      force: opts.force,
-      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
-      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-    });
-    const saved = { devicePlan, planGitRevision: plan.gitRevision, revision };
-    const log = fleet.log;
-    try {
-      for (const endpoint of endpointsOf(spec)) {
-        await run.applyTo(endpoint, policy.desired, (observed) =>
-          endpoint === spec.management
-            ? planForEndpoint(spec, policy, basis, observed, saved, { fromFile: opts.fromFile, log })
-            : planDevice(spec, policy, observed, basis, endpoint, { adopt: devicePlan.inputs.adopt }),
-        );
-      }
-    } catch (err) {
-      // Record what reached the devices before reporting, so the next run starts from the truth. Nothing to
-      // record when no change was sent: the failure came before any endpoint (stale plan, refusal, unreachable).
-      if (err instanceof ApplyFailedError || run.results.length > 0) {
-        await run.record({ ok: false, planId, message: (err as Error).message, revision });
-      }
-      throw err;
+  const saved: SavedPlan = { devicePlan, planGitRevision: plan.gitRevision, revision };
+  const log = fleet.log;
+  const planner = ({ policy, basis, endpoint }: PlannerContext): EndpointPlanner => {
+    if (endpoint !== spec.management) {
+      return {
+        plan: (observed) => planDevice(spec, policy, observed, basis, endpoint, { adopt: devicePlan.inputs.adopt }),
+      };
     }
-    const state = await run.record({ ok: true, planId, summary: devicePlan.summary, revision });
-    return { device: spec.name, endpoints: run.results, state };
-  } finally {
-    await lock.release();
-  }
+    // The management address carries out the plan shown or saved, recomputed, and only when nothing moved.
+    let recomputed: RecomputedPlan | undefined;
+    return {
+      plan: (observed) => (recomputed = recomputeSavedPlan(spec, policy, basis, observed, saved, log)).plan,
+      guard: () => guardSavedPlan(spec, basis, recomputed!, saved, { fromFile: opts.fromFile }),
+    };
+  };
+  const planId = planIdOf(plan);
+  const done = await applyDeviceSteps(fleet, spec, steps, {
+    command: opts.command,
+    force: opts.force,
+    revision,
+    planId: () => planId,
+    summary: devicePlan.summary,
+    planner,
+    recordUnchanged: true,
+    ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+  });
+  return { device: spec.name, endpoints: done.endpoints, state: done.state! };
 }

@@ -11,6 +11,8 @@ export interface ConnectOptions {
   /** The definitions folder: relative `file:` secret references are read from the device file's folder. */
   readonly dir: string;
   readonly log: Logger;
+  /** Told of each session opened. */
+  readonly onConnect?: (device: string, endpoint: Endpoint) => void;
 }
 
 export function endpointsOf(spec: DeviceSpec): readonly Endpoint[] {
@@ -21,7 +23,7 @@ export async function connectDevice(spec: DeviceSpec, endpoint: Endpoint, opts: 
   const factory = getDriverFactory(spec.platform);
   const baseDir = path.dirname(path.resolve(opts.dir, spec.source.file));
   const log = opts.log;
-  return factory({
+  const driver = await factory({
     spec,
     endpoint,
     log,
@@ -30,4 +32,6 @@ export async function connectDevice(spec: DeviceSpec, endpoint: Endpoint, opts: 
       return ref ? resolveSecret(ref, { baseDir }) : undefined;
     },
   });
+  opts.onConnect?.(spec.name, endpoint);
+  return driver;
 }

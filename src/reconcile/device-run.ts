@@ -1,9 +1,10 @@
 // One device's apply across its endpoints (the management address, then each HA peer), one session at a time:
-// observe, plan (the caller decides how), apply with the journal, and keep what each endpoint's apply found tscm
-// owns there. record() writes the state from those reads, so it is never ahead of or behind the devices.
+// the steps observe, plan and guard (the caller's planner decides how), then apply, verify and save with the
+// journal, keeping what each endpoint's apply found tscm owns there. record() writes the state from those reads,
+// so it is never ahead of or behind the devices.
 
 import { prefixCount } from '../cidr/index.js';
-import { addsOf, ApplyFailedError, applyEndpoint, type EndpointResult } from '../apply/apply-device.js';
+import { addsOf, ApplyFailedError, applyEndpoint, refuseUnsafe, type EndpointResult } from '../apply/apply-device.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
 import type { DesiredState, DevicePlan, Inventory, ObservedDevice, ZonePin } from '../plan/model.js';
@@ -12,6 +13,7 @@ import { endpointKey, inventoryFromState, type DeviceLock, type DeviceState } fr
 import { connectDevice, endpointsOf } from './connect.js';
 import type { Fleet } from './fleet.js';
 import { inventoryOf, observeDevice, type DeviceBasis } from './plan-device.js';
+import type { DeviceSteps } from './steps.js';
 
 /** Takes the device's lock; one left by a run that died on this host is recovered, with a warning. */
 export function lockDevice(fleet: Fleet, device: string, command: string): Promise<DeviceLock> {
@@ -32,7 +34,15 @@ export function lockDevice(fleet: Fleet, device: string, command: string): Promi
   );
 }
 
+/** How one endpoint is planned (step "plan") and checked before anything is sent (step "guard"). */
+export interface EndpointPlanner {
+  plan(observed: ObservedDevice): DevicePlan | Promise<DevicePlan>;
+  /** Throws to refuse the plan (a stale saved plan, a removal an ACL blocks...); the safety refusal comes after. */
+  guard?(plan: DevicePlan, observed: ObservedDevice): void | Promise<void>;
+}
+
 export interface DeviceRunOptions {
+  /** Apply a plan a safety rule refused. */
   readonly force: boolean;
   readonly onProgress?: (device: string, endpoint: Endpoint, p: ApplyProgress) => void;
   readonly signal?: AbortSignal;
@@ -40,6 +50,8 @@ export interface DeviceRunOptions {
 
 export class DeviceRun {
   readonly results: EndpointResult[] = [];
+  /** The plan carried out on each endpoint of `results`, in the same order. */
+  readonly plans: DevicePlan[] = [];
   /** Ownership per endpoint (`host:port`), computed from a read of it in this run. */
   private readonly owned = new Map<string, Inventory>();
 
@@ -51,17 +63,23 @@ export class DeviceRun {
     private readonly opts: DeviceRunOptions,
   ) {}
 
-  /** Observes `endpoint`, plans it with `planFor` and applies the plan (devices cap concurrent SSH sessions). */
+  /** Runs the steps observe, plan, guard, apply, verify and save for `endpoint` in one session. */
   async applyTo(
     endpoint: Endpoint,
     desired: DesiredState,
-    planFor: (observed: ObservedDevice) => DevicePlan | Promise<DevicePlan>,
+    planner: EndpointPlanner,
+    steps: DeviceSteps,
   ): Promise<EndpointResult> {
     const { fleet, spec, basis } = this;
+    steps.enter('observe');
     const driver = await connectDevice(spec, endpoint, fleet);
     try {
       const observed = await observeDevice(spec, driver, basis.state);
-      const plan = await planFor(observed);
+      steps.enter('plan');
+      const plan = await planner.plan(observed);
+      steps.enter('guard');
+      await planner.guard?.(plan, observed);
+      refuseUnsafe(plan, this.opts.force);
       const key = endpointKey(endpoint);
       const journal = (window: Parameters<typeof addsOf>[0]): Promise<void> =>
         fleet.store.appendJournal(
@@ -79,10 +97,10 @@ export class DeviceRun {
         );
       const session = { endpoint, driver, observed, plan };
       const result = await applyEndpoint(spec, session, desired, inventoryOf(basis, endpoint), {
-        force: this.opts.force,
         log: fleet.log,
         saveUnchanged: basis.state?.lastApply?.ok === false,
         onProgress: (e, p) => this.opts.onProgress?.(spec.name, e, p),
+        onStep: (step) => steps.enter(step),
         reconnect: () => connectDevice(spec, endpoint, fleet),
         journal,
         window: spec.advanced.applyWindow,
@@ -93,6 +111,7 @@ export class DeviceRun {
       });
       this.owned.set(key, result.inventory);
       this.results.push(result);
+      this.plans.push(plan);
       return result;
     } finally {
       await driver.close().catch(() => undefined);

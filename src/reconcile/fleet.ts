@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { formatDiagnostic, loadDefinitions, type LoadedSettings } from '../config/index.js';
-import type { DeviceSpec } from '../config/types.js';
+import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
 import { ZoneResolver } from '../policy/index.js';
@@ -22,6 +22,8 @@ export interface Fleet {
   /** The state backend tscm.yaml names (local folder or git branch). */
   readonly store: StateBackend;
   readonly log: Logger;
+  /** Told of every device session opened (the reconcile loop counts them). */
+  readonly onConnect?: (device: string, endpoint: Endpoint) => void;
 }
 
 export async function loadFleet(dir: string, names: readonly string[], log: Logger): Promise<Fleet> {
@@ -42,16 +44,38 @@ export async function loadFleet(dir: string, names: readonly string[], log: Logg
   const selected = selectDevices(devices, names, diagnostics.length > 0);
   if (diagnostics.length > 0)
     log.warn('other device definitions have problems; see tscm validate', { problems: diagnostics.length });
+  return fleetOf(root, settings, selected, log);
+}
+
+export interface FleetExtras {
+  readonly onConnect?: Fleet['onConnect'];
+  /** The revision, when the caller has just read it. */
+  readonly revision?: GitRevision | null;
+}
+
+/** A fleet of `devices` (already loaded from `root`): the state backend tscm.yaml names, one zone resolver. */
+export function fleetOf(
+  root: string,
+  settings: LoadedSettings,
+  devices: readonly DeviceSpec[],
+  log: Logger,
+  extras: FleetExtras = {},
+): Fleet {
   const stateDir = path.resolve(root, settings.stateDir);
+  const { onConnect, revision } = extras;
   return {
     dir: root,
     stateDir,
-    devices: selected,
+    devices,
     settings,
-    revision: memoize(() => readGitRevision(root, { stateDir, log })),
+    revision:
+      revision === undefined
+        ? memoize(() => readGitRevision(root, { stateDir, log }))
+        : () => Promise.resolve(revision),
     resolver: new ZoneResolver({ cacheDir: path.join(stateDir, 'zones'), log }),
     store: openStateBackend({ stateDir, state: settings.state }, log),
     log,
+    ...(onConnect === undefined ? {} : { onConnect }),
   };
 }
 

@@ -59,7 +59,7 @@ function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
     const t = p.truncation;
     lines.push(
       c.yellow(
-        `  Truncated: ${t.dropped} entries over the ${t.limit}-entry limit left out (first: ${t.sample.map((x) => printable(x)).join(', ')})`,
+        `  Truncated: the policy exceeds objectGroups.maxEntries (${t.limit}): ${t.dropped} entries left out (first: ${t.sample.map((x) => printable(x)).join(', ')})`,
       ),
     );
   }

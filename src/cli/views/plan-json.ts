@@ -1,37 +1,46 @@
-// The plan for machines: one JSON document, per device a summary { add, remove, create, delete } and the changes
-// with every member as a CIDR string, then the devices that could not be planned, each with its step, message and
-// hint (a failed run must not read as "no changes"). Stable key order; no colour, no prose beyond those.
+// The plan for machines: one JSON document (schemas/plan-output.schema.json), printed alike by `tscm plan --json`
+// and `tscm show FILE --json`. The outcome and its counts first, then which devices the plan covers, per device a
+// summary and the changes with every member as a CIDR string, then the devices that could not be planned, each with
+// its step, message and hint (a failed run must not read as "no changes"). Stable key order; no colour, no prose.
 
 import { prefixesToStrings } from '../../cidr/index.js';
-import { redactSecrets } from '../../config/secrets.js';
-import type { DevicePlan, Plan } from '../../plan/model.js';
+import type { DevicePlan, Plan, PlanScope } from '../../plan/model.js';
 import { hasChanges } from '../../plan/compute-plan.js';
-import type { FailureLike } from './failures-human.js';
+import { serializePin } from '../../plan/plan-file.js';
+import { planStatus, planTotals } from './plan-status.js';
+
+/**
+ * The version of this document, apart from the plan file's: a field added keeps it, a field renamed, removed or
+ * changed in meaning raises it.
+ */
+export const PLAN_OUTPUT_VERSION = 1;
 
 /** The JSON text (no trailing newline). */
-export function renderPlanJson(plan: Plan, failures: readonly FailureLike[] = []): string {
-  return JSON.stringify(planToJson(plan, failures), null, 2);
+export function renderPlanJson(plan: Plan): string {
+  return JSON.stringify(planToJson(plan), null, 2);
 }
 
-export function planToJson(plan: Plan, failures: readonly FailureLike[] = []): Record<string, unknown> {
+export function planToJson(plan: Plan): Record<string, unknown> {
+  const totals = planTotals(plan);
+  const scope = plan.scope ?? null;
   return {
-    formatVersion: plan.formatVersion,
+    formatVersion: PLAN_OUTPUT_VERSION,
     createdAt: plan.createdAt,
     gitRevision: plan.gitRevision,
-    changes: plan.devices.some(hasChanges),
+    status: planStatus(totals),
+    changes: totals.withChanges > 0,
+    summary: totals,
+    scope: scope && scopeToJson(scope),
     devices: plan.devices.map(deviceToJson),
-    failures: failures.map(failureToJson),
+    failures: (plan.failures ?? []).map((f) => ({ device: f.device, step: f.step, message: f.message, hint: f.hint })),
   };
 }
 
-function failureToJson(f: FailureLike): Record<string, unknown> {
-  const err = f.error as { message?: unknown; hint?: unknown };
-  const message = typeof err?.message === 'string' ? err.message : String(f.error);
+function scopeToJson(s: PlanScope): Record<string, unknown> {
   return {
-    device: f.device,
-    step: f.step,
-    message: redactSecrets(message),
-    hint: typeof err?.hint === 'string' ? redactSecrets(err.hint) : null,
+    selection: s.selection,
+    changedSince: s.changedSince && { ref: s.changedSince.ref, commit: s.changedSince.commit },
+    removedFromDefinitions: [...s.removedFromDefinitions],
   };
 }
 
@@ -54,7 +63,15 @@ function deviceToJson(p: DevicePlan): Record<string, unknown> {
     })),
     warnings: p.warnings,
     refusals: p.refusals,
-    truncation: p.truncation ?? null,
-    inputs: p.inputs,
+    truncation: p.truncation
+      ? { dropped: p.truncation.dropped, sample: [...p.truncation.sample], limit: p.truncation.limit }
+      : null,
+    // The same fields as the plan file's, whatever else the in-memory pins carry.
+    inputs: {
+      zones: p.inputs.zones.map(serializePin),
+      observedFingerprint: p.inputs.observedFingerprint,
+      state: p.inputs.state && { lineage: p.inputs.state.lineage, serial: p.inputs.state.serial },
+      adopt: p.inputs.adopt,
+    },
   };
 }

@@ -1,0 +1,91 @@
+// The steps of one device's plan (`tscm plan`, the plan `tscm apply DEVICE` shows, and the loop's report-only
+// devices): resolve the policy, observe the device (or, with refresh off, trust the stored state), plan. No lock:
+// nothing is changed. Each HA peer is read too; one out of step is named in the plan (apply brings it in line).
+
+import type { DeviceSpec } from '../config/types.js';
+import { hasChanges } from '../plan/compute-plan.js';
+import type { DevicePlan } from '../plan/model.js';
+import type { DeviceState } from '../state/index.js';
+import { connectDevice } from './connect.js';
+import type { Fleet } from './fleet.js';
+import { observeDevice, planDevice, type DeviceBasis } from './plan-device.js';
+import { resolveDevicePolicy, type ResolvedPolicy } from './resolve-policy.js';
+import type { DeviceSteps } from './steps.js';
+
+export interface PlannedDevice {
+  readonly spec: DeviceSpec;
+  readonly policy: ResolvedPolicy;
+  readonly state: DeviceState | null;
+  readonly plan: DevicePlan;
+  /** HA peers that differ from the desired state or could not be read (refresh on): apply changes them too. */
+  readonly peersOutOfStep: number;
+}
+
+export interface PlanStepsOptions {
+  /** Read the device (true) or trust the stored state (false). */
+  readonly refresh: boolean;
+  readonly adopt: boolean;
+}
+
+export async function planDeviceSteps(
+  fleet: Fleet,
+  spec: DeviceSpec,
+  steps: DeviceSteps,
+  opts: PlanStepsOptions,
+): Promise<PlannedDevice> {
+  steps.enter('resolve');
+  const policy = await resolveDevicePolicy(fleet.resolver, spec);
+  const state = await fleet.store.read(spec.name);
+  const basis: DeviceBasis = { state, journal: await fleet.store.readJournal(spec.name) };
+  steps.enter('observe');
+  const driver = opts.refresh ? await connectDevice(spec, spec.management, fleet) : null;
+  try {
+    const observed = await observeDevice(spec, driver, state);
+    steps.enter('plan');
+    const primary = planDevice(spec, policy, observed, basis, spec.management, { adopt: opts.adopt });
+    const notes = opts.refresh ? await planPeers(fleet, spec, policy, basis, opts) : [];
+    const plan = notes.length > 0 ? { ...primary, warnings: [...primary.warnings, ...notes] } : primary;
+    return { spec, policy, state, plan, peersOutOfStep: notes.length };
+  } finally {
+    await driver?.close();
+  }
+}
+
+/**
+ * The plan is made against the management address; each HA peer is read too, and one that differs is named in the
+ * plan (apply re-plans it against its own groups after the primary), so a peer out of step is never hidden
+ * behind "No changes".
+ */
+async function planPeers(
+  fleet: Fleet,
+  spec: DeviceSpec,
+  policy: ResolvedPolicy,
+  basis: DeviceBasis,
+  opts: PlanStepsOptions,
+): Promise<string[]> {
+  const notes: string[] = [];
+  for (const peer of spec.peers) {
+    let driver;
+    try {
+      driver = await connectDevice(spec, peer, fleet);
+    } catch (err) {
+      // A peer that is down must not hold back the primary's update: apply tries it again after the primary.
+      notes.push(
+        `HA peer ${peer.host}:${peer.port} could not be read (${(err as Error).message}); apply tries it after ${spec.management.host}:${spec.management.port}`,
+      );
+      continue;
+    }
+    try {
+      const observed = await observeDevice(spec, driver, basis.state);
+      const p = planDevice(spec, policy, observed, basis, peer, { adopt: opts.adopt });
+      if (!hasChanges(p)) continue;
+      const refused = p.refusals.length > 0 ? `; refused for safety: ${p.refusals.join('; ')}` : '';
+      notes.push(
+        `HA peer ${peer.host}:${peer.port} is out of step: ${p.summary.add} to add, ${p.summary.remove} to remove; apply brings it in line after ${spec.management.host}:${spec.management.port}${refused}`,
+      );
+    } finally {
+      await driver.close();
+    }
+  }
+  return notes;
+}
