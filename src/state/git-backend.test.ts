@@ -5,53 +5,47 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMPTY_PREFIXES, prefixesFromStrings } from '../cidr/index.js';
 import { TransientError } from '../errors.js';
 import { openStateBackend, type StateBackend } from './index.js';
 import type { DeviceStatus } from './status-model.js';
 
-let tmp: string;
-let bare: string;
-const warnings: string[] = [];
-let moved = 0;
-const log = { warn: (m: string) => warnings.push(m), debug: (m: string) => void (m.includes('moved') && moved++) };
-
-beforeEach(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'tscm-gitstate-'));
-  bare = join(tmp, 'state.git');
+/** A bare repository of its own per test (the tests run concurrently), and runners (working copies) on it. */
+async function world(onTestFinished: (fn: () => Promise<void>) => void) {
+  const tmp = await mkdtemp(join(tmpdir(), 'tscm-gitstate-'));
+  onTestFinished(() => rm(tmp, { recursive: true, force: true }));
+  const bare = join(tmp, 'state.git');
   git(tmp, 'init', '--quiet', '--bare', bare);
-  warnings.length = 0;
-});
-afterEach(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+  const warnings: string[] = [];
+  const counts = { moved: 0 };
+  const log = {
+    warn: (m: string) => void warnings.push(m),
+    debug: (m: string) => void (m.includes('moved') && counts.moved++),
+  };
+  const runner = (name: string, extra: { now?: () => Date; ttl?: number; branch?: string } = {}): StateBackend =>
+    openStateBackend(
+      {
+        stateDir: join(tmp, name),
+        state: {
+          backend: 'git',
+          repo: `file://${bare}`,
+          branch: extra.branch ?? 'tscm-state',
+          lockTtlSeconds: extra.ttl ?? 3600,
+        },
+      },
+      log,
+      {
+        retry: { attempts: 30, baseDelayMs: 1, maxDelayMs: 20 },
+        identity: { hostname: name, pid: 1000 },
+        ...(extra.now === undefined ? {} : { now: extra.now }),
+      },
+    );
+  return { tmp, bare, warnings, counts, runner };
+}
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function runner(
-  name: string,
-  extra: { now?: () => Date; ttl?: number; branch?: string; repo?: string } = {},
-): StateBackend {
-  return openStateBackend(
-    {
-      stateDir: join(tmp, name),
-      state: {
-        backend: 'git',
-        repo: extra.repo ?? `file://${bare}`,
-        branch: extra.branch ?? 'tscm-state',
-        lockTtlSeconds: extra.ttl ?? 3600,
-      },
-    },
-    log,
-    {
-      retry: { attempts: 30, baseDelayMs: 1, maxDelayMs: 20 },
-      identity: { hostname: name, pid: 1000 },
-      ...(extra.now === undefined ? {} : { now: extra.now }),
-    },
-  );
 }
 
 const UPDATE = {
@@ -84,8 +78,11 @@ function status(device: string, message = 'applied'): DeviceStatus {
   };
 }
 
-describe('git state backend', () => {
-  it('creates the branch as an orphan, commits each write as tscm, and a fresh working copy reads it', async () => {
+describe.concurrent('git state backend', () => {
+  it('creates the branch as an orphan, commits each write as tscm, and a fresh working copy reads it', async ({
+    onTestFinished,
+  }) => {
+    const { tmp, bare, runner } = await world(onTestFinished);
     // The definitions repository itself, with its own history on main: the state branch shares none of it.
     const defs = join(tmp, 'defs');
     git(tmp, 'init', '--quiet', defs);
@@ -119,7 +116,20 @@ describe('git state backend', () => {
     expect(await b.write('edge-1', UPDATE)).toMatchObject({ serial: 2, lineage: written.lineage });
   });
 
-  it('an equal status writes no commit', async () => {
+  it('a working copy switched to another branch carries none of the first branch into it', async ({
+    onTestFinished,
+  }) => {
+    const { bare, runner } = await world(onTestFinished);
+    await runner('a').write('edge-1', UPDATE);
+    const other = runner('a', { branch: 'other-state' });
+    expect(await other.listDevices()).toEqual([]);
+    await other.write('edge-2', UPDATE);
+    expect(git(bare, 'ls-tree', '-r', '--name-only', 'other-state')).toBe('edge-2/state.json\n');
+    expect(git(bare, 'rev-list', '--count', 'other-state').trim()).toBe('1');
+  });
+
+  it('an equal status writes no commit', async ({ onTestFinished }) => {
+    const { bare, runner } = await world(onTestFinished);
     const a = runner('a');
     await a.writeStatus('edge-1', status('edge-1'));
     const before = git(bare, 'rev-parse', 'tscm-state');
@@ -129,12 +139,13 @@ describe('git state backend', () => {
     expect(git(bare, 'rev-parse', 'tscm-state')).not.toBe(before);
   });
 
-  it('two runners writing in parallel lose nothing', async () => {
+  it('two runners writing in parallel lose nothing', async ({ onTestFinished }) => {
+    const { counts, runner } = await world(onTestFinished);
     const a = runner('a');
     const b = runner('b');
     const devices = (p: string) => Array.from({ length: 5 }, (_, i) => `${p}-${i}`);
     await Promise.all([a.listDevices(), b.listDevices()]);
-    moved = 0;
+    counts.moved = 0;
     await Promise.all([
       ...devices('a').map((d) => a.writeStatus(d, status(d))),
       ...devices('b').map((d) => b.writeStatus(d, status(d))),
@@ -142,7 +153,7 @@ describe('git state backend', () => {
       ...devices('b').map((d) => b.write(d, UPDATE)),
     ]);
     // Both working copies were at the same tip: whichever pushed second was rejected and re-applied its changes.
-    expect(moved).toBeGreaterThan(0);
+    expect(counts.moved).toBeGreaterThan(0);
     const c = runner('c');
     expect(await c.listDevices()).toEqual([...devices('a'), ...devices('b')].sort());
     for (const d of [...devices('a'), ...devices('b')]) {
@@ -151,7 +162,8 @@ describe('git state backend', () => {
     }
   });
 
-  it('two processes sharing one working copy take turns and lose nothing', async () => {
+  it('two processes sharing one working copy take turns and lose nothing', async ({ onTestFinished }) => {
+    const { runner } = await world(onTestFinished);
     // Two backends on one folder stand for two tscm processes on one host (the loop and a `tscm plan`).
     const first = runner('shared');
     const second = runner('shared');
@@ -166,7 +178,8 @@ describe('git state backend', () => {
     }
   });
 
-  it('exactly one of two racing runners takes a lock; release lets the other in', async () => {
+  it('exactly one of two racing runners takes a lock; release lets the other in', async ({ onTestFinished }) => {
+    const { runner } = await world(onTestFinished);
     const a = runner('a');
     const b = runner('b');
     for (let round = 0; round < 2; round++) {
@@ -188,7 +201,10 @@ describe('git state backend', () => {
     expect(await runner('d').readLock('edge-1')).toBeNull();
   });
 
-  it('an expired lock is taken over with a warning; the old holder notices and does not remove the new lock', async () => {
+  it('an expired lock is taken over with a warning; the old holder notices and does not remove the new lock', async ({
+    onTestFinished,
+  }) => {
+    const { warnings, runner } = await world(onTestFinished);
     const a = runner('a', { ttl: 60 });
     const old = await a.lock('edge-1', { command: 'tscm apply' });
     const later = new Date(Date.parse(old.owner.startedAt) + 2 * 3600_000);
@@ -210,7 +226,8 @@ describe('git state backend', () => {
     await taken.release();
   });
 
-  it('renew pushes a later expiry; breakLock removes a lock whoever holds it', async () => {
+  it('renew pushes a later expiry; breakLock removes a lock whoever holds it', async ({ onTestFinished }) => {
+    const { runner } = await world(onTestFinished);
     let now = new Date('2026-11-23T01:00:00.000Z');
     const a = runner('a', { now: () => now, ttl: 600 });
     const lock = await a.lock('edge-1', { command: 'tscm apply' });
@@ -225,7 +242,10 @@ describe('git state backend', () => {
     expect(await a.readLock('edge-1')).toBeNull();
   });
 
-  it('the journal reaches the branch before the window is sent, and clearing it clears it everywhere', async () => {
+  it('the journal reaches the branch before the window is sent, and clearing it clears it everywhere', async ({
+    onTestFinished,
+  }) => {
+    const { runner } = await world(onTestFinished);
     const a = runner('a');
     const entry = {
       endpoint: '127.0.71.1:22',

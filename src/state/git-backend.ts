@@ -4,7 +4,7 @@
 // committed with compare-and-swap semantics (git-lock.ts). The apply journal is fsync'd locally first, then
 // committed and pushed before the window it covers is sent (README.md: the trade-off).
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { prefixesToStrings } from '../cidr/index.js';
@@ -18,13 +18,14 @@ import {
 import type { DeviceSnapshot, StateBackend, StateLog } from './backend.js';
 import type { DeviceLock, LockOptions } from './device-lock.js';
 import { readDeviceLock } from './device-lock.js';
-import { deviceDir } from './device-paths.js';
+import { deviceDir, statusFilePath } from './device-paths.js';
 import { DEFAULT_RETRY, GitCommitQueue, type RetryPolicy } from './git-commit-queue.js';
 import { breakGitLock, takeGitLock } from './git-lock.js';
 import { displayRepo, GitWorkingCopy } from './git-working-copy.js';
 import type { DeviceState, DeviceStateUpdate, LockOwner, PlanHistoryEntry } from './model.js';
 import { exportDevice, importDevice } from './snapshot.js';
 import { StateStore } from './state-store.js';
+import { encodeStatus } from './status-file.js';
 import type { DeviceStatus } from './status-model.js';
 
 export interface GitBackendOptions {
@@ -165,7 +166,13 @@ export class GitStateBackend implements StateBackend {
   }
 
   async writeStatus(device: string, status: DeviceStatus): Promise<void> {
-    deviceDir(this.stateDir, device);
+    const file = statusFilePath(this.stateDir, device);
+    // The common case of a loop pass, settled without a git process: the status did not change.
+    const same = await this.reading(async () => {
+      const current = await readFile(file).catch(() => null);
+      return current !== null && encodeStatus(status).equals(current);
+    });
+    if (same) return;
     await this.change(
       () =>
         `${device}: status ${status.reason} (${this.by(device)}, revision ${status.lastAttemptedRevision ?? 'none'})`,

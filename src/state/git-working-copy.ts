@@ -69,7 +69,6 @@ export class GitWorkingCopy {
     if (!isRepo) {
       await this.run(['init', '--quiet'], 'init');
       await this.run(['remote', 'add', 'origin', repo], 'init');
-      await this.run(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], 'init');
     } else {
       const url = (await this.run(['config', '--get', 'remote.origin.url'], 'open').catch(() => '')).trim();
       if (url !== repo) {
@@ -79,6 +78,8 @@ export class GitWorkingCopy {
         );
       }
     }
+    // On the branch named now (state.branch may have changed): a reset must never carry another branch's history.
+    await this.run(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], 'open');
     const exclude = join(dir, '.git', 'info', 'exclude');
     await mkdir(join(dir, '.git', 'info'), { recursive: true });
     await writeFile(exclude, `# tscm: local only\n${LOCAL_ONLY.map((p) => `/${p}/`).join('\n')}\n`);
@@ -151,9 +152,12 @@ export class GitWorkingCopy {
   }
 }
 
-/** Editors, pagers, templates and external diffs have no place in tscm's non-interactive private working copy. */
+/**
+ * Not for tscm's private working copy: editors, pagers, templates and external diffs (nothing is interactive), and
+ * variables that point git at another repository (set when tscm runs inside a git hook, say).
+ */
 const INTERACTIVE =
-  /^(EDITOR|VISUAL|PAGER|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_EXTERNAL_DIFF|GIT_TEMPLATE_DIR)$/i;
+  /^(EDITOR|VISUAL|PAGER|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_EXTERNAL_DIFF|GIT_TEMPLATE_DIR|GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_COMMON_DIR|GIT_NAMESPACE|GIT_PREFIX)$/i;
 
 function withoutInteractive(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
