@@ -43,13 +43,15 @@ export async function loadStatus(
 export function statusOfInvalid(
   device: string,
   file: string,
-  problems: number,
+  problems: readonly string[],
   previous: DeviceStatus | null,
   revision: string | null,
   now: Date,
 ): DeviceStatus {
   const at = now.toISOString();
-  const message = `${file}: the definition has ${problems} problem(s) (tscm validate lists them)`;
+  // The first problem itself (file:line:column, field, fix), so the status says what to change.
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more: tscm validate lists them)` : '';
+  const message = `${problems[0] ?? `${file}: the definition has problems (tscm validate lists them)`}${more}`;
   return {
     formatVersion: 1,
     device,

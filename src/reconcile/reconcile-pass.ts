@@ -6,7 +6,7 @@
 // nothing new opens no device session. Orphans are reported, and pruned only with `prune`.
 
 import path from 'node:path';
-import { loadDefinitions, type Definitions } from '../config/index.js';
+import { formatDiagnostic, loadDefinitions, type Definitions } from '../config/index.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
 import type { DeviceStatus } from '../state/status-model.js';
@@ -27,6 +27,7 @@ import {
   type DeviceMemory,
   type PassMemory,
 } from './pass-memory.js';
+import { loopRecordOf, seedMemory } from './pass-seed.js';
 import { workFor, type WorkReason } from './pass-work.js';
 import { shardOf } from './shard.js';
 
@@ -93,7 +94,9 @@ export async function reconcilePass(memory: PassMemory, opts: PassOptions): Prom
   const devices = defs.devices.filter((d) => wanted(d.name));
   const revision = formatRevision(gitRevision);
   const settingsPrint = fingerprint(defs.settings);
-  const touched = await touchedDevices(memory, defs, root, revision, settingsPrint, log);
+  const changed = await touchedDevices(memory, defs, root, revision, settingsPrint, log);
+  const seeded = await seedMemory(memory, fleet, devices, defs, root, revision, log);
+  const touched = changed === 'all' ? changed : new Set([...changed, ...seeded]);
   const serials = await checkZones(fleet, devices, opts.concurrency);
 
   const at = now();
@@ -237,7 +240,7 @@ async function settleDevice(ctx: PassContext, w: Work, outcome: DeviceOutcome): 
     attempts,
     nextRunAt: nextRunOf(ctx, w.spec, at),
   });
-  await writeStatus(ctx, status);
+  await writeStatus(ctx, { ...status, loop: loopRecordOf(mem, ctx.revision) });
 }
 
 async function writeStatus(ctx: PassContext, status: DeviceStatus): Promise<void> {
@@ -289,7 +292,8 @@ async function reportInvalid(ctx: PassContext, defs: Definitions, wanted: (n: st
       heldByWindow: false,
     });
     const previous = await loadStatus(ctx.memory, ctx.fleet, name, ctx.opts.log);
-    await writeStatus(ctx, statusOfInvalid(name, where, problems.length, previous, ctx.revision, ctx.now()));
+    const formatted = problems.map(formatDiagnostic);
+    await writeStatus(ctx, statusOfInvalid(name, where, formatted, previous, ctx.revision, ctx.now()));
     ctx.opts.events?.stepFailed?.(name, 'load', 'config');
     reported++;
   }

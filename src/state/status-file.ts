@@ -33,6 +33,20 @@ export function encodeStatus(s: DeviceStatus): Buffer {
       attempts: s.lastError.attempts,
     },
     nextRunAt: s.nextRunAt,
+    ...(s.loop === undefined
+      ? {}
+      : {
+          loop: {
+            definition: s.loop.definition,
+            revision: s.loop.revision,
+            zones: s.loop.zones.map((z) => ({ key: z.key, serial: z.serial })),
+            lastCheckedAt: s.loop.lastCheckedAt,
+            failures: s.loop.failures,
+            retryAt: s.loop.retryAt,
+            stalledAt: s.loop.stalledAt,
+            heldByWindow: s.loop.heldByWindow,
+          },
+        }),
   };
   return Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8');
 }

@@ -60,4 +60,21 @@ export interface DeviceStatus {
   readonly lastError: StatusError | null;
   /** When the loop means to look at the device again (null: no loop running, or not scheduled). */
   readonly nextRunAt: string | null;
+  /** What the loop remembers of the device, for a new process to know what moved (absent: never reconciled). */
+  readonly loop?: LoopMemoryRecord;
+}
+
+/** The loop's memory of one device (reconcile/pass-memory.ts) as stored with its status. */
+export interface LoopMemoryRecord {
+  /** Fingerprint of the definition and tscm.yaml at the last attempt. */
+  readonly definition: string;
+  /** The definitions revision of the last attempt (a git diff from it tells whether a file the device reads moved). */
+  readonly revision: string | null;
+  /** Zone key -> serial of the last attempt. */
+  readonly zones: readonly { readonly key: string; readonly serial: number }[];
+  readonly lastCheckedAt: string | null;
+  readonly failures: number;
+  readonly retryAt: string | null;
+  readonly stalledAt: StepName | null;
+  readonly heldByWindow: boolean;
 }

@@ -4,6 +4,7 @@
 // next pass finishes the job.
 
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prefixesToStrings } from '../../src/cidr/index.js';
@@ -22,6 +23,46 @@ afterEach(async () => {
 const reconcile = (l: FleetLab, ...args: string[]) =>
   runTscm(['reconcile', '--once', '--dir', l.dir, ...args], { env: l.env });
 const store = (l: FleetLab) => new StateStore(path.join(l.dir, '.tscm'));
+
+describe('one process per pass (cron, CI)', () => {
+  it('a new process knows what moved from the stored statuses: nothing new opens no session', async () => {
+    const B = 'b.cli.tscm.test';
+    lab = await startFleetLab({
+      zones: { [A]: hosts('10.1.0.0', 10), [B]: hosts('10.2.0.0', 10) },
+      devices: [
+        { name: 'r1', zone: A },
+        { name: 'r2', zone: B },
+        { name: 'r3', zone: '{ file: ../lists/r3.txt }' },
+      ],
+    });
+    const l = lab;
+    await mkdir(path.join(l.dir, 'lists'));
+    await writeFile(path.join(l.dir, 'lists', 'r3.txt'), '10.3.0.1\n');
+    l.commit('r3 list');
+    const logins = () => ['r1', 'r2', 'r3'].map((n) => l.logins(n));
+    const first = await reconcile(l);
+    expect(first.code, first.stderr).toBe(0);
+    expect(logins()).toEqual([1, 1, 1]);
+
+    const idle = await reconcile(l);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stdout).toMatch(/0 session\(s\) opened, 0 zone transfer\(s\)/);
+    expect(logins()).toEqual([1, 1, 1]);
+
+    l.setZone(B, hosts('10.2.0.0', 11), 2);
+    const serial = await reconcile(l);
+    expect(serial.stdout).toMatch(/1 session\(s\) opened, 1 zone transfer\(s\)/);
+    expect(logins()).toEqual([1, 2, 1]); // r3's policy is its list file, not zone B
+
+    // A file the device reads changed in a new commit: only that device, though its own YAML did not change.
+    await writeFile(path.join(l.dir, 'lists', 'r3.txt'), '10.3.0.1\n10.3.0.2\n');
+    l.commit('r3 list grows');
+    const list = await reconcile(l);
+    expect(list.code, list.stderr).toBe(0);
+    expect(logins()).toEqual([1, 2, 2]);
+    expect(groupMembers(l.routers.get('r3')!)).toHaveLength(2);
+  });
+});
 
 describe('orphans', () => {
   it('a deleted definition is reported with its groups, and its groups are removed only with --prune', async () => {

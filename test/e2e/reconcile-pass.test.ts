@@ -191,7 +191,7 @@ describe('which devices a pass looks at', () => {
       lastError: {
         step: 'load',
         kind: 'config',
-        message: expect.stringMatching(/^devices\/r2\.yaml: the definition has 1 problem/),
+        message: expect.stringMatching(/^devices\/r2\.yaml:13:1: \/colour: unknown field "colour"/),
       },
     });
     expect(first.failed).toEqual(['r2 load config']);
