@@ -207,11 +207,15 @@ async function settleDevice(ctx: PassContext, w: Work, outcome: DeviceOutcome): 
   const zones = new Map(before?.zones ?? []);
   for (const [key, serial] of zonesOf(w.spec, ctx.serials)) if (serial !== null) zones.set(key, serial);
   const failure = outcome.kind === 'failed' ? outcome.failure : null;
-  const attempts = failure ? (before?.failures ?? 0) + 1 : 0;
+  // Stopped by a signal is not the device failing: no back-off, the next pass finishes the job at once.
+  const interrupted = failure !== null && opts.signal?.aborted === true;
+  const attempts = failure ? (before?.failures ?? 0) + (interrupted ? 0 : 1) : 0;
   const transient = failure !== null && failure.kind !== 'config';
-  const retryAt = transient
-    ? at.getTime() + backoffDelayMs(attempts, (opts.random ?? Math.random)(), opts.backoff ?? DEFAULT_BACKOFF)
-    : null;
+  const retryAt = interrupted
+    ? at.getTime()
+    : transient
+      ? at.getTime() + backoffDelayMs(attempts, (opts.random ?? Math.random)(), opts.backoff ?? DEFAULT_BACKOFF)
+      : null;
   const held = outcome.kind === 'held' && outcome.plan.summary.add + outcome.plan.summary.remove > 0;
   const mem: DeviceMemory = {
     definition: fingerprint([w.spec, ctx.settingsPrint]),
