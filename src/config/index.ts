@@ -3,6 +3,6 @@
 export type { Diagnostic } from './diagnostic.js';
 export { formatDiagnostic } from './diagnostic.js';
 export type { Definitions, LoadedSettings } from './load.js';
-export { loadDefinitions } from './load.js';
+export { loadDefinitions, stateDirFromEnv, type LoadOptions } from './load.js';
 export { clearSecrets, describeSecretRef, redactSecrets, registerSecret, resolveSecret } from './secrets.js';
 export type * from './types.js';

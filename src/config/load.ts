@@ -55,7 +55,21 @@ interface NameSighting {
   readonly at: Position;
 }
 
-export async function loadDefinitions(dir: string): Promise<Definitions> {
+export interface LoadOptions {
+  /**
+   * The state folder when tscm.yaml names none (default `<definitions>/.tscm`). The CLI passes TSCM_STATE_DIR, and
+   * `tscm reconcile --repo` a folder beside its clone: state must not live inside a checkout it resets.
+   */
+  readonly defaultStateDir?: string;
+}
+
+/** TSCM_STATE_DIR: where every command keeps state when tscm.yaml names no folder. */
+export function stateDirFromEnv(env: NodeJS.ProcessEnv = process.env): LoadOptions {
+  const dir = env.TSCM_STATE_DIR;
+  return dir === undefined || dir === '' ? {} : { defaultStateDir: resolve(dir) };
+}
+
+export async function loadDefinitions(dir: string, opts: LoadOptions = stateDirFromEnv()): Promise<Definitions> {
   const root = resolve(dir);
   const info = await stat(root).catch(() => undefined);
   if (info?.isDirectory() !== true) {
@@ -68,7 +82,7 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
   const notes: Diagnostic[] = [];
   const files = await findDefinitionFiles(root);
   const settingsFiles = files.filter((f) => SETTINGS_FILES.includes(f));
-  const { settings, defaults, ok: settingsOk } = await loadSettings(root, settingsFiles, diagnostics, notes);
+  const { settings, defaults, ok: settingsOk } = await loadSettings(root, settingsFiles, diagnostics, notes, opts);
 
   const devices: DeviceSpec[] = [];
   const sightings: NameSighting[] = [];
@@ -191,10 +205,11 @@ async function loadSettings(
   candidates: string[],
   diagnostics: Diagnostic[],
   notes: Diagnostic[],
+  opts: LoadOptions,
 ): Promise<SettingsResult> {
   const base: LoadedSettings = {
     definitionsDir: root,
-    stateDir: join(root, BUILTIN_DEFAULTS.stateDir),
+    stateDir: opts.defaultStateDir ?? join(root, BUILTIN_DEFAULTS.stateDir),
     state: { backend: 'local' },
     schedule: { windows: [] },
     drift: 'heal',

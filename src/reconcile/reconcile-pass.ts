@@ -6,7 +6,7 @@
 // nothing new opens no device session. Orphans are reported, and pruned only with `prune`.
 
 import path from 'node:path';
-import { formatDiagnostic, loadDefinitions, type Definitions } from '../config/index.js';
+import { formatDiagnostic, loadDefinitions, stateDirFromEnv, type Definitions } from '../config/index.js';
 import type { DeviceSpec } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
 import type { DeviceStatus } from '../state/status-model.js';
@@ -54,6 +54,8 @@ export interface PassOptions {
   readonly now?: () => Date;
   /** Retry delays after a transient failure (default 30 s doubling up to 1 h, full jitter). */
   readonly backoff?: BackoffSettings;
+  /** The state folder when tscm.yaml names none (a remote source keeps it outside its clone). */
+  readonly defaultStateDir?: string;
   /** The jitter's randomness, in [0, 1) (default Math.random). */
   readonly random?: () => number;
 }
@@ -79,7 +81,7 @@ export async function reconcilePass(memory: PassMemory, opts: PassOptions): Prom
   events?.passStarted?.(opts.trigger);
   let sessions = 0;
   const root = path.resolve(opts.dir);
-  const { defs, gitRevision } = await definitionsOf(memory, root, log);
+  const { defs, gitRevision } = await definitionsOf(memory, root, log, opts.defaultStateDir);
   const fleet = fleetOf(root, defs.settings, defs.devices, log, {
     revision: gitRevision,
     onConnect: (device) => {
@@ -174,6 +176,7 @@ async function definitionsOf(
   memory: PassMemory,
   root: string,
   log: Logger,
+  defaultStateDir: string | undefined,
 ): Promise<{ defs: Definitions; gitRevision: GitRevision | null }> {
   const known = memory.definitions;
   const stateDir = known?.defs.settings.stateDir ?? path.join(root, '.tscm');
@@ -181,7 +184,7 @@ async function definitionsOf(
   if (known !== undefined && before !== null && !before.dirty && before.sha === known.revision) {
     return { defs: known.defs, gitRevision: before };
   }
-  const defs = await loadDefinitions(root);
+  const defs = await loadDefinitions(root, defaultStateDir === undefined ? stateDirFromEnv() : { defaultStateDir });
   const after = await readGitRevision(root, { stateDir: defs.settings.stateDir });
   const clean = after !== null && !after.dirty && after.sha === before?.sha;
   memory.definitions = clean ? { revision: after.sha, defs } : undefined;

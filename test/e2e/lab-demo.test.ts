@@ -13,7 +13,16 @@ describe('tscm lab demo', () => {
     expect(out).toMatch(/Apply complete! Devices: 1\. Members: 9999 added, 0 removed\./);
     expect(out).toMatch(/Plan: (\d+) to add, \1 to remove/); // the hourly update: as many dropped as added
     expect(out.match(/No changes\. branch-isr-01 is up to date\./g)).toHaveLength(2);
-    expect(out).toContain('threatstop-block: 9994 entries; threatstop-allow: 5');
+    // The controller's passes: a first look (up to date), a new serial (one transfer, the difference), nothing moved.
+    expect(out).toMatch(/^branch-isr-01 {2}UpToDate {2}/m);
+    expect(out).toMatch(/^branch-isr-01 {2}Applied {2}applied: (\d+) added, \1 removed$/m);
+    const passes = [...out.matchAll(/Pass done in \d+ ms: (.*)$/gm)].map((m) => m[1]);
+    expect(passes).toEqual([
+      '1 device(s), 1 session(s) opened, 0 zone transfer(s), 0 failed.',
+      '1 device(s), 1 session(s) opened, 1 zone transfer(s), 0 failed.',
+      '1 device(s), 0 session(s) opened, 0 zone transfer(s), 0 failed.',
+    ]);
+    expect(out).toMatch(/threatstop-block: 99\d\d entries; threatstop-allow: 5/);
     expect(out).toContain('startup-config saved: yes');
     expect(r.stderr).not.toMatch(/error/i);
   });

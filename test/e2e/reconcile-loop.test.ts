@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -242,6 +242,11 @@ describe('tscm reconcile', () => {
     expect(r.stdout + r.stderr).not.toContain(token);
     // The clone lives under --dir (a container's data volume), one folder per repository and branch.
     expect(existsSync(path.join(base, 'data', 'checkouts'))).toBe(true);
+    // State lives beside the clone, never inside the checkout tscm resets on every pass.
+    const [clone] = await readdir(path.join(base, 'data', 'checkouts'));
+    const stateDir = path.join(base, 'data', 'checkouts', `${clone}.state`);
+    expect((await new StateStore(stateDir).read('edge-01'))?.serial).toBe(1);
+    expect(existsSync(path.join(base, 'data', 'checkouts', clone!, '.tscm'))).toBe(false);
 
     const noToken = await runTscm(
       ['reconcile', '--once', '--repo', server.url('fleet.git'), '--branch', 'prod', '--dir', path.join(base, 'data2')],

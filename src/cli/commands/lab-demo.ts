@@ -1,6 +1,7 @@
 // The embedded default: start a lab (an emulated ISR router booted from a real-looking config and a policy DNS
 // server serving a 10,000-entry block list), write device definitions for it, and run the real commands:
-// validate, policy, plan, apply, plan again (no changes), then an hourly feed update applied as a minimal diff.
+// validate, policy, plan, apply, plan again (no changes), then an hourly feed update applied as a minimal diff, and
+// the controller's pass: nothing moved (no session), then a new zone serial reconciled on its own.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { useColor } from '../color.js';
 import { applyCommand } from './apply.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
+import { reconcileCommand } from './reconcile.js';
 import { validateCommand } from './validate.js';
 
 export async function runLabDemo(opts: { color?: boolean; policySize?: number } = {}): Promise<number> {
@@ -78,6 +80,16 @@ export async function runLabDemo(opts: { color?: boolean; policySize?: number } 
     const code = await planCommand([], { ...common, refresh: 'true', detailedExitcode: true });
     say(`exit code ${code}`);
 
+    step('The controller: `tscm reconcile --once` (the loop runs the same pass every hour)');
+    say('  its first pass reads the router it has not seen yet: up to date, nothing to send');
+    if ((await reconcileOnce(dir)) !== 0) return 1;
+    const third = rollFeed(next, 0.02, 3);
+    dns.setZone({ name: LAB_BLOCK_ZONE, serial: serial + 2, prefixes: third.block });
+    say('\n  another hour: the block zone has a new serial, so the pass transfers it once and sends the difference');
+    if ((await reconcileOnce(dir)) !== 0) return 1;
+    say('\n  nothing moved since: one SOA query per zone, and no session with the router');
+    if ((await reconcileOnce(dir)) !== 0) return 1;
+
     const groups = router.objectGroups();
     step('On the router');
     say(
@@ -92,6 +104,24 @@ export async function runLabDemo(opts: { color?: boolean; policySize?: number } 
     await router.close();
     await dns.close();
   }
+}
+
+function reconcileOnce(dir: string): Promise<number> {
+  return reconcileCommand({
+    dir,
+    dirGiven: true,
+    once: true,
+    branch: 'main',
+    path: '.',
+    watchDebounce: '1s',
+    interval: '1h',
+    driftInterval: '6h',
+    concurrency: '8',
+    listen: 'off',
+    stopTimeout: '25s',
+    logLevel: 'warn',
+    logFormat: 'text',
+  });
 }
 
 async function writeDefinitions(lab: {

@@ -17,6 +17,7 @@ import { printable } from '../../plan/message-text.js';
 import { createPassMemory, reconcilePass } from '../../reconcile/reconcile-pass.js';
 import { gitEnv, resolveGitAuth } from '../../state/git-auth.js';
 import { handleInterrupts } from '../interrupt.js';
+import { stateDirFromEnv } from '../../config/index.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { reconcileSettings, type ReconcileFlags, type ReconcileSettings } from '../reconcile-options.js';
 import { notice } from '../stderr-notice.js';
@@ -31,6 +32,10 @@ export async function reconcileCommand(opts: ReconcileOptions): Promise<number> 
   const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
   const source = await openSource(settings, log);
   const memory = createPassMemory();
+  // State never lives inside a clone tscm resets: beside it (TSCM_STATE_DIR or tscm.yaml's state.dir win).
+  const defaultStateDir =
+    stateDirFromEnv().defaultStateDir ??
+    (settings.source.kind === 'remote' ? `${settings.source.workDir}.state` : undefined);
   const runPass: RunPass = (req) =>
     reconcilePass(memory, {
       trigger: req.trigger,
@@ -43,6 +48,7 @@ export async function reconcileCommand(opts: ReconcileOptions): Promise<number> 
       driftIntervalMs: settings.driftIntervalMs,
       ...(req.onlyDevices ? { onlyDevices: req.onlyDevices } : {}),
       signal: req.signal,
+      ...(defaultStateDir === undefined ? {} : { defaultStateDir }),
     });
   const status = new LoopStatus();
   const metrics = createLoopMetrics();
