@@ -8,6 +8,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../drivers/driver.js';
 import { ConfigError, TransientError } from '../errors.js';
+import { GIT_ENV_UNSAFE_OPTIONS } from '../state/git-auth.js';
 
 export interface DefinitionsSource {
   /** For logs: the folder, or the repository URL without any user information. */
@@ -95,13 +96,7 @@ async function gitIn(baseDir: string, opts: RemoteSourceOptions, signal: AbortSi
     timeout: { block: opts.timeoutMs ?? 120_000 },
     // Our own askpass helper, SSH command and "no credential helper" come from gitEnv (state/git-auth.ts);
     // simple-git refuses such variables unless told.
-    unsafe: {
-      allowUnsafeAskPass: true,
-      allowUnsafeSshCommand: true,
-      allowUnsafeConfigEnvCount: true,
-      allowUnsafeCredentialHelper: true,
-      allowUnsafeConfigPaths: true,
-    },
+    unsafe: GIT_ENV_UNSAFE_OPTIONS,
   }).env(childEnv(opts.gitEnv));
 }
 

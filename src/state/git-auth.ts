@@ -27,6 +27,19 @@ const TOKEN_VARIABLE = 'TSCM_GIT_TOKEN';
  * Without a username in the URL, git asks for one: `x-access-token` (GitHub; GitLab and Gitea accept any name with
  * a token); put `user@` in the URL when a server needs a particular one.
  */
+/**
+ * What simple-git must be told to let through: the askpass helper, SSH command, "no credential helper" and
+ * config-count variables gitEnv sets, and the operator's proxy and config paths passed on to git.
+ */
+export const GIT_ENV_UNSAFE_OPTIONS = {
+  allowUnsafeAskPass: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeCredentialHelper: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeGitProxy: true,
+} as const;
+
 export function gitEnv(auth: GitAuth, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
   if (auth.token !== undefined) {

@@ -10,6 +10,7 @@ import type { SimpleGit } from 'simple-git';
 import { redactSecrets } from '../config/secrets.js';
 import { ConfigError, TransientError } from '../errors.js';
 import { isDeviceName } from './device-paths.js';
+import { GIT_ENV_UNSAFE_OPTIONS } from './git-auth.js';
 
 /** Folders of the state folder that stay local (never committed): the git backend's journal and the zone cache. */
 export const LOCAL_ONLY = ['.local', 'zones'] as const;
@@ -50,14 +51,7 @@ export class GitWorkingCopy {
       baseDir: dir,
       // Our own fixed arguments; the variables are the operator's environment (a proxy, a config path) and the
       // credentials gitEnv made (askpass, ssh command, no credential helper).
-      unsafe: {
-        allowUnsafeAskPass: true,
-        allowUnsafeSshCommand: true,
-        allowUnsafeConfigEnvCount: true,
-        allowUnsafeCredentialHelper: true,
-        allowUnsafeConfigPaths: true,
-        allowUnsafeGitProxy: true,
-      },
+      unsafe: GIT_ENV_UNSAFE_OPTIONS,
     }).env({
       ...withoutInteractive(process.env),
       ...this.opts.env,

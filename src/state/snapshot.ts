@@ -53,7 +53,8 @@ export async function importDevice(dir: string, device: string, snap: DeviceSnap
   }
 }
 
-async function readOrNull(file: string): Promise<Buffer | null> {
+/** The file's bytes, or null when it does not exist. */
+export async function readOrNull(file: string): Promise<Buffer | null> {
   try {
     return await readFile(file);
   } catch (err) {

@@ -22,7 +22,7 @@ import {
 import { deviceDir, isDeviceName, planHistoryDir, stateFilePath, statusFilePath } from './device-paths.js';
 import type { DeviceState, DeviceStateUpdate, LockOwner, PlanHistoryEntry } from './model.js';
 import { encodeState, parseState, parseStateHeader } from './state-file.js';
-import { exportDevice, importDevice } from './snapshot.js';
+import { exportDevice, importDevice, readOrNull } from './snapshot.js';
 import { encodeStatus, parseStatus } from './status-file.js';
 import type { DeviceStatus } from './status-model.js';
 import { appendJournal, readJournal, writeJournal, type JournalEntry } from './apply-journal.js';
@@ -244,15 +244,6 @@ export class StateStore implements StateBackend {
 /** The inventory recorded in a state; an empty one when the device has no state yet. */
 export function inventoryFromState(state: DeviceState | null): Inventory {
   return state ? state.inventory : { groups: [] };
-}
-
-async function readOrNull(file: string): Promise<Buffer | null> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
 }
 
 function cmp(a: string, b: string): number {
