@@ -8,6 +8,7 @@
 import { Command, Option } from 'commander';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 import { resolveLogFormat, type LogFormat } from './logger.js';
+import { RECONCILE_DEFAULTS } from './reconcile-defaults.js';
 import { reportError } from './report-error.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -169,8 +170,8 @@ logOptions(
     .description('the controller: reconcile the fleet now and every --interval, serving status and metrics')
     .addOption(dirOption())
     .addOption(envOption('--repo <url>', 'reconcile from this git repository instead of --dir', 'TSCM_REPO'))
-    .addOption(envOption('--branch <branch>', 'the branch of --repo', 'TSCM_BRANCH', 'main'))
-    .addOption(envOption('--path <path>', 'the definitions folder inside --repo', 'TSCM_PATH', '.'))
+    .addOption(envOption('--branch <branch>', 'the branch of --repo', 'TSCM_BRANCH', RECONCILE_DEFAULTS.branch))
+    .addOption(envOption('--path <path>', 'the definitions folder inside --repo', 'TSCM_PATH', RECONCILE_DEFAULTS.path))
     .addOption(
       envOption('--work-dir <dir>', 'where --repo is cloned (default: under --dir, or ~/.cache/tscm)', 'TSCM_WORK_DIR'),
     )
@@ -185,19 +186,36 @@ logOptions(
     .option('--once', 'run one pass and exit')
     .option('--watch', 'reconcile the devices whose files change in the --dir checkout, at once')
     .addOption(
-      envOption('--watch-debounce <duration>', 'quiet time gathering edits for --watch', 'TSCM_WATCH_DEBOUNCE', '1s'),
+      envOption(
+        '--watch-debounce <duration>',
+        'quiet time gathering edits for --watch',
+        'TSCM_WATCH_DEBOUNCE',
+        RECONCILE_DEFAULTS.watchDebounce,
+      ),
     )
-    .addOption(envOption('--interval <duration>', 'time between passes, jittered by 10%', 'TSCM_INTERVAL', '1h'))
+    .addOption(
+      envOption(
+        '--interval <duration>',
+        'time between passes, jittered by 10%',
+        'TSCM_INTERVAL',
+        RECONCILE_DEFAULTS.interval,
+      ),
+    )
     .addOption(
       envOption(
         '--drift-interval <duration>',
         "how often each device's groups are read for drift",
         'TSCM_DRIFT_INTERVAL',
-        '6h',
+        RECONCILE_DEFAULTS.driftInterval,
       ),
     )
     .addOption(
-      envOption('--concurrency <n>', 'devices worked on at once (one session per device)', 'TSCM_CONCURRENCY', '8'),
+      envOption(
+        '--concurrency <n>',
+        'devices worked on at once (one session per device)',
+        'TSCM_CONCURRENCY',
+        RECONCILE_DEFAULTS.concurrency,
+      ),
     )
     .addOption(
       envOption(
@@ -212,7 +230,7 @@ logOptions(
         '--listen <addr:port>',
         'serve /healthz /readyz /status /metrics here ("off": none)',
         'TSCM_LISTEN',
-        '127.0.0.1:9469',
+        RECONCILE_DEFAULTS.listen,
       ),
     )
     .addOption(
@@ -220,7 +238,7 @@ logOptions(
         '--stop-timeout <duration>',
         'on SIGTERM, how long a pass may take to stop truthfully',
         'TSCM_STOP_TIMEOUT',
-        '25s',
+        RECONCILE_DEFAULTS.stopTimeout,
       ),
     ),
   'info',

@@ -4,20 +4,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { RECONCILE_DEFAULTS } from './reconcile-defaults.js';
 import { defaultWorkDir, parseShard, reconcileSettings, type ReconcileFlags } from './reconcile-options.js';
 
-const FLAGS: ReconcileFlags = {
-  dir: '/defs',
-  dirGiven: false,
-  branch: 'main',
-  path: '.',
-  watchDebounce: '1s',
-  interval: '1h',
-  driftInterval: '6h',
-  concurrency: '8',
-  listen: '127.0.0.1:9469',
-  stopTimeout: '25s',
-};
+const FLAGS: ReconcileFlags = { ...RECONCILE_DEFAULTS, dir: '/defs', dirGiven: false };
 
 describe('reconcile options', () => {
   it('defaults: a local folder, hourly, drift every 6 h, 8 at once, the status port, no shard', () => {

@@ -12,6 +12,7 @@ import { LAB_ROUTER_CONFIG } from '../../lab/demo/router-config.js';
 import { generateFeed, rollFeed } from '../../lab/demo/policy-feed.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
 import { useColor } from '../color.js';
+import { RECONCILE_DEFAULTS } from '../reconcile-defaults.js';
 import { applyCommand } from './apply.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
@@ -108,17 +109,11 @@ export async function runLabDemo(opts: { color?: boolean; policySize?: number } 
 
 function reconcileOnce(dir: string): Promise<number> {
   return reconcileCommand({
+    ...RECONCILE_DEFAULTS,
     dir,
     dirGiven: true,
     once: true,
-    branch: 'main',
-    path: '.',
-    watchDebounce: '1s',
-    interval: '1h',
-    driftInterval: '6h',
-    concurrency: '8',
     listen: 'off',
-    stopTimeout: '25s',
     logLevel: 'warn',
     logFormat: 'text',
   });
