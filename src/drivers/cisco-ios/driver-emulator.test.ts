@@ -14,7 +14,7 @@ import { fingerprintObserved } from '../../plan/fingerprint.js';
 import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
 import type { ApplyProgress, Driver } from '../driver.js';
-import { IOS_ERROR_RULES } from '../shared/cli-text.js';
+import { IOS_ERROR_RULES } from './error-rules.js';
 import { CliSession } from '../shared/ssh-session.js';
 import { createIosDriver } from './index.js';
 import type { IosDriverTuning } from './index.js';

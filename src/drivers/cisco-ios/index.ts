@@ -7,8 +7,11 @@ import { ConfigError, InternalError, TransientError } from '../../errors.js';
 import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
 import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
-import { IOS_ERROR_RULES, findDeviceError } from '../shared/cli-text.js';
-import { CliSession, DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
+import { findDeviceError } from '../shared/cli-text.js';
+import { IOS_ERROR_RULES } from './error-rules.js';
+import { openCliSession } from '../shared/cli-login.js';
+import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
+import type { CliSession } from '../shared/ssh-session.js';
 import type { BatchFailure } from '../shared/ssh-session.js';
 import { foldObservedGroups } from './observe.js';
 import type { IosDeviceFacts } from './observe.js';
@@ -23,62 +26,17 @@ export interface IosDriverTuning {
   readonly batchWindow?: number;
 }
 
-const DEFAULT_PASSWORD_PROMPT = '^[Pp]assword: ?$';
-
-function compilePrompt(ctx: DriverContext): RegExp {
-  const src = ctx.spec.advanced.passwordPrompt ?? DEFAULT_PASSWORD_PROMPT;
-  try {
-    return new RegExp(src);
-  } catch (err) {
-    throw new ConfigError(
-      `device ${ctx.spec.name} (${ctx.spec.source.file}:${ctx.spec.source.line}): advanced.passwordPrompt is not a valid regex: ${(err as Error).message}`,
-      'write it as a JavaScript regular expression, e.g. "^Password: ?$"',
-    );
-  }
-}
-
-async function requireSecret(ctx: DriverContext, field: 'username' | 'password'): Promise<string> {
-  const v = await ctx.secret(field);
-  if (v === undefined || v === '') {
-    throw new ConfigError(
-      `device ${ctx.spec.name}: credentials.${field} resolved to nothing`,
-      `set the environment variable or file that credentials.${field} refers to`,
-    );
-  }
-  return v;
-}
+/** IOS's words for the shared login (shared/cli-login.ts). */
+const IOS_LOGIN = {
+  platform: 'ios',
+  defaultPasswordPrompt: '^[Pp]assword: ?$',
+  // Not fatal when refused: the pager is handled anyway and a narrow terminal only cuts echoes (counted by prompt).
+  setup: ['terminal length 0', 'terminal width 511'],
+  errorRules: IOS_ERROR_RULES,
+} as const;
 
 export async function createIosDriver(ctx: DriverContext, tuning: IosDriverTuning = {}): Promise<Driver> {
-  const label = ctx.spec.name;
-  const passwordPrompt = compilePrompt(ctx);
-  const session = await CliSession.open({
-    deviceLabel: label,
-    host: ctx.endpoint.host,
-    port: ctx.endpoint.port,
-    username: await requireSecret(ctx, 'username'),
-    password: await requireSecret(ctx, 'password'),
-    hostKey: ctx.spec.hostKey,
-    ciphers: ctx.spec.advanced.ciphers,
-    kex: ctx.spec.advanced.kex,
-    hostKeyAlgorithms: ctx.spec.advanced.hostKeyAlgorithms,
-    connectTimeoutMs: ctx.spec.advanced.connectTimeoutMs,
-    commandTimeoutMs: ctx.spec.advanced.commandTimeoutMs,
-    log: ctx.log,
-  });
-  try {
-    await session.enable(await ctx.secret('enablePassword'), passwordPrompt);
-    for (const cmd of ['terminal length 0', 'terminal width 511']) {
-      const seg = await session.send(cmd);
-      // Not fatal: the pager is handled anyway and a narrow terminal only cuts echoes (counted by prompt).
-      if (findDeviceError(seg.lines, IOS_ERROR_RULES))
-        ctx.log.warn('ios terminal setting refused', { device: label, command: cmd });
-    }
-  } catch (err) {
-    await session.close();
-    throw err;
-  }
-  ctx.log.info('ios connected', { device: label, host: ctx.endpoint.host, port: ctx.endpoint.port });
-  return new IosDriver(ctx, session, tuning);
+  return new IosDriver(ctx, await openCliSession(ctx, IOS_LOGIN), tuning);
 }
 
 /** The facts render needs, as observe left them in the observation (opaque to the core). */
