@@ -66,6 +66,41 @@ export function listPixBlocks(layouts: readonly PixGroupLayout[], shimAddress: n
   });
 }
 
+/** A block's member runs as one list read in order (what CliSession.sendBatch takes), with progress by weight. */
+export class MemberLines {
+  readonly length: number;
+  private readonly starts: number[] = [];
+  constructor(private readonly runs: readonly LineRun[]) {
+    let n = 0;
+    for (const r of runs) {
+      this.starts.push(n);
+      n += r.count;
+    }
+    this.length = n;
+  }
+
+  at(index: number): string | undefined {
+    for (let k = this.runs.length - 1; k >= 0; k--) {
+      const start = this.starts[k] ?? 0;
+      if (index >= start)
+        return index - start < (this.runs[k]?.count ?? 0) ? this.runs[k]?.render(index - start) : undefined;
+    }
+    return undefined;
+  }
+
+  /** Member changes made by the first n lines. */
+  doneAfter(n: number): number {
+    let done = 0;
+    for (const [k, r] of this.runs.entries())
+      done += Math.max(0, Math.min(r.count, n - (this.starts[k] ?? 0))) * r.weight;
+    return done;
+  }
+
+  get total(): number {
+    return this.doneAfter(this.length);
+  }
+}
+
 export interface RenderedCommands {
   readonly lines: readonly string[];
   readonly weights: readonly number[];
