@@ -1,7 +1,7 @@
 // The PIX 6.2-8.0 / FWSM 3.x driver: a thin session around pure parse (parse.ts), fold (observe.ts), layout
 // (layout.ts) and render (render.ts). Connect over SSH (legacy algorithms by the common advanced.* opt-in) or, by
 // explicit opt-in, telnet (PIX 6.x speaks only SSH 1) -> enable -> pager off in the variant's words; observe reads
-// `show running-config`; apply, inside `configure terminal` ... `exit` (PIX 6 refuses `end`), sends each group's
+// `write terminal`; apply, inside `configure terminal` ... `exit` (PIX 6 refuses `end`), sends each group's
 // header alone and confirms the sub-mode prompt, then its member lines in batched windows; save runs write memory.
 
 import { parseIpv4Address } from '../../cidr/index.js';
@@ -36,7 +36,11 @@ export interface PixDriverTuning {
   readonly batchWindow?: number;
 }
 
-/** Pager off, by variant: FWSM 3 / PIX 7 `terminal pager 0`, PIX 6 `no pager`, else `pager lines 0` (§7). */
+/**
+ * Pager off, by variant (§7), first accepted wins: `terminal pager 0` (PIX 7, FWSM 3), then `no pager` and
+ * `pager lines 0` where a release takes them outside configuration. On PIX 6 the pager is a saved setting (`no pager`
+ * sits in the PIX 501's configuration): tscm does not change the configuration for it and turns the pages instead.
+ */
 const PAGER_OFF = ['terminal pager 0', 'no pager', 'pager lines 0'] as const;
 
 function loginWords(transport: PixOptions['transport']): CliLoginWords {
@@ -101,8 +105,8 @@ class PixDriver implements Driver {
       if (findDeviceError(seg.lines, PIX_ERROR_RULES) === undefined) return;
       this.ctx.log.debug('pix pager command refused', { device: this.label, command: cmd });
     }
-    // `<--- More --->` is still answered by the session, so this only costs time.
-    this.ctx.log.warn('pix pager could not be turned off', { device: this.label, tried: PAGER_OFF.join(', ') });
+    // `<--- More --->` is answered by the session, so this only costs time.
+    this.ctx.log.info('pix pager left on, pages turned by tscm', { device: this.label, tried: PAGER_OFF.join(', ') });
   }
 
   async observe(groups: readonly GroupRef[]): Promise<Observation> {
@@ -113,7 +117,9 @@ class PixDriver implements Driver {
 
   /** The whole configuration, parsed as the lines arrive (a 100k-member group is never held as text). */
   private async readConfig(): Promise<PixObjectGroups> {
-    for (const command of ['show running-config', 'write terminal']) {
+    // `write terminal` is every variant's word for it (Cisco's PIX 6.2 command reference: "Viewing my configuration:
+    // write terminal"); `show running-config` where a release lacks it.
+    for (const command of ['write terminal', 'show running-config']) {
       const parser = new PixConfigParser();
       const seg = await this.session.send(command, {
         onLine: (l) => parser.pushLine(l),
