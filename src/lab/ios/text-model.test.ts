@@ -1,7 +1,7 @@
 // Unit tests of the emulator's pure parts: address text, the IOS keyword parser, output filters, boot parsing.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6 } from './addresses.js';
+import { formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6 } from '../addresses.js';
 import { parseRunningConfig } from './config-parse.js';
 import { IosDevice } from './device.js';
 import { kw, parseCommand } from '../vty/grammar.js';
