@@ -11,6 +11,8 @@ import { DeviceApplyError } from '../driver.js';
 import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
 import { openCliSession } from '../shared/cli-login.js';
 import type { CliLoginWords } from '../shared/cli-login.js';
+import { readCliOptions } from '../shared/cli-settings.js';
+import type { CliOptions } from '../shared/cli-settings.js';
 import { findDeviceError } from '../shared/cli-text.js';
 import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
 import type { BatchFailure, CliSession } from '../shared/ssh-session.js';
@@ -20,16 +22,11 @@ import { describePixLayout, layoutPixChanges, predictPixBasis } from './layout.j
 import { foldPixGroups, isPixFacts } from './observe.js';
 import type { PixFolded } from './observe.js';
 import { PixConfigParser } from './parse.js';
+import { readPixOptions } from './platform.js';
+import type { PixOptions } from './platform.js';
 import type { PixObjectGroups } from './parse.js';
 import { listPixBlocks, MemberLines } from './render.js';
 import { writePixMemory } from './write-memory.js';
-
-/** The platform's own options (platform.ts reads them from the device's YAML). */
-export interface PixOptions {
-  readonly transport: 'ssh' | 'telnet';
-  /** Dotted IPv4 address that keeps a group non-empty (README.md "The shim"). */
-  readonly shimAddress: string;
-}
 
 /** Knobs for benchmarks and tests; retries and their delays are device settings (spec.advanced). */
 export interface PixDriverTuning {
@@ -54,22 +51,24 @@ function loginWords(transport: PixOptions['transport']): CliLoginWords {
   };
 }
 
-export async function createPixDriver(
-  ctx: DriverContext,
-  options: PixOptions,
-  tuning: PixDriverTuning = {},
-): Promise<Driver> {
+export async function createPixDriver(ctx: DriverContext, tuning: PixDriverTuning = {}): Promise<Driver> {
+  const options = readPixOptions(ctx.spec.options);
+  const cli = readCliOptions(ctx.spec.options);
   const shim = parseIpv4Address(options.shimAddress);
   if (shim < 0) throw new InternalError(`PIX shimAddress ${options.shimAddress} passed validation unparsed`);
+  let session: CliSession;
   if (options.transport === 'telnet') {
+    // The default port is SSH's; telnet's is 23 unless the definition names another.
+    const endpoint = ctx.endpoint.port === 22 ? { ...ctx.endpoint, port: 23 } : ctx.endpoint;
     // Every run says it: the password crosses the network in clear text.
     ctx.log.warn('pix over telnet: credentials and configuration cross the network unencrypted', {
       device: ctx.spec.name,
+      port: endpoint.port,
       hint: 'use SSH (advanced.transport: ssh) once the device runs PIX 7 or later',
     });
-  }
-  const session = await openCliSession(ctx, loginWords(options.transport));
-  const driver = new PixDriver(ctx, session, shim, tuning);
+    session = await openCliSession({ ...ctx, endpoint }, loginWords('telnet'));
+  } else session = await openCliSession(ctx, loginWords('ssh'));
+  const driver = new PixDriver(ctx, session, shim, cli, tuning);
   try {
     await driver.setPagerOff();
   } catch (err) {
@@ -87,6 +86,7 @@ class PixDriver implements Driver {
     private readonly ctx: DriverContext,
     private readonly session: CliSession,
     private readonly shim: number,
+    private readonly cli: CliOptions,
     private readonly tuning: PixDriverTuning,
   ) {}
 
@@ -247,7 +247,7 @@ class PixDriver implements Driver {
 
   /** `configure terminal`, retried while another session holds configuration mode (§6 row 4). */
   private async enterConfig(): Promise<void> {
-    const retries = this.ctx.spec.advanced.configLockRetries;
+    const retries = this.cli.configLockRetries;
     for (let attempt = 0; ; attempt++) {
       const seg = await this.session.send('configure terminal').catch((err: Error) => {
         throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'configure terminal', undefined, 0, true);
@@ -260,7 +260,7 @@ class PixDriver implements Driver {
         throw new DeviceApplyError(message, 'configure terminal', words, 0, hit?.kind === 'lock');
       }
       this.ctx.log.warn('pix config mode locked, retrying', { device: this.label, attempt: attempt + 1 });
-      await new Promise((r) => setTimeout(r, this.ctx.spec.advanced.configLockRetryDelayMs * (attempt + 1)));
+      await new Promise((r) => setTimeout(r, this.cli.configLockRetryDelayMs * (attempt + 1)));
     }
   }
 
@@ -291,8 +291,8 @@ class PixDriver implements Driver {
   async save(): Promise<void> {
     await writePixMemory(this.session, {
       deviceLabel: this.label,
-      busyRetries: this.ctx.spec.advanced.saveRetries,
-      busyDelayMs: this.ctx.spec.advanced.saveRetryDelayMs,
+      busyRetries: this.cli.saveRetries,
+      busyDelayMs: this.cli.saveRetryDelayMs,
       timeoutMs: this.slowTimeoutMs,
       log: this.ctx.log,
     });
