@@ -22,8 +22,8 @@ import { describePixLayout, layoutPixChanges, predictPixBasis } from './layout.j
 import { foldPixGroups, isPixFacts } from './observe.js';
 import type { PixFolded } from './observe.js';
 import { PixConfigParser } from './parse.js';
-import { readPixOptions } from './platform.js';
-import type { PixOptions } from './platform.js';
+import { readPixOptions } from './options.js';
+import type { PixOptions } from './options.js';
 import type { PixObjectGroups } from './parse.js';
 import { listPixBlocks, MemberLines } from './render.js';
 import { writePixMemory } from './write-memory.js';

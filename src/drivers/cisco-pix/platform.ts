@@ -1,25 +1,11 @@
 // Cisco PIX 6.2-8.0 / FWSM 3.x as a platform (README.md holds the device facts): the CLI over SSH, or telnet by
 // explicit opt-in for PIX 6.x (SSH 1 only); one flat IPv4 group per role; the shim keeps a group in use non-empty.
 
-import type { PlatformModule, PlatformOptions } from '../platform.js';
+import type { PlatformModule } from '../platform.js';
 import { CLI_SETTINGS } from '../shared/cli-settings.js';
 
-export const DEFAULT_SHIM_ADDRESS = '10.255.255.254';
-
-export interface PixOptions {
-  readonly transport: 'ssh' | 'telnet';
-  /** Dotted IPv4 address that keeps a group non-empty (README.md "The shim"). */
-  readonly shimAddress: string;
-}
-
-/** The PIX options of a device (validated by the schema already), with the defaults. */
-export function readPixOptions(o: PlatformOptions): PixOptions {
-  const shim = o['objectGroups.shimAddress'];
-  return {
-    transport: o['advanced.transport'] === 'telnet' ? 'telnet' : 'ssh',
-    shimAddress: typeof shim === 'string' ? shim : DEFAULT_SHIM_ADDRESS,
-  };
-}
+// The driver's default too (options.ts; a test keeps them equal): platform.ts stays data, importing no driver file.
+const DEFAULT_SHIM_ADDRESS = '10.255.255.254';
 
 export const PIX_PLATFORM: PlatformModule = {
   platform: 'pix',

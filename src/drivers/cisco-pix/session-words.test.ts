@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findDeviceError, findDeviceNotices } from '../shared/cli-text.js';
 import { PIX_ERROR_RULES } from './error-rules.js';
+import { DEFAULT_SHIM_ADDRESS, readPixOptions } from './options.js';
+import { PIX_PLATFORM } from './platform.js';
 import { MemberLines } from './render.js';
 import { judgePixWriteMemory } from './write-memory.js';
 
@@ -48,5 +50,13 @@ describe('PIX words', () => {
     ]);
     expect([0, 1, 2, 3, 4, 6, 9].map((n) => m.doneAfter(n))).toEqual([0, 1, 2, 2, 3, 5, 5]);
     expect(m.total).toBe(5);
+  });
+
+  it('reads the platform options with the defaults the schema declares', () => {
+    const shim = PIX_PLATFORM.settings['objectGroups.shimAddress']?.schema?.['default'];
+    expect(shim).toBe(DEFAULT_SHIM_ADDRESS);
+    expect(readPixOptions({})).toEqual({ transport: 'ssh', shimAddress: DEFAULT_SHIM_ADDRESS });
+    const given = { 'advanced.transport': 'telnet', 'objectGroups.shimAddress': '10.0.0.9' };
+    expect(readPixOptions(given)).toEqual({ transport: 'telnet', shimAddress: '10.0.0.9' });
   });
 });
