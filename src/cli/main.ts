@@ -306,6 +306,7 @@ program
   .argument('[action]', '"demo" for the demo; none to run the lab (one router and the DNS server) in the foreground')
   .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios', 'asa']).default('ios'))
   .option('--listen <host:port>', 'where the emulated device listens (port 0 picks a free one)', '127.0.0.1:2222')
+  .option('--standby-listen <host:port>', 'asa: also run a failover pair, its standby unit listening here')
   .option('--config <file>', 'a device running-config to boot from (default: a freshly set-up router)')
   .option('--username <user>', 'login user', 'admin')
   .option('--password <password>', 'login password (lab only)', 'admin')
