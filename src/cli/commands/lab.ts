@@ -48,6 +48,7 @@ export interface LabOptions {
   configLocked?: string;
   rejectEnable?: boolean;
   writeConfirm?: boolean;
+  authorizationFailAfter?: string;
   logConfigEvents?: boolean;
 }
 
@@ -89,6 +90,7 @@ const IOS_ONLY_FLAGS = [
   ['nvramBusy', '--nvram-busy', 'writeFailTimes'],
   ['configLocked', '--config-locked', 'configSessionHeld'],
   ['logConfigEvents', '--log-config-events', 'asyncLines'],
+  ['authorizationFailAfter', '--authorization-fail-after', 'commandAuthorizationFailAfter'],
 ] as const;
 
 /** The ASA's faults: the --faults file (ASA keys), then the shared fault flags over it. */
@@ -117,6 +119,7 @@ async function faultSettings(opts: LabOptions): Promise<LabFaultSettings> {
     configLockedTimes: opts.configLocked,
     rejectEnable: opts.rejectEnable,
     writeConfirm: opts.writeConfirm,
+    authorizationFailAfter: opts.authorizationFailAfter,
     logConfigEvents: opts.logConfigEvents,
   });
 }

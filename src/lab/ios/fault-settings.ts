@@ -36,6 +36,13 @@ export const FAULT_FIELDS: Readonly<Record<Field, FaultRule & { flag: string }>>
     max: 1000,
     what: 'the next N `configure terminal` find configuration mode locked',
   },
+  authorizationFailAfter: {
+    flag: '--authorization-fail-after',
+    kind: 'count',
+    min: 0,
+    max: 1_000_000,
+    what: 'after N more commands (from when the fault is set), every command answers "Command authorization failed." and does not run',
+  },
   rejectEnable: { flag: '--reject-enable', kind: 'boolean', what: 'refuse every enable secret (% Bad secrets)' },
   writeConfirm: { flag: '--write-confirm', kind: 'boolean', what: '`write memory` asks [confirm] first' },
   logConfigEvents: {
