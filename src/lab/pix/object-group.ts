@@ -50,6 +50,13 @@ export class NetworkGroup {
     return true;
   }
 
+  /** Puts back a member line removed earlier (its place: the end of the group). */
+  restoreMember(key: string, line: string | null): void {
+    if (this.lines.has(key)) return;
+    this.lines.set(key, line);
+    this.memberCount++;
+  }
+
   get size(): number {
     return this.memberCount;
   }
