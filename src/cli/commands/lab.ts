@@ -19,7 +19,13 @@ import {
 import { renderLabBanner } from './lab-banner.js';
 
 export interface LabOptions {
-  platform: 'ios';
+  platform: 'ios' | 'pix';
+  /** pix only: pix6 | pix7 | fwsm3. */
+  variant?: string;
+  /** pix only: HOST:PORT of the telnet front end. */
+  telnetListen?: string;
+  aceLimit?: string;
+  standby?: boolean;
   listen: string;
   config?: string;
   username: string;
@@ -64,8 +70,10 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   }
   if (action !== undefined)
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
-  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const config = opts.config ? await readConfig(opts.config) : undefined;
+  if (opts.platform === 'pix')
+    return (await import('./lab-pix.js')).runPixLab(opts, parsePolicySize(opts.policySize), config);
+  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const faults = await faultSettings(opts);
   const policy = await loadLabPolicy({
     blockList: opts.blockList,
