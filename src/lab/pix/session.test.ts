@@ -189,3 +189,22 @@ describe('PIX 6 over telnet', () => {
     await shell.closed;
   });
 });
+
+describe('PIX 7 options', () => {
+  it('multi-context prompts, terminal pager lines, show pager, and 25,000 members pasted in one write', async () => {
+    const emu = await start({ variant: 'pix7', context: 'ctx1' });
+    const shell = await enabledShell(emu);
+    expect(shell.all()).toContain('pixfirewall/ctx1# ');
+    expect(await shell.run('show pager')).toContain('pager lines 24');
+    await shell.run('terminal pager lines 0');
+    expect(await shell.run('show pager')).toContain('no pager');
+    await shell.run('conf t');
+    await shell.run('object-group network big');
+    const lines: string[] = [];
+    for (let i = 0; i < 25_000; i++) lines.push(`network-object host 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+    shell.send(`${lines.join('\r')}\rexit\r`);
+    await shell.readUntil(/pixfirewall\/ctx1\(config\)# $/, 60_000);
+    expect(emu.objectGroups().get('big')).toHaveLength(25_000);
+    shell.close();
+  });
+});
