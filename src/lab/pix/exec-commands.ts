@@ -35,7 +35,8 @@ const pagerLine = (length: number): string => (length === 0 ? 'no pager' : `page
 
 const showVersion: PixHandler = (c) => c.printPaged(versionLines(c.device.variant, c.device.config, c.device.hostname));
 const showRunning: PixHandler = (c) => c.printPaged(c.device.config.renderLines());
-const showGroups: PixHandler = (c) => c.printPaged(groupLines(c.device.config, c.args['name']));
+const showGroups: PixHandler = (c) =>
+  c.printPaged(groupLines(c.device.config, c.args['name'], c.words[1] === 'object-group'));
 const showAcl: PixHandler = (c) => c.printPaged(accessListLines(c.device.variant, c.device.config, c.args['name']));
 const showPager: PixHandler = (c) => c.console.print(pagerLine(c.console.terminal.length));
 const showFailover: PixHandler = (c) =>

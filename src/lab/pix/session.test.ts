@@ -93,6 +93,17 @@ describe('FWSM 3 over SSH', () => {
     );
     expect(emu.startupConfig()).toBe(emu.runningConfig());
     expect(emu.runningConfig()).toContain('object-group network threatstop-block\n network-object host 192.0.2.1\n');
+    await shell.run('conf t');
+    await shell.run('object-group network threatstop-block');
+    await shell.run('description tscm managed');
+    await shell.run('end');
+    await shell.run('terminal pager 0');
+    expect(await shell.run('show object-group id threatstop-block')).toContain(
+      'object-group network threatstop-block\r\n description: tscm managed\r\n network-object host 192.0.2.1\r\n',
+    );
+    expect(await shell.run('show running-config object-group id threatstop-block')).toContain(
+      'object-group network threatstop-block\r\n description tscm managed\r\n',
+    );
     shell.close();
   });
 

@@ -19,11 +19,14 @@ export function versionLines(variant: PixVariant, config: PixConfig, hostname: s
   return [title, '', `${hostname} up 40 days 23 hours`];
 }
 
-/** Object groups in config form (`show running-config object-group`, `show object-group`). */
-export function groupLines(config: PixConfig, name?: string): string[] {
+/**
+ * Object groups in config form (`show running-config object-group`); `show object-group` prints the description
+ * as ` description: TEXT` [S: cisco-protocol.md §7, ASA; I for PIX/FWSM].
+ */
+export function groupLines(config: PixConfig, name?: string, showForm = false): string[] {
   const out: string[] = [];
   for (const group of config.groups.values()) if (name === undefined || group.name === name) group.render(out);
-  return out;
+  return showForm ? out.map((l) => l.replace(/^(\s+)description /, '$1description: ')) : out;
 }
 
 /** An ACL line with its object groups expanded, one line per combination (as `show access-list` prints them). */
