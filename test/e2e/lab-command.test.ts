@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { aggregate, prefixCount, prefixesFromStrings, subtract } from '../../src/cidr/index.js';
 import { generateFeed } from '../../src/lab/demo/policy-feed.js';
 import { FAULT_FIELDS } from '../../src/lab/ios/fault-settings.js';
-import { openTestShell } from '../../src/lab/ios/test-shell.js';
+import { openTestShell } from '../../src/lab/vty/test-shell.js';
 import { CLI, runTscm } from '../helpers/cli.js';
 
 interface RunningLab {
