@@ -1,12 +1,9 @@
 // PIX 7 / FWSM with only the legacy SSH algorithms on offer (cisco-protocol.md §6 row 7): a client with today's
 // defaults is refused at the handshake, a client that opts in to them connects.
 
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runOpenSshScript } from '../vty/openssh-script.js';
 import { openTestShell } from '../vty/test-shell.js';
 import { startPixEmulator } from './server.js';
 import type { RunningPixEmulator } from './types.js';
@@ -19,10 +16,8 @@ const LEGACY = {
 } as const;
 
 const running: RunningPixEmulator[] = [];
-const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
 async function startLegacy(): Promise<RunningPixEmulator> {
@@ -49,42 +44,6 @@ async function startLegacy(): Promise<RunningPixEmulator> {
   return emu;
 }
 
-/** The real OpenSSH client (password through SSH_ASKPASS), everything typed ahead on stdin. */
-async function openSsh(
-  emu: RunningPixEmulator,
-  options: string[],
-  input: string,
-): Promise<{ code: number | null; out: string; err: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tscm-pix-askpass-'));
-  dirs.push(dir);
-  const askpass = path.join(dir, 'askpass.sh');
-  await writeFile(askpass, "#!/bin/sh\nprintf '%s\\n' 'p'\n");
-  await chmod(askpass, 0o700);
-  const args = [
-    '-tt',
-    '-F',
-    '/dev/null',
-    '-p',
-    String(emu.port),
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-  ];
-  args.push('-o', 'PreferredAuthentications=password', '-o', 'NumberOfPasswordPrompts=1', '-o', 'LogLevel=INFO');
-  const child = spawn('ssh', [...args, ...options, `u@${emu.host}`], {
-    env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-    stdio: 'pipe',
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, out, err };
-}
-
 describe('PIX 7 with legacy SSH algorithms only', () => {
   it('refuses a modern ssh2 client and accepts one that opts in', async () => {
     const emu = await startLegacy();
@@ -106,11 +65,13 @@ describe('PIX 7 with legacy SSH algorithms only', () => {
 
   it('refuses OpenSSH with its defaults; OpenSSH opted in to the old algorithms reads the groups back', async () => {
     const emu = await startLegacy();
-    const refused = await openSsh(emu, [], '');
-    expect(refused.code).toBe(255);
-    expect(refused.err).toMatch(/no matching (key exchange method|host key type|cipher) found/);
-    const legacy = ['-o', 'KexAlgorithms=+diffie-hellman-group1-sha1', '-o', 'HostKeyAlgorithms=+ssh-rsa'];
-    legacy.push('-o', 'Ciphers=+aes128-cbc', '-o', 'MACs=+hmac-sha1');
+    const login = { username: 'u', password: 'p' };
+    // LogLevel=INFO: OpenSSH reports the failed negotiation at that level.
+    await expect(runOpenSshScript(emu, login, '', ['LogLevel=INFO'])).rejects.toThrow(
+      /ssh exited 255: .*no matching (key exchange method|host key type|cipher) found/,
+    );
+    const legacy = ['KexAlgorithms=+diffie-hellman-group1-sha1', 'HostKeyAlgorithms=+ssh-rsa'];
+    legacy.push('Ciphers=+aes128-cbc', 'MACs=+hmac-sha1');
     const script = [
       'enable',
       'e',
@@ -120,7 +81,7 @@ describe('PIX 7 with legacy SSH algorithms only', () => {
       'end',
     ];
     script.push('terminal pager 0', 'show running-config object-group', 'exit', '');
-    const read = await openSsh(emu, legacy, script.join('\r'));
-    expect(read.out).toContain('object-group network g\r\n network-object host 192.0.2.9\r\npixfirewall# ');
+    const read = await runOpenSshScript(emu, login, script.join('\r'), legacy);
+    expect(read).toContain('object-group network g\r\n network-object host 192.0.2.9\r\npixfirewall# ');
   });
 });
