@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTelnetShell } from '../../src/lab/pix/telnet-shell.js';
+import { openTelnetShell } from '../../src/lab/vty/telnet-shell.js';
 import { openTestShell } from '../../src/lab/vty/test-shell.js';
 import { CLI, runTscm } from '../helpers/cli.js';
 

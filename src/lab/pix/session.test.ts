@@ -8,7 +8,7 @@ import { openTestShell } from '../vty/test-shell.js';
 import type { TestShell } from '../vty/test-shell.js';
 import { startPixEmulator } from './server.js';
 import type { PixEmulatorOptions, RunningPixEmulator } from './types.js';
-import { openTelnetShell } from './telnet-shell.js';
+import { openTelnetShell } from '../vty/telnet-shell.js';
 
 const real = (name: string): string =>
   readFileSync(join(import.meta.dirname, 'testdata', 'real', name, 'running-config.txt'), 'utf8');

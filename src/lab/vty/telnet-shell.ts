@@ -56,24 +56,25 @@ export async function openTelnetShell(host: string, port: number): Promise<Telne
     text += Buffer.from(out).toString('utf8');
     waiter?.();
   });
-  const readUntil = async (pattern: RegExp, timeoutMs = 10_000): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(text);
-      if (match) {
+  const readUntil = (pattern: RegExp, timeoutMs = 10_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const match = pattern.exec(text);
+        if (!match) return false;
         const end = match.index + match[0].length;
         const out = text.slice(0, end);
         text = text.slice(end);
-        return out;
-      }
-      if (Date.now() > deadline)
-        throw new Error(`timeout waiting for ${pattern} in ${JSON.stringify(text.slice(-300))}`);
-      await new Promise<void>((resolve) => {
-        waiter = resolve;
-        setTimeout(resolve, 200);
-      });
-    }
-  };
+        waiter = undefined;
+        clearTimeout(timer);
+        resolve(out);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiter = undefined;
+        reject(new Error(`timed out waiting for ${String(pattern)}; got ${JSON.stringify(text.slice(-300))}`));
+      }, timeoutMs);
+      if (!check()) waiter = () => void check();
+    });
   const shell: TelnetShell = {
     sendLine: (line) => socket.write(`${line}\r\n`),
     send: (data) => socket.write(data),
