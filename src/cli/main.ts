@@ -305,7 +305,7 @@ program
   .description('run emulated devices and a policy DNS server; `tscm lab demo` runs the end-to-end demo')
   .argument('[action]', '"demo" for the demo; none to run the lab (one router and the DNS server) in the foreground')
   .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios', 'pix']).default('ios'))
-  .option('--variant <variant>', 'pix only: pix6 (telnet), pix7 or fwsm3 (SSH)', 'pix7')
+  .option('--variant <variant>', 'pix only: pix6 (telnet), pix7 (default) or fwsm3 (SSH)')
   .option('--telnet-listen <host:port>', 'pix only: also serve telnet there (pix6 serves telnet on --listen)')
   .option('--ace-limit <n>', 'fault (pix): refuse adds above N access-list elements, removing the batch')
   .option('--standby', 'fault (pix): a standby failover unit (replication warning on every config command)')

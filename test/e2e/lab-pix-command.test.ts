@@ -107,4 +107,15 @@ describe('tscm lab --platform pix', () => {
     lab.child.kill('SIGTERM');
     expect(await lab.exited).toBe(0);
   });
+
+  it('refuses flags of the other platform, naming them', async () => {
+    const ios = await runTscm(['lab', '--variant', 'pix6']);
+    expect(ios.code).toBe(1);
+    expect(ios.stderr).toContain('--variant, --telnet-listen, --ace-limit and --standby are for --platform pix');
+    const pix = await runTscm(['lab', '--platform', 'pix', '--nvram-busy', '2']);
+    expect(pix.code).toBe(1);
+    expect(pix.stderr).toContain('--nvram-busy is for the IOS router, not --platform pix');
+    const variant = await runTscm(['lab', '--platform', 'pix', '--variant', 'asa']);
+    expect(variant.stderr).toContain('--variant "asa" is not a PIX variant');
+  });
 });

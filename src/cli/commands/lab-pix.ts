@@ -10,6 +10,9 @@ import { startPixEmulator } from '../../lab/pix/index.js';
 import type { PixFaults, PixVariant, RunningPixEmulator } from '../../lab/pix/index.js';
 import { LAB_READY_LINE, renderEnvLines, renderTscmYaml } from './lab-banner.js';
 
+/** The IOS router's fault flags, which the PIX lab does not take. */
+const IOS_ONLY = ['faults', 'nvramBusy', 'configLocked', 'rejectEnable', 'writeConfirm', 'logConfigEvents'] as const;
+
 export interface PixLabOptions {
   listen: string;
   telnetListen?: string;
@@ -25,6 +28,12 @@ export interface PixLabOptions {
   replyDelay?: string;
   aceLimit?: string;
   standby?: boolean;
+  faults?: string;
+  nvramBusy?: string;
+  configLocked?: string;
+  rejectEnable?: boolean;
+  writeConfirm?: boolean;
+  logConfigEvents?: boolean;
 }
 
 const VARIANTS: readonly PixVariant[] = ['pix6', 'pix7', 'fwsm3'];
@@ -85,6 +94,12 @@ export async function runPixLab(
   policySize: number,
   configText: string | undefined,
 ): Promise<number> {
+  const iosOnly = IOS_ONLY.filter((key) => opts[key] !== undefined);
+  if (iosOnly.length > 0)
+    throw new ConfigError(
+      `--${iosOnly[0]?.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for the IOS router, not --platform pix`,
+      'the PIX lab takes --drop-after, --reply-delay, --ace-limit and --standby',
+    );
   const variant = (opts.variant ?? 'pix7') as PixVariant;
   if (!VARIANTS.includes(variant))
     throw new ConfigError(`--variant "${opts.variant}" is not a PIX variant`, `use one of ${VARIANTS.join(', ')}`);

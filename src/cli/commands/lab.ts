@@ -71,6 +71,11 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   if (action !== undefined)
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
   const config = opts.config ? await readConfig(opts.config) : undefined;
+  if (opts.platform !== 'pix' && (opts.variant ?? opts.telnetListen ?? opts.aceLimit ?? opts.standby) !== undefined)
+    throw new ConfigError(
+      '--variant, --telnet-listen, --ace-limit and --standby are for --platform pix',
+      'add --platform pix',
+    );
   if (opts.platform === 'pix')
     return (await import('./lab-pix.js')).runPixLab(opts, parsePolicySize(opts.policySize), config);
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
