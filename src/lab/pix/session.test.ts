@@ -218,4 +218,18 @@ describe('PIX 7 options', () => {
     expect(emu.objectGroups().get('big')).toHaveLength(25_000);
     shell.close();
   });
+
+  it('drop after N commands: the Nth runs, its reply never comes, the connection closes; the next session works', async () => {
+    const emu = await start({ variant: 'pix7', faults: { dropAfterCommands: 4 } });
+    const shell = await enabledShell(emu);
+    await shell.run('conf t');
+    await shell.run('object-group network g');
+    shell.sendLine('network-object host 192.0.2.1');
+    await shell.closed;
+    expect(emu.objectGroups().get('g')).toEqual(['host 192.0.2.1']);
+    emu.setFaults({});
+    const again = await enabledShell(emu);
+    expect(await again.run('show running-config object-group')).toContain(' network-object host 192.0.2.1\r\n');
+    again.close();
+  });
 });
