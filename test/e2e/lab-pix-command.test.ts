@@ -83,8 +83,12 @@ describe('tscm lab --platform pix', () => {
 
   it('serves PIX 7 over SSH with its host key in the banner, and telnet beside it', async () => {
     const address = loopback();
-    const lab = await spawnLab(['--listen', `${address}:0`, '--telnet-listen', `${address}:0`, '--standby']);
-    expect(lab.banner).toContain('faults      standby');
+    const dir = await mkdtemp(path.join(tmpdir(), 'tscm-lab-pix-faults-'));
+    dirs.push(dir);
+    await writeFile(path.join(dir, 'faults.yaml'), 'standby: true\naceLimit: 50000\n');
+    const faults = ['--faults', path.join(dir, 'faults.yaml'), '--reply-delay', '0'];
+    const lab = await spawnLab(['--listen', `${address}:0`, '--telnet-listen', `${address}:0`, ...faults]);
+    expect(lab.banner).toMatch(/faults {6}.*aceLimit=50000.*standby/);
     const [, host, port] = /SSH (\S+):(\d+)/.exec(lab.banner) ?? [];
     const fingerprint = /host key {4}(SHA256:\S+)/.exec(lab.banner)?.[1];
     let seen = '';
@@ -111,10 +115,10 @@ describe('tscm lab --platform pix', () => {
   it('refuses flags of the other platform, naming them', async () => {
     const ios = await runTscm(['lab', '--variant', 'pix6']);
     expect(ios.code).toBe(1);
-    expect(ios.stderr).toContain('--variant, --telnet-listen, --ace-limit and --standby are for --platform pix');
+    expect(ios.stderr).toContain('--variant and --telnet-listen are for --platform pix');
     const pix = await runTscm(['lab', '--platform', 'pix', '--nvram-busy', '2']);
     expect(pix.code).toBe(1);
-    expect(pix.stderr).toContain('--nvram-busy is for the IOS router, not --platform pix');
+    expect(pix.stderr).toContain('--nvram-busy is an IOS fault');
     const variant = await runTscm(['lab', '--platform', 'pix', '--variant', 'asa']);
     expect(variant.stderr).toContain('--variant "asa" is not a PIX variant');
   });

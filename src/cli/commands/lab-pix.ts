@@ -6,12 +6,20 @@ import { ConfigError } from '../../errors.js';
 import type { LabDnsServer } from '../../lab/dns-server.js';
 import { labZones, loadLabPolicy, parseHostPort, startLabPolicyServer } from '../../lab/lab-policy.js';
 import type { LabPolicy } from '../../lab/lab-policy.js';
+import { describeFaultValues } from '../../lab/fault-file.js';
+import { mergePixFaultFlags, PIX_FAULT_FIELDS, readPixFaultsFile } from '../../lab/pix/fault-settings.js';
 import { startPixEmulator } from '../../lab/pix/index.js';
 import type { PixFaults, PixVariant, RunningPixEmulator } from '../../lab/pix/index.js';
 import { LAB_READY_LINE, renderEnvLines, renderTscmYaml } from './lab-banner.js';
 
-/** The IOS router's fault flags, which the PIX lab does not take. */
-const IOS_ONLY = ['faults', 'nvramBusy', 'configLocked', 'rejectEnable', 'writeConfirm', 'logConfigEvents'] as const;
+/** IOS-only fault flags, refused with --platform pix (the PIX's own faults come from the --faults file). */
+const IOS_ONLY_FLAGS = [
+  ['nvramBusy', '--nvram-busy'],
+  ['configLocked', '--config-locked'],
+  ['rejectEnable', '--reject-enable'],
+  ['writeConfirm', '--write-confirm'],
+  ['logConfigEvents', '--log-config-events'],
+] as const;
 
 export interface PixLabOptions {
   listen: string;
@@ -26,8 +34,6 @@ export interface PixLabOptions {
   allowList?: string;
   dropAfter?: string;
   replyDelay?: string;
-  aceLimit?: string;
-  standby?: boolean;
   faults?: string;
   nvramBusy?: string;
   configLocked?: string;
@@ -43,23 +49,17 @@ const TITLES: Record<PixVariant, string> = {
   fwsm3: 'Cisco FWSM 3.x (SSH)',
 };
 
-function count(flag: string, value: string | undefined, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(value) || Number(value) > max)
-    throw new ConfigError(`${flag} "${value}" is not a whole number from 0 to ${max}`, `e.g. ${flag} 5`);
-  return Number(value);
-}
-
-function pixFaults(opts: PixLabOptions): PixFaults {
-  const faults: PixFaults = {};
-  const drop = count('--drop-after', opts.dropAfter, 1_000_000);
-  const delay = count('--reply-delay', opts.replyDelay, 60_000);
-  const ace = count('--ace-limit', opts.aceLimit, 100_000_000);
-  if (drop !== undefined) faults.dropAfterCommands = drop;
-  if (delay !== undefined) faults.replyDelayMs = delay;
-  if (ace !== undefined) faults.aceLimit = ace;
-  if (opts.standby) faults.standby = true;
-  return faults;
+/** The PIX's faults: the --faults file (PIX keys), then the shared fault flags over it. */
+async function pixFaults(opts: PixLabOptions): Promise<PixFaults> {
+  for (const [key, flag] of IOS_ONLY_FLAGS) {
+    if (opts[key] !== undefined)
+      throw new ConfigError(
+        `${flag} is an IOS fault`,
+        'for --platform pix give the PIX keys in a --faults file (tscm lab --help)',
+      );
+  }
+  const base = opts.faults ? await readPixFaultsFile(opts.faults) : {};
+  return mergePixFaultFlags(base, { dropAfterCommands: opts.dropAfter, replyDelayMs: opts.replyDelay });
 }
 
 const reachable = (host: string): string => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
@@ -94,18 +94,12 @@ export async function runPixLab(
   policySize: number,
   configText: string | undefined,
 ): Promise<number> {
-  const iosOnly = IOS_ONLY.filter((key) => opts[key] !== undefined);
-  if (iosOnly.length > 0)
-    throw new ConfigError(
-      `--${iosOnly[0]?.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for the IOS router, not --platform pix`,
-      'the PIX lab takes --drop-after, --reply-delay, --ace-limit and --standby',
-    );
   const variant = (opts.variant ?? 'pix7') as PixVariant;
   if (!VARIANTS.includes(variant))
     throw new ConfigError(`--variant "${opts.variant}" is not a PIX variant`, `use one of ${VARIANTS.join(', ')}`);
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const telnet = opts.telnetListen ? parseHostPort(opts.telnetListen, '--telnet-listen', '127.0.0.1:2323') : undefined;
-  const faults = pixFaults(opts);
+  const faults = await pixFaults(opts);
   const policy = await loadLabPolicy({ blockList: opts.blockList, allowList: opts.allowList, policySize });
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
@@ -140,13 +134,13 @@ export async function runPixLab(
     ...(emu.telnetPort ? [`telnet ${emu.host}:${emu.telnetPort}`] : []),
   ].join(', ');
   const heredoc = (file: string, body: string): string[] => [`cat > ${file} <<'EOF'`, body.trimEnd(), 'EOF'];
-  const active = Object.entries(faults).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`));
+  const active = describeFaultValues(faults as Record<string, number | boolean>, PIX_FAULT_FIELDS);
   process.stdout.write(
     [
       'tscm lab (lab use only: the credentials below are printed on purpose)',
       `  firewall    emulated ${TITLES[variant]} on ${where}, booted from ${opts.config ?? 'the default configuration'}`,
       ...(emu.hostKeyFingerprint ? [`  host key    ${emu.hostKeyFingerprint}`] : []),
-      ...(active.length > 0 ? [`  faults      ${active.join(', ')}`] : []),
+      ...(active ? [`  faults      ${active}`] : []),
       `  login       ${opts.username} (password and enable password as in the exports below)`,
       `  policy DNS  ${dns.host}:${dns.port} (AXFR over TCP)`,
       '',

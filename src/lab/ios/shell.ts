@@ -36,6 +36,10 @@ export class IosShell implements VtyPersonality {
   }
 
   execute(line: string): void {
+    if (this.device.refusesAuthorization() && line.trim() !== '') {
+      this.console.print('Command authorization failed.');
+      return;
+    }
     const { result, toConfig } = parseInMode(this.mode, line);
     if (toConfig) this.mode = { kind: 'config' };
     this.report(result, line, 0);
