@@ -7,7 +7,8 @@ import type { FileReadError } from '../../config/limited-file.js';
 import { ConfigError } from '../../errors.js';
 import type { LabDnsServer } from '../../lab/dns-server.js';
 import { ASA_FAULT_FIELDS, mergeAsaFaultFlags, readAsaFaultsFile } from '../../lab/asa/fault-settings.js';
-import { startAsaEmulator } from '../../lab/asa/index.js';
+import { startAsaEmulator, startAsaPair } from '../../lab/asa/index.js';
+import type { AsaEmulatorOptions, AsaFaults } from '../../lab/asa/index.js';
 import { describeFaultValues } from '../../lab/fault-file.js';
 import type { FaultValues } from '../../lab/fault-file.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
@@ -24,8 +25,14 @@ import { renderLabBanner } from './lab-banner.js';
 import type { LabPlatform } from './lab-banner.js';
 
 export interface LabOptions {
-  platform: LabPlatform;
+  platform: LabPlatform | 'pix';
+  /** pix only: pix6 | pix7 | fwsm3. */
+  variant?: string;
+  /** pix only: HOST:PORT of the telnet front end. */
+  telnetListen?: string;
   listen: string;
+  /** HOST:PORT of the standby unit of an ASA failover pair (the --listen one is the active primary). */
+  standbyListen?: string;
   config?: string;
   username: string;
   password: string;
@@ -47,6 +54,39 @@ export interface LabOptions {
   writeConfirm?: boolean;
   authorizationFailAfter?: string;
   logConfigEvents?: boolean;
+}
+
+interface LabDevice {
+  host: string;
+  port: number;
+  hostKeyFingerprint: string;
+  /** The standby unit of an ASA pair. */
+  standby?: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+/** One ASA, or a failover pair (the primary active, where the banner points) when a standby address is given. */
+async function startAsa(
+  opts: AsaEmulatorOptions & { host: string; port: number },
+  faults: AsaFaults,
+  standby: { host: string; port: number } | undefined,
+): Promise<LabDevice> {
+  if (!standby) return startAsaEmulator({ ...opts, faults });
+  const { port, ...rest } = opts;
+  const pair = await startAsaPair({
+    ...rest,
+    ports: { primary: port, secondary: standby.port },
+    secondaryHost: standby.host,
+  });
+  pair.primary.setFaults(faults);
+  pair.secondary.setFaults(faults);
+  return {
+    host: pair.primary.host,
+    port: pair.primary.port,
+    hostKeyFingerprint: pair.primary.hostKeyFingerprint,
+    standby: { host: pair.secondary.host, port: pair.secondary.port },
+    close: () => pair.close(),
+  };
 }
 
 /** IOS-only fault flags, refused with --platform asa (the ASA's own faults come from the --faults file). */
@@ -95,9 +135,19 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   }
   if (action !== undefined)
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
-  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
+  if (opts.platform !== 'pix' && (opts.variant ?? opts.telnetListen) !== undefined)
+    throw new ConfigError('--variant and --telnet-listen are for --platform pix', 'add --platform pix');
   const config = opts.config ? await readConfig(opts.config) : undefined;
+  if (opts.platform === 'pix')
+    return (await import('./lab-pix.js')).runPixLab(opts, parsePolicySize(opts.policySize), config);
+  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const asa = opts.platform === 'asa';
+  if (opts.standbyListen !== undefined && !asa) {
+    throw new ConfigError('--standby-listen needs --platform asa', 'an IOS lab router has no failover pair');
+  }
+  const standby = opts.standbyListen
+    ? parseHostPort(opts.standbyListen, '--standby-listen', '127.0.0.1:2223')
+    : undefined;
   const faults = asa ? NO_FAULTS : await faultSettings(opts);
   const asaFaults = asa ? await asaFaultSettings(opts) : {};
   const policy = await loadLabPolicy({
@@ -111,11 +161,11 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     process.once('SIGTERM', resolve);
   });
   const dns: LabDnsServer = await startLabPolicyServer(opts.dnsListen, labZones(policy));
-  let router;
+  let router: LabDevice;
   try {
     const login = { host, port, config, username: opts.username, password: opts.password };
     router = asa
-      ? await startAsaEmulator({ ...login, enablePassword: opts.enablePassword, faults: asaFaults })
+      ? await startAsa({ ...login, enablePassword: opts.enablePassword }, asaFaults as AsaFaults, standby)
       : await startIosEmulator({
           ...login,
           enablePassword: opts.enablePassword,
@@ -127,7 +177,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       throw new ConfigError(
-        `the emulated device cannot listen on ${opts.listen}: ${code}`,
+        `the emulated device cannot listen on ${opts.listen}${opts.standbyListen ? ` or ${opts.standbyListen}` : ''}: ${code}`,
         'pick another address or port, e.g. --listen 127.0.0.1:2223 (port 0 picks a free one)',
       );
     }
@@ -142,6 +192,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
         bootedFrom: opts.config ?? 'the default configuration',
         faults: asa ? describeFaultValues(asaFaults, ASA_FAULT_FIELDS) : describeFaults(faults),
         platform: opts.platform,
+        ...(router.standby ? { standby: router.standby } : {}),
       },
       dns: { host: dns.host, port: dns.port },
       policy,
