@@ -6,11 +6,11 @@ import { ConfigError } from '../errors.js';
 import type { PlatformModule } from './platform.js';
 import { CLI_SETTINGS } from './shared/cli-settings.js';
 
-function notYet(platform: string): PlatformModule['load'] {
+function notYet(platform: string, instead: string): PlatformModule['load'] {
   return async () => async (ctx) => {
     throw new ConfigError(
       `device ${ctx.spec.name}: platform "${platform}" is not yet supported by this tscm version`,
-      'supported platforms: ios',
+      instead,
     );
   };
 }
@@ -74,7 +74,7 @@ export const ASA_REST_PLANNED: PlatformModule = {
     },
   },
   groupNames: NESTED_CHILD,
-  load: notYet('asa-rest'),
+  load: notYet('asa-rest', 'manage the same ASA over SSH meanwhile: platform: asa (the same groups)'),
 };
 
 export const ASA_PLANNED: PlatformModule = {
@@ -84,5 +84,5 @@ export const ASA_PLANNED: PlatformModule = {
   traits: { families: ['v4', 'v6'], emptyInUseGroup: 'shim', ha: 'active-only', maxNameLength: 64 },
   settings: { ...CLI_SETTINGS, 'objectGroups.nestedSize': NESTED_SIZE },
   groupNames: NESTED_CHILD,
-  load: notYet('asa'),
+  load: notYet('asa', 'supported platforms: ios, pix'),
 };

@@ -1,5 +1,6 @@
-// The embedded default: start a lab (an emulated ISR router booted from a real-looking config and a policy DNS
-// server serving a 10,000-entry block list), write device definitions for it, and run the real commands:
+// The embedded default: start a lab (an emulated ISR router booted from a real-looking config, an ASA and an FWSM
+// booted from real ones, and a policy DNS server serving a 10,000-entry block list), write device definitions for
+// them, and run the real commands:
 // validate, policy, plan, apply, plan again (no changes), then an hourly feed update applied as a minimal diff, and
 // the controller's pass: nothing moved (no session), then a new zone serial reconciled on its own.
 
@@ -8,12 +9,11 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY_SIZE, LAB_ALLOW_ZONE, LAB_BLOCK_ZONE, startLabPolicyServer } from '../../lab/lab-policy.js';
-import { LAB_ROUTER_CONFIG } from '../../lab/demo/router-config.js';
 import { generateFeed, rollFeed } from '../../lab/demo/policy-feed.js';
-import { startIosEmulator } from '../../lab/ios/index.js';
 import { useColor } from '../color.js';
 import { RECONCILE_DEFAULTS } from '../reconcile-defaults.js';
 import { applyCommand } from './apply.js';
+import { startDemoDevices, type DemoDevice } from './lab-demo-devices.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { reconcileCommand } from './reconcile.js';
@@ -35,27 +35,22 @@ export async function runLabDemo(opts: { color?: boolean; policySize?: number } 
   process.env.TSCM_LAB_USER = 'admin';
   process.env.TSCM_LAB_PASSWORD = randomBytes(9).toString('base64url');
   process.env.TSCM_LAB_ENABLE = randomBytes(9).toString('base64url');
-  const router = await startIosEmulator({
-    config: LAB_ROUTER_CONFIG,
-    username: process.env.TSCM_LAB_USER,
-    password: process.env.TSCM_LAB_PASSWORD,
-    enablePassword: process.env.TSCM_LAB_ENABLE,
-  });
+  const maxEntries = Math.min(2_000_000, Math.max(20_000, 2 * policySize));
+  const devices = await startDemoDevices(
+    {
+      username: process.env.TSCM_LAB_USER,
+      password: process.env.TSCM_LAB_PASSWORD,
+      enablePassword: process.env.TSCM_LAB_ENABLE,
+    },
+    maxEntries,
+  );
   try {
-    const dir = await writeDefinitions({
-      dnsHost: dns.host,
-      dnsPort: dns.port,
-      routerPort: router.port,
-      fingerprint: router.hostKeyFingerprint,
-      maxEntries: Math.min(2_000_000, Math.max(20_000, 2 * policySize)),
-    });
+    const dir = await writeDefinitions({ dnsHost: dns.host, dnsPort: dns.port, devices });
     step('The lab');
     say(
       `  policy DNS server  ${dns.host}:${dns.port}  zones ${LAB_BLOCK_ZONE} (${feed.block.length} entries), ${LAB_ALLOW_ZONE} (${feed.allow.length})`,
     );
-    say(
-      `  router             branch-isr-01, emulated Cisco ISR at ${router.host}:${router.port} (${router.hostKeyFingerprint})`,
-    );
+    for (const d of devices) say(`  ${d.name.padEnd(17)}  ${d.what} at ${d.host}:${d.port} (${d.hostKeyFingerprint})`);
     say(`  definitions        ${dir}`);
     const common = { dir, logLevel: 'warn' as const, logFormat: 'text' as const, color: bold };
 
@@ -77,32 +72,26 @@ export async function runLabDemo(opts: { color?: boolean; policySize?: number } 
     await planCommand([], { ...common, refresh: 'true' });
     step('tscm apply --auto-approve');
     if ((await applyCommand([], { ...common, autoApprove: true })) !== 0) return 1;
-    step('tscm plan --detailed-exitcode (0: the router matches the policy)');
+    step('tscm plan --detailed-exitcode (0: every device matches the policy)');
     const code = await planCommand([], { ...common, refresh: 'true', detailedExitcode: true });
     say(`exit code ${code}`);
 
     step('The controller: `tscm reconcile --once` (the loop runs the same pass every hour)');
-    say('  its first pass reads the router it has not seen yet: up to date, nothing to send');
+    say('  its first pass reads the devices it has not seen yet: up to date, nothing to send');
     if ((await reconcileOnce(dir)) !== 0) return 1;
     const third = rollFeed(next, 0.02, 3);
     dns.setZone({ name: LAB_BLOCK_ZONE, serial: serial + 2, prefixes: third.block });
     say('\n  another hour: the block zone has a new serial, so the pass transfers it once and sends the difference');
     if ((await reconcileOnce(dir)) !== 0) return 1;
-    say('\n  nothing moved since: one SOA query per zone, and no session with the router');
+    say('\n  nothing moved since: one SOA query per zone, and no session with any device');
     if ((await reconcileOnce(dir)) !== 0) return 1;
 
-    const groups = router.objectGroups();
-    step('On the router');
-    say(
-      `  threatstop-block: ${groups.get('threatstop-block')?.length ?? 0} entries; threatstop-allow: ${groups.get('threatstop-allow')?.length ?? 0}`,
-    );
-    say(
-      `  corp-servers (not tscm's): ${groups.get('corp-servers')?.length ?? 0} entries, untouched; startup-config saved: ${router.startupConfig().includes('threatstop-block') ? 'yes' : 'no'}`,
-    );
+    step('On the devices');
+    for (const d of devices) say(`  ${d.name}: ${d.summary()}`);
     say(`\nDone. The definitions and tscm's state (.tscm/) are in ${dir}`);
     return code === 0 ? 0 : 1;
   } finally {
-    await router.close();
+    await Promise.all(devices.map((d) => d.close()));
     await dns.close();
   }
 }
@@ -122,33 +111,34 @@ function reconcileOnce(dir: string): Promise<number> {
 async function writeDefinitions(lab: {
   dnsHost: string;
   dnsPort: number;
-  routerPort: number;
-  fingerprint: string;
-  maxEntries: number;
+  devices: readonly DemoDevice[];
 }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tscm-lab-'));
   await mkdir(path.join(dir, 'devices'));
   await writeFile(
     path.join(dir, 'tscm.yaml'),
-    `# Shared defaults for the lab's devices.\npolicyServer: { host: ${lab.dnsHost}, port: ${lab.dnsPort} }\n`,
+    `# Shared defaults for the lab's devices. Credentials are references to environment variables, never literals.
+policyServer: { host: ${lab.dnsHost}, port: ${lab.dnsPort} }
+defaults:
+  credentials:
+    username: { env: TSCM_LAB_USER }
+    password: { env: TSCM_LAB_PASSWORD }
+    enablePassword: { env: TSCM_LAB_ENABLE }
+`,
   );
-  await writeFile(
-    path.join(dir, 'devices', 'branch-isr-01.yaml'),
-    `# The lab router. Credentials are references to environment variables, never literals.
-name: branch-isr-01
-platform: ios
-deviceId: tdid_lab00001
-management: { host: 127.0.0.1, port: ${lab.routerPort} }
-hostKey: { fingerprint: "${lab.fingerprint}" }
-credentials:
-  username: { env: TSCM_LAB_USER }
-  password: { env: TSCM_LAB_PASSWORD }
-  enablePassword: { env: TSCM_LAB_ENABLE }
+  for (const [i, d] of lab.devices.entries()) {
+    await writeFile(
+      path.join(dir, 'devices', `${d.name}.yaml`),
+      `# ${d.what}
+name: ${d.name}
+deviceId: tdid_lab0000${i + 1}
+management: { host: ${d.host}, port: ${d.port} }
+hostKey: { fingerprint: "${d.hostKeyFingerprint}" }
 policy:
   blockList: ${LAB_BLOCK_ZONE}
   allowList: ${LAB_ALLOW_ZONE}
-objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: ${lab.maxEntries} }
-`,
-  );
+${d.yaml}`,
+    );
+  }
   return dir;
 }
