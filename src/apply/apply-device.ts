@@ -5,7 +5,9 @@
 
 import { prefixCount } from '../cidr/index.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
-import { DeviceApplyError, type ApplyProgress, type Driver, type Logger } from '../drivers/driver.js';
+import { DeviceApplyError } from '../drivers/driver.js';
+import type { ApplyProgress, Driver, GroupRef, Logger, Observation } from '../drivers/driver.js';
+import { withFingerprint } from '../plan/fingerprint.js';
 import { ConfigError } from '../errors.js';
 import { hasChanges } from '../plan/compute-plan.js';
 import type { DesiredState, DevicePlan, GroupChange, Inventory, ObservedDevice } from '../plan/model.js';
@@ -100,6 +102,8 @@ export async function applyEndpoint(
   // The adds of each window sent, merged only if the apply fails (merging as it goes would cost O(n) per window).
   const sent: Inventory[] = [];
   let reached = 0;
+  // Each window is sent against the layout the previous one left (the driver predicts it; nothing is re-read).
+  let basis: Observation = observed;
   try {
     for (const window of splitIntoWindows(plan.groups, opts.window)) {
       if (opts.signal?.aborted === true) {
@@ -108,8 +112,8 @@ export async function applyEndpoint(
       await opts.journal?.(window);
       sent.push(addsOf(window));
       const base = reached;
-      await driver
-        .apply(window, observed, {
+      basis = await driver
+        .apply(window, basis, {
           onProgress: (p) => opts.onProgress?.(endpoint, { done: base + p.done, total: memberChanges(plan) }),
           ...(opts.signal === undefined ? {} : { signal: opts.signal }),
         })
@@ -132,7 +136,7 @@ export async function applyEndpoint(
   }
 
   opts.onStep?.('verify');
-  const after = await driver.observe(groupRefsOf(spec));
+  const after = withFingerprint(await driver.observe(groupRefsOf(spec)));
   const mismatches = findMismatches(desired, plan, after);
   if (mismatches.length > 0) {
     const detail = mismatches.map((m) => `${m.name}: ${m.missing} missing, ${m.leftOver} not removed`).join('; ');
@@ -207,7 +211,7 @@ async function saveOrFail(driver: Driver, where: string, converged: Inventory): 
 }
 
 /** The logical groups tscm manages on a device. */
-export function groupRefsOf(spec: DeviceSpec): { name: string; role: 'block' | 'allow' }[] {
+export function groupRefsOf(spec: DeviceSpec): GroupRef[] {
   return [
     { name: spec.objectGroups.block, role: 'block' },
     { name: spec.objectGroups.allow, role: 'allow' },
@@ -233,13 +237,13 @@ function memberChanges(plan: DevicePlan): number {
 
 async function tryObserve(driver: Driver, spec: DeviceSpec, opts: ApplyDeviceOptions): Promise<ObservedDevice | null> {
   try {
-    return await driver.observe(groupRefsOf(spec));
+    return withFingerprint(await driver.observe(groupRefsOf(spec)));
   } catch (first) {
     if (opts.reconnect) {
       try {
         const fresh = await opts.reconnect();
         try {
-          return await fresh.observe(groupRefsOf(spec));
+          return withFingerprint(await fresh.observe(groupRefsOf(spec)));
         } finally {
           await fresh.close();
         }

@@ -1,8 +1,8 @@
-// The one driver contract (DESIGN.md convention 4). The core never imports a driver; only registry.ts does.
-// A driver = pure render + pure parse + a thin session; only the session touches sockets.
+// The one driver contract (DESIGN.md convention 4). The core never imports a driver folder; it reaches platforms
+// through registry.ts only. A driver = pure render + pure parse + a thin session; only the session touches sockets.
 
 import type { DeviceSpec, Endpoint } from '../config/types.js';
-import type { GroupChange, ObservedDevice } from '../plan/model.js';
+import type { GroupChange, GroupRole, ObservedGroup } from '../plan/model.js';
 
 /** A structured logger: a fixed message plus fields. Secret values never reach it. */
 export interface Logger {
@@ -10,6 +10,24 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** A logical group tscm manages on a device: the block list or the allow list. */
+export interface GroupRef {
+  readonly name: string;
+  readonly role: GroupRole;
+}
+
+/**
+ * What a driver read from one endpoint: the logical groups (children, twins and the shim folded away) and the facts
+ * only that driver reads back (the ASA's master/children layout, IOS twins, a shim present), opaque to the core. The
+ * core adds the fingerprint; a driver never computes it.
+ */
+export interface Observation {
+  readonly groups: readonly ObservedGroup[];
+  readonly facts?: unknown;
+  /** The endpoint's failover role where the platform tells it (ASA `HOST/pri/act#`); absent: standalone. */
+  readonly haRole?: 'active' | 'standby';
 }
 
 export interface DriverContext {
@@ -55,18 +73,20 @@ export class DeviceApplyError extends Error {
 }
 
 export interface Driver {
+  /** Reads the named logical groups (block and allow) from the device. Read-only. */
+  observe(groups: readonly GroupRef[]): Promise<Observation>;
   /**
-   * Read the named logical groups (block and allow) from the device. Read-only. The observation may carry facts
-   * only the driver reads (`driverFacts`: IOS twins, mask-form hosts), for apply.
+   * What the changes do on the device beyond the members, one line each ("create child ThreatSTOP-Block-3", "add
+   * shim ..."), from the basis alone (pure): shown in the plan. Empty when the changes are only members.
    */
-  observe(groups: readonly { name: string; role: 'block' | 'allow' }[]): Promise<ObservedDevice>;
+  describe(changes: readonly GroupChange[], basis: Observation): readonly string[];
   /**
-   * Send the changes, computed against `basis` (an observation by this driver, passed rather than re-read: apply
-   * sends a plan in several windows against one observation). Throws DeviceApplyError on a device error, a broken
-   * session or an interruption.
+   * Sends the changes, computed against `basis` (an observation by this driver, passed rather than re-read), and
+   * returns the basis after them as the driver predicts it, for the next window of the same apply. Throws
+   * DeviceApplyError on a device error, a broken session or an interruption.
    */
-  apply(changes: readonly GroupChange[], basis: ObservedDevice, opts?: DriverApplyOptions): Promise<void>;
-  /** Persist the running configuration (write memory); throws with the device's words when it fails. */
+  apply(changes: readonly GroupChange[], basis: Observation, opts?: DriverApplyOptions): Promise<Observation>;
+  /** Persists the running configuration (write memory); throws with the device's words when it fails. */
   save(): Promise<void>;
   close(): Promise<void>;
 }

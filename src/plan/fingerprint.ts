@@ -20,3 +20,10 @@ export function fingerprintObserved(groups: readonly FingerprintGroup[]): string
   }
   return hash.digest('hex');
 }
+
+/** A driver's observation with the fingerprint the core pins in plans (drivers never compute it). */
+export function withFingerprint<T extends { readonly groups: readonly FingerprintGroup[] }>(
+  observation: T,
+): T & { readonly fingerprint: string } {
+  return { ...observation, fingerprint: fingerprintObserved(observation.groups) };
+}

@@ -22,10 +22,12 @@ export interface ObservedGroup {
 
 export interface ObservedDevice {
   readonly groups: readonly ObservedGroup[];
-  /** sha256 over the observed managed groups (name, members), pinned in a plan. */
+  /** sha256 over the observed managed groups (name, members), pinned in a plan; computed by the core. */
   readonly fingerprint: string;
   /** Facts only the driver that observed the device reads back in apply (opaque to the core). */
-  readonly driverFacts?: unknown;
+  readonly facts?: unknown;
+  /** The endpoint's failover role, where the platform tells it; absent: standalone. */
+  readonly haRole?: 'active' | 'standby';
 }
 
 /** What tscm owns on a device: only these members are ever removed (DESIGN.md convention 9). */
@@ -109,6 +111,11 @@ export interface DevicePlan {
   /** Safety refusals (too large a removal, a group emptied); apply needs --force to go on. */
   readonly refusals: readonly string[];
   readonly truncation?: Truncation;
+  /**
+   * What the changes do on the device beyond members, as its driver words it (children created and deleted, a shim
+   * added or removed, the HA unit applied to); absent or empty: nothing beyond members.
+   */
+  readonly layout?: readonly string[];
   readonly inputs: DevicePlanInputs;
 }
 

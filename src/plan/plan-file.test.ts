@@ -80,6 +80,16 @@ describe('plan file', () => {
     expect(err.message).toContain('/scope');
   });
 
+  it("keeps a device's layout lines (what the driver does beyond members) and leaves them out when empty", async () => {
+    const base = parsePlan(await readFile(FIXTURE, 'utf8'));
+    const layout = ['create child ThreatSTOP-Block-3 under ThreatSTOP-Block', 'remove shim 10.255.255.254'];
+    const plan = { ...base, devices: base.devices.map((d, i) => (i === 0 ? { ...d, layout } : d)) };
+    const back = parsePlan(serializePlan(plan));
+    expect(back.devices[0]?.layout).toEqual(layout);
+    expect(back.devices[1]?.layout).toBeUndefined();
+    expect(serializePlan(base)).not.toContain('"layout"');
+  });
+
   it('keeps a damaged member of a version 1 file visible after the upgrade', async () => {
     const doc = JSON.parse(await readFile(FIXTURE_V1, 'utf8'));
     doc.devices[0].groups[0].add.push(7);

@@ -82,6 +82,7 @@ function planDeviceDocument(p: DevicePlan): Record<string, unknown> {
   };
   if (p.truncation)
     doc['truncation'] = { dropped: p.truncation.dropped, sample: [...p.truncation.sample], limit: p.truncation.limit };
+  if (p.layout !== undefined && p.layout.length > 0) doc['layout'] = [...p.layout];
   const state = p.inputs.state;
   doc['inputs'] = {
     zones: p.inputs.zones.map(serializePin),

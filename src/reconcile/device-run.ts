@@ -12,7 +12,7 @@ import { mergeInventories } from '../plan/ownership.js';
 import { endpointKey, inventoryFromState, type DeviceLock, type DeviceState } from '../state/index.js';
 import { connectDevice, endpointsOf } from './connect.js';
 import type { Fleet } from './fleet.js';
-import { inventoryOf, observeDevice, type DeviceBasis } from './plan-device.js';
+import { describeLayout, inventoryOf, observeDevice, type DeviceBasis } from './plan-device.js';
 import type { DeviceSteps } from './steps.js';
 
 /** Takes the device's lock; one left by a run that died on this host is recovered, with a warning. */
@@ -76,7 +76,7 @@ export class DeviceRun {
     try {
       const observed = await observeDevice(spec, driver, basis.state);
       steps.enter('plan');
-      const plan = await planner.plan(observed);
+      const plan = describeLayout(await planner.plan(observed), driver, observed);
       steps.enter('guard');
       await planner.guard?.(plan, observed);
       refuseUnsafe(plan, this.opts.force);

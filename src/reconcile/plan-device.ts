@@ -6,7 +6,7 @@ import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { Driver } from '../drivers/driver.js';
 import { groupRefsOf } from '../apply/apply-device.js';
 import { computePlan } from '../plan/compute-plan.js';
-import { fingerprintObserved } from '../plan/fingerprint.js';
+import { fingerprintObserved, withFingerprint } from '../plan/fingerprint.js';
 import type { DevicePlan, Inventory, ObservedDevice } from '../plan/model.js';
 import { mergeInventories } from '../plan/ownership.js';
 import {
@@ -40,8 +40,15 @@ export async function observeDevice(
   driver: Driver | null,
   state: DeviceState | null,
 ): Promise<ObservedDevice> {
-  if (driver) return driver.observe(groupRefsOf(spec));
+  if (driver) return withFingerprint(await driver.observe(groupRefsOf(spec)));
   return observedFromState(state);
+}
+
+/** The plan with what its changes do on the device beyond members, in the driver's words (pure, from the basis). */
+export function describeLayout(plan: DevicePlan, driver: Driver | null, observed: ObservedDevice): DevicePlan {
+  if (driver === null) return plan;
+  const layout = driver.describe(plan.groups, observed);
+  return layout.length === 0 ? plan : { ...plan, layout: [...(plan.layout ?? []), ...layout] };
 }
 
 /** Marks the fingerprint of a plan made from the stored state (`--refresh=false`) rather than from the device. */

@@ -8,7 +8,7 @@ import type { DevicePlan } from '../plan/model.js';
 import type { DeviceState } from '../state/index.js';
 import { connectDevice } from './connect.js';
 import type { Fleet } from './fleet.js';
-import { observeDevice, planDevice, type DeviceBasis } from './plan-device.js';
+import { describeLayout, observeDevice, planDevice, type DeviceBasis } from './plan-device.js';
 import { resolveDevicePolicy, type ResolvedPolicy } from './resolve-policy.js';
 import type { DeviceSteps } from './steps.js';
 
@@ -42,7 +42,11 @@ export async function planDeviceSteps(
   try {
     const observed = await observeDevice(spec, driver, state);
     steps.enter('plan');
-    const primary = planDevice(spec, policy, observed, basis, spec.management, { adopt: opts.adopt });
+    const primary = describeLayout(
+      planDevice(spec, policy, observed, basis, spec.management, { adopt: opts.adopt }),
+      driver,
+      observed,
+    );
     const notes = opts.refresh ? await planPeers(fleet, spec, policy, basis, opts) : [];
     const plan = notes.length > 0 ? { ...primary, warnings: [...primary.warnings, ...notes] } : primary;
     return { spec, policy, state, plan, peersOutOfStep: notes.length };

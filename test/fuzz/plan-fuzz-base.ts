@@ -4,6 +4,7 @@
 // scenarios cover the plan shapes apply meets: an update with a create, a --refresh=false plan, a plan refused by
 // maxRemoveShare, a dropped allow list (delete), a first run, and a first run with --adopt.
 
+import { withFingerprint } from '../../src/plan/fingerprint.js';
 import { prefixesFromStrings, prefixesToStrings } from '../../src/cidr/index.js';
 import type { DeviceSpec } from '../../src/config/types.js';
 import { foldObservedGroups, type IosDeviceFacts } from '../../src/drivers/cisco-ios/observe.js';
@@ -26,7 +27,7 @@ export interface FuzzBase {
   readonly spec: DeviceSpec;
   readonly policy: ResolvedPolicy;
   readonly basis: DeviceBasis;
-  /** The live device as the IOS driver reads it (driverFacts set). */
+  /** The live device as the IOS driver reads it (its facts set). */
   readonly observed: ObservedDevice;
   readonly facts: IosDeviceFacts;
   /** The genuine plan (one device), as `tscm plan --out` writes it. */
@@ -87,8 +88,8 @@ function observe(config: string): { observed: ObservedDevice; facts: IosDeviceFa
     { name: BLOCK, role: 'block' as const },
     { name: ALLOW, role: 'allow' as const },
   ];
-  const { device, facts } = foldObservedGroups(parseRunningConfig(config), requested);
-  return { observed: { ...device, driverFacts: facts }, facts };
+  const { facts, ...device } = foldObservedGroups(parseRunningConfig(config), requested);
+  return { observed: { ...withFingerprint(device), facts }, facts };
 }
 
 function makeState(

@@ -63,6 +63,7 @@ function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
       ),
     );
   }
+  for (const l of p.layout ?? []) lines.push(`  Device: ${printable(l, MAX_NOTE)}`);
   // Free text (device lines quoted in warnings, or a plan file's): escaped, so it never drives the terminal.
   for (const w of p.warnings) lines.push(c.yellow(`  Warning: ${printable(w, MAX_NOTE)}`));
   for (const r of p.refusals) lines.push(c.red(`  Refused (apply needs --force): ${printable(r, MAX_NOTE)}`));

@@ -66,6 +66,7 @@ function deviceToJson(p: DevicePlan): Record<string, unknown> {
     truncation: p.truncation
       ? { dropped: p.truncation.dropped, sample: [...p.truncation.sample], limit: p.truncation.limit }
       : null,
+    layout: [...(p.layout ?? [])],
     // The same fields as the plan file's, whatever else the in-memory pins carry.
     inputs: {
       zones: p.inputs.zones.map(serializePin),

@@ -163,6 +163,7 @@ function pushNotes(body: Budget, plan: Plan): void {
         ]
       : []),
     ...d.warnings.map((w) => `- :warning: **${cell(d.device)}**: ${cell(w)}`),
+    ...(d.layout ?? []).map((l) => `- **${cell(d.device)}**: ${cell(l)}`),
   ]);
   if (notes.length === 0) return;
   body.pushAll(notes, { what: 'notes', mark: '- …', total: notes.length }, NOTES_SHARE);

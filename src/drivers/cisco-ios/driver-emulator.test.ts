@@ -10,10 +10,11 @@ import type { AdvancedSettings, HostKeyCheck } from '../../config/types.js';
 import { ConfigError, TransientError } from '../../errors.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
 import type { IosEmulatorOptions, RunningIosEmulator } from '../../lab/ios/index.js';
+import { fingerprintObserved } from '../../plan/fingerprint.js';
 import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
 import type { ApplyProgress, Driver } from '../driver.js';
-import { IOS_ERROR_RULES } from '../shared/cli-text.js';
+import { IOS_ERROR_RULES } from './error-rules.js';
 import { CliSession } from '../shared/ssh-session.js';
 import { createIosDriver } from './index.js';
 import type { IosDriverTuning } from './index.js';
@@ -164,7 +165,24 @@ describe('observe and apply', () => {
     expect(block.foreign).toEqual(['range 192.0.2.10 192.0.2.20']);
     expect(block.usedBy).toEqual(['ip access-list extended BLOCK-IN']);
     expect(seen.groups[1]?.exists).toBe(false);
-    expect(seen.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintObserved(seen.groups)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('describes the IPv6 twin it will create, and returns the basis after each apply for the next window', async () => {
+    const emu = await boot();
+    const { driver } = await connect(emu);
+    const basis = await driver.observe(GROUPS);
+    const change: GroupChange = { ...hosts(0x0a000000, 0), add: prefixesFromStrings(['2001:db8::/48']) };
+    expect(driver.describe([change], basis)).toEqual([
+      'create object-group v6-network TSCM-BLOCK-v6 for the IPv6 members of TSCM-BLOCK',
+    ]);
+    const next = await driver.apply([change], basis);
+    // The twin exists now: a second window adding IPv6 members describes nothing more, and deleting removes it.
+    expect(driver.describe([change], next)).toEqual([]);
+    expect(driver.describe([{ ...change, action: 'delete' }], next)).toEqual([
+      'delete object-group v6-network TSCM-BLOCK-v6 (the IPv6 twin of TSCM-BLOCK)',
+    ]);
+    expect(emu.objectGroups().get('TSCM-BLOCK-v6')).toContain('2001:db8::/48');
   });
 
   it('applies 10,000 adds in batches, with progress, and reads them back', async () => {
@@ -177,7 +195,7 @@ describe('observe and apply', () => {
     expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
     const after = await driver.observe(GROUPS);
     expect(prefixCount(after.groups[0]!.members)).toBe(10_001);
-    expect(after.fingerprint).not.toBe(before.fingerprint);
+    expect(fingerprintObserved(after.groups)).not.toBe(fingerprintObserved(before.groups));
     expect(emu.objectGroups().get('TSCM-BLOCK')).toContain('host 10.0.39.15');
     const logged = JSON.stringify(log.records);
     for (const s of Object.values(SECRETS)) expect(logged).not.toContain(s);

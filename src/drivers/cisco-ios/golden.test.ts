@@ -15,6 +15,7 @@ import { foldObservedGroups } from './observe.js';
 import { describeIosGroups, parseRunningConfig, parseShowAccessLists, parseShowObjectGroup } from './parse.js';
 import type { IosObjectGroups } from './parse.js';
 import { renderGroupChanges } from './render.js';
+import { fingerprintObserved } from '../../plan/fingerprint.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, 'testdata');
@@ -72,14 +73,14 @@ describe('cisco-ios golden files', () => {
             remove: prefixesFromStrings(c.remove),
           }))
         : [];
-      const { device, facts } = foldObservedGroups(
+      const { facts, ...device } = foldObservedGroups(
         parsed,
         changes.map((c) => ({ name: c.name, role: c.role })),
       );
       const observed = device.groups.map((g) => ({ ...g, members: prefixesToStrings(g.members) }));
       const parseJson =
         changes.length > 0
-          ? { parsed: describeIosGroups(parsed), observed, fingerprint: device.fingerprint }
+          ? { parsed: describeIosGroups(parsed), observed, fingerprint: fingerprintObserved(device.groups) }
           : { parsed: describeIosGroups(parsed) };
       checkGolden(join(dir, 'expected-parse.json'), JSON.stringify(parseJson, null, 2) + '\n');
       if (changes.length > 0) {

@@ -3,18 +3,21 @@
 // apply, inside `configure terminal` ... `end`, sends each group's header alone and confirms the sub-mode prompt,
 // then the group's member lines in batched windows; save runs write memory.
 
-import { ConfigError, TransientError } from '../../errors.js';
-import type { GroupChange, ObservedDevice } from '../../plan/model.js';
+import { ConfigError, InternalError, TransientError } from '../../errors.js';
+import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
-import type { Driver, DriverApplyOptions, DriverContext } from '../driver.js';
-import { IOS_ERROR_RULES, findDeviceError } from '../shared/cli-text.js';
-import { CliSession, DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
+import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
+import { findDeviceError } from '../shared/cli-text.js';
+import { IOS_ERROR_RULES } from './error-rules.js';
+import { openCliSession } from '../shared/cli-login.js';
+import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
+import type { CliSession } from '../shared/ssh-session.js';
 import type { BatchFailure } from '../shared/ssh-session.js';
 import { foldObservedGroups } from './observe.js';
-import type { IosDeviceFacts, RequestedGroup } from './observe.js';
+import type { IosDeviceFacts } from './observe.js';
 import { parseShowAccessLists, parseShowObjectGroup, RunningConfigParser } from './parse.js';
 import type { IosObjectGroups } from './parse.js';
-import { listGroupBlocks } from './render.js';
+import { listGroupBlocks, v6TwinName } from './render.js';
 import { writeMemory } from './write-memory.js';
 
 /** Knobs for benchmarks and tests; retries and their delays are device settings (spec.advanced). */
@@ -23,68 +26,37 @@ export interface IosDriverTuning {
   readonly batchWindow?: number;
 }
 
-const DEFAULT_PASSWORD_PROMPT = '^[Pp]assword: ?$';
-
-function compilePrompt(ctx: DriverContext): RegExp {
-  const src = ctx.spec.advanced.passwordPrompt ?? DEFAULT_PASSWORD_PROMPT;
-  try {
-    return new RegExp(src);
-  } catch (err) {
-    throw new ConfigError(
-      `device ${ctx.spec.name} (${ctx.spec.source.file}:${ctx.spec.source.line}): advanced.passwordPrompt is not a valid regex: ${(err as Error).message}`,
-      'write it as a JavaScript regular expression, e.g. "^Password: ?$"',
-    );
-  }
-}
-
-async function requireSecret(ctx: DriverContext, field: 'username' | 'password'): Promise<string> {
-  const v = await ctx.secret(field);
-  if (v === undefined || v === '') {
-    throw new ConfigError(
-      `device ${ctx.spec.name}: credentials.${field} resolved to nothing`,
-      `set the environment variable or file that credentials.${field} refers to`,
-    );
-  }
-  return v;
-}
+/** IOS's words for the shared login (shared/cli-login.ts). */
+const IOS_LOGIN = {
+  platform: 'ios',
+  defaultPasswordPrompt: '^[Pp]assword: ?$',
+  // Not fatal when refused: the pager is handled anyway and a narrow terminal only cuts echoes (counted by prompt).
+  setup: ['terminal length 0', 'terminal width 511'],
+  errorRules: IOS_ERROR_RULES,
+} as const;
 
 export async function createIosDriver(ctx: DriverContext, tuning: IosDriverTuning = {}): Promise<Driver> {
-  const label = ctx.spec.name;
-  const passwordPrompt = compilePrompt(ctx);
-  const session = await CliSession.open({
-    deviceLabel: label,
-    host: ctx.endpoint.host,
-    port: ctx.endpoint.port,
-    username: await requireSecret(ctx, 'username'),
-    password: await requireSecret(ctx, 'password'),
-    hostKey: ctx.spec.hostKey,
-    ciphers: ctx.spec.advanced.ciphers,
-    kex: ctx.spec.advanced.kex,
-    hostKeyAlgorithms: ctx.spec.advanced.hostKeyAlgorithms,
-    connectTimeoutMs: ctx.spec.advanced.connectTimeoutMs,
-    commandTimeoutMs: ctx.spec.advanced.commandTimeoutMs,
-    log: ctx.log,
-  });
-  try {
-    await session.enable(await ctx.secret('enablePassword'), passwordPrompt);
-    for (const cmd of ['terminal length 0', 'terminal width 511']) {
-      const seg = await session.send(cmd);
-      // Not fatal: the pager is handled anyway and a narrow terminal only cuts echoes (counted by prompt).
-      if (findDeviceError(seg.lines, IOS_ERROR_RULES))
-        ctx.log.warn('ios terminal setting refused', { device: label, command: cmd });
-    }
-  } catch (err) {
-    await session.close();
-    throw err;
-  }
-  ctx.log.info('ios connected', { device: label, host: ctx.endpoint.host, port: ctx.endpoint.port });
-  return new IosDriver(ctx, session, tuning);
+  return new IosDriver(ctx, await openCliSession(ctx, IOS_LOGIN), tuning);
 }
 
 /** The facts render needs, as observe left them in the observation (opaque to the core). */
-function isIosFacts(v: unknown): v is IosDeviceFacts {
-  const f = v as Partial<IosDeviceFacts> | undefined;
-  return f?.v6TwinsPresent instanceof Set && f.maskHosts instanceof Map;
+function factsOf(basis: Observation): IosDeviceFacts {
+  const f = basis.facts as Partial<IosDeviceFacts> | undefined;
+  if (f?.v6TwinsPresent instanceof Set && f.maskHosts instanceof Map) return f as IosDeviceFacts;
+  throw new InternalError('the IOS driver was given a basis it did not observe');
+}
+
+/** The facts after the changes: twins made by IPv6 adds, dropped with their group; removed mask-form hosts gone. */
+function factsAfter(facts: IosDeviceFacts, changes: readonly GroupChange[]): IosDeviceFacts {
+  const twins = new Set(facts.v6TwinsPresent);
+  const maskHosts = new Map(facts.maskHosts);
+  for (const c of changes) {
+    if (c.action === 'delete') {
+      twins.delete(c.name);
+      maskHosts.delete(c.name);
+    } else if (c.add.v6.len.length > 0) twins.add(c.name);
+  }
+  return { v6TwinsPresent: twins, maskHosts };
 }
 
 /** The prompt of an object-group sub-mode: `R1(config-network-group)#`, `R1(config-v6-network-group)#`. */
@@ -106,11 +78,24 @@ class IosDriver implements Driver {
     return Math.max(4 * this.ctx.spec.advanced.commandTimeoutMs, 60_000);
   }
 
-  async observe(groups: readonly RequestedGroup[]): Promise<ObservedDevice> {
+  async observe(groups: readonly GroupRef[]): Promise<Observation> {
     const parsed = await this.readObjectGroups();
-    const { device, facts } = foldObservedGroups(parsed, groups);
-    this.ctx.log.info('ios observed', { device: this.label, groups: device.groups.length });
-    return { ...device, driverFacts: facts };
+    const { groups: observed, facts } = foldObservedGroups(parsed, groups);
+    this.ctx.log.info('ios observed', { device: this.label, groups: observed.length });
+    return { groups: observed, facts };
+  }
+
+  /** IOS groups hold their members directly: nothing beyond members, except a twin made or removed. */
+  describe(changes: readonly GroupChange[], basis: Observation): readonly string[] {
+    const twins = factsOf(basis).v6TwinsPresent;
+    const out: string[] = [];
+    for (const c of changes) {
+      const twin = `object-group v6-network ${v6TwinName(c.name)}`;
+      if (c.action === 'delete' && twins.has(c.name)) out.push(`delete ${twin} (the IPv6 twin of ${c.name})`);
+      else if (c.action !== 'delete' && !twins.has(c.name) && c.add.v6.len.length > 0)
+        out.push(`create ${twin} for the IPv6 members of ${c.name}`);
+    }
+    return out;
   }
 
   private async readObjectGroups(): Promise<IosObjectGroups> {
@@ -131,13 +116,15 @@ class IosDriver implements Driver {
     return { groups: parseShowObjectGroup(og.lines.join('\n')), usedBy: parseShowAccessLists(acl.lines.join('\n')) };
   }
 
-  async apply(changes: readonly GroupChange[], basis: ObservedDevice, opts: DriverApplyOptions = {}): Promise<void> {
-    // The basis comes from this driver's observe; one made without the device (stored state) has no facts.
-    const facts = isIosFacts(basis.driverFacts)
-      ? basis.driverFacts
-      : ((await this.observe(changes.map((c) => ({ name: c.name, role: c.role })))).driverFacts as IosDeviceFacts);
+  async apply(
+    changes: readonly GroupChange[],
+    basis: Observation,
+    opts: DriverApplyOptions = {},
+  ): Promise<Observation> {
+    const facts = factsOf(basis);
     const blocks = listGroupBlocks(changes, facts);
-    if (blocks.length === 0) return;
+    const after = { ...basis, facts: factsAfter(facts, changes) };
+    if (blocks.length === 0) return after;
     const total = blocks.reduce((n, b) => n + b.headWeight + (b.members?.total ?? 0), 0);
     this.ctx.log.info('ios apply start', { device: this.label, groups: blocks.length, memberChanges: total });
     await this.enterConfig(total);
@@ -193,6 +180,7 @@ class IosDriver implements Driver {
       throw new DeviceApplyError(`device ${this.label} refused "end": ${hit.text}`, 'end', hit.text, done, false);
     progress(total);
     this.ctx.log.info('ios apply done', { device: this.label, memberChanges: total });
+    return after;
   }
 
   /** One line sent on its own (a group header, a delete, `exit`); any error stops the apply. */

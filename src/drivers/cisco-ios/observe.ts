@@ -2,8 +2,7 @@
 // twin NAME-v6 (`v6-network`) become one ObservedGroup. Names match exactly (`| section FOO` also shows FOO2).
 
 import { PrefixListBuilder } from '../../cidr/index.js';
-import { fingerprintObserved } from '../../plan/fingerprint.js';
-import type { ObservedDevice, ObservedGroup } from '../../plan/model.js';
+import type { ObservedGroup } from '../../plan/model.js';
 import { groupUsers } from './parse.js';
 import type { IosGroup, IosObjectGroups } from './parse.js';
 import { v6TwinName } from './render.js';
@@ -27,7 +26,7 @@ function findGroups(parsed: IosObjectGroups, kind: IosGroup['kind'], name: strin
 export function foldObservedGroups(
   parsed: IosObjectGroups,
   requested: readonly RequestedGroup[],
-): { device: ObservedDevice; facts: IosDeviceFacts } {
+): { groups: ObservedGroup[]; facts: IosDeviceFacts } {
   const b = new PrefixListBuilder();
   const groups: ObservedGroup[] = [];
   const twins = new Set<string>();
@@ -55,8 +54,5 @@ export function foldObservedGroups(
       usedBy: [...usedBy].sort(),
     });
   }
-  return {
-    device: { groups, fingerprint: fingerprintObserved(groups) },
-    facts: { v6TwinsPresent: twins, maskHosts },
-  };
+  return { groups, facts: { v6TwinsPresent: twins, maskHosts } };
 }

@@ -35,7 +35,7 @@ describe('parse', () => {
     const parsed = parseRunningConfig(
       'object-group network FOO2\n host 10.0.0.2\nobject-group network FOO\n host 10.0.0.1\n',
     );
-    const { device } = foldObservedGroups(parsed, [{ name: 'FOO', role: 'block' }]);
+    const device = foldObservedGroups(parsed, [{ name: 'FOO', role: 'block' }]);
     expect(prefixesToStrings(device.groups[0]!.members)).toEqual(['10.0.0.1/32']);
   });
 
@@ -110,7 +110,7 @@ describe('parse: repeated headers, other kinds, nesting, host bits', () => {
       ],
       usedBy: new Map(),
     };
-    const { device, facts } = foldObservedGroups(split, [{ name: 'MGMT', role: 'allow' }]);
+    const { facts, ...device } = foldObservedGroups(split, [{ name: 'MGMT', role: 'allow' }]);
     expect(prefixesToStrings(device.groups[0]!.members)).toEqual([
       '192.0.2.1/32',
       '192.0.2.2/32',
@@ -151,7 +151,7 @@ describe('parse: repeated headers, other kinds, nesting, host bits', () => {
         CHILD: ['object-group PARENT'],
         PARENT: ['ip access-list extended IN'],
       });
-      const { device } = foldObservedGroups(parsed, [{ name: 'CHILD', role: 'block' }]);
+      const device = foldObservedGroups(parsed, [{ name: 'CHILD', role: 'block' }]);
       expect(device.groups[0]!.usedBy).toEqual(['object-group PARENT']);
     }
   });
@@ -162,7 +162,7 @@ describe('parse: repeated headers, other kinds, nesting, host bits', () => {
       'object-group v6-network B-v6\n 2001:db8:111:1::/48\n 2001:db8:111::/48\n' +
         'object-group network B\n 10.1.0.1 255.255.0.0\n 10.1.0.0 255.255.0.0\n',
     );
-    const { device, facts } = foldObservedGroups(parsed, [{ name: 'B', role: 'block' }]);
+    const { facts, ...device } = foldObservedGroups(parsed, [{ name: 'B', role: 'block' }]);
     expect(prefixesToStrings(device.groups[0]!.members)).toEqual(['10.1.0.0/16', '2001:db8:111::/48']);
     expect(device.groups[0]!.foreign).toEqual(['10.1.0.1 255.255.0.0', 'B-v6: 2001:db8:111:1::/48']);
     const r = renderGroupChanges([change('B', [], ['10.1.0.0/16', '2001:db8:111::/48'])], facts);

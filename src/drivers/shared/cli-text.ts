@@ -63,32 +63,16 @@ export function isAsyncLogLine(line: string): boolean {
 
 export interface DeviceErrorRule {
   readonly re: RegExp;
-  /** `lock`: configuration mode held by another session, retrying may help; `fatal`: stop. */
-  readonly kind: 'fatal' | 'lock';
+  /**
+   * `fatal`: stop; `lock`: configuration mode held by another session, retrying may help; `notice`: a reply that is
+   * not an error by itself but a fact to check by reading back (the ASA's "object already exists"): reported, the
+   * batch goes on. The first rule whose pattern matches a line decides, so a notice listed before a catch-all wins.
+   */
+  readonly kind: 'fatal' | 'lock' | 'notice';
 }
 
-/** Cisco IOS error lines (spec §1 "Errors", §6 rows 3, 4, 13, 18; Ansible cisco.ios terminal_stderr_re). */
-export const IOS_ERROR_RULES: readonly DeviceErrorRule[] = [
-  { re: /% ?Invalid input detected/i, kind: 'fatal' },
-  { re: /% ?Incomplete command/i, kind: 'fatal' },
-  { re: /% ?Ambiguous command/i, kind: 'fatal' },
-  { re: /% ?Unknown command/i, kind: 'fatal' },
-  { re: /Command authorization failed/i, kind: 'fatal' },
-  { re: /% ?Bad mask/i, kind: 'fatal' },
-  { re: /% ?Bad secrets?/i, kind: 'fatal' },
-  { re: /% ?Configuration buffer full/i, kind: 'fatal' },
-  { re: /% ?(?:Error|Failed)\b/i, kind: 'fatal' },
-  { re: /% ?Not all config may be removed/i, kind: 'fatal' },
-  { re: /Configuration mode (?:is )?locked/i, kind: 'lock' },
-  { re: /locked exclusively/i, kind: 'lock' },
-  // Catch-all (spec §6 row 13, errors not caught): configuration commands print nothing on success, so any other
-  // `%` message at the start of a line (`% Object group X is in use ...`) stops the apply. Log lines are already
-  // dropped by the splitter.
-  { re: /^%/, kind: 'fatal' },
-];
-
 export interface DeviceErrorHit {
-  readonly kind: DeviceErrorRule['kind'];
+  readonly kind: 'fatal' | 'lock';
   /** The device's words: the caret line (if any) and the error line. */
   readonly text: string;
 }
@@ -101,12 +85,21 @@ export function findDeviceError(
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const rule = rules.find((r) => r.re.test(line));
-    if (rule === undefined) continue;
+    if (rule === undefined || rule.kind === 'notice') continue;
     const prev = i > 0 ? (lines[i - 1] ?? '') : '';
     const text = /^\s*\^\s*$/.test(prev) ? `${prev}\n${line.trim()}` : line.trim();
     return { kind: rule.kind, text };
   }
   return undefined;
+}
+
+/** The lines of one command's output that a `notice` rule matches (before any other rule). */
+export function findDeviceNotices(lines: readonly string[], rules: readonly DeviceErrorRule[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (rules.find((r) => r.re.test(line))?.kind === 'notice') out.push(line.trim());
+  }
+  return out;
 }
 
 /**

@@ -4,12 +4,21 @@ import {
   cleanTerminalText,
   echoMatches,
   findDeviceError,
-  IOS_ERROR_RULES,
+  findDeviceNotices,
   isAsyncLogLine,
   readMode,
   readPromptHost,
 } from './cli-text.js';
+import type { DeviceErrorRule } from './cli-text.js';
 import { PromptSplitter } from './prompt-splitter.js';
+
+/** A platform's words, as a driver gives them: a notice before the catch-all that would match the same line. */
+const RULES: readonly DeviceErrorRule[] = [
+  { re: /failed; object already exists/, kind: 'notice' },
+  { re: /% ?Invalid input detected/i, kind: 'fatal' },
+  { re: /Configuration mode (?:is )?locked/i, kind: 'lock' },
+  { re: /failed/i, kind: 'fatal' },
+];
 
 describe('cli-text', () => {
   it('learns the host and builds a prompt regex with the 20-char config-mode cut', () => {
@@ -42,17 +51,22 @@ describe('cli-text', () => {
   });
 
   it('finds errors with the caret line and classifies locks', () => {
-    const hit = findDeviceError(['              ^', "% Invalid input detected at '^' marker."], IOS_ERROR_RULES);
+    const hit = findDeviceError(['              ^', "% Invalid input detected at '^' marker."], RULES);
     expect(hit?.kind).toBe('fatal');
     expect(hit?.text).toContain('^\n% Invalid input');
     const lock = findDeviceError(
       ["Configuration mode is locked by process '484' user 'NETCONF' from terminal '64'. Please try later."],
-      IOS_ERROR_RULES,
+      RULES,
     );
     expect(lock?.kind).toBe('lock');
-    expect(findDeviceError(['Enter configuration commands, one per line.  End with CNTL/Z.'], IOS_ERROR_RULES)).toBe(
-      undefined,
-    );
+    expect(findDeviceError(['Enter configuration commands, one per line.  End with CNTL/Z.'], RULES)).toBe(undefined);
+  });
+
+  it('reports a notice line as a fact, not an error, when its rule comes first', () => {
+    const dup = 'Adding obj (10.0.0.1 ) to grp (B) failed; object already exists';
+    expect(findDeviceError([dup], RULES)).toBeUndefined();
+    expect(findDeviceNotices(['WARNING: x', dup], RULES)).toEqual([dup]);
+    expect(findDeviceError([dup, 'Removing failed'], RULES)?.text).toBe('Removing failed');
   });
 
   it('matches echoes, cut ones too', () => {

@@ -6,6 +6,7 @@ import type { Algorithms, Client as SshClient, ClientChannel, ConnectConfig } fr
 import type { HostKeyCheck } from '../../config/types.js';
 import { ConfigError, TransientError } from '../../errors.js';
 import type { Logger } from '../driver.js';
+import type { CliTransport } from './cli-transport.js';
 import { createHostKeyVerifier } from './host-key.js';
 
 export interface SshConnectOptions {
@@ -122,4 +123,27 @@ function mapConnectError(
     );
   }
   return new TransientError(`${where}: SSH connection failed: ${msg}`, undefined, { cause: err });
+}
+
+/** The shell as a CLI transport: output from stdout and stderr, closed when the channel or the connection closes. */
+export function sshTransport(shell: SshShell): CliTransport {
+  return {
+    write: (text) => void shell.stream.write(text),
+    onData: (listener) => {
+      shell.stream.on('data', listener);
+      shell.stream.stderr.on('data', listener);
+    },
+    onClose: (listener) => {
+      shell.stream.on('close', () => listener('the device closed the session'));
+      shell.client.on('close', () => listener('the SSH connection closed'));
+    },
+    end: (text) => {
+      try {
+        shell.stream.end(text);
+      } catch {
+        // already gone
+      }
+    },
+    destroy: () => shell.client.end(),
+  };
 }

@@ -10,6 +10,7 @@ import {
   cleanTerminalText,
   echoMatches,
   findDeviceError,
+  findDeviceNotices,
   GENERIC_PROMPT,
   MORE_PROMPT,
   readMode,
@@ -18,8 +19,9 @@ import {
 import type { CliMode, DeviceErrorRule } from './cli-text.js';
 import { PromptSplitter } from './prompt-splitter.js';
 import type { CommandSegment } from './prompt-splitter.js';
-import { openSshShell } from './ssh-connect.js';
-import type { SshConnectOptions, SshShell } from './ssh-connect.js';
+import type { CliTransport } from './cli-transport.js';
+import { openSshShell, sshTransport } from './ssh-connect.js';
+import type { SshConnectOptions } from './ssh-connect.js';
 
 /**
  * Lines in flight before waiting for prompts, tuned with bench/ssh-apply.mjs (20k adds, medians of 3): on loopback
@@ -29,9 +31,14 @@ import type { SshConnectOptions, SshShell } from './ssh-connect.js';
  */
 export const DEFAULT_BATCH_WINDOW = 500;
 
-export interface CliSessionOptions extends SshConnectOptions {
+/** What a session needs besides its transport. */
+export interface CliSessionSettings {
+  readonly deviceLabel: string;
   readonly commandTimeoutMs: number;
+  readonly log: SshConnectOptions['log'];
 }
+
+export interface CliSessionOptions extends SshConnectOptions, CliSessionSettings {}
 
 /** A question the device may ask while a command runs, and how to answer it. */
 export interface CliAnswer {
@@ -45,6 +52,9 @@ export interface CommandLines {
   readonly length: number;
   at(index: number): string | undefined;
 }
+
+/** How IOS and most Cisco CLIs refuse an enable secret; a platform passes its own words to enable(). */
+const ENABLE_REFUSED = /% ?(?:Bad secrets?|Access denied)|authentication failed|Invalid password/i;
 
 /** Output lines kept in a streamed segment (for the error check; device errors come first). */
 const STREAMED_LINES_KEPT = 32;
@@ -70,10 +80,23 @@ export interface BatchOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A command the device answered with a `notice` rule's words: not an error, a fact the driver verifies. */
+export interface BatchNotice {
+  readonly index: number;
+  readonly command: string;
+  readonly text: string;
+}
+
+/** Notices kept per batch: enough to name them in a report, bounded when every line of 100k draws one. */
+export const BATCH_NOTICES_KEPT = 100;
+
 export interface BatchResult {
   /** Commands the device confirmed (echo seen, prompt back, no error), from the start of the batch. */
   readonly confirmed: number;
   readonly failure?: BatchFailure;
+  /** The first BATCH_NOTICES_KEPT notices, and how many there were in all. */
+  readonly notices: readonly BatchNotice[];
+  readonly noticeCount: number;
 }
 
 interface Waiter {
@@ -96,19 +119,21 @@ export class CliSession {
   private answered = new Map<CliAnswer, number>();
 
   private constructor(
-    private readonly shell: SshShell,
-    private readonly o: CliSessionOptions,
+    private readonly transport: CliTransport,
+    private readonly o: CliSessionSettings,
   ) {
-    shell.stream.on('data', (d: Buffer) => this.onData(d));
-    shell.stream.stderr.on('data', (d: Buffer) => this.onData(d));
-    shell.stream.on('close', () => this.onClosed('the device closed the session'));
-    shell.client.on('close', () => this.onClosed('the SSH connection closed'));
+    transport.onData((d) => this.onData(d));
+    transport.onClose((why) => this.onClosed(why));
   }
 
-  /** Connect, authenticate, open a PTY shell and learn the prompt. */
+  /** Connect over SSH, authenticate, open a PTY shell and learn the prompt. */
   static async open(o: CliSessionOptions): Promise<CliSession> {
-    const shell = await openSshShell(o);
-    const session = new CliSession(shell, o);
+    return CliSession.over(sshTransport(await openSshShell(o)), o);
+  }
+
+  /** A session over a transport already logged in (telnet after its Username/Password exchange): learns the prompt. */
+  static async over(transport: CliTransport, o: CliSessionSettings): Promise<CliSession> {
+    const session = new CliSession(transport, o);
     try {
       await session.learnPrompt();
     } catch (err) {
@@ -168,6 +193,8 @@ export class CliSession {
     let seen = 0;
     let confirmed = 0;
     let failure: BatchFailure | undefined;
+    const notices: BatchNotice[] = [];
+    let noticeCount = 0;
     // The lines in flight, rendered once each: inFlight[k] is line seen + k.
     let inFlight: string[] = [];
     const topUp = (): void => {
@@ -210,6 +237,9 @@ export class CliSession {
           failure = { index: i, command, deviceReply, kind: 'desync' };
         } else {
           confirmed++;
+          for (const text of findDeviceNotices(seg.lines, opts.rules)) {
+            if (noticeCount++ < BATCH_NOTICES_KEPT) notices.push({ index: i, command, text });
+          }
         }
       }
       if (failure === undefined) opts.onConfirmed?.(confirmed);
@@ -220,22 +250,22 @@ export class CliSession {
       failure = { index: seen, command: lines.at(seen) ?? '', deviceReply: 'interrupted', kind: 'interrupted' };
     }
     this.o.log.debug('cli batch end', { device: this.o.deviceLabel, confirmed, failed: failure?.kind });
-    return failure === undefined ? { confirmed } : { confirmed, failure };
+    return failure === undefined ? { confirmed, notices, noticeCount } : { confirmed, failure, notices, noticeCount };
   }
 
   /**
-   * Enter privileged mode. The password goes only to the password question; a second question or a
-   * `% Bad secrets` / `% Access denied` means it was refused.
+   * Enter privileged mode. The password goes only to the password question; a second question, the platform's
+   * refusal words (IOS `% Bad secrets`, ASA `Invalid password`) or a prompt still at `>` mean it was refused.
    */
-  async enable(password: string | undefined, passwordPrompt: RegExp): Promise<void> {
+  async enable(password: string | undefined, passwordPrompt: RegExp, refused = ENABLE_REFUSED): Promise<void> {
     if (this.mode !== 'exec') return;
     const seg = await this.send('enable', {
       answers: [{ re: passwordPrompt, reply: (times) => (times === 1 && password !== undefined ? password : '') }],
     });
-    const refused = seg.lines.some((l) => /% ?(?:Bad secrets?|Access denied)|authentication failed/i.test(l));
-    if (refused || readMode(seg.prompt) === 'exec') {
+    const said = seg.lines.find((l) => refused.test(l));
+    if (said !== undefined || readMode(seg.prompt) === 'exec') {
       // The device's words (`% Bad secrets`, `% No password set`) never contain the secret.
-      const words = seg.lines.find((l) => l.trim().startsWith('%'))?.trim();
+      const words = (said ?? seg.lines.find((l) => l.trim().startsWith('%')))?.trim();
       throw new ConfigError(
         `device ${this.o.deviceLabel}: enable password rejected${words ? ` (${words})` : ''}`,
         password === undefined
@@ -246,19 +276,13 @@ export class CliSession {
   }
 
   async close(): Promise<void> {
-    if (this.closedError === undefined) {
-      try {
-        this.shell.stream.end('exit\n');
-      } catch {
-        // already gone
-      }
-    }
+    if (this.closedError === undefined) this.transport.end('exit\n');
     this.destroy();
   }
 
   private destroy(): void {
     this.onClosed('closed by tscm');
-    this.shell.client.end();
+    this.transport.destroy();
   }
 
   private requireSplitter(): PromptSplitter {
@@ -269,7 +293,7 @@ export class CliSession {
 
   private write(text: string): void {
     if (this.closedError !== undefined) throw this.closedError;
-    this.shell.stream.write(text);
+    this.transport.write(text);
   }
 
   /**
@@ -304,14 +328,14 @@ export class CliSession {
       this.raw += text;
       if (MORE_PROMPT.test(this.raw)) {
         this.raw = this.raw.replace(MORE_PROMPT, '');
-        this.shell.stream.write(' ');
+        this.transport.write(' ');
       }
     } else {
       this.splitter.push(text);
       const partial = this.splitter.partialLine;
       if (MORE_PROMPT.test(partial)) {
         this.splitter.replacePartial(MORE_PROMPT);
-        this.shell.stream.write(' ');
+        this.transport.write(' ');
       } else {
         this.answerQuestion(partial);
       }
@@ -328,7 +352,7 @@ export class CliSession {
       const times = (this.answered.get(a) ?? 0) + 1;
       this.answered.set(a, times);
       this.splitter?.replacePartial(a.re, '');
-      this.shell.stream.write(a.reply(times) + '\n');
+      this.transport.write(a.reply(times) + '\n');
       return;
     }
   }
