@@ -15,10 +15,34 @@ module.exports = {
     },
     {
       name: 'middle-layer-stays-below-apply',
-      comment: 'config, policy, plan and state never reach up to apply, reconcile, cli or the drivers',
+      comment:
+        'config, policy, plan and state never reach up to apply, reconcile, cli or the drivers; config reads the platform data (settings, defaults, traits) through drivers/registry.ts',
       severity: 'error',
       from: { path: '^src/(config|policy|plan|state)/' },
-      to: { path: '^src/(apply|reconcile|cli|drivers|lab)/' },
+      to: { path: '^src/(apply|reconcile|cli|drivers|lab)/', pathNot: '^src/drivers/(registry|platform)\\.ts$' },
+    },
+    {
+      name: 'only-config-reads-the-platform-list',
+      comment: 'policy, plan and state know nothing of platforms',
+      severity: 'error',
+      from: { path: '^src/(policy|plan|state)/' },
+      to: { path: '^src/drivers/' },
+    },
+    {
+      name: 'platform-data-is-pure',
+      comment:
+        "a platform.ts is data plus a lazy loader: it imports only the contract, shared settings and errors, so reading a device definition never loads a driver's session code",
+      severity: 'error',
+      from: { path: '^src/drivers/[^/]+/platform\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/drivers/(platform|driver)\\.ts$',
+          '^src/drivers/shared/cli-settings\\.ts$',
+          '^src/errors\\.ts$',
+        ],
+        dependencyTypesNot: ['dynamic-import'],
+      },
     },
     {
       name: 'apply-below-reconcile',

@@ -304,7 +304,7 @@ program
   .command('lab')
   .description('run emulated devices and a policy DNS server; `tscm lab demo` runs the end-to-end demo')
   .argument('[action]', '"demo" for the demo; none to run the lab (one router and the DNS server) in the foreground')
-  .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios']).default('ios'))
+  .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios', 'asa']).default('ios'))
   .option('--listen <host:port>', 'where the emulated device listens (port 0 picks a free one)', '127.0.0.1:2222')
   .option('--config <file>', 'a device running-config to boot from (default: a freshly set-up router)')
   .option('--username <user>', 'login user', 'admin')
@@ -339,6 +339,10 @@ Faults file (--faults): a YAML or JSON mapping of these keys, e.g. "nvramBusyTim
   rejectEnable       true|false  like --reject-enable
   writeConfirm       true|false  like --write-confirm
   logConfigEvents    true|false  like --log-config-events
+With --platform asa: dropAfterCommands, replyDelayMs, rejectEnable, writeConfirm (and their flags) and
+  writeFailTimes 0-1000, askReporting true|false, configSessionHeld true|false,
+  commandAuthorizationFailAfter 0-1000000, elementLimit 0-10000000, asyncLines true|false
+  (see src/lab/asa/README.md); --nvram-busy, --config-locked and --log-config-events are IOS only.
 Any other key, or a value of the wrong type, stops the lab naming the file and the field.`,
   )
   .addOption(noColorOption())

@@ -40,15 +40,21 @@ async function problems(platform: string, groups: string): Promise<string[]> {
 describe('group names', () => {
   test('IOS: a group named as the other group IPv6 twin is refused, either way round', async () => {
     expect(await problems('ios', '{ block: tsb, allow: tsb-v6 }')).toEqual([
-      'd.yaml:7:36: /objectGroups/allow: the name tsb-v6 would belong to both groups: on ios a group NAME keeps ' +
-        'its IPv6 members in NAME-v6 (rename one group: neither name may be the other followed by -v6)',
+      'd.yaml:7:36: /objectGroups/allow: the name tsb-v6 would belong to both groups: on ios a group NAME also ' +
+        "takes the name NAME-v6 (its IPv6 twin) (rename one group: neither may be named as the other's NAME-v6 (its IPv6 twin))",
     ]);
     expect(await problems('ios', '{ block: TSB-V6, allow: tsb }')).toHaveLength(1);
   });
 
-  test('ASA and PIX have no twins: the same pair is fine there', async () => {
+  test('ASA and PIX have no twins: the same pair is fine there; on the ASA a child name of the other is not', async () => {
     expect(await problems('asa', '{ block: tsb, allow: tsb-v6 }')).toEqual([]);
     expect(await problems('pix', '{ block: tsb, allow: tsb-v6 }')).toEqual([]);
+    expect(await problems('asa', '{ block: tsb, allow: tsb-2 }')).toEqual([
+      expect.stringContaining(
+        'the name tsb-2 would belong to both groups: on asa a group NAME also takes the name NAME-<n>',
+      ),
+    ]);
+    expect(await problems('pix', '{ block: tsb, allow: tsb-2 }')).toEqual([]);
   });
 
   test('equal names (ignoring case) are refused on every platform', async () => {
@@ -60,15 +66,19 @@ describe('group names', () => {
     }
   });
 
-  test('IOS: 61 characters fit with -v6, 62 do not; ASA takes 64', async () => {
+  test('IOS: 61 characters fit with -v6, 62 do not; ASA: 59, leaving room for children NAME-<n>', async () => {
     const n61 = 'a'.repeat(61);
     const n62 = 'b'.repeat(62);
     expect(await problems('ios', `{ block: ${n61}, allow: x }`)).toEqual([]);
     expect(await problems('ios', `{ block: ${n62}, allow: x }`)).toEqual([
-      `d.yaml:7:24: /objectGroups/block: the object-group name is too long for ios: its IPv6 twin ${n62}-v6 has ` +
-        '65 characters, 64 allowed (shorten it to 61 characters or fewer)',
+      `d.yaml:7:24: /objectGroups/block: the object-group name is too long for ios: as NAME-v6 (its IPv6 twin) ` +
+        `(${n62}-v6) it has 65 characters, 64 allowed (shorten it to 61 characters or fewer)`,
     ]);
-    expect(await problems('asa', `{ block: ${'c'.repeat(64)}, allow: x }`)).toEqual([]);
+    expect(await problems('asa', `{ block: ${'c'.repeat(59)}, allow: x }`)).toEqual([]);
+    expect(await problems('asa', `{ block: ${'c'.repeat(60)}, allow: x }`)).toEqual([
+      expect.stringContaining('shorten it to 59 characters or fewer'),
+    ]);
+    expect(await problems('pix', `{ block: ${'c'.repeat(64)}, allow: x }`)).toEqual([]);
   });
 
   test('the schema lets no character through that could break a command line', async () => {

@@ -51,7 +51,7 @@ test('examples/devices: every file validates, one device per platform at least',
   expect(asa.hostKey).toEqual({ knownHosts: join(EXAMPLES, 'known_hosts') });
   const rest = byName(r.devices, 'hq-asa-rest');
   expect(rest.hostKey).toEqual({}); // the fleet known_hosts default does not reach an HTTPS device
-  expect(rest.advanced.certificateFingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  expect(rest.options['advanced.certificateFingerprint']).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 });
 
 const MINIMAL = (name: string, platform: string, extra = ''): string =>
@@ -77,27 +77,18 @@ describe('defaults', () => {
       credentials: { username: { env: 'U' }, password: { env: 'P' } },
       hostKey: {},
       policy: { blockList: { kind: 'zone', zone: 'block.example', server: { host: 'ns.example', port: 53 } } },
-      objectGroups: { block: 'threatstop-block', allow: 'threatstop-allow', maxEntries: 10000, nestedSize: 10000 },
+      objectGroups: { block: 'threatstop-block', allow: 'threatstop-allow', maxEntries: 10000 },
       policyUpdates: true,
       safety: { maxRemoveShare: 0.5 },
       logs: { upload: false, rotateKb: 100, sources: [] },
-      advanced: {
-        compressConfig: 'leave',
-        tokenAuth: false,
-        allowSelfSigned: false,
-        connectTimeoutMs: 15000,
-        commandTimeoutMs: 60000,
-        applyWindow: 5000,
-        saveRetries: 3,
-        saveRetryDelayMs: 3000,
-        configLockRetries: 5,
-        configLockRetryDelayMs: 2000,
-      },
+      advanced: { connectTimeoutMs: 15000, commandTimeoutMs: 60000, applyWindow: 5000 },
+      // The platform's own settings as written (none here): its driver applies their defaults.
+      options: {},
       source: { file: 'ios.yaml', line: 1 },
     });
     const rest = byName(r.devices, 'r');
     expect(rest.management.port).toBe(443);
-    expect(rest.objectGroups).toMatchObject({ block: 'ThreatSTOP-block', allow: 'ThreatSTOP-allow' });
+    expect(rest.objectGroups).toMatchObject({ block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' });
     expect(r.settings).toEqual({
       definitionsDir: dir,
       stateDir: join(dir, '.tscm'),
@@ -151,15 +142,16 @@ describe('defaults', () => {
       block: 'threatstop-block',
       allow: 'threatstop-allow',
       maxEntries: 3000,
-      nestedSize: 10000, // the ASA-only default does not reach IOS
     });
+    expect(ios.options['objectGroups.nestedSize']).toBeUndefined(); // the ASA-only default does not reach IOS
     expect(ios.logs).toEqual({
       upload: false,
       rotateKb: 80,
       sources: [],
       forward: { host: '198.51.100.9', port: 514, protocol: 'udp' },
     });
-    expect(ios.advanced).toMatchObject({ tokenAuth: false, compressConfig: 'compress', connectTimeoutMs: 5000 });
+    expect(ios.advanced).toMatchObject({ connectTimeoutMs: 5000 });
+    expect(ios.options).toEqual({ 'advanced.compressConfig': 'compress' }); // tokenAuth is asa-rest's
     expect(ios.policy.blockList).toEqual({
       kind: 'zone',
       zone: 'block.example',
@@ -169,13 +161,14 @@ describe('defaults', () => {
     const rest = byName(r.devices, 'r');
     expect(rest.credentials.password).toEqual({ file: join(dir, 'secrets/fleet-password') });
     expect(rest.hostKey).toEqual({});
-    expect(rest.advanced).toMatchObject({ tokenAuth: false, compressConfig: 'leave' });
-    expect(rest.objectGroups.nestedSize).toBe(500);
+    expect(rest.options).toMatchObject({ 'advanced.tokenAuth': false, 'objectGroups.nestedSize': 500 });
+    expect(rest.options['advanced.compressConfig']).toBeUndefined();
     expect(rest.peers).toEqual([{ host: '192.0.2.2', port: 443 }]);
 
     const asa = byName(r.devices, 'a');
-    expect(asa.advanced.tokenAuth).toBe(false);
-    expect(asa.objectGroups).toMatchObject({ block: 'ThreatSTOP-block', nestedSize: 500, maxEntries: 2000 });
+    expect(asa.options['advanced.tokenAuth']).toBeUndefined();
+    expect(asa.objectGroups).toMatchObject({ block: 'ThreatSTOP-Block', maxEntries: 2000 });
+    expect(asa.options['objectGroups.nestedSize']).toBe(500);
   });
 
   test('a file zone source is relative to its YAML file and needs no policy server', async () => {

@@ -5,7 +5,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { toPointer } from './diagnostic.js';
-import { BUILTIN_DEFAULTS, DEFAULT_GROUP_NAMES, DEFAULT_MANAGEMENT_PORT } from './defaults.js';
+import { getPlatform } from '../drivers/registry.js';
+import { BUILTIN_DEFAULTS } from './defaults.js';
 import { checkGroupNames, selectDefaultsFor } from './platform-rules.js';
 import type { RawDefaults, RawDevice, RawEndpoint, RawZoneSource } from './raw-types.js';
 import type { DeviceSpec, Endpoint, HostKeyCheck, SecretRef, ZoneSource } from './types.js';
@@ -35,13 +36,13 @@ function normaliseZone(zone: string): string {
   return zone.toLowerCase().replace(/\.$/, '');
 }
 
-/** `AA:BB:...` upper-case, as node's `cert.fingerprint256` prints it. */
-function normaliseCertFingerprint(value: string): string {
-  const hex = value
-    .replace(/^sha256:/i, '')
-    .replace(/:/g, '')
-    .toUpperCase();
-  return hex.match(/../g)?.join(':') ?? hex;
+function readPath(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  return node;
 }
 
 function endpointKey(e: Endpoint): string {
@@ -59,11 +60,12 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
       ...(hint === undefined ? {} : { hint }),
     });
   };
+  const platform = getPlatform(raw.platform);
   const d = selectDefaultsFor(ctx.defaults, raw.platform);
   const ownRef = (ref: SecretRef | undefined): SecretRef | undefined =>
     ref === undefined ? undefined : absoluteSecretRef(ref, ctx.baseDir);
 
-  const managementPort = raw.management.port ?? DEFAULT_MANAGEMENT_PORT[raw.platform];
+  const managementPort = raw.management.port ?? platform.defaults.port;
   const management: Endpoint = { host: raw.management.host, port: managementPort };
   const peers = (raw.peers ?? []).map((p: RawEndpoint) => ({ host: p.host, port: p.port ?? managementPort }));
   const seen = new Set([endpointKey(management)]);
@@ -109,13 +111,12 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
   const blockList = zoneSource(raw.policy.blockList, 'blockList');
   const allowList = raw.policy.allowList === undefined ? undefined : zoneSource(raw.policy.allowList, 'allowList');
 
-  const groupNames = DEFAULT_GROUP_NAMES[raw.platform];
+  const groupNames = platform.defaults.groups;
   const og = { ...d.objectGroups, ...raw.objectGroups };
   const objectGroups = {
     block: og.block ?? groupNames.block,
     allow: og.allow ?? groupNames.allow,
     maxEntries: og.maxEntries ?? BUILTIN_DEFAULTS.maxEntries,
-    nestedSize: og.nestedSize ?? BUILTIN_DEFAULTS.nestedSize,
   };
   for (const problem of checkGroupNames(raw.platform, objectGroups.block, objectGroups.allow)) {
     report(
@@ -149,12 +150,15 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
   const forward = logsRaw.forward;
 
   const adv = { ...d.advanced, ...raw.advanced };
-  if (adv.passwordPrompt !== undefined) {
-    try {
-      new RegExp(adv.passwordPrompt);
-    } catch {
-      report(['advanced', 'passwordPrompt'], 'expected a valid regular expression', 'e.g. "[Pp]assword:\\s*$"');
-    }
+  // The platform's own settings, device over tscm.yaml defaults (already only the platform's), as its driver reads them.
+  const options: Record<string, unknown> = {};
+  for (const [path, setting] of Object.entries(platform.settings)) {
+    const segments = path.split('.');
+    const value = readPath(raw, segments) ?? readPath(d, segments);
+    if (value === undefined || setting.schema === undefined) continue;
+    const problem = setting.check?.(value);
+    if (problem !== undefined) report(segments, problem.message, problem.hint);
+    options[path] = setting.normalise === undefined ? value : setting.normalise(value);
   }
 
   if (diagnostics.length > 0 || username === undefined || password === undefined || blockList === undefined) {
@@ -198,25 +202,11 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
           }),
     },
     advanced: {
-      ...(adv.passwordPrompt === undefined ? {} : { passwordPrompt: adv.passwordPrompt }),
-      ...(adv.ciphers === undefined ? {} : { ciphers: adv.ciphers }),
-      ...(adv.kex === undefined ? {} : { kex: adv.kex }),
-      ...(adv.hostKeyAlgorithms === undefined ? {} : { hostKeyAlgorithms: adv.hostKeyAlgorithms }),
-      compressConfig: adv.compressConfig ?? BUILTIN_DEFAULTS.compressConfig,
-      tokenAuth: adv.tokenAuth ?? BUILTIN_DEFAULTS.tokenAuth,
-      allowSelfSigned: adv.allowSelfSigned ?? BUILTIN_DEFAULTS.allowSelfSigned,
-      ...(adv.certificateFingerprint === undefined
-        ? {}
-        : { certificateFingerprint: normaliseCertFingerprint(adv.certificateFingerprint) }),
-      ...(adv.apiUrl === undefined ? {} : { apiUrl: adv.apiUrl }),
       connectTimeoutMs: adv.connectTimeoutMs ?? BUILTIN_DEFAULTS.connectTimeoutMs,
       commandTimeoutMs: adv.commandTimeoutMs ?? BUILTIN_DEFAULTS.commandTimeoutMs,
       applyWindow: adv.applyWindow ?? BUILTIN_DEFAULTS.applyWindow,
-      saveRetries: adv.saveRetries ?? BUILTIN_DEFAULTS.saveRetries,
-      saveRetryDelayMs: adv.saveRetryDelayMs ?? BUILTIN_DEFAULTS.saveRetryDelayMs,
-      configLockRetries: adv.configLockRetries ?? BUILTIN_DEFAULTS.configLockRetries,
-      configLockRetryDelayMs: adv.configLockRetryDelayMs ?? BUILTIN_DEFAULTS.configLockRetryDelayMs,
     },
+    options,
     source: { file: ctx.file, line: ctx.doc.start.line },
   };
   return { spec, diagnostics };

@@ -1,13 +1,14 @@
-// Which settings belong to which platform. One table drives both the check of a device's own fields (a setting on
-// the wrong platform is an error with a hint) and the filtering of tscm.yaml defaults (a default applies only to
-// the platforms that have the setting).
+// Which settings belong to which platform, from the platforms themselves (src/drivers/registry.ts: each platform.ts
+// lists its settings). One table drives both the check of a device's own fields (a setting on the wrong platform is
+// an error with a hint) and the filtering of tscm.yaml defaults (a default applies only to the platforms that have
+// the setting); the schema's per-platform if/then is composed from the same data (device-schema.ts).
 
+import { getPlatform, PLATFORMS } from '../drivers/registry.js';
 import type { Diagnostic } from './diagnostic.js';
 import { toPointer } from './diagnostic.js';
+import { settingPaths } from './device-schema.js';
 import type { Platform } from './types.js';
 import type { YamlDocument } from './yaml-document.js';
-
-const SSH_PLATFORMS: readonly Platform[] = ['ios', 'asa', 'pix'];
 
 interface PlatformRule {
   readonly path: readonly [string, string] | readonly [string];
@@ -16,26 +17,17 @@ interface PlatformRule {
   readonly instead?: string;
 }
 
-export const PLATFORM_RULES: readonly PlatformRule[] = [
-  { path: ['credentials', 'enablePassword'], platforms: SSH_PLATFORMS, instead: 'the REST API has no enable mode' },
-  { path: ['hostKey'], platforms: SSH_PLATFORMS, instead: 'asa-rest uses HTTPS: pin advanced.certificateFingerprint' },
-  { path: ['objectGroups', 'nestedSize'], platforms: ['asa', 'asa-rest'] },
-  { path: ['advanced', 'passwordPrompt'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'ciphers'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'kex'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'hostKeyAlgorithms'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'compressConfig'], platforms: ['ios'] },
-  { path: ['advanced', 'saveRetries'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'saveRetryDelayMs'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'configLockRetries'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'configLockRetryDelayMs'], platforms: SSH_PLATFORMS },
-  { path: ['advanced', 'tokenAuth'], platforms: ['asa-rest'] },
-  { path: ['advanced', 'allowSelfSigned'], platforms: ['asa-rest'] },
-  { path: ['advanced', 'certificateFingerprint'], platforms: ['asa-rest'] },
-  { path: ['advanced', 'apiUrl'], platforms: ['asa-rest'] },
-];
+export const PLATFORM_RULES: readonly PlatformRule[] = settingPaths(PLATFORMS).map((path) => {
+  const having = PLATFORMS.filter((p) => path in p.settings);
+  const instead = having.map((p) => p.settings[path]?.elsewhere).find((e) => e !== undefined);
+  return {
+    path: path.split('.') as [string, string] | [string],
+    platforms: having.map((p) => p.platform),
+    ...(instead === undefined ? {} : { instead }),
+  };
+});
 
-const PLATFORMS: readonly string[] = ['ios', 'asa', 'asa-rest', 'pix'];
+const PLATFORM_IDS: readonly string[] = PLATFORMS.map((p) => p.platform);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,7 +45,7 @@ function getField(root: unknown, path: readonly string[]): unknown {
 /** Settings of a device document that its platform does not have. Runs on unvalidated data (reports alongside). */
 export function checkPlatformFields(doc: YamlDocument, file: string): Diagnostic[] {
   const platform = getField(doc.value, ['platform']);
-  if (typeof platform !== 'string' || !PLATFORMS.includes(platform)) return [];
+  if (typeof platform !== 'string' || !PLATFORM_IDS.includes(platform)) return [];
   const out: Diagnostic[] = [];
   for (const rule of PLATFORM_RULES) {
     if (rule.platforms.includes(platform as Platform)) continue;
@@ -87,26 +79,6 @@ export function selectDefaultsFor<T extends object>(defaults: T, platform: Platf
   return copy as T;
 }
 
-/**
- * How a platform names the object-groups of one logical group. IOS keeps IPv6 members in a `v6-network` twin
- * named NAME-v6 (src/drivers/cisco-ios/README.md); ASA and PIX groups mix both families. Every device name must fit
- * the platform's limit (64 on IOS, the longest accepted in practice; 64 on ASA and PIX, ASA command reference).
- * This table moves into each driver module (its traits: maxNameLength, twins) in issue 8; until then the IOS
- * driver's v6TwinName must agree with it.
- */
-export const GROUP_NAMING: Readonly<Record<Platform, { readonly maxLength: number; readonly twinSuffix?: string }>> = {
-  ios: { maxLength: 64, twinSuffix: '-v6' },
-  asa: { maxLength: 64 },
-  'asa-rest': { maxLength: 64 },
-  pix: { maxLength: 64 },
-};
-
-/** The names a logical group takes on the device: itself, and its IPv6 twin where the platform has one. */
-export function deviceGroupNames(platform: Platform, name: string): string[] {
-  const suffix = GROUP_NAMING[platform].twinSuffix;
-  return suffix === undefined ? [name] : [name, name + suffix];
-}
-
 export interface GroupNameProblem {
   readonly role: 'block' | 'allow';
   readonly message: string;
@@ -114,13 +86,14 @@ export interface GroupNameProblem {
 }
 
 /**
- * Problems of a device's two group names on its platform: equal names, a name equal to the other group's twin
- * (`block: tsb, allow: tsb-v6` on IOS: the device refuses `object-group network tsb-v6`, and the member lines after
- * it ran in global config mode), and names too long once suffixed. Names compare ignoring case, as the safe side.
+ * Problems of a device's two group names on its platform: equal names, a name the platform derives from the other
+ * (`block: tsb, allow: tsb-v6` on IOS, whose IPv6 twin of tsb is tsb-v6: the device refuses `object-group network
+ * tsb-v6`, and the member lines after it ran in global config mode; `tsb-2` on the ASA, a child of tsb), and names
+ * too long once suffixed. Names compare ignoring case, as the safe side.
  */
 export function checkGroupNames(platform: Platform, block: string, allow: string): GroupNameProblem[] {
   const problems: GroupNameProblem[] = [];
-  const naming = GROUP_NAMING[platform];
+  const { traits, groupNames } = getPlatform(platform);
   if (block.toLowerCase() === allow.toLowerCase()) {
     problems.push({
       role: 'allow',
@@ -128,27 +101,27 @@ export function checkGroupNames(platform: Platform, block: string, allow: string
       hint: 'give objectGroups.block and objectGroups.allow distinct names',
     });
   } else {
-    const names = { block: deviceGroupNames(platform, block), allow: deviceGroupNames(platform, allow) };
-    const clash = names.block.find((b) => names.allow.some((a) => a.toLowerCase() === b.toLowerCase()));
+    const clash = groupNames.derived(block, allow) ? allow : groupNames.derived(allow, block) ? block : undefined;
     if (clash !== undefined) {
       problems.push({
         role: 'allow',
-        message: `the name ${clash} would belong to both groups: on ${platform} a group NAME keeps its IPv6 members in NAME${naming.twinSuffix ?? ''}`,
-        hint: `rename one group: neither name may be the other followed by ${naming.twinSuffix ?? ''}`,
+        message: `the name ${clash} would belong to both groups: on ${platform} a group NAME also takes the name ${groupNames.pattern}`,
+        hint: `rename one group: neither may be named as the other's ${groupNames.pattern}`,
       });
     }
   }
+  const suffix = groupNames.longestSuffix;
   for (const role of ['block', 'allow'] as const) {
     const name = role === 'block' ? block : allow;
-    const longest = deviceGroupNames(platform, name).reduce((a, b) => (b.length > a.length ? b : a));
-    if (longest.length > naming.maxLength) {
-      const room = naming.maxLength - (longest.length - name.length);
+    const longest = name + suffix;
+    if (longest.length > traits.maxNameLength) {
+      const room = traits.maxNameLength - suffix.length;
       problems.push({
         role,
         message:
-          longest === name
-            ? `the object-group name is ${name.length} characters; ${platform} allows ${naming.maxLength}`
-            : `the object-group name is too long for ${platform}: its IPv6 twin ${longest} has ${longest.length} characters, ${naming.maxLength} allowed`,
+          suffix === ''
+            ? `the object-group name is ${name.length} characters; ${platform} allows ${traits.maxNameLength}`
+            : `the object-group name is too long for ${platform}: as ${groupNames.pattern} (${longest}) it has ${longest.length} characters, ${traits.maxNameLength} allowed`,
         hint: `shorten it to ${room} characters or fewer`,
       });
     }

@@ -25,7 +25,8 @@ export interface RawObjectGroups {
   block?: string;
   allow?: string;
   maxEntries?: number;
-  nestedSize?: number;
+  /** A platform's own settings (objectGroups.nestedSize, ...): read through the platform's settings list. */
+  [platformSetting: string]: unknown;
 }
 
 export interface RawLogs {
@@ -37,22 +38,11 @@ export interface RawLogs {
 }
 
 export interface RawAdvanced {
-  passwordPrompt?: string;
-  ciphers?: string[];
-  kex?: string[];
-  hostKeyAlgorithms?: string[];
-  compressConfig?: 'compress' | 'uncompress' | 'leave';
-  tokenAuth?: boolean;
-  allowSelfSigned?: boolean;
-  certificateFingerprint?: string;
-  apiUrl?: string;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
   applyWindow?: number;
-  saveRetries?: number;
-  saveRetryDelayMs?: number;
-  configLockRetries?: number;
-  configLockRetryDelayMs?: number;
+  /** A platform's own settings (advanced.compressConfig, ...): read through the platform's settings list. */
+  [platformSetting: string]: unknown;
 }
 
 /** The device fields tscm.yaml `defaults` may set. */

@@ -1,7 +1,8 @@
 // The typed, normalised device model. YAML is validated once (schemas/device.schema.json) and turned into these
 // values by config/; every other layer sees only these types (DESIGN.md convention 12).
 
-export type Platform = 'ios' | 'asa' | 'asa-rest' | 'pix';
+/** A platform id of src/drivers/registry.ts (`ios`, `asa`, `asa-rest`, `pix`); the schema's enum is built from it. */
+export type Platform = string;
 
 /** A secret is always a reference, never a literal. Resolved only at the moment a driver connects. */
 export type SecretRef = { readonly env: string } | { readonly file: string };
@@ -37,29 +38,12 @@ export interface LogSettings {
   readonly proxy?: { readonly url: string; readonly username?: SecretRef; readonly password?: SecretRef };
 }
 
+/** The settings every platform has; a platform's own (`advanced.compressConfig`, ...) are in DeviceSpec.options. */
 export interface AdvancedSettings {
-  /** Regex source of a custom password prompt (IOS `enable`). */
-  readonly passwordPrompt?: string;
-  readonly ciphers?: readonly string[];
-  readonly kex?: readonly string[];
-  readonly hostKeyAlgorithms?: readonly string[];
-  readonly compressConfig: 'compress' | 'uncompress' | 'leave';
-  /** ASA REST: token auth (POST /api/tokenservices) instead of Basic on every call. */
-  readonly tokenAuth: boolean;
-  /** ASA REST: accept a self-signed certificate. Off by default; prefer certificateFingerprint. */
-  readonly allowSelfSigned: boolean;
-  readonly certificateFingerprint?: string;
-  readonly apiUrl?: string;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
   /** Member changes journaled and sent per apply window. */
   readonly applyWindow: number;
-  /** write memory retries while NVRAM is busy, and the wait before each. */
-  readonly saveRetries: number;
-  readonly saveRetryDelayMs: number;
-  /** configure terminal retries while configuration mode is locked; retry N waits N times the delay. */
-  readonly configLockRetries: number;
-  readonly configLockRetryDelayMs: number;
 }
 
 export interface ObjectGroupSettings {
@@ -67,8 +51,6 @@ export interface ObjectGroupSettings {
   readonly allow: string;
   /** Maximum policy size: the desired set is capped to this many entries. */
   readonly maxEntries: number;
-  /** ASA: members per nested group under the master group. */
-  readonly nestedSize: number;
 }
 
 export interface SafetySettings {
@@ -90,6 +72,11 @@ export interface DeviceSpec {
   readonly safety: SafetySettings;
   readonly logs: LogSettings;
   readonly advanced: AdvancedSettings;
+  /**
+   * The platform's own settings as written (device over tscm.yaml defaults), by path (`advanced.compressConfig`,
+   * `objectGroups.nestedSize`): schema-valid, read and defaulted by the platform's driver.
+   */
+  readonly options: Readonly<Record<string, unknown>>;
   /** Where the definition lives, for messages: the file (relative to the definitions dir) and line. */
   readonly source: { readonly file: string; readonly line: number };
 }

@@ -1,30 +1,27 @@
-// The literal map from platform to driver factory (DESIGN.md: only this file imports driver folders).
+// The literal list of platforms: one line per platform, each a platform.ts of its own folder (DESIGN.md: only this
+// file imports the driver folders). The config layer reads the platform data from here (settings, defaults,
+// traits); a connect loads the driver code on demand.
 
-import type { Platform } from '../config/types.js';
 import { ConfigError } from '../errors.js';
-import { createIosDriver } from './cisco-ios/index.js';
+import { IOS_PLATFORM } from './cisco-ios/platform.js';
 import type { DriverFactory } from './driver.js';
+import type { PlatformModule } from './platform.js';
+import { ASA_PLANNED, ASA_REST_PLANNED, PIX_PLANNED } from './planned-platforms.js';
 
-const notYet =
-  (platform: Platform): DriverFactory =>
-  async (ctx) => {
+export const PLATFORMS: readonly PlatformModule[] = [IOS_PLATFORM, ASA_PLANNED, ASA_REST_PLANNED, PIX_PLANNED];
+
+/** The platform named by a device's `platform:` (validated by the schema, whose enum comes from this list). */
+export function getPlatform(platform: string): PlatformModule {
+  const found = PLATFORMS.find((p) => p.platform === platform);
+  if (found === undefined) {
     throw new ConfigError(
-      `device ${ctx.spec.name}: platform "${platform}" is not yet supported by this tscm version`,
-      'supported platforms: ios',
+      `unknown platform "${platform}"`,
+      `use one of: ${PLATFORMS.map((p) => p.platform).join(', ')}`,
     );
-  };
-
-const FACTORIES: Readonly<Record<Platform, DriverFactory>> = {
-  ios: (ctx) => createIosDriver(ctx),
-  asa: notYet('asa'),
-  'asa-rest': notYet('asa-rest'),
-  pix: notYet('pix'),
-};
-
-export function getDriverFactory(platform: Platform): DriverFactory {
-  const f = (FACTORIES as Partial<Record<string, DriverFactory>>)[platform];
-  if (f === undefined) {
-    throw new ConfigError(`unknown platform "${platform}"`, `use one of: ${Object.keys(FACTORIES).join(', ')}`);
   }
-  return f;
+  return found;
+}
+
+export async function getDriverFactory(platform: string): Promise<DriverFactory> {
+  return getPlatform(platform).load();
 }

@@ -31,6 +31,8 @@ export interface ApplyFleetOptions {
 export interface DeviceApplied {
   readonly device: string;
   readonly endpoints: readonly EndpointResult[];
+  /** HA standby units left to replication, each with whether it follows the active unit now. */
+  readonly followers: readonly string[];
   readonly state: DeviceState;
 }
 
@@ -99,13 +101,14 @@ async function applyOneDevice(
   const revision = formatRevision(await fleet.revision());
   const saved: SavedPlan = { devicePlan, planGitRevision: plan.gitRevision, revision };
   const log = fleet.log;
-  const planner = ({ policy, basis, endpoint }: PlannerContext): EndpointPlanner => {
-    if (endpoint !== spec.management) {
+  const planner = ({ policy, basis, endpoint, primary }: PlannerContext): EndpointPlanner => {
+    if (!primary) {
       return {
         plan: (observed) => planDevice(spec, policy, observed, basis, endpoint, { adopt: devicePlan.inputs.adopt }),
       };
     }
-    // The management address carries out the plan shown or saved, recomputed, and only when nothing moved.
+    // The first endpoint applied to (the management address, or the active unit of a failover pair) carries out the
+    // plan shown or saved, recomputed, and only when nothing moved.
     let recomputed: RecomputedPlan | undefined;
     return {
       plan: (observed) => (recomputed = recomputeSavedPlan(spec, policy, basis, observed, saved, log)).plan,
@@ -124,5 +127,5 @@ async function applyOneDevice(
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   });
-  return { device: spec.name, endpoints: done.endpoints, state: done.state! };
+  return { device: spec.name, endpoints: done.endpoints, followers: done.followers, state: done.state! };
 }

@@ -20,7 +20,7 @@ export function endpointsOf(spec: DeviceSpec): readonly Endpoint[] {
 }
 
 export async function connectDevice(spec: DeviceSpec, endpoint: Endpoint, opts: ConnectOptions): Promise<Driver> {
-  const factory = getDriverFactory(spec.platform);
+  const factory = await getDriverFactory(spec.platform);
   const baseDir = path.dirname(path.resolve(opts.dir, spec.source.file));
   const log = opts.log;
   const driver = await factory({

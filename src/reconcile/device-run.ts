@@ -8,7 +8,9 @@ import { addsOf, ApplyFailedError, applyEndpoint, refuseUnsafe, type EndpointRes
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
 import type { DesiredState, DevicePlan, Inventory, ObservedDevice, ZonePin } from '../plan/model.js';
-import { mergeInventories } from '../plan/ownership.js';
+import { hasChanges } from '../plan/compute-plan.js';
+import { inventoryAfterApply, mergeInventories } from '../plan/ownership.js';
+import { getPlatform } from '../drivers/registry.js';
 import { endpointKey, inventoryFromState, type DeviceLock, type DeviceState } from '../state/index.js';
 import { connectDevice, endpointsOf } from './connect.js';
 import type { Fleet } from './fleet.js';
@@ -63,18 +65,29 @@ export class DeviceRun {
     private readonly opts: DeviceRunOptions,
   ) {}
 
-  /** Runs the steps observe, plan, guard, apply, verify and save for `endpoint` in one session. */
+  /**
+   * Runs the steps observe, plan, guard, apply, verify and save for `endpoint` in one session. On a platform that is
+   * configured on its active unit only (ASA failover), a standby is read and left alone: `standby` is returned, and
+   * confirmFollower reads it again once the active unit is done.
+   */
   async applyTo(
     endpoint: Endpoint,
     desired: DesiredState,
     planner: EndpointPlanner,
     steps: DeviceSteps,
-  ): Promise<EndpointResult> {
+  ): Promise<EndpointResult | 'standby'> {
     const { fleet, spec, basis } = this;
     steps.enter('observe');
     const driver = await connectDevice(spec, endpoint, fleet);
     try {
       const observed = await observeDevice(spec, driver, basis.state);
+      if (observed.haRole === 'standby' && getPlatform(spec.platform).traits.ha === 'active-only') {
+        fleet.log.info('standby unit left to replication from the active unit', {
+          device: spec.name,
+          endpoint: endpoint.host,
+        });
+        return 'standby';
+      }
       steps.enter('plan');
       const plan = describeLayout(await planner.plan(observed), driver, observed);
       steps.enter('guard');
@@ -113,6 +126,28 @@ export class DeviceRun {
       this.results.push(result);
       this.plans.push(plan);
       return result;
+    } finally {
+      await driver.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * After the active unit: reads a standby again and keeps what tscm owns there. One that does not hold the
+   * desired groups yet (replication still running, or broken) is named in the returned note, never changed.
+   */
+  async confirmFollower(endpoint: Endpoint, planner: EndpointPlanner): Promise<string> {
+    const { fleet, spec, basis } = this;
+    const where = `${endpoint.host}:${endpoint.port}`;
+    const driver = await connectDevice(spec, endpoint, fleet);
+    try {
+      const observed = await observeDevice(spec, driver, basis.state);
+      const plan = await planner.plan(observed);
+      const key = endpointKey(endpoint);
+      this.owned.set(key, inventoryAfterApply(plan, observed, inventoryOf(basis, endpoint)));
+      if (!hasChanges(plan)) return `HA standby ${where} follows the active unit (configuration replication)`;
+      const note = `HA standby ${where} does not hold the desired groups yet (${plan.summary.add} to add, ${plan.summary.remove} to remove): replication from the active unit has not finished or is broken; check \`show failover\``;
+      fleet.log.warn('standby unit out of step after the apply', { device: spec.name, endpoint: endpoint.host });
+      return note;
     } finally {
       await driver.close().catch(() => undefined);
     }

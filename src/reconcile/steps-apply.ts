@@ -8,6 +8,7 @@ import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
 import { hasChanges } from '../plan/compute-plan.js';
 import type { DevicePlan, ZonePin } from '../plan/model.js';
+import { TransientError } from '../errors.js';
 import type { DeviceState } from '../state/index.js';
 import { endpointsOf } from './connect.js';
 import { DeviceRun, lockDevice, type EndpointPlanner } from './device-run.js';
@@ -20,6 +21,11 @@ export interface PlannerContext {
   readonly policy: ResolvedPolicy;
   readonly basis: DeviceBasis;
   readonly endpoint: Endpoint;
+  /**
+   * The first endpoint applied to in this run (the management address, or the active unit of a failover pair
+   * whose management address is the standby): the one a plan shown or saved before was made against.
+   */
+  readonly primary: boolean;
 }
 
 export interface ApplyStepsOptions {
@@ -49,6 +55,8 @@ export interface DeviceApplyOutcome {
   readonly endpoints: readonly EndpointResult[];
   /** The plan carried out on each endpoint, in the order of `endpoints`. */
   readonly plans: readonly DevicePlan[];
+  /** HA standby units left to replication, and whether each follows the active unit now. */
+  readonly followers: readonly string[];
   /** The state written; null when there was nothing to record. */
   readonly state: DeviceState | null;
 }
@@ -74,9 +82,30 @@ export async function applyDeviceSteps(
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     const { revision } = opts;
+    const followers: string[] = [];
     try {
+      const standbys: Endpoint[] = [];
       for (const endpoint of endpointsOf(spec)) {
-        await run.applyTo(endpoint, policy.desired, opts.planner({ policy, basis, endpoint }), steps);
+        const primary = run.results.length === 0;
+        const r = await run.applyTo(
+          endpoint,
+          policy.desired,
+          opts.planner({ policy, basis, endpoint, primary }),
+          steps,
+        );
+        if (r === 'standby') standbys.push(endpoint);
+      }
+      if (standbys.length > 0 && run.results.length === 0) {
+        throw new TransientError(
+          `${spec.name}: every unit answered as the failover standby; tscm configures the active unit only`,
+          'add the active unit to management or peers, or check `show failover` on the pair',
+        );
+      }
+      // Reading a standby again is observing another endpoint (the step order allows observe after save).
+      if (standbys.length > 0) steps.enter('observe');
+      for (const endpoint of standbys) {
+        const planner = opts.planner({ policy, basis, endpoint, primary: false });
+        followers.push(await run.confirmFollower(endpoint, planner));
       }
     } catch (err) {
       steps.stop(err);
@@ -98,7 +127,7 @@ export async function applyDeviceSteps(
             ...(summary === undefined ? {} : { summary }),
           })
         : null;
-    return { device: spec.name, policy, endpoints: run.results, plans: run.plans, state };
+    return { device: spec.name, policy, endpoints: run.results, plans: run.plans, followers, state };
   } finally {
     await lock.release();
   }

@@ -4,7 +4,9 @@
 
 import type { DeviceSpec } from '../config/types.js';
 import { hasChanges } from '../plan/compute-plan.js';
-import type { DevicePlan } from '../plan/model.js';
+import { getPlatform } from '../drivers/registry.js';
+import { TransientError } from '../errors.js';
+import type { DevicePlan, ObservedDevice } from '../plan/model.js';
 import type { DeviceState } from '../state/index.js';
 import { connectDevice } from './connect.js';
 import type { Fleet } from './fleet.js';
@@ -41,18 +43,77 @@ export async function planDeviceSteps(
   const driver = opts.refresh ? await connectDevice(spec, spec.management, fleet) : null;
   try {
     const observed = await observeDevice(spec, driver, state);
+    if (driver !== null && observed.haRole === 'standby' && getPlatform(spec.platform).traits.ha === 'active-only') {
+      return await planOnActive(fleet, spec, { policy, state, basis, steps, opts, standby: observed });
+    }
     steps.enter('plan');
     const primary = describeLayout(
       planDevice(spec, policy, observed, basis, spec.management, { adopt: opts.adopt }),
       driver,
       observed,
     );
-    const notes = opts.refresh ? await planPeers(fleet, spec, policy, basis, opts) : [];
-    const plan = notes.length > 0 ? { ...primary, warnings: [...primary.warnings, ...notes] } : primary;
-    return { spec, policy, state, plan, peersOutOfStep: notes.length };
+    const peers = opts.refresh ? await planPeers(fleet, spec, policy, basis, opts) : { notes: [], layout: [] };
+    return { spec, policy, state, plan: withNotes(primary, peers), peersOutOfStep: peers.notes.length };
   } finally {
     await driver?.close();
   }
+}
+
+interface PeerReport {
+  /** Peers out of step or unreadable (warnings: apply changes them). */
+  readonly notes: string[];
+  /** Standby units that follow by replication (layout: how the apply reaches the pair). */
+  readonly layout: string[];
+}
+
+function withNotes(plan: DevicePlan, peers: PeerReport): DevicePlan {
+  const out = peers.notes.length > 0 ? { ...plan, warnings: [...plan.warnings, ...peers.notes] } : plan;
+  return peers.layout.length > 0 ? { ...out, layout: [...(out.layout ?? []), ...peers.layout] } : out;
+}
+
+interface StandbyContext {
+  readonly policy: ResolvedPolicy;
+  readonly state: DeviceState | null;
+  readonly basis: DeviceBasis;
+  readonly steps: DeviceSteps;
+  readonly opts: PlanStepsOptions;
+  readonly standby: ObservedDevice;
+}
+
+/**
+ * The management address is a failover standby, which refuses configuration: the plan is made against the first
+ * peer that is not, the unit apply will configure (a plan saved now pins that unit's groups).
+ */
+async function planOnActive(fleet: Fleet, spec: DeviceSpec, c: StandbyContext): Promise<PlannedDevice> {
+  const standbyNote = `HA standby ${spec.management.host}:${spec.management.port} is not configured by tscm: it follows the active unit by configuration replication`;
+  for (const peer of spec.peers) {
+    const driver = await connectDevice(spec, peer, fleet).catch(() => null);
+    if (driver === null) continue;
+    try {
+      const observed = await observeDevice(spec, driver, c.state);
+      if (observed.haRole === 'standby') continue;
+      c.steps.enter('plan');
+      const planned = describeLayout(
+        planDevice(spec, c.policy, observed, c.basis, peer, { adopt: c.opts.adopt }),
+        driver,
+        observed,
+      );
+      const layout = [`apply goes to the active unit ${peer.host}:${peer.port}`, standbyNote];
+      return {
+        spec,
+        policy: c.policy,
+        state: c.state,
+        plan: withNotes(planned, { notes: [], layout }),
+        peersOutOfStep: 0,
+      };
+    } finally {
+      await driver.close();
+    }
+  }
+  throw new TransientError(
+    `${spec.name}: ${spec.management.host}:${spec.management.port} is the failover standby and no peer answered as the active unit`,
+    'add the active unit to peers, or check `show failover` on the pair; tscm configures the active unit only',
+  );
 }
 
 /**
@@ -66,8 +127,10 @@ async function planPeers(
   policy: ResolvedPolicy,
   basis: DeviceBasis,
   opts: PlanStepsOptions,
-): Promise<string[]> {
+): Promise<PeerReport> {
   const notes: string[] = [];
+  const layout: string[] = [];
+  const activeOnly = getPlatform(spec.platform).traits.ha === 'active-only';
   for (const peer of spec.peers) {
     let driver;
     try {
@@ -81,6 +144,12 @@ async function planPeers(
     }
     try {
       const observed = await observeDevice(spec, driver, basis.state);
+      if (activeOnly && observed.haRole === 'standby') {
+        layout.push(
+          `HA standby ${peer.host}:${peer.port} is not configured by tscm: it follows the active unit by configuration replication`,
+        );
+        continue;
+      }
       const p = planDevice(spec, policy, observed, basis, peer, { adopt: opts.adopt });
       if (!hasChanges(p)) continue;
       const refused = p.refusals.length > 0 ? `; refused for safety: ${p.refusals.join('; ')}` : '';
@@ -91,5 +160,5 @@ async function planPeers(
       await driver.close();
     }
   }
-  return notes;
+  return { notes, layout };
 }

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { aggregate, prefixCount, prefixesFromStrings, subtract } from '../../src/cidr/index.js';
 import { generateFeed } from '../../src/lab/demo/policy-feed.js';
 import { FAULT_FIELDS } from '../../src/lab/ios/fault-settings.js';
-import { openTestShell } from '../../src/lab/ios/test-shell.js';
+import { openTestShell } from '../../src/lab/vty/test-shell.js';
 import { CLI, runTscm } from '../helpers/cli.js';
 
 interface RunningLab {
@@ -216,5 +216,38 @@ describe('tscm lab (foreground)', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`${faults}: field "replyDelayMs" must be a whole number from 0 to 60000`);
     expect(wrong.stderr).not.toContain('slow');
+  });
+
+  it('--platform asa boots the ASA from a real config with ASA faults; its definitions name the ASA', async () => {
+    const root = await tempDir();
+    const faults = path.join(root, 'faults.yaml');
+    await writeFile(faults, 'askReporting: true\nelementLimit: 5\n');
+    const config = new URL(
+      '../../src/lab/asa/testdata/real/ciscoconfparse-asa-9.0-fw/running-config.txt',
+      import.meta.url,
+    );
+    const cred = credentials();
+    const host = randomLoopback();
+    const args = ['--platform', 'asa', '--listen', `${host}:0`, '--config', config.pathname, '--faults', faults];
+    const lab = await startLabCommand([...args, '--reply-delay', '1', ...cred.args]);
+    expect(lab.banner).toContain('emulated Cisco ASA firewall on');
+    expect(lab.banner).toContain('  faults      replyDelayMs=1, askReporting, elementLimit=5\n');
+    expect(lab.banner).toContain('platform: asa\n');
+    expect(lab.banner).toContain('objectGroups: { block: ThreatSTOP-Block, allow: ThreatSTOP-Allow');
+    const port = Number(new RegExp(`router .* on ${host.replace(/\./g, '\\.')}:(\\d+),`).exec(lab.banner)?.[1]);
+    const shell = await openTestShell({ host, port }, { username: 'labops', password: cred.password });
+    expect(await shell.readUntil(/fw>$/)).toContain("Type help or '?' for a list of available commands.");
+    shell.sendLine('enable');
+    await shell.readUntil(/Password: $/);
+    await shell.run(cred.enable, /fw#$/);
+    shell.sendLine('configure terminal');
+    expect(await shell.readUntil(/\[A\]sk later: $/)).toContain('NOTICE');
+    shell.close();
+
+    const iosOnly = await runTscm(['lab', '--platform', 'asa', '--listen', '127.0.0.1:0', '--nvram-busy', '1']);
+    expect(iosOnly.code).toBe(1);
+    expect(iosOnly.stderr).toContain('--nvram-busy is an IOS fault');
+    lab.child.kill('SIGTERM');
+    expect(await lab.exited).toEqual({ code: 0, signal: null });
   });
 });

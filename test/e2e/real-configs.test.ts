@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateFeed, rollFeed } from '../../src/lab/demo/policy-feed.js';
-import { comparableConfig as comparable, openTestShell } from '../../src/lab/ios/test-shell.js';
+import { comparableConfig as comparable } from '../../src/lab/ios/comparable-config.js';
+import { openTestShell } from '../../src/lab/vty/test-shell.js';
 import { runTscm } from '../helpers/cli.js';
 import { startLab, type Lab } from '../helpers/lab.js';
 

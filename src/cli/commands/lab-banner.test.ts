@@ -40,6 +40,23 @@ describe('lab banner', () => {
     }
   });
 
+  it('prints ASA definitions that load, with the ASA group names', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tscm-lab-banner-'));
+    try {
+      const asa = banner('127.0.0.1');
+      const b: LabBanner = { ...asa, router: { ...asa.router, platform: 'asa' } };
+      await mkdir(path.join(dir, 'devices'));
+      await writeFile(path.join(dir, 'tscm.yaml'), renderTscmYaml(b.dns));
+      await writeFile(path.join(dir, 'devices', 'lab.yaml'), renderDeviceYaml(b));
+      const { devices, diagnostics } = await loadDefinitions(dir);
+      expect(diagnostics).toEqual([]);
+      expect(devices[0]).toMatchObject({ platform: 'asa' });
+      expect(renderLabBanner(b)).toContain('emulated Cisco ASA firewall on 127.0.0.1:2222');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('quotes the exports for a POSIX shell', () => {
     const script = [...renderEnvLines(banner('::1').credentials), 'printf %s "$TSCM_LAB_PASSWORD"'].join('\n');
     expect(execFileSync('sh', ['-c', script], { encoding: 'utf8' })).toBe(`it's "$HOME"`);

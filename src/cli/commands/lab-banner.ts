@@ -5,7 +5,15 @@
 import { LAB_ALLOW_ZONE, LAB_BLOCK_ZONE, type LabPolicy } from '../../lab/lab-policy.js';
 
 export interface LabBanner {
-  readonly router: { host: string; port: number; fingerprint: string; bootedFrom: string; faults?: string };
+  readonly router: {
+    host: string;
+    port: number;
+    fingerprint: string;
+    bootedFrom: string;
+    faults?: string;
+    /** Default ios. */
+    platform?: LabPlatform;
+  };
   readonly dns: { host: string; port: number };
   readonly policy: LabPolicy;
   readonly credentials: { username: string; password: string; enablePassword: string };
@@ -13,7 +21,15 @@ export interface LabBanner {
   readonly dir: string;
 }
 
+export type LabPlatform = 'ios' | 'asa';
+
 export const LAB_DEVICE_NAME = 'lab-router';
+
+/** What each emulated platform is called in the banner, and the object-group names its definitions use. */
+const PLATFORMS: Record<LabPlatform, { title: string; block: string; allow: string }> = {
+  ios: { title: 'emulated Cisco IOS router', block: 'threatstop-block', allow: 'threatstop-allow' },
+  asa: { title: 'emulated Cisco ASA firewall', block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' },
+};
 export const LAB_READY_LINE = 'Ready. Press Ctrl-C to stop.';
 const MAX_ENTRIES_LIMIT = 2_000_000;
 
@@ -42,9 +58,11 @@ policyServer: { host: ${yamlHost(reachable(dns.host))}, port: ${dns.port} }
 export function renderDeviceYaml(b: LabBanner): string {
   // The group is capped to maxEntries; make room for the whole served list so the lab shows all of it.
   const maxEntries = Math.min(MAX_ENTRIES_LIMIT, Math.max(10_000, b.policy.block.length));
+  const platform = b.router.platform ?? 'ios';
+  const groups = PLATFORMS[platform];
   return `# The emulated router of \`tscm lab\`. Credentials are references to environment variables, never literals.
 name: ${LAB_DEVICE_NAME}
-platform: ios
+platform: ${platform}
 deviceId: tdid_lab00001
 management: { host: ${yamlHost(reachable(b.router.host))}, port: ${b.router.port} }
 hostKey: { fingerprint: "${b.router.fingerprint}" }
@@ -54,7 +72,7 @@ credentials:
   enablePassword: { env: TSCM_LAB_ENABLE }
 policy:
   blockList: ${LAB_BLOCK_ZONE}
-${b.policy.allow ? `  allowList: ${LAB_ALLOW_ZONE}\n` : ''}objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: ${maxEntries} }
+${b.policy.allow ? `  allowList: ${LAB_ALLOW_ZONE}\n` : ''}objectGroups: { block: ${groups.block}, allow: ${groups.allow}, maxEntries: ${maxEntries} }
 `;
 }
 
@@ -74,7 +92,7 @@ export function renderLabBanner(b: LabBanner): string {
   const heredoc = (file: string, body: string) => [`cat > ${file} <<'EOF'`, body.trimEnd(), 'EOF'];
   return [
     'tscm lab (lab use only: the credentials below are printed on purpose)',
-    `  router      emulated Cisco IOS router on ${hostPort(b.router.host, b.router.port)}, booted from ${b.router.bootedFrom}`,
+    `  router      ${PLATFORMS[b.router.platform ?? 'ios'].title} on ${hostPort(b.router.host, b.router.port)}, booted from ${b.router.bootedFrom}`,
     `  host key    ${b.router.fingerprint}`,
     ...(b.router.faults ? [`  faults      ${b.router.faults}`] : []),
     `  login       ${b.credentials.username} (password and enable password as in the exports below)`,

@@ -1,11 +1,15 @@
-// tscm lab: emulated devices in the foreground (an IOS router booted from a real running-config, and the built-in
-// policy DNS server serving the block and allow zones), for trying tscm without a router; or `tscm lab demo`,
-// the embedded default: the whole job end to end against emulated devices.
+// tscm lab: emulated devices in the foreground (an IOS router or an ASA booted from a real running-config, and the
+// built-in policy DNS server serving the block and allow zones), for trying tscm without a device; or
+// `tscm lab demo`, the embedded default: the whole job end to end against emulated devices.
 
 import { FILE_KINDS, readLimitedFile } from '../../config/limited-file.js';
 import type { FileReadError } from '../../config/limited-file.js';
 import { ConfigError } from '../../errors.js';
 import type { LabDnsServer } from '../../lab/dns-server.js';
+import { ASA_FAULT_FIELDS, mergeAsaFaultFlags, readAsaFaultsFile } from '../../lab/asa/fault-settings.js';
+import { startAsaEmulator } from '../../lab/asa/index.js';
+import { describeFaultValues } from '../../lab/fault-file.js';
+import type { FaultValues } from '../../lab/fault-file.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
 import { FAULT_FIELDS, mergeFaultFlags, NO_FAULTS, readFaultsFile } from '../../lab/ios/fault-settings.js';
 import type { LabFaultSettings } from '../../lab/ios/fault-settings.js';
@@ -17,9 +21,10 @@ import {
   startLabPolicyServer,
 } from '../../lab/lab-policy.js';
 import { renderLabBanner } from './lab-banner.js';
+import type { LabPlatform } from './lab-banner.js';
 
 export interface LabOptions {
-  platform: 'ios';
+  platform: LabPlatform;
   listen: string;
   config?: string;
   username: string;
@@ -41,6 +46,29 @@ export interface LabOptions {
   rejectEnable?: boolean;
   writeConfirm?: boolean;
   logConfigEvents?: boolean;
+}
+
+/** IOS-only fault flags, refused with --platform asa (the ASA's own faults come from the --faults file). */
+const IOS_ONLY_FLAGS = [
+  ['nvramBusy', '--nvram-busy', 'writeFailTimes'],
+  ['configLocked', '--config-locked', 'configSessionHeld'],
+  ['logConfigEvents', '--log-config-events', 'asyncLines'],
+] as const;
+
+/** The ASA's faults: the --faults file (ASA keys), then the shared fault flags over it. */
+async function asaFaultSettings(opts: LabOptions): Promise<FaultValues> {
+  for (const [key, flag, instead] of IOS_ONLY_FLAGS) {
+    if (opts[key] !== undefined) {
+      throw new ConfigError(`${flag} is an IOS fault`, `for --platform asa use \`${instead}\` in a --faults file`);
+    }
+  }
+  const base = opts.faults ? await readAsaFaultsFile(opts.faults) : {};
+  return mergeAsaFaultFlags(base, {
+    dropAfterCommands: opts.dropAfter,
+    replyDelayMs: opts.replyDelay,
+    rejectEnable: opts.rejectEnable,
+    writeConfirm: opts.writeConfirm,
+  }) as FaultValues;
 }
 
 /** The router's faults: the --faults file, then the fault flags over it. */
@@ -66,7 +94,9 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const config = opts.config ? await readConfig(opts.config) : undefined;
-  const faults = await faultSettings(opts);
+  const asa = opts.platform === 'asa';
+  const faults = asa ? NO_FAULTS : await faultSettings(opts);
+  const asaFaults = asa ? await asaFaultSettings(opts) : {};
   const policy = await loadLabPolicy({
     blockList: opts.blockList,
     allowList: opts.allowList,
@@ -80,22 +110,21 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   const dns: LabDnsServer = await startLabPolicyServer(opts.dnsListen, labZones(policy));
   let router;
   try {
-    router = await startIosEmulator({
-      host,
-      port,
-      config,
-      username: opts.username,
-      password: opts.password,
-      enablePassword: opts.enablePassword,
-      faults: faults.faults,
-      logConfigEvents: faults.logConfigEvents,
-    });
+    const login = { host, port, config, username: opts.username, password: opts.password };
+    router = asa
+      ? await startAsaEmulator({ ...login, enablePassword: opts.enablePassword, faults: asaFaults })
+      : await startIosEmulator({
+          ...login,
+          enablePassword: opts.enablePassword,
+          faults: faults.faults,
+          logConfigEvents: faults.logConfigEvents,
+        });
   } catch (err) {
     await dns.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       throw new ConfigError(
-        `the emulated router cannot listen on ${opts.listen}: ${code}`,
+        `the emulated device cannot listen on ${opts.listen}: ${code}`,
         'pick another address or port, e.g. --listen 127.0.0.1:2223 (port 0 picks a free one)',
       );
     }
@@ -108,7 +137,8 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
         port: router.port,
         fingerprint: router.hostKeyFingerprint,
         bootedFrom: opts.config ?? 'the default configuration',
-        faults: describeFaults(faults),
+        faults: asa ? describeFaultValues(asaFaults, ASA_FAULT_FIELDS) : describeFaults(faults),
+        platform: opts.platform,
       },
       dns: { host: dns.host, port: dns.port },
       policy,
@@ -125,11 +155,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
 
 /** `nvramBusyTimes=2, rejectEnable` for the banner, in the order of the help; undefined without faults. */
 function describeFaults(settings: LabFaultSettings): string | undefined {
-  const values: Record<string, unknown> = { ...settings.faults, logConfigEvents: settings.logConfigEvents };
-  const parts = Object.keys(FAULT_FIELDS)
-    .filter((key) => values[key] !== undefined && values[key] !== false)
-    .map((key) => (values[key] === true ? key : `${key}=${String(values[key])}`));
-  return parts.length > 0 ? parts.join(', ') : undefined;
+  return describeFaultValues({ ...settings.faults, logConfigEvents: settings.logConfigEvents }, FAULT_FIELDS);
 }
 
 /** A whole number; `10_000` and `10,000` are accepted as people write them. */

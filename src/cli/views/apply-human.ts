@@ -13,6 +13,7 @@ export function renderApplyResult(applied: readonly DeviceApplied[], opts: { col
           : `${e.added} added, ${e.removed} removed${e.saved ? ', configuration saved' : ''}`;
       lines.push(`${d.device} (${e.endpoint.host}:${e.endpoint.port}): ${what}`);
     }
+    for (const f of d.followers) lines.push(`${d.device}: ${f}`);
   }
   const added = applied.reduce((n, d) => n + d.endpoints.reduce((m, e) => m + e.added, 0), 0);
   const removed = applied.reduce((n, d) => n + d.endpoints.reduce((m, e) => m + e.removed, 0), 0);

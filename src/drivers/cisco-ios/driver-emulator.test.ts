@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrefixListBuilder, prefixCount, prefixesFromStrings } from '../../cidr/index.js';
-import type { AdvancedSettings, HostKeyCheck } from '../../config/types.js';
+import type { HostKeyCheck } from '../../config/types.js';
 import { ConfigError, TransientError } from '../../errors.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
 import type { IosEmulatorOptions, RunningIosEmulator } from '../../lab/ios/index.js';
@@ -59,7 +59,7 @@ async function connect(
   emu: RunningIosEmulator,
   o: {
     hostKey?: HostKeyCheck;
-    advanced?: Partial<AdvancedSettings>;
+    advanced?: Record<string, unknown>;
     tuning?: IosDriverTuning;
     secrets?: typeof SECRETS;
   } = {},

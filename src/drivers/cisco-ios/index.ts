@@ -9,7 +9,10 @@ import { DeviceApplyError } from '../driver.js';
 import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
 import { findDeviceError } from '../shared/cli-text.js';
 import { IOS_ERROR_RULES } from './error-rules.js';
+import type { PlatformOptions } from '../platform.js';
 import { openCliSession } from '../shared/cli-login.js';
+import { readCliOptions } from '../shared/cli-settings.js';
+import type { CliOptions } from '../shared/cli-settings.js';
 import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
 import type { CliSession } from '../shared/ssh-session.js';
 import type { BatchFailure } from '../shared/ssh-session.js';
@@ -62,12 +65,22 @@ function factsAfter(facts: IosDeviceFacts, changes: readonly GroupChange[]): Ios
 /** The prompt of an object-group sub-mode: `R1(config-network-group)#`, `R1(config-v6-network-group)#`. */
 const GROUP_SUBMODE_PROMPT = /\(config-[^)]*network-group\)#\s*$/;
 
+/** `advanced.compressConfig` (platform.ts), default leave. */
+function readCompressConfig(o: PlatformOptions): 'compress' | 'uncompress' | 'leave' {
+  const v = o['advanced.compressConfig'];
+  return v === 'compress' || v === 'uncompress' ? v : 'leave';
+}
+
 class IosDriver implements Driver {
+  private readonly cli: CliOptions;
+
   constructor(
     private readonly ctx: DriverContext,
     private readonly session: CliSession,
     private readonly tuning: IosDriverTuning,
-  ) {}
+  ) {
+    this.cli = readCliOptions(ctx.spec.options);
+  }
 
   private get label(): string {
     return this.ctx.spec.name;
@@ -208,7 +221,7 @@ class IosDriver implements Driver {
 
   /** `configure terminal`, retried while another session holds configuration mode (spec §6 row 4). */
   private async enterConfig(total: number): Promise<void> {
-    const retries = this.ctx.spec.advanced.configLockRetries;
+    const retries = this.cli.configLockRetries;
     for (let attempt = 0; ; attempt++) {
       const seg = await this.session.send('configure terminal').catch((err: Error) => {
         throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'configure terminal', undefined, 0, true);
@@ -226,7 +239,7 @@ class IosDriver implements Driver {
         );
       }
       this.ctx.log.warn('ios config mode locked, retrying', { device: this.label, attempt: attempt + 1, total });
-      await new Promise((r) => setTimeout(r, this.ctx.spec.advanced.configLockRetryDelayMs * (attempt + 1)));
+      await new Promise((r) => setTimeout(r, this.cli.configLockRetryDelayMs * (attempt + 1)));
     }
   }
 
@@ -250,7 +263,7 @@ class IosDriver implements Driver {
   }
 
   async save(): Promise<void> {
-    const mode = this.ctx.spec.advanced.compressConfig;
+    const mode = readCompressConfig(this.ctx.spec.options);
     if (mode !== 'leave') {
       await this.enterConfig(0);
       const cmd = mode === 'compress' ? 'service compress-config' : 'no service compress-config';
@@ -265,8 +278,8 @@ class IosDriver implements Driver {
     }
     await writeMemory(this.session, {
       deviceLabel: this.label,
-      busyRetries: this.ctx.spec.advanced.saveRetries,
-      busyDelayMs: this.ctx.spec.advanced.saveRetryDelayMs,
+      busyRetries: this.cli.saveRetries,
+      busyDelayMs: this.cli.saveRetryDelayMs,
       timeoutMs: this.slowTimeoutMs,
       log: this.ctx.log,
     });

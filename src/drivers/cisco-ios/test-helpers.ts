@@ -24,8 +24,13 @@ export function makeIosSpec(
   host: string,
   port: number,
   hostKey: HostKeyCheck,
-  advanced: Partial<AdvancedSettings> = {},
+  advanced: Record<string, unknown> = {},
 ): DeviceSpec {
+  const common = new Set(['connectTimeoutMs', 'commandTimeoutMs', 'applyWindow']);
+  const own = Object.entries(advanced).filter(([k]) => !common.has(k));
+  const shared = Object.fromEntries(
+    Object.entries(advanced).filter(([k]) => common.has(k)),
+  ) as Partial<AdvancedSettings>;
   return {
     name: 'lab-rtr',
     platform: 'ios',
@@ -35,23 +40,16 @@ export function makeIosSpec(
     credentials: { username: { env: 'LAB_USER' }, password: { env: 'LAB_PASS' }, enablePassword: { env: 'LAB_EN' } },
     hostKey,
     policy: { blockList: { kind: 'file', path: '/dev/null' } },
-    objectGroups: { block: 'TSCM-BLOCK', allow: 'TSCM-ALLOW', maxEntries: 1_000_000, nestedSize: 1000 },
+    objectGroups: { block: 'TSCM-BLOCK', allow: 'TSCM-ALLOW', maxEntries: 1_000_000 },
     policyUpdates: true,
     safety: { maxRemoveShare: 1 },
     logs: { upload: false, rotateKb: 1024, sources: [] },
-    advanced: {
-      compressConfig: 'leave',
-      tokenAuth: false,
-      allowSelfSigned: false,
-      connectTimeoutMs: 5000,
-      commandTimeoutMs: 5000,
-      applyWindow: 5000,
+    advanced: { connectTimeoutMs: 5000, commandTimeoutMs: 5000, applyWindow: 5000, ...shared },
+    options: {
       // Short waits: the fault tests exercise the retries, not the production delays.
-      saveRetries: 3,
-      saveRetryDelayMs: 20,
-      configLockRetries: 5,
-      configLockRetryDelayMs: 20,
-      ...advanced,
+      'advanced.saveRetryDelayMs': 20,
+      'advanced.configLockRetryDelayMs': 20,
+      ...Object.fromEntries(own.map(([k, v]) => [`advanced.${k}`, v])),
     },
     source: { file: 'devices/lab-rtr.yaml', line: 1 },
   };

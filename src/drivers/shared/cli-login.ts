@@ -6,6 +6,7 @@ import { ConfigError } from '../../errors.js';
 import type { DriverContext } from '../driver.js';
 import { findDeviceError } from './cli-text.js';
 import type { DeviceErrorRule } from './cli-text.js';
+import { readCliOptions } from './cli-settings.js';
 import type { CliTransport } from './cli-transport.js';
 import { CliSession } from './ssh-session.js';
 import type { CliSessionSettings } from './ssh-session.js';
@@ -47,7 +48,7 @@ async function requireSecret(ctx: DriverContext, field: 'username' | 'password')
 }
 
 function compilePrompt(ctx: DriverContext, fallback: string): RegExp {
-  const src = ctx.spec.advanced.passwordPrompt ?? fallback;
+  const src = readCliOptions(ctx.spec.options).passwordPrompt ?? fallback;
   try {
     return new RegExp(src);
   } catch (err) {
@@ -63,6 +64,7 @@ export async function openCliSession(ctx: DriverContext, words: CliLoginWords): 
   const label = ctx.spec.name;
   const passwordPrompt = compilePrompt(ctx, words.defaultPasswordPrompt);
   const { advanced } = ctx.spec;
+  const cli = readCliOptions(ctx.spec.options);
   const request: CliConnectRequest = {
     deviceLabel: label,
     host: ctx.endpoint.host,
@@ -78,9 +80,9 @@ export async function openCliSession(ctx: DriverContext, words: CliLoginWords): 
       ? await CliSession.open({
           ...request,
           hostKey: ctx.spec.hostKey,
-          ciphers: advanced.ciphers,
-          kex: advanced.kex,
-          hostKeyAlgorithms: advanced.hostKeyAlgorithms,
+          ciphers: cli.ciphers,
+          kex: cli.kex,
+          hostKeyAlgorithms: cli.hostKeyAlgorithms,
         })
       : await CliSession.over(await words.connect(request), request);
   try {

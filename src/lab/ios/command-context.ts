@@ -1,8 +1,9 @@
 // What a command handler sees: the shared device, the parsed words, and a narrow view of its CLI session.
-// Kept apart from cli-session.ts so handlers and the session do not import each other.
+// Kept apart from shell.ts so handlers and the shell do not import each other.
 
+import type { Pipe } from '../vty/grammar.js';
+import type { VtyQuestion } from '../vty/session.js';
 import type { IosDevice } from './device.js';
-import type { Pipe } from './grammar.js';
 
 export type Mode =
   | { readonly kind: 'user' }
@@ -10,15 +11,6 @@ export type Mode =
   | { readonly kind: 'config' }
   | { readonly kind: 'group'; readonly name: string; readonly v6: boolean }
   | { readonly kind: 'acl'; readonly name: string; readonly standard: boolean };
-
-export interface Question {
-  readonly prompt: string;
-  /** Echo typed characters (false for passwords). */
-  readonly echo: boolean;
-  /** Answered by one keypress (`[confirm]`), not a line. */
-  readonly single: boolean;
-  readonly answer: (text: string) => void;
-}
 
 export interface CommandContext {
   readonly device: IosDevice;
@@ -37,7 +29,7 @@ export interface CommandContext {
   printPaged(lines: readonly string[]): void;
   /** Reports `% Invalid input` with the caret under the given token of the line. */
   invalidAtToken(index: number): void;
-  ask(question: Question): void;
+  ask(question: VtyQuestion): void;
   /** Leaves configuration mode for privileged exec (end, exit from config, Ctrl-Z). */
   leaveConfig(): void;
   closeSession(): void;

@@ -2,8 +2,8 @@
 // as a router answers a command it does not have.
 
 import type { CommandContext, Handler } from './command-context.js';
-import type { GrammarNode, ParamSpec } from './grammar.js';
-import { kw } from './grammar.js';
+import type { GrammarNode, ParamSpec } from '../vty/grammar.js';
+import { kw } from '../vty/grammar.js';
 import type { GroupKind } from './object-group.js';
 
 const ANY: ParamSpec = { name: 'name', test: () => true };

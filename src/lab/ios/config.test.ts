@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { startIosEmulator } from './index.js';
 import type { RunningIosEmulator } from './index.js';
-import { openTestShell } from './test-shell.js';
-import type { TestShell } from './test-shell.js';
+import { openTestShell } from '../vty/test-shell.js';
+import type { TestShell } from '../vty/test-shell.js';
 
 const CREDS = { username: 'netops', password: 'pw' };
 const BOOT = readFileSync(new URL('./testdata/isr-running-config.txt', import.meta.url), 'utf8');

@@ -11,10 +11,27 @@ const NVRAM_BYTES = 262136;
 
 export class IosDevice {
   readonly config: IosConfig;
-  faults: IosFaults;
+  private currentFaults: IosFaults = {};
+  /** The command log's length when the faults were set: authorizationFailAfter counts from there. */
+  private faultsSetAt = 0;
   readonly commandLog: string[] = [];
   private startup: string[];
   private startupCompressed: boolean;
+
+  get faults(): IosFaults {
+    return this.currentFaults;
+  }
+
+  set faults(f: IosFaults) {
+    this.currentFaults = f;
+    this.faultsSetAt = this.commandLog.length;
+  }
+
+  /** authorizationFailAfter: N commands (of any session) ran since the faults were set; the next are refused. */
+  refusesAuthorization(): boolean {
+    const limit = this.currentFaults.authorizationFailAfter;
+    return limit !== undefined && this.commandLog.length - this.faultsSetAt > limit;
+  }
 
   constructor(
     configText: string | undefined,
@@ -26,6 +43,7 @@ export class IosDevice {
     if (hostname !== undefined) this.config.setHostname(hostname);
     else if (this.config.hostname === undefined) this.config.setHostname('Router');
     this.faults = { ...faults };
+    this.faultsSetAt = 0;
     this.startup = this.config.renderLines();
     this.startupCompressed = this.config.compressConfig;
   }

@@ -1,8 +1,8 @@
 // User and privileged exec commands: enable/disable, configure, terminal, show, write/copy, exit.
 
 import type { CommandContext, Handler } from './command-context.js';
-import { kw } from './grammar.js';
-import type { GrammarNode, ParamSpec } from './grammar.js';
+import { kw } from '../vty/grammar.js';
+import type { GrammarNode, ParamSpec } from '../vty/grammar.js';
 import { buildShowGrammar, runShowRunning } from './show-commands.js';
 
 const CONFIG_BANNER = 'Enter configuration commands, one per line.  End with CNTL/Z.';

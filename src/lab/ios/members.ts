@@ -1,7 +1,7 @@
 // Object-group member lines as IOS reads them: a typed member ("ho 192.0.2.1", "10.9.8.7/8", "2001:DB8::1/48") is
 // checked and turned into the form IOS prints, which is also the member's identity for duplicates and `no`.
 
-import { formatIpv4, formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6, prefixLengthToMask } from './addresses.js';
+import { formatIpv4, formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6, prefixLengthToMask } from '../addresses.js';
 
 /** A member as typed, split into words (without the leading `no`). */
 export type MemberResult = { ok: true; line: string } | { ok: false; error: string; badWord: number };

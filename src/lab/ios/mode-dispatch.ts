@@ -4,8 +4,8 @@
 import type { Handler, Mode } from './command-context.js';
 import { buildGlobalConfigGrammar } from './config-commands.js';
 import { buildPrivExecGrammar, buildUserExecGrammar } from './exec-commands.js';
-import { parseCommand, tokenizeLine } from './grammar.js';
-import type { GrammarNode, ParseResult } from './grammar.js';
+import { parseCommand, tokenizeLine } from '../vty/grammar.js';
+import type { GrammarNode, ParseResult } from '../vty/grammar.js';
 import { buildAclGrammar, buildGroupGrammar } from './submode-commands.js';
 
 const GRAMMARS = {

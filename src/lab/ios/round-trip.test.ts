@@ -5,8 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startIosEmulator } from './index.js';
 import type { RunningIosEmulator } from './index.js';
-import { comparableConfig as comparable, openTestShell } from './test-shell.js';
-import type { TestShell } from './test-shell.js';
+import { openTestShell } from '../vty/test-shell.js';
+import { comparableConfig as comparable } from './comparable-config.js';
+import type { TestShell } from '../vty/test-shell.js';
 
 const CREDS = { username: 'netops', password: 'pw' };
 const REAL = new URL('./testdata/real/', import.meta.url);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import ssh2 from 'ssh2';
 import { startIosEmulator } from './index.js';
 import type { RunningIosEmulator } from './index.js';
-import { openTestShell } from './test-shell.js';
-import type { TestShell } from './test-shell.js';
+import { openTestShell } from '../vty/test-shell.js';
+import type { TestShell } from '../vty/test-shell.js';
 
 const CREDS = { username: 'netops', password: 'pw-login' };
 let emu: RunningIosEmulator;

@@ -1,8 +1,8 @@
 // `show ...` commands: running/startup config, object groups, IP access lists and a few status commands.
 
 import type { CommandContext, Handler } from './command-context.js';
-import { kw } from './grammar.js';
-import type { GrammarNode, ParamSpec } from './grammar.js';
+import { kw } from '../vty/grammar.js';
+import type { GrammarNode, ParamSpec } from '../vty/grammar.js';
 import { renderNumberedShow } from './access-list.js';
 
 const NAME: ParamSpec = { name: 'name', test: () => true };

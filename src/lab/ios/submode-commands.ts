@@ -3,8 +3,8 @@
 import type { AccessList } from './access-list.js';
 import type { CommandContext, Handler } from './command-context.js';
 import { commonConfigKeywords } from './config-commands.js';
-import type { GrammarNode, ParamSpec } from './grammar.js';
-import { kw, tokenizeLine } from './grammar.js';
+import type { GrammarNode, ParamSpec } from '../vty/grammar.js';
+import { kw, tokenizeLine } from '../vty/grammar.js';
 import { normaliseV4Member, normaliseV6Member } from './members.js';
 import type { MemberResult } from './members.js';
 import type { ObjectGroup } from './object-group.js';

@@ -1,13 +1,13 @@
 // Unit tests of the emulator's pure parts: address text, the IOS keyword parser, output filters, boot parsing.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6 } from './addresses.js';
+import { formatIpv6, maskToPrefixLength, parseIpv4, parseIpv6 } from '../addresses.js';
 import { parseRunningConfig } from './config-parse.js';
 import { IosDevice } from './device.js';
-import { kw, parseCommand } from './grammar.js';
-import type { GrammarNode } from './grammar.js';
+import { kw, parseCommand } from '../vty/grammar.js';
+import type { GrammarNode } from '../vty/grammar.js';
 import { normaliseV4Member, normaliseV6Member } from './members.js';
-import { filterOutput } from './output-filter.js';
+import { filterOutput } from '../vty/output-filter.js';
 
 describe('addresses', () => {
   test('IPv4 strict dotted quad and contiguous masks', () => {

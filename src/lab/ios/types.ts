@@ -15,6 +15,11 @@ export interface IosFaults {
   configLockedTimes?: number;
   /** `write memory` asks `Overwrite the previous NVRAM configuration?[confirm]` (every time while set). */
   writeConfirm?: boolean;
+  /**
+   * After N more commands (of any session, counted from when the faults are set), every command answers `Command
+   * authorization failed.` and does not run, as per-command TACACS+ authorization that starts refusing (§6 row 3).
+   */
+  authorizationFailAfter?: number;
 }
 
 export interface IosEmulatorOptions {

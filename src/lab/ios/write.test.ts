@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { startIosEmulator } from './index.js';
 import type { IosFaults, RunningIosEmulator } from './index.js';
-import { openTestShell } from './test-shell.js';
-import type { TestShell } from './test-shell.js';
+import { openTestShell } from '../vty/test-shell.js';
+import type { TestShell } from '../vty/test-shell.js';
 
 const CREDS = { username: 'netops', password: 'pw' };
 const BOOT = 'hostname R1\n!\nobject-group network BL\n host 192.0.2.1\n!\nend\n';

@@ -1,9 +1,9 @@
-// Output modifiers after `|`: begin, include, exclude, count, section. IOS regexes are close to JS ones; `_`
-// matches a delimiter (start, end, space, comma, braces, parentheses) as in IOS.
+// Output modifiers after `|`: begin, include, exclude, count, section, grep (ASA: include, `grep -v`: exclude).
+// Cisco regexes are close to JS ones; `_` matches a delimiter (start, end, space, comma, braces, parentheses).
 
 import type { Pipe } from './grammar.js';
 
-export function compileIosRegex(source: string): RegExp {
+export function compileCiscoRegex(source: string): RegExp {
   const translated = source.replace(/(\\?)_/g, (all, escape: string) => (escape ? all : '(?:^|$|[\\s,{}()])'));
   try {
     return new RegExp(translated);
@@ -19,7 +19,14 @@ export function compileIosRegex(source: string): RegExp {
  */
 export function filterOutput(lines: readonly string[], pipe: Pipe | undefined): readonly string[] {
   if (!pipe) return lines;
-  const re = compileIosRegex(pipe.regex);
+  if (pipe.kind === 'grep') {
+    const invert = /^-v\s+/.exec(pipe.regex);
+    return filterOutput(lines, {
+      kind: invert ? 'exclude' : 'include',
+      regex: pipe.regex.slice(invert?.[0].length ?? 0),
+    });
+  }
+  const re = compileCiscoRegex(pipe.regex);
   switch (pipe.kind) {
     case 'include':
       return lines.filter((l) => re.test(l));

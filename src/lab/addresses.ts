@@ -1,4 +1,4 @@
-// IPv4/IPv6 text helpers for the IOS emulator. Written independently of src/cidr and the drivers on purpose:
+// IPv4/IPv6 text helpers for the lab emulators (IOS, ASA, PIX). Written independently of src/cidr and the drivers on purpose:
 // the emulator must disagree with our own code when our code is wrong, so it shares none of it.
 
 /** Parses dotted-quad IPv4 into an unsigned 32-bit number, or undefined when it is not a strict dotted quad. */

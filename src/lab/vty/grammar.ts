@@ -1,5 +1,5 @@
-// A small IOS-style command parser: keywords may be abbreviated to any unique prefix, an exact keyword wins over
-// longer ones, and failures are reported the way IOS does (caret column, incomplete, ambiguous).
+// A small Cisco-style command parser (IOS, ASA and PIX share it): keywords may be abbreviated to any unique prefix,
+// an exact keyword wins over longer ones, and failures say where (caret column), incomplete or ambiguous.
 
 export interface ParamSpec {
   readonly name: string;
@@ -22,7 +22,7 @@ export interface GrammarNode<H> {
   readonly pipe?: boolean;
 }
 
-export type PipeKind = 'section' | 'include' | 'exclude' | 'begin' | 'count';
+export type PipeKind = 'section' | 'include' | 'exclude' | 'begin' | 'count' | 'grep';
 
 export interface Pipe {
   readonly kind: PipeKind;
@@ -66,9 +66,14 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
-const PIPE_GRAMMAR: readonly PipeKind[] = ['begin', 'count', 'exclude', 'include', 'section'];
+/** The IOS output modifiers; a personality passes its own list (the ASA has no `section`). */
+export const IOS_PIPES: readonly PipeKind[] = ['begin', 'count', 'exclude', 'include', 'section'];
 
-export function parseCommand<H>(root: GrammarNode<H>, line: string): ParseResult<H> {
+export function parseCommand<H>(
+  root: GrammarNode<H>,
+  line: string,
+  pipes: readonly PipeKind[] = IOS_PIPES,
+): ParseResult<H> {
   const tokens = tokenizeLine(line);
   if (tokens.length === 0) return { kind: 'empty' };
   const args: Record<string, string> = {};
@@ -77,7 +82,7 @@ export function parseCommand<H>(root: GrammarNode<H>, line: string): ParseResult
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
     if (token.text === '|' && node.pipe && node.run !== undefined) {
-      const pipe = parsePipe(line, tokens, i + 1);
+      const pipe = parsePipe(line, tokens, i + 1, pipes);
       if (pipe.kind !== 'ok') return pipe;
       return { kind: 'ok', run: node.run, args, words, pipe: pipe.pipe };
     }
@@ -113,13 +118,14 @@ function parsePipe(
   line: string,
   tokens: readonly Token[],
   from: number,
+  pipes: readonly PipeKind[],
 ): { kind: 'ok'; pipe: Pipe } | { kind: 'invalid'; offset: number; consumed: number } | { kind: 'incomplete' } {
   const word = tokens[from];
   if (!word) return { kind: 'incomplete' };
   const lower = word.text.toLowerCase();
-  const matches = PIPE_GRAMMAR.filter((k) => k.startsWith(lower));
+  const matches = pipes.filter((k) => k.startsWith(lower));
   if (matches.length !== 1) {
-    const best = PIPE_GRAMMAR.reduce((max, k) => Math.max(max, commonPrefixLength(lower, k)), 0);
+    const best = pipes.reduce((max, k) => Math.max(max, commonPrefixLength(lower, k)), 0);
     return { kind: 'invalid', offset: word.start + best, consumed: from };
   }
   const regexToken = tokens[from + 1];
