@@ -64,15 +64,13 @@ describe('ASA words', () => {
 
 describe('readAsaOptions', () => {
   it('defaults, and names the field of a bad value', () => {
-    expect(readAsaOptions({ advanced: {}, objectGroups: {} })).toEqual(ASA_DEFAULTS);
-    expect(readAsaOptions({ advanced: { configSession: 'kill' }, objectGroups: { nestedSize: 500 } })).toMatchObject({
+    expect(readAsaOptions({})).toEqual(ASA_DEFAULTS);
+    expect(readAsaOptions({ 'advanced.configSession': 'kill', 'objectGroups.nestedSize': 500 })).toMatchObject({
       nestedSize: 500,
       configSession: 'kill',
     });
-    expect(() => readAsaOptions({ advanced: {}, objectGroups: { shimAddress: 'x' } })).toThrow(
-      /objectGroups.shimAddress/,
-    );
-    expect(() => readAsaOptions({ advanced: {}, objectGroups: { nestedSize: 0 } })).toThrow(ConfigError);
+    expect(() => readAsaOptions({ 'objectGroups.shimAddress': 'x' })).toThrow(/objectGroups.shimAddress/);
+    expect(() => readAsaOptions({ 'objectGroups.nestedSize': 0 })).toThrow(ConfigError);
   });
 });
 

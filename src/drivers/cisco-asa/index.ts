@@ -13,6 +13,7 @@ import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation }
 import { findDeviceError } from '../shared/cli-text.js';
 import { openCliSession } from '../shared/cli-login.js';
 import { saveWithRetry } from '../shared/save-config.js';
+import { readCliOptions, type CliOptions } from '../shared/cli-settings.js';
 import { DEFAULT_BATCH_WINDOW, type BatchFailure, type CliAnswer, type CliSession } from '../shared/ssh-session.js';
 import { asaFactsOf, describeOps, planAsaApply, type AsaFacts, type AsaGroupFacts } from './apply-plan.js';
 import { ASA_ERROR_RULES, judgeWriteMemory } from './error-rules.js';
@@ -46,24 +47,22 @@ const REPORTING_QUESTION = /\[Y\]es, \[N\]o, \[A\]sk later:?\s*$/;
 const KILL_SESSION_QUESTION = /kill that session and continue.*[?:]\s*$/i;
 
 export async function createAsaDriver(ctx: DriverContext, tuning: AsaDriverTuning = {}): Promise<Driver> {
-  const options =
-    tuning.options ??
-    readAsaOptions({
-      advanced: ctx.spec.advanced as unknown as Record<string, unknown>,
-      objectGroups: ctx.spec.objectGroups as unknown as Record<string, unknown>,
-    });
+  const options = tuning.options ?? readAsaOptions(ctx.spec.options);
   return new AsaDriver(ctx, await openCliSession(ctx, ASA_LOGIN), options, tuning.batchWindow ?? DEFAULT_BATCH_WINDOW);
 }
 
 class AsaDriver implements Driver {
   private widthSet = false;
+  private readonly cli: CliOptions;
 
   constructor(
     private readonly ctx: DriverContext,
     private readonly session: CliSession,
     private readonly options: AsaOptions,
     private readonly batchWindow: number,
-  ) {}
+  ) {
+    this.cli = readCliOptions(ctx.spec.options);
+  }
 
   private get label(): string {
     return this.ctx.spec.name;
@@ -246,7 +245,7 @@ class AsaDriver implements Driver {
       { re: REPORTING_QUESTION, reply: () => 'N' },
       { re: KILL_SESSION_QUESTION, reply: () => (kill ? 'y' : 'n') },
     ];
-    const retries = this.ctx.spec.advanced.configLockRetries;
+    const retries = this.cli.configLockRetries;
     for (let attempt = 0; ; attempt++) {
       const seg = await this.session.send('configure terminal', { answers }).catch((err: Error) => {
         throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'configure terminal', undefined, 0, true);
@@ -265,7 +264,7 @@ class AsaDriver implements Driver {
         );
       }
       this.ctx.log.warn('asa configuration held by another session, retrying', { device: this.label, attempt });
-      await new Promise((r) => setTimeout(r, this.ctx.spec.advanced.configLockRetryDelayMs * (attempt + 1)));
+      await new Promise((r) => setTimeout(r, this.cli.configLockRetryDelayMs * (attempt + 1)));
     }
     if (this.widthSet) return;
     // Echoes longer than the terminal are redrawn with `$` markers (§6 row 1): widen once per session.
@@ -299,8 +298,8 @@ class AsaDriver implements Driver {
       command: 'write memory',
       judge: judgeWriteMemory,
       answers: [{ re: /\[confirm\]\s*$/, reply: () => '' }],
-      busyRetries: this.ctx.spec.advanced.saveRetries,
-      busyDelayMs: this.ctx.spec.advanced.saveRetryDelayMs,
+      busyRetries: this.cli.saveRetries,
+      busyDelayMs: this.cli.saveRetryDelayMs,
       timeoutMs: this.slowTimeoutMs,
       log: this.ctx.log,
     });

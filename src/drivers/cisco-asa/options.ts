@@ -3,6 +3,7 @@
 
 import { parseIpv4Address } from '../../cidr/index.js';
 import { ConfigError } from '../../errors.js';
+import type { PlatformOptions } from '../platform.js';
 
 export interface AsaOptions {
   /** Members per child group under the master (objectGroups.nestedSize). */
@@ -18,14 +19,11 @@ export interface AsaOptions {
 
 export const ASA_DEFAULTS: AsaOptions = { nestedSize: 10_000, shimAddress: '10.255.255.254', configSession: 'wait' };
 
-/** Options from raw validated fields; a bad value names its field and the fix. */
-export function readAsaOptions(raw: {
-  advanced: Record<string, unknown>;
-  objectGroups: Record<string, unknown>;
-}): AsaOptions {
-  const nestedSize = raw.objectGroups.nestedSize ?? ASA_DEFAULTS.nestedSize;
-  const shimAddress = raw.objectGroups.shimAddress ?? ASA_DEFAULTS.shimAddress;
-  const configSession = raw.advanced.configSession ?? ASA_DEFAULTS.configSession;
+/** Options from a device's platform options (by setting path); a bad value names its field and the fix. */
+export function readAsaOptions(o: PlatformOptions): AsaOptions {
+  const nestedSize = o['objectGroups.nestedSize'] ?? ASA_DEFAULTS.nestedSize;
+  const shimAddress = o['objectGroups.shimAddress'] ?? ASA_DEFAULTS.shimAddress;
+  const configSession = o['advanced.configSession'] ?? ASA_DEFAULTS.configSession;
   if (typeof nestedSize !== 'number' || !Number.isInteger(nestedSize) || nestedSize < 1) {
     throw new ConfigError('objectGroups.nestedSize must be a positive integer', 'for example 10000');
   }
