@@ -22,6 +22,7 @@ const BENCHES = {
   plan: 'computePlan of 1M desired vs 1M observed (next hour), plan file and views',
   axfr: 'zone transfer of a 1M-record RPZ zone from NSD: tscm vs dig',
   'ssh-apply': '100,000 adds to the IOS emulator: batched vs one command per round trip',
+  'platform-apply': '100,000 adds on IOS, ASA (nested children) and PIX: batched vs one command per round trip',
   'reconcile-fleet':
     '`tscm reconcile --once` over 500 emulated routers sharing 5 policies: first, idle, serial, commit',
 };

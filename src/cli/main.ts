@@ -306,6 +306,7 @@ program
   .argument('[action]', '"demo" for the demo; none to run the lab (one router and the DNS server) in the foreground')
   .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios', 'asa']).default('ios'))
   .option('--listen <host:port>', 'where the emulated device listens (port 0 picks a free one)', '127.0.0.1:2222')
+  .option('--standby-listen <host:port>', 'asa: also run a failover pair, its standby unit listening here')
   .option('--config <file>', 'a device running-config to boot from (default: a freshly set-up router)')
   .option('--username <user>', 'login user', 'admin')
   .option('--password <password>', 'login password (lab only)', 'admin')
@@ -327,6 +328,10 @@ program
   .option('--config-locked <n>', 'fault: the next N `configure terminal` find configuration mode locked')
   .option('--reject-enable', 'fault: refuse every enable secret (% Bad secrets)')
   .option('--write-confirm', 'fault: `write memory` asks "Overwrite the previous NVRAM configuration?[confirm]"')
+  .option(
+    '--authorization-fail-after <n>',
+    'fault: after N more commands every command answers "Command authorization failed." (IOS)',
+  )
   .option('--log-config-events', 'print %SYS-5-CONFIG_I on the session shortly after leaving configuration mode')
   .addHelpText(
     'after',
@@ -338,11 +343,13 @@ Faults file (--faults): a YAML or JSON mapping of these keys, e.g. "nvramBusyTim
   configLockedTimes  0-1000      like --config-locked
   rejectEnable       true|false  like --reject-enable
   writeConfirm       true|false  like --write-confirm
+  authorizationFailAfter 0-1000000 like --authorization-fail-after
   logConfigEvents    true|false  like --log-config-events
 With --platform asa: dropAfterCommands, replyDelayMs, rejectEnable, writeConfirm (and their flags) and
   writeFailTimes 0-1000, askReporting true|false, configSessionHeld true|false,
   commandAuthorizationFailAfter 0-1000000, elementLimit 0-10000000, asyncLines true|false
-  (see src/lab/asa/README.md); --nvram-busy, --config-locked and --log-config-events are IOS only.
+  (see src/lab/asa/README.md); --nvram-busy, --config-locked, --authorization-fail-after and
+  --log-config-events are IOS only.
 Any other key, or a value of the wrong type, stops the lab naming the file and the field.`,
   )
   .addOption(noColorOption())

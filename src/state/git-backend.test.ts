@@ -139,7 +139,8 @@ describe.concurrent('git state backend', () => {
     expect(git(bare, 'rev-parse', 'tscm-state')).not.toBe(before);
   });
 
-  it('two runners writing in parallel lose nothing', async ({ onTestFinished }) => {
+  // Many git processes: a wider budget than the default, for a loaded CI machine (no delay is waited on).
+  it('two runners writing in parallel lose nothing', { timeout: 90_000 }, async ({ onTestFinished }) => {
     const { counts, runner } = await world(onTestFinished);
     const a = runner('a');
     const b = runner('b');

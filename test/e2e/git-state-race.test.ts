@@ -38,50 +38,55 @@ const git = (cwd: string, ...args: string[]): string =>
 const asCidr = (line: string): string => `${line.replace(/^host /, '').split(' ')[0]}/32`;
 
 describe('two reconcilers racing on the git state backend', () => {
-  it('lose nothing: each device applied once, state equal to the routers, the next pass idle', async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'tscm-race-'));
-    const bare = path.join(tmp, 'state.git');
-    git(tmp, 'init', '-q', '--bare', bare);
-    lab = await startFleetLab({
-      zones: { [A]: hosts('10.1.0.0', 300), [B]: hosts('10.2.0.0', 300) },
-      devices: NAMES.map((name, i) => ({ name, zone: i % 2 === 0 ? A : B })),
-      settings: `state: { backend: git, repo: "file://${bare}", branch: tscm-state, lockTtlSeconds: 600 }\n`,
-    });
-    const l = lab;
-    const clones = ['one', 'two'].map((n) => {
-      const dir = path.join(tmp!, n);
-      git(tmp!, 'clone', '-q', l.dir, dir);
-      return dir;
-    });
-    const reconcile = (dir: string) => runTscm(['reconcile', '--once', '--dir', dir], { env: l.env });
+  // Two CLI processes and a dozen routers: a wider budget than the default for a loaded CI machine.
+  it(
+    'lose nothing: each device applied once, state equal to the routers, the next pass idle',
+    { timeout: 90_000 },
+    async () => {
+      tmp = await mkdtemp(path.join(tmpdir(), 'tscm-race-'));
+      const bare = path.join(tmp, 'state.git');
+      git(tmp, 'init', '-q', '--bare', bare);
+      lab = await startFleetLab({
+        zones: { [A]: hosts('10.1.0.0', 300), [B]: hosts('10.2.0.0', 300) },
+        devices: NAMES.map((name, i) => ({ name, zone: i % 2 === 0 ? A : B })),
+        settings: `state: { backend: git, repo: "file://${bare}", branch: tscm-state, lockTtlSeconds: 600 }\n`,
+      });
+      const l = lab;
+      const clones = ['one', 'two'].map((n) => {
+        const dir = path.join(tmp!, n);
+        git(tmp!, 'clone', '-q', l.dir, dir);
+        return dir;
+      });
+      const reconcile = (dir: string) => runTscm(['reconcile', '--once', '--dir', dir], { env: l.env });
 
-    const [one, two] = await Promise.all(clones.map(reconcile));
-    // A device the other runner holds is "locked" (transient): that runner retries it later, not a failure of tscm.
-    for (const r of [one!, two!]) expect(r.stderr).not.toMatch(/internal error|InternalError/i);
-    for (const name of NAMES) expect(groupMembers(l.routers.get(name)!)).toHaveLength(300);
-    // Each member was sent once in all: a device one runner applied, the other found up to date or locked.
-    const added = [one!, two!].flatMap((r) => [...r.stdout.matchAll(/Applied {2}applied: (\d+) added/g)]);
-    expect(added.reduce((n, m) => n + Number(m[1]), 0)).toBe(NAMES.length * 300);
+      const [one, two] = await Promise.all(clones.map(reconcile));
+      // A device the other runner holds is "locked" (transient): that runner retries it later, not a failure of tscm.
+      for (const r of [one!, two!]) expect(r.stderr).not.toMatch(/internal error|InternalError/i);
+      for (const name of NAMES) expect(groupMembers(l.routers.get(name)!)).toHaveLength(300);
+      // Each member was sent once in all: a device one runner applied, the other found up to date or locked.
+      const added = [one!, two!].flatMap((r) => [...r.stdout.matchAll(/Applied {2}applied: (\d+) added/g)]);
+      expect(added.reduce((n, m) => n + Number(m[1]), 0)).toBe(NAMES.length * 300);
 
-    // Whatever each runner did, the branch holds every device's state, equal to its router, and no lock.
-    const check = path.join(tmp, 'check');
-    git(tmp, 'clone', '-q', '--branch', 'tscm-state', `file://${bare}`, check);
-    const store = new StateStore(check);
-    for (const name of NAMES) {
-      const state = await store.read(name);
-      const group = state?.inventory.groups.find((g) => g.name === 'threatstop-block');
-      const owned = group ? prefixesToStrings(group.members) : [];
-      expect(owned.sort(), name).toEqual(groupMembers(l.routers.get(name)!).map(asCidr).sort());
-      expect(await store.readLock(name), name).toBeNull();
-    }
+      // Whatever each runner did, the branch holds every device's state, equal to its router, and no lock.
+      const check = path.join(tmp, 'check');
+      git(tmp, 'clone', '-q', '--branch', 'tscm-state', `file://${bare}`, check);
+      const store = new StateStore(check);
+      for (const name of NAMES) {
+        const state = await store.read(name);
+        const group = state?.inventory.groups.find((g) => g.name === 'threatstop-block');
+        const owned = group ? prefixesToStrings(group.members) : [];
+        expect(owned.sort(), name).toEqual(groupMembers(l.routers.get(name)!).map(asCidr).sort());
+        expect(await store.readLock(name), name).toBeNull();
+      }
 
-    // A pass from each clone, one after the other: the devices a runner lost to the other are up to date, nothing
-    // is sent twice, nothing removed.
-    for (const dir of clones) {
-      const again = await reconcile(dir);
-      expect(again.code, again.stdout + again.stderr).toBe(0);
-      expect(again.stdout).not.toMatch(/Applied {2}applied: [1-9]/);
-    }
-    for (const name of NAMES) expect(groupMembers(l.routers.get(name)!)).toHaveLength(300);
-  });
+      // A pass from each clone, one after the other: the devices a runner lost to the other are up to date, nothing
+      // is sent twice, nothing removed.
+      for (const dir of clones) {
+        const again = await reconcile(dir);
+        expect(again.code, again.stdout + again.stderr).toBe(0);
+        expect(again.stdout).not.toMatch(/Applied {2}applied: [1-9]/);
+      }
+      for (const name of NAMES) expect(groupMembers(l.routers.get(name)!)).toHaveLength(300);
+    },
+  );
 });

@@ -218,7 +218,7 @@ describe('tscm lab (foreground)', () => {
     expect(wrong.stderr).not.toContain('slow');
   });
 
-  it('--platform asa boots the ASA from a real config with ASA faults; its definitions name the ASA', async () => {
+  it('--platform asa boots a failover pair from a real config with ASA faults; its definitions name the ASA', async () => {
     const root = await tempDir();
     const faults = path.join(root, 'faults.yaml');
     await writeFile(faults, 'askReporting: true\nelementLimit: 5\n');
@@ -227,22 +227,29 @@ describe('tscm lab (foreground)', () => {
       import.meta.url,
     );
     const cred = credentials();
-    const host = randomLoopback();
-    const args = ['--platform', 'asa', '--listen', `${host}:0`, '--config', config.pathname, '--faults', faults];
-    const lab = await startLabCommand([...args, '--reply-delay', '1', ...cred.args]);
+    const [host, standbyHost] = [randomLoopback(), randomLoopback()];
+    const args = ['--platform', 'asa', '--listen', `${host}:0`, '--standby-listen', `${standbyHost}:0`];
+    const lab = await startLabCommand([...args, '--config', config.pathname, '--faults', faults, ...cred.args]);
     expect(lab.banner).toContain('emulated Cisco ASA firewall on');
-    expect(lab.banner).toContain('  faults      replyDelayMs=1, askReporting, elementLimit=5\n');
+    expect(lab.banner).toContain('  faults      askReporting, elementLimit=5\n');
     expect(lab.banner).toContain('platform: asa\n');
     expect(lab.banner).toContain('objectGroups: { block: ThreatSTOP-Block, allow: ThreatSTOP-Allow');
-    const port = Number(new RegExp(`router .* on ${host.replace(/\./g, '\\.')}:(\\d+),`).exec(lab.banner)?.[1]);
-    const shell = await openTestShell({ host, port }, { username: 'labops', password: cred.password });
-    expect(await shell.readUntil(/fw>$/)).toContain("Type help or '?' for a list of available commands.");
+    const port = (re: string): number => Number(new RegExp(re).exec(lab.banner)?.[1]);
+    const activePort = port(`router .* on ${host.replace(/\./g, '\\.')}:(\\d+),`);
+    const standbyPort = port(`standby +${standbyHost.replace(/\./g, '\\.')}:(\\d+) `);
+    expect(lab.banner).toContain(`peers: [{ host: ${standbyHost}, port: ${standbyPort} }]`);
+    const login = { username: 'labops', password: cred.password };
+    const shell = await openTestShell({ host, port: activePort }, login);
+    expect(await shell.readUntil(/fw\/pri\/act>$/)).toContain("Type help or '?' for a list of available commands.");
     shell.sendLine('enable');
     await shell.readUntil(/Password: $/);
-    await shell.run(cred.enable, /fw#$/);
+    await shell.run(cred.enable, /fw\/pri\/act#$/);
     shell.sendLine('configure terminal');
     expect(await shell.readUntil(/\[A\]sk later: $/)).toContain('NOTICE');
     shell.close();
+    const standby = await openTestShell({ host: standbyHost, port: standbyPort }, login);
+    await standby.readUntil(/fw\/sec\/stby>$/);
+    standby.close();
 
     const iosOnly = await runTscm(['lab', '--platform', 'asa', '--listen', '127.0.0.1:0', '--nvram-busy', '1']);
     expect(iosOnly.code).toBe(1);

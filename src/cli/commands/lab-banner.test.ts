@@ -44,13 +44,16 @@ describe('lab banner', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tscm-lab-banner-'));
     try {
       const asa = banner('127.0.0.1');
-      const b: LabBanner = { ...asa, router: { ...asa.router, platform: 'asa' } };
+      const b: LabBanner = {
+        ...asa,
+        router: { ...asa.router, platform: 'asa', standby: { host: '127.0.0.2', port: 2223 } },
+      };
       await mkdir(path.join(dir, 'devices'));
       await writeFile(path.join(dir, 'tscm.yaml'), renderTscmYaml(b.dns));
       await writeFile(path.join(dir, 'devices', 'lab.yaml'), renderDeviceYaml(b));
       const { devices, diagnostics } = await loadDefinitions(dir);
       expect(diagnostics).toEqual([]);
-      expect(devices[0]).toMatchObject({ platform: 'asa' });
+      expect(devices[0]).toMatchObject({ platform: 'asa', peers: [{ host: '127.0.0.2', port: 2223 }] });
       expect(renderLabBanner(b)).toContain('emulated Cisco ASA firewall on 127.0.0.1:2222');
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ export interface LabBanner {
     faults?: string;
     /** Default ios. */
     platform?: LabPlatform;
+    /** The standby unit of a failover pair: a peer of the device. */
+    standby?: { host: string; port: number };
   };
   readonly dns: { host: string; port: number };
   readonly policy: LabPolicy;
@@ -65,7 +67,7 @@ name: ${LAB_DEVICE_NAME}
 platform: ${platform}
 deviceId: tdid_lab00001
 management: { host: ${yamlHost(reachable(b.router.host))}, port: ${b.router.port} }
-hostKey: { fingerprint: "${b.router.fingerprint}" }
+${b.router.standby ? `peers: [{ host: ${yamlHost(reachable(b.router.standby.host))}, port: ${b.router.standby.port} }]\n` : ''}hostKey: { fingerprint: "${b.router.fingerprint}" }
 credentials:
   username: { env: TSCM_LAB_USER }
   password: { env: TSCM_LAB_PASSWORD }
@@ -93,6 +95,9 @@ export function renderLabBanner(b: LabBanner): string {
   return [
     'tscm lab (lab use only: the credentials below are printed on purpose)',
     `  router      ${PLATFORMS[b.router.platform ?? 'ios'].title} on ${hostPort(b.router.host, b.router.port)}, booted from ${b.router.bootedFrom}`,
+    ...(b.router.standby
+      ? [`  standby     ${hostPort(b.router.standby.host, b.router.standby.port)} (failover pair, same host key)`]
+      : []),
     `  host key    ${b.router.fingerprint}`,
     ...(b.router.faults ? [`  faults      ${b.router.faults}`] : []),
     `  login       ${b.credentials.username} (password and enable password as in the exports below)`,

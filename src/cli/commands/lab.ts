@@ -7,7 +7,8 @@ import type { FileReadError } from '../../config/limited-file.js';
 import { ConfigError } from '../../errors.js';
 import type { LabDnsServer } from '../../lab/dns-server.js';
 import { ASA_FAULT_FIELDS, mergeAsaFaultFlags, readAsaFaultsFile } from '../../lab/asa/fault-settings.js';
-import { startAsaEmulator } from '../../lab/asa/index.js';
+import { startAsaEmulator, startAsaPair } from '../../lab/asa/index.js';
+import type { AsaEmulatorOptions, AsaFaults } from '../../lab/asa/index.js';
 import { describeFaultValues } from '../../lab/fault-file.js';
 import type { FaultValues } from '../../lab/fault-file.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
@@ -26,6 +27,8 @@ import type { LabPlatform } from './lab-banner.js';
 export interface LabOptions {
   platform: LabPlatform;
   listen: string;
+  /** HOST:PORT of the standby unit of an ASA failover pair (the --listen one is the active primary). */
+  standbyListen?: string;
   config?: string;
   username: string;
   password: string;
@@ -45,7 +48,41 @@ export interface LabOptions {
   configLocked?: string;
   rejectEnable?: boolean;
   writeConfirm?: boolean;
+  authorizationFailAfter?: string;
   logConfigEvents?: boolean;
+}
+
+interface LabDevice {
+  host: string;
+  port: number;
+  hostKeyFingerprint: string;
+  /** The standby unit of an ASA pair. */
+  standby?: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+/** One ASA, or a failover pair (the primary active, where the banner points) when a standby address is given. */
+async function startAsa(
+  opts: AsaEmulatorOptions & { host: string; port: number },
+  faults: AsaFaults,
+  standby: { host: string; port: number } | undefined,
+): Promise<LabDevice> {
+  if (!standby) return startAsaEmulator({ ...opts, faults });
+  const { port, ...rest } = opts;
+  const pair = await startAsaPair({
+    ...rest,
+    ports: { primary: port, secondary: standby.port },
+    secondaryHost: standby.host,
+  });
+  pair.primary.setFaults(faults);
+  pair.secondary.setFaults(faults);
+  return {
+    host: pair.primary.host,
+    port: pair.primary.port,
+    hostKeyFingerprint: pair.primary.hostKeyFingerprint,
+    standby: { host: pair.secondary.host, port: pair.secondary.port },
+    close: () => pair.close(),
+  };
 }
 
 /** IOS-only fault flags, refused with --platform asa (the ASA's own faults come from the --faults file). */
@@ -53,6 +90,7 @@ const IOS_ONLY_FLAGS = [
   ['nvramBusy', '--nvram-busy', 'writeFailTimes'],
   ['configLocked', '--config-locked', 'configSessionHeld'],
   ['logConfigEvents', '--log-config-events', 'asyncLines'],
+  ['authorizationFailAfter', '--authorization-fail-after', 'commandAuthorizationFailAfter'],
 ] as const;
 
 /** The ASA's faults: the --faults file (ASA keys), then the shared fault flags over it. */
@@ -81,6 +119,7 @@ async function faultSettings(opts: LabOptions): Promise<LabFaultSettings> {
     configLockedTimes: opts.configLocked,
     rejectEnable: opts.rejectEnable,
     writeConfirm: opts.writeConfirm,
+    authorizationFailAfter: opts.authorizationFailAfter,
     logConfigEvents: opts.logConfigEvents,
   });
 }
@@ -95,6 +134,12 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const config = opts.config ? await readConfig(opts.config) : undefined;
   const asa = opts.platform === 'asa';
+  if (opts.standbyListen !== undefined && !asa) {
+    throw new ConfigError('--standby-listen needs --platform asa', 'an IOS lab router has no failover pair');
+  }
+  const standby = opts.standbyListen
+    ? parseHostPort(opts.standbyListen, '--standby-listen', '127.0.0.1:2223')
+    : undefined;
   const faults = asa ? NO_FAULTS : await faultSettings(opts);
   const asaFaults = asa ? await asaFaultSettings(opts) : {};
   const policy = await loadLabPolicy({
@@ -108,11 +153,11 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     process.once('SIGTERM', resolve);
   });
   const dns: LabDnsServer = await startLabPolicyServer(opts.dnsListen, labZones(policy));
-  let router;
+  let router: LabDevice;
   try {
     const login = { host, port, config, username: opts.username, password: opts.password };
     router = asa
-      ? await startAsaEmulator({ ...login, enablePassword: opts.enablePassword, faults: asaFaults })
+      ? await startAsa({ ...login, enablePassword: opts.enablePassword }, asaFaults as AsaFaults, standby)
       : await startIosEmulator({
           ...login,
           enablePassword: opts.enablePassword,
@@ -124,7 +169,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       throw new ConfigError(
-        `the emulated device cannot listen on ${opts.listen}: ${code}`,
+        `the emulated device cannot listen on ${opts.listen}${opts.standbyListen ? ` or ${opts.standbyListen}` : ''}: ${code}`,
         'pick another address or port, e.g. --listen 127.0.0.1:2223 (port 0 picks a free one)',
       );
     }
@@ -139,6 +184,7 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
         bootedFrom: opts.config ?? 'the default configuration',
         faults: asa ? describeFaultValues(asaFaults, ASA_FAULT_FIELDS) : describeFaults(faults),
         platform: opts.platform,
+        ...(router.standby ? { standby: router.standby } : {}),
       },
       dns: { host: dns.host, port: dns.port },
       policy,

@@ -68,6 +68,7 @@ export async function startAsaPair(opts: AsaPairOptions): Promise<RunningAsaPair
   try {
     secondary = await serveUnit(new AsaUnit(device, undefined, opts.enablePassword, role('secondary')), {
       ...opts,
+      host: opts.secondaryHost ?? opts.host,
       port: opts.ports?.secondary ?? 0,
     });
   } catch (err) {

@@ -62,6 +62,8 @@ export interface RunningAsaEmulator {
 export interface AsaPairOptions extends Omit<AsaEmulatorOptions, 'port' | 'faults'> {
   /** Ports of the primary and the secondary unit; default 0 (random) each. */
   ports?: { primary?: number; secondary?: number };
+  /** Where the secondary unit listens; default `host`. */
+  secondaryHost?: string;
 }
 
 /** A failover pair: two endpoints sharing one configuration; the active one takes config, the standby follows. */
