@@ -44,6 +44,8 @@ const SAMPLE_VALUES: Record<string, unknown> = {
   'advanced.saveRetryDelayMs': 100,
   'advanced.configLockRetries': 2,
   'advanced.configLockRetryDelayMs': 100,
+  'advanced.transport': 'telnet',
+  'objectGroups.shimAddress': '10.255.255.253',
 };
 
 function baseDevice(platform: Platform): Record<string, unknown> {

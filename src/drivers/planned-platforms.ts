@@ -21,8 +21,6 @@ const NESTED_CHILD = {
   pattern: 'NAME-<n>',
 };
 
-const NONE = { longestSuffix: '', derived: () => false, pattern: '' };
-
 const NESTED_SIZE = {
   schema: {
     description:
@@ -87,14 +85,4 @@ export const ASA_PLANNED: PlatformModule = {
   settings: { ...CLI_SETTINGS, 'objectGroups.nestedSize': NESTED_SIZE },
   groupNames: NESTED_CHILD,
   load: notYet('asa'),
-};
-
-export const PIX_PLANNED: PlatformModule = {
-  platform: 'pix',
-  title: 'Cisco PIX / FWSM (CLI over SSH or telnet)',
-  defaults: { port: 22, groups: { block: 'threatstop-block', allow: 'threatstop-allow' } },
-  traits: { families: ['v4'], emptyInUseGroup: 'shim', ha: 'each-endpoint', maxNameLength: 64 },
-  settings: { ...CLI_SETTINGS },
-  groupNames: NONE,
-  load: notYet('pix'),
 };

@@ -60,6 +60,8 @@ export interface Truncation {
 export interface DesiredState {
   readonly groups: readonly DesiredGroup[];
   readonly truncation?: Truncation;
+  /** What the policy lost on its way to this device (IPv6 entries on an IPv4-only platform): plan warnings. */
+  readonly notes?: readonly string[];
 }
 
 export type GroupAction = 'create' | 'update' | 'delete' | 'none';

@@ -68,7 +68,11 @@ function list(prefixes: readonly string[]): PrefixList {
   return prefixesFromStrings(prefixes);
 }
 
-/** The running config without the managed groups' blocks (header, indented members) and their derived groups. */
+/**
+ * The running config without the managed groups' blocks (header, indented members) and their derived groups, and
+ * without the `Cryptochecksum:` line PIX/FWSM/ASA print (a digest of the whole configuration, so it moves with
+ * tscm's own members).
+ */
 export function outsideManaged(config: string, isManaged: (name: string) => boolean): string {
   const out: string[] = [];
   let skipping = false;
@@ -76,7 +80,7 @@ export function outsideManaged(config: string, isManaged: (name: string) => bool
     const header = /^object-group (?:network|v6-network) (\S+)/.exec(line);
     if (header !== null) skipping = isManaged(header[1] ?? '');
     else if (!/^\s/.test(line)) skipping = false;
-    if (!skipping) out.push(line);
+    if (!skipping && !line.startsWith('Cryptochecksum:')) out.push(line);
   }
   return out.join('\n');
 }

@@ -25,7 +25,11 @@ import { renderLabBanner } from './lab-banner.js';
 import type { LabPlatform } from './lab-banner.js';
 
 export interface LabOptions {
-  platform: LabPlatform;
+  platform: LabPlatform | 'pix';
+  /** pix only: pix6 | pix7 | fwsm3. */
+  variant?: string;
+  /** pix only: HOST:PORT of the telnet front end. */
+  telnetListen?: string;
   listen: string;
   /** HOST:PORT of the standby unit of an ASA failover pair (the --listen one is the active primary). */
   standbyListen?: string;
@@ -131,8 +135,12 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
   }
   if (action !== undefined)
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
-  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
+  if (opts.platform !== 'pix' && (opts.variant ?? opts.telnetListen) !== undefined)
+    throw new ConfigError('--variant and --telnet-listen are for --platform pix', 'add --platform pix');
   const config = opts.config ? await readConfig(opts.config) : undefined;
+  if (opts.platform === 'pix')
+    return (await import('./lab-pix.js')).runPixLab(opts, parsePolicySize(opts.policySize), config);
+  const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');
   const asa = opts.platform === 'asa';
   if (opts.standbyListen !== undefined && !asa) {
     throw new ConfigError('--standby-listen needs --platform asa', 'an IOS lab router has no failover pair');

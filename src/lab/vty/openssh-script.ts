@@ -10,6 +10,8 @@ export async function runOpenSshScript(
   target: { host: string; port: number },
   login: { username: string; password: string },
   input: string,
+  /** More `-o` options (`KexAlgorithms=+diffie-hellman-group1-sha1`); they win over the defaults (OpenSSH keeps the first). */
+  sshOptions: readonly string[] = [],
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tscm-askpass-'));
   try {
@@ -17,6 +19,7 @@ export async function runOpenSshScript(
     await writeFile(askpass, `#!/bin/sh\nprintf '%s\\n' '${login.password}'\n`);
     await chmod(askpass, 0o700);
     const options = [
+      ...sshOptions,
       'StrictHostKeyChecking=no',
       'UserKnownHostsFile=/dev/null',
       'PubkeyAuthentication=no',

@@ -1,0 +1,37 @@
+// Cisco PIX 6.2-8.0 / FWSM 3.x as a platform (README.md holds the device facts): the CLI over SSH, or telnet by
+// explicit opt-in for PIX 6.x (SSH 1 only); one flat IPv4 group per role; the shim keeps a group in use non-empty.
+
+import type { PlatformModule } from '../platform.js';
+import { CLI_SETTINGS } from '../shared/cli-settings.js';
+
+// The driver's default too (options.ts; a test keeps them equal): platform.ts stays data, importing no driver file.
+const DEFAULT_SHIM_ADDRESS = '10.255.255.254';
+
+export const PIX_PLATFORM: PlatformModule = {
+  platform: 'pix',
+  title: 'Cisco PIX / FWSM (CLI over SSH or telnet)',
+  defaults: { port: 22, groups: { block: 'threatstop-block', allow: 'threatstop-allow' } },
+  // IPv4 only; names up to 64 characters as on the ASA code base PIX 7 shares (cisco-protocol.md §2).
+  traits: { families: ['v4'], emptyInUseGroup: 'shim', ha: 'each-endpoint', maxNameLength: 64 },
+  settings: {
+    ...CLI_SETTINGS,
+    'advanced.transport': {
+      schema: {
+        description:
+          'ssh (default) or telnet: PIX 6.x speaks only SSH 1, which tscm cannot; telnet is an explicit opt-in, warned about on every run (credentials cross the network unencrypted), on port 23 unless management.port names another than 22',
+        enum: ['ssh', 'telnet'],
+        default: 'ssh',
+      },
+    },
+    'objectGroups.shimAddress': {
+      schema: {
+        description: `the IPv4 address that keeps a group an ACL uses non-empty when the policy empties it (default ${DEFAULT_SHIM_ADDRESS}, RFC 1918); never a real target, never a policy member`,
+        type: 'string',
+        format: 'ipv4',
+        default: DEFAULT_SHIM_ADDRESS,
+      },
+    },
+  },
+  groupNames: { longestSuffix: '', derived: () => false, pattern: '' },
+  load: async () => (await import('./index.js')).createPixDriver,
+};
