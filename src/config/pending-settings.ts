@@ -15,13 +15,11 @@ export interface PendingSetting {
 }
 
 const LOGS = 'the log pipeline (syslog receiver, upload, forwarding)';
-const ASA = 'the ASA driver';
 const REST = 'the ASA REST driver';
 
 export const PENDING_SETTINGS: readonly PendingSetting[] = [
   // deviceId is required (the log upload names the device by it), so every device sets it: no note for it.
   { path: ['logs'], readBy: LOGS },
-  { path: ['objectGroups', 'nestedSize'], readBy: ASA },
   { path: ['advanced', 'tokenAuth'], readBy: REST },
   { path: ['advanced', 'allowSelfSigned'], readBy: REST },
   { path: ['advanced', 'certificateFingerprint'], readBy: REST },

@@ -46,6 +46,7 @@ const SAMPLE_VALUES: Record<string, unknown> = {
   'advanced.configLockRetryDelayMs': 100,
   'advanced.transport': 'telnet',
   'objectGroups.shimAddress': '10.255.255.253',
+  'advanced.configSession': 'kill',
 };
 
 function baseDevice(platform: Platform): Record<string, unknown> {

@@ -4,7 +4,7 @@
 
 import { ConfigError } from '../errors.js';
 import type { PlatformModule } from './platform.js';
-import { CLI_SETTINGS } from './shared/cli-settings.js';
+import { NESTED_CHILD_NAMES, NESTED_SIZE_SETTING } from './shared/nested-settings.js';
 
 function notYet(platform: string, instead: string): PlatformModule['load'] {
   return async () => async (ctx) => {
@@ -15,23 +15,6 @@ function notYet(platform: string, instead: string): PlatformModule['load'] {
   };
 }
 
-const NESTED_CHILD = {
-  longestSuffix: '-9999',
-  derived: (name: string, other: string) => new RegExp(`^${name.replace(/[.]/g, '\\.')}-\\d+$`, 'i').test(other),
-  pattern: 'NAME-<n>',
-};
-
-const NESTED_SIZE = {
-  schema: {
-    description:
-      'members per nested group under the master group (default 10000). Read by the ASA drivers in a coming release; accepted and validated now, not yet used',
-    type: 'integer',
-    minimum: 1,
-    maximum: 100000,
-    default: 10000,
-  },
-};
-
 const REST_NOTE = 'Read by the ASA REST driver in a coming release; accepted and validated now, not yet used';
 
 export const ASA_REST_PLANNED: PlatformModule = {
@@ -40,7 +23,7 @@ export const ASA_REST_PLANNED: PlatformModule = {
   defaults: { port: 443, groups: { block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' } },
   traits: { families: ['v4', 'v6'], emptyInUseGroup: 'shim', ha: 'active-only', maxNameLength: 64 },
   settings: {
-    'objectGroups.nestedSize': NESTED_SIZE,
+    'objectGroups.nestedSize': NESTED_SIZE_SETTING,
     'advanced.tokenAuth': {
       schema: {
         description: `REST token auth instead of Basic on every call (default false). ${REST_NOTE}`,
@@ -73,16 +56,6 @@ export const ASA_REST_PLANNED: PlatformModule = {
       },
     },
   },
-  groupNames: NESTED_CHILD,
+  groupNames: NESTED_CHILD_NAMES,
   load: notYet('asa-rest', 'manage the same ASA over SSH meanwhile: platform: asa (the same groups)'),
-};
-
-export const ASA_PLANNED: PlatformModule = {
-  platform: 'asa',
-  title: 'Cisco ASA (CLI over SSH)',
-  defaults: { port: 22, groups: { block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' } },
-  traits: { families: ['v4', 'v6'], emptyInUseGroup: 'shim', ha: 'active-only', maxNameLength: 64 },
-  settings: { ...CLI_SETTINGS, 'objectGroups.nestedSize': NESTED_SIZE },
-  groupNames: NESTED_CHILD,
-  load: notYet('asa', 'supported platforms: ios, pix'),
 };

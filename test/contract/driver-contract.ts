@@ -45,6 +45,8 @@ export interface ContractTarget {
   readonly foreignMember: string;
   /** Extra YAML for the device (platform options). */
   readonly yaml?: string;
+  /** Extra fields of objectGroups (`nestedSize: 500`). */
+  readonly objectGroups?: string;
   /** Boots the emulator with these credentials. */
   start(creds: { username: string; password: string; enablePassword: string }): Promise<ContractDevice>;
 }
@@ -122,7 +124,7 @@ export function describeDriverContract(target: ContractTarget): void {
           '  enablePassword: { file: enable }',
           `hostKey: { fingerprint: "${device.hostKeyFingerprint}" }`,
           'policy: { blockList: { file: block.txt } }',
-          `objectGroups: { block: ${target.groups.block}, allow: ${target.groups.allow}, maxEntries: 100000 }`,
+          `objectGroups: { block: ${target.groups.block}, allow: ${target.groups.allow}, maxEntries: 100000${target.objectGroups ? `, ${target.objectGroups}` : ''} }`,
           'advanced:',
           '  connectTimeoutMs: 5000',
           '  commandTimeoutMs: 10000',

@@ -4,6 +4,7 @@
 import { parseIpv4Address } from '../../cidr/index.js';
 import { ConfigError } from '../../errors.js';
 import type { PlatformOptions } from '../platform.js';
+import { DEFAULT_SHIM_ADDRESS } from '../shared/shim-setting.js';
 
 export interface AsaOptions {
   /** Members per child group under the master (objectGroups.nestedSize). */
@@ -17,7 +18,11 @@ export interface AsaOptions {
   readonly configSession: 'wait' | 'kill';
 }
 
-export const ASA_DEFAULTS: AsaOptions = { nestedSize: 10_000, shimAddress: '10.255.255.254', configSession: 'wait' };
+export const ASA_DEFAULTS: AsaOptions = {
+  nestedSize: 10_000,
+  shimAddress: DEFAULT_SHIM_ADDRESS,
+  configSession: 'wait',
+};
 
 /** Options from a device's platform options (by setting path); a bad value names its field and the fix. */
 export function readAsaOptions(o: PlatformOptions): AsaOptions {

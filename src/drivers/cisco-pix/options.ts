@@ -2,8 +2,7 @@
 // apart from platform.ts, which loads the driver, so neither imports the other.
 
 import type { PlatformOptions } from '../platform.js';
-
-export const DEFAULT_SHIM_ADDRESS = '10.255.255.254';
+import { DEFAULT_SHIM_ADDRESS } from '../shared/shim-setting.js';
 
 export interface PixOptions {
   readonly transport: 'ssh' | 'telnet';

@@ -3,9 +3,7 @@
 
 import type { PlatformModule } from '../platform.js';
 import { CLI_SETTINGS } from '../shared/cli-settings.js';
-
-// The driver's default too (options.ts; a test keeps them equal): platform.ts stays data, importing no driver file.
-const DEFAULT_SHIM_ADDRESS = '10.255.255.254';
+import { SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
 
 export const PIX_PLATFORM: PlatformModule = {
   platform: 'pix',
@@ -23,14 +21,7 @@ export const PIX_PLATFORM: PlatformModule = {
         default: 'ssh',
       },
     },
-    'objectGroups.shimAddress': {
-      schema: {
-        description: `the IPv4 address that keeps a group an ACL uses non-empty when the policy empties it (default ${DEFAULT_SHIM_ADDRESS}, RFC 1918); never a real target, never a policy member`,
-        type: 'string',
-        format: 'ipv4',
-        default: DEFAULT_SHIM_ADDRESS,
-      },
-    },
+    'objectGroups.shimAddress': SHIM_ADDRESS_SETTING,
   },
   groupNames: { longestSuffix: '', derived: () => false, pattern: '' },
   load: async () => (await import('./index.js')).createPixDriver,

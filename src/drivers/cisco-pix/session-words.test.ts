@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findDeviceError, findDeviceNotices } from '../shared/cli-text.js';
 import { PIX_ERROR_RULES } from './error-rules.js';
-import { DEFAULT_SHIM_ADDRESS, readPixOptions } from './options.js';
+import { DEFAULT_SHIM_ADDRESS } from '../shared/shim-setting.js';
+import { readPixOptions } from './options.js';
 import { PIX_PLATFORM } from './platform.js';
 import { MemberLines } from './render.js';
 import { judgePixWriteMemory } from './write-memory.js';
