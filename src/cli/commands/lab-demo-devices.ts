@@ -60,8 +60,11 @@ export async function startDemoDevices(creds: DemoCredentials, maxEntries: numbe
       yaml: `platform: asa\nobjectGroups: { maxEntries: ${maxEntries}, nestedSize: 4000 }\n`,
       summary: () => {
         const g = asa.objectGroups();
-        const children = [...g.keys()].filter((n) => /^ThreatSTOP-Block-\d+$/.test(n));
-        return `ThreatSTOP-Block: ${children.length} nested children, ${count(g, (n) => children.includes(n))} entries; ThreatSTOP-Allow: ${count(g, (n) => /^ThreatSTOP-Allow(-\d+)?$/.test(n))}; saved: ${asa.startupConfig().includes('ThreatSTOP-Block') ? 'yes' : 'no'}`;
+        const children = (master: string) => [...g.keys()].filter((n) => n.startsWith(`${master}-`));
+        const block = children('ThreatSTOP-Block');
+        const allow = children('ThreatSTOP-Allow');
+        const saved = asa.startupConfig().includes('ThreatSTOP-Block') ? 'yes' : 'no';
+        return `ThreatSTOP-Block: ${block.length} nested children, ${count(g, (n) => block.includes(n))} entries; ThreatSTOP-Allow: ${count(g, (n) => allow.includes(n))}; saved: ${saved}`;
       },
       close: () => asa.close(),
     });
