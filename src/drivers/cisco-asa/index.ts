@@ -9,12 +9,14 @@ import { exactEquals } from '../../cidr/index.js';
 import { TransientError } from '../../errors.js';
 import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
+import { batchFailureError, sendConfigLine } from '../shared/config-lines.js';
+import type { ConfigLineContext } from '../shared/config-lines.js';
 import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
 import { findDeviceError } from '../shared/cli-text.js';
 import { openCliSession } from '../shared/cli-login.js';
 import { saveWithRetry } from '../shared/save-config.js';
 import { readCliOptions, type CliOptions } from '../shared/cli-settings.js';
-import { DEFAULT_BATCH_WINDOW, type BatchFailure, type CliAnswer, type CliSession } from '../shared/ssh-session.js';
+import { DEFAULT_BATCH_WINDOW, type CliAnswer, type CliSession } from '../shared/ssh-session.js';
 import { asaFactsOf, describeOps, planAsaApply, type AsaFacts, type AsaGroupFacts } from './apply-plan.js';
 import { ASA_ERROR_RULES, judgeWriteMemory } from './error-rules.js';
 import { foldNestedGroup, memberForms } from './observe.js';
@@ -52,6 +54,18 @@ export async function createAsaDriver(ctx: DriverContext, tuning: AsaDriverTunin
 }
 
 class AsaDriver implements Driver {
+  /** The apply-time wording's context (shared/config-lines.ts): this platform's rules and advice. */
+  private get lines(): ConfigLineContext {
+    return {
+      session: this.session,
+      label: this.label,
+      platform: 'asa',
+      rules: ASA_ERROR_RULES,
+      log: this.ctx.log,
+      leave: () => this.leaveConfig(),
+    };
+  }
+
   private widthSet = false;
   private readonly cli: CliOptions;
 
@@ -144,7 +158,7 @@ class AsaDriver implements Driver {
         await this.leaveConfig();
         throw new DeviceApplyError(`device ${this.label}: interrupted`, block.head, undefined, done, true, true);
       }
-      await this.sendGlobalLine(block.head, done);
+      await sendConfigLine(this.lines, block.head, done);
       done += block.headWeight;
       const body = block.body;
       if (body === undefined) {
@@ -177,9 +191,9 @@ class AsaDriver implements Driver {
       firstNotice ||= result.notices[0]?.text ?? '';
       if (result.failure !== undefined) {
         await this.leaveConfig();
-        throw this.applyError(result.failure, done);
+        throw batchFailureError(this.lines, result.failure, done);
       }
-      await this.sendGlobalLine('exit', done);
+      await sendConfigLine(this.lines, 'exit', done);
     }
     const end = await this.session.send('end', { timeoutMs: this.slowTimeoutMs }).catch((err: Error) => {
       throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'end', undefined, done, true);
@@ -212,23 +226,6 @@ class AsaDriver implements Driver {
     }
     this.ctx.log.warn('asa replies verified by read-back', { device: this.label, replies: n, first });
     return fresh;
-  }
-
-  private async sendGlobalLine(line: string, done: number): Promise<void> {
-    const seg = await this.session.send(line).catch((err: Error) => {
-      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, line, undefined, done, true);
-    });
-    const hit = findDeviceError(seg.lines, ASA_ERROR_RULES);
-    if (hit === undefined) return;
-    await this.leaveConfig();
-    this.ctx.log.error('asa apply failed', { device: this.label, command: line, reached: done });
-    throw new DeviceApplyError(
-      `device ${this.label} refused "${line}": ${hit.text} (${done} member changes confirmed)`,
-      line,
-      hit.text,
-      done,
-      hit.kind === 'lock',
-    );
   }
 
   private async leaveConfig(): Promise<void> {
@@ -272,24 +269,6 @@ class AsaDriver implements Driver {
     if (findDeviceError(seg.lines, ASA_ERROR_RULES))
       this.ctx.log.warn('terminal width refused', { device: this.label });
     this.widthSet = true;
-  }
-
-  private applyError(f: BatchFailure, reached: number): DeviceApplyError {
-    if (f.kind === 'interrupted') {
-      return new DeviceApplyError(`device ${this.label}: interrupted`, f.command, undefined, reached, true, true);
-    }
-    const what =
-      f.kind === 'device-error' || f.kind === 'lock'
-        ? `refused "${f.command}": ${f.deviceReply}`
-        : `session failed at "${f.command}": ${f.deviceReply}`;
-    this.ctx.log.error('asa apply failed', { device: this.label, command: f.command, kind: f.kind, reached });
-    return new DeviceApplyError(
-      `device ${this.label} ${what} (${reached} member changes confirmed)`,
-      f.command,
-      f.deviceReply,
-      reached,
-      f.kind !== 'device-error',
-    );
   }
 
   async save(): Promise<void> {

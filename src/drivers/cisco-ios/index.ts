@@ -6,6 +6,8 @@
 import { ConfigError, InternalError, TransientError } from '../../errors.js';
 import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
+import { batchFailureError, sendConfigLine } from '../shared/config-lines.js';
+import type { ConfigLineContext } from '../shared/config-lines.js';
 import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
 import { findDeviceError } from '../shared/cli-text.js';
 import { IOS_ERROR_RULES } from './error-rules.js';
@@ -15,7 +17,6 @@ import { readCliOptions } from '../shared/cli-settings.js';
 import type { CliOptions } from '../shared/cli-settings.js';
 import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
 import type { CliSession } from '../shared/ssh-session.js';
-import type { BatchFailure } from '../shared/ssh-session.js';
 import { foldObservedGroups } from './observe.js';
 import type { IosDeviceFacts } from './observe.js';
 import { parseShowAccessLists, parseShowObjectGroup, RunningConfigParser } from './parse.js';
@@ -72,6 +73,18 @@ function readCompressConfig(o: PlatformOptions): 'compress' | 'uncompress' | 'le
 }
 
 class IosDriver implements Driver {
+  /** The apply-time wording's context (shared/config-lines.ts): this platform's rules and advice. */
+  private get lines(): ConfigLineContext {
+    return {
+      session: this.session,
+      label: this.label,
+      platform: 'ios',
+      rules: IOS_ERROR_RULES,
+      log: this.ctx.log,
+      leave: () => this.leaveConfig(),
+    };
+  }
+
   private readonly cli: CliOptions;
 
   constructor(
@@ -148,7 +161,7 @@ class IosDriver implements Driver {
         await this.leaveConfig();
         throw new DeviceApplyError(`device ${this.label}: interrupted`, block.head, undefined, done, true, true);
       }
-      await this.sendGlobalLine(block.head, done);
+      await sendConfigLine(this.lines, block.head, done);
       done += block.headWeight;
       if (block.members === undefined) {
         progress(done);
@@ -180,9 +193,9 @@ class IosDriver implements Driver {
       done = before + members.doneAfter(result.confirmed);
       if (result.failure !== undefined) {
         await this.leaveConfig();
-        throw this.applyError(result.failure, done);
+        throw batchFailureError(this.lines, result.failure, done);
       }
-      await this.sendGlobalLine('exit', done);
+      await sendConfigLine(this.lines, 'exit', done);
     }
     // Leaving config mode can take long after a big change (the device rebuilds ACL structures, spec §6 row 17).
     const end = await this.session.send('end', { timeoutMs: this.slowTimeoutMs }).catch((err: Error) => {
@@ -194,24 +207,6 @@ class IosDriver implements Driver {
     progress(total);
     this.ctx.log.info('ios apply done', { device: this.label, memberChanges: total });
     return after;
-  }
-
-  /** One line sent on its own (a group header, a delete, `exit`); any error stops the apply. */
-  private async sendGlobalLine(line: string, done: number): Promise<void> {
-    const seg = await this.session.send(line).catch((err: Error) => {
-      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, line, undefined, done, true);
-    });
-    const hit = findDeviceError(seg.lines, IOS_ERROR_RULES);
-    if (hit === undefined) return;
-    await this.leaveConfig();
-    this.ctx.log.error('ios apply failed', { device: this.label, command: line, reached: done });
-    throw new DeviceApplyError(
-      `device ${this.label} refused "${line}": ${hit.text} (${done} member changes confirmed)`,
-      line,
-      hit.text,
-      done,
-      hit.kind === 'lock',
-    );
   }
 
   /** After a failure: back to privileged mode, if the session still stands (best effort). */
@@ -241,25 +236,6 @@ class IosDriver implements Driver {
       this.ctx.log.warn('ios config mode locked, retrying', { device: this.label, attempt: attempt + 1, total });
       await new Promise((r) => setTimeout(r, this.cli.configLockRetryDelayMs * (attempt + 1)));
     }
-  }
-
-  private applyError(f: BatchFailure, reached: number): DeviceApplyError {
-    if (f.kind === 'interrupted') {
-      return new DeviceApplyError(`device ${this.label}: interrupted`, f.command, undefined, reached, true, true);
-    }
-    const transient = f.kind !== 'device-error';
-    const what =
-      f.kind === 'device-error' || f.kind === 'lock'
-        ? `refused "${f.command}": ${f.deviceReply}`
-        : `session failed at "${f.command}": ${f.deviceReply}`;
-    this.ctx.log.error('ios apply failed', { device: this.label, command: f.command, kind: f.kind, reached });
-    return new DeviceApplyError(
-      `device ${this.label} ${what} (${reached} member changes confirmed)`,
-      f.command,
-      f.deviceReply,
-      reached,
-      transient,
-    );
   }
 
   async save(): Promise<void> {

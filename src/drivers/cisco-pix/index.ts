@@ -8,6 +8,8 @@ import { parseIpv4Address } from '../../cidr/index.js';
 import { InternalError, TransientError } from '../../errors.js';
 import type { GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
+import { batchFailureError, sendConfigLine } from '../shared/config-lines.js';
+import type { ConfigLineContext } from '../shared/config-lines.js';
 import type { Driver, DriverApplyOptions, DriverContext, GroupRef, Observation } from '../driver.js';
 import { openCliSession } from '../shared/cli-login.js';
 import type { CliLoginWords } from '../shared/cli-login.js';
@@ -15,7 +17,7 @@ import { readCliOptions } from '../shared/cli-settings.js';
 import type { CliOptions } from '../shared/cli-settings.js';
 import { findDeviceError } from '../shared/cli-text.js';
 import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
-import type { BatchFailure, CliSession } from '../shared/ssh-session.js';
+import type { CliSession } from '../shared/ssh-session.js';
 import { connectTelnet } from '../shared/telnet-connect.js';
 import { ACE_LIMIT, PIX_ERROR_RULES } from './error-rules.js';
 import { describePixLayout, layoutPixChanges, predictPixBasis } from './layout.js';
@@ -82,6 +84,22 @@ export async function createPixDriver(ctx: DriverContext, tuning: PixDriverTunin
 const GROUP_SUBMODE_PROMPT = /\(config-network(?:-object-group)?\)#\s*$/;
 
 class PixDriver implements Driver {
+  /** The apply-time wording's context (shared/config-lines.ts): this platform's rules and advice. */
+  private get lines(): ConfigLineContext {
+    return {
+      session: this.session,
+      label: this.label,
+      platform: 'pix',
+      rules: PIX_ERROR_RULES,
+      log: this.ctx.log,
+      leave: () => this.leaveConfig(),
+      advise: (reply) =>
+        ACE_LIMIT.test(reply)
+          ? 'the device reached its access-list element limit; raise the limit on the device (or lower objectGroups.maxEntries), then run again'
+          : undefined,
+    };
+  }
+
   constructor(
     private readonly ctx: DriverContext,
     private readonly session: CliSession,
@@ -165,7 +183,7 @@ class PixDriver implements Driver {
         await this.leaveConfig();
         throw new DeviceApplyError(`device ${this.label}: interrupted`, block.head, undefined, done, true, true);
       }
-      await this.sendGlobalLine(block.head, done);
+      await sendConfigLine(this.lines, block.head, done);
       done += block.headWeight;
       const members = lists[i];
       if (members === undefined) {
@@ -200,29 +218,14 @@ class PixDriver implements Driver {
       }
       if (result.failure !== undefined) {
         await this.leaveConfig();
-        throw this.applyError(result.failure, done);
+        throw batchFailureError(this.lines, result.failure, done);
       }
-      await this.sendGlobalLine('exit', done);
+      await sendConfigLine(this.lines, 'exit', done);
     }
     await this.leaveConfig(done);
     progress(total);
     this.ctx.log.info('pix apply done', { device: this.label, memberChanges: total });
     return after;
-  }
-
-  /** One line sent on its own (a group header, a delete, `exit`); any error stops the apply. */
-  private async sendGlobalLine(line: string, done: number): Promise<void> {
-    const seg = await this.session.send(line).catch((err: Error) => {
-      throw new DeviceApplyError(`device ${this.label}: ${err.message}`, line, undefined, done, true);
-    });
-    const hit = findDeviceError(seg.lines, PIX_ERROR_RULES);
-    if (hit === undefined) return;
-    await this.leaveConfig();
-    this.ctx.log.error('pix apply failed', { device: this.label, command: line, reached: done });
-    throw this.applyError(
-      { index: 0, command: line, deviceReply: hit.text, kind: hit.kind === 'lock' ? 'lock' : 'device-error' },
-      done,
-    );
   }
 
   /**
@@ -262,30 +265,6 @@ class PixDriver implements Driver {
       this.ctx.log.warn('pix config mode locked, retrying', { device: this.label, attempt: attempt + 1 });
       await new Promise((r) => setTimeout(r, this.cli.configLockRetryDelayMs * (attempt + 1)));
     }
-  }
-
-  private applyError(f: BatchFailure, reached: number): DeviceApplyError {
-    if (f.kind === 'interrupted') {
-      return new DeviceApplyError(`device ${this.label}: interrupted`, f.command, undefined, reached, true, true);
-    }
-    const transient = f.kind !== 'device-error';
-    let what =
-      f.kind === 'device-error' || f.kind === 'lock'
-        ? `refused "${f.command.trim()}": ${f.deviceReply}`
-        : `session failed at "${f.command.trim()}": ${f.deviceReply}`;
-    if (f.kind === 'device-error' && ACE_LIMIT.test(f.deviceReply)) {
-      // An FWSM over its limit drops the whole batch (§7): the apply layer re-reads what is really there.
-      what +=
-        ': the device reached its access-list element limit; raise the limit on the device (or lower objectGroups.maxEntries), then run again';
-    }
-    this.ctx.log.error('pix apply failed', { device: this.label, command: f.command, kind: f.kind, reached });
-    return new DeviceApplyError(
-      `device ${this.label} ${what} (${reached} member changes confirmed)`,
-      f.command,
-      f.deviceReply,
-      reached,
-      transient,
-    );
   }
 
   async save(): Promise<void> {
