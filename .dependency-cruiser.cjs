@@ -38,7 +38,7 @@ module.exports = {
         path: '^src/',
         pathNot: [
           '^src/drivers/(platform|driver)\\.ts$',
-          '^src/drivers/shared/cli-settings\\.ts$',
+          '^src/drivers/shared/(cli-settings|nested-settings|shim-setting)\\.ts$',
           '^src/errors\\.ts$',
         ],
         dependencyTypesNot: ['dynamic-import'],
