@@ -238,26 +238,39 @@ class AsaDriver implements Driver {
    */
   private async enterConfig(): Promise<void> {
     const kill = this.options.configSession === 'kill';
+    let held = false;
     const answers: CliAnswer[] = [
       { re: REPORTING_QUESTION, reply: () => 'N' },
-      { re: KILL_SESSION_QUESTION, reply: () => (kill ? 'y' : 'n') },
+      {
+        re: KILL_SESSION_QUESTION,
+        reply: () => {
+          held = true;
+          return kill ? 'y' : 'n';
+        },
+      },
     ];
     const retries = this.cli.configLockRetries;
     for (let attempt = 0; ; attempt++) {
+      held = false;
       const seg = await this.session.send('configure terminal', { answers }).catch((err: Error) => {
         throw new DeviceApplyError(`device ${this.label}: ${err.message}`, 'configure terminal', undefined, 0, true);
       });
       const hit = findDeviceError(seg.lines, ASA_ERROR_RULES);
       if (hit === undefined && this.session.mode === 'config') break;
-      const words = hit?.text ?? (seg.lines.join(' ').trim() || 'configuration mode refused');
-      const held = hit === undefined || hit.kind === 'lock';
-      if (!held || attempt >= retries) {
+      // The question's line is consumed by the answer: what is left of it is no reason, so the reason is named.
+      const words =
+        hit?.text ??
+        (held
+          ? 'another session holds the configuration (asked "kill that session and continue?", answered no); retry once it is released, or set advanced.configSession: kill'
+          : seg.lines.join(' ').trim() || 'configuration mode refused');
+      const busy = hit === undefined || hit.kind === 'lock';
+      if (!busy || attempt >= retries) {
         throw new DeviceApplyError(
           `device ${this.label}: cannot enter configuration mode: ${words}`,
           'configure terminal',
-          words,
+          held && hit === undefined ? 'Do you want to kill that session and continue? [yes/no]' : words,
           0,
-          held,
+          busy,
         );
       }
       this.ctx.log.warn('asa configuration held by another session, retrying', { device: this.label, attempt });
