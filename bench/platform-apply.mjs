@@ -7,8 +7,7 @@
 //   npx tsc -p tsconfig.build.json && node bench/platform-apply.mjs
 //   BENCH_ADDS=100000 BENCH_LOCKSTEP=3000 BENCH_RTT_MS=2 BENCH_PLATFORMS=ios,asa,pix
 
-import { createConnection, createServer } from 'node:net';
-import { setTimeout } from 'node:timers';
+import { startDelayProxy } from './delay-proxy.mjs';
 import { loadCompiled } from './harness.mjs';
 
 const { PrefixListBuilder, prefixesFromStrings } = await loadCompiled('cidr/index.js');
@@ -64,23 +63,6 @@ function hostsChange(n) {
     before: 0,
     after: n,
   };
-}
-
-/** A loopback TCP proxy adding rttMs/2 each way; equal delays keep the byte order. */
-async function startDelayProxy(target, rttMs) {
-  const half = rttMs / 2;
-  const server = createServer((client) => {
-    const upstream = createConnection(target.port, target.host);
-    const pipe = (from, to) => {
-      from.on('data', (d) => setTimeout(() => to.writable && to.write(d), half));
-      from.on('close', () => setTimeout(() => to.destroy(), half));
-      from.on('error', () => to.destroy());
-    };
-    pipe(client, upstream);
-    pipe(upstream, client);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { host: '127.0.0.1', port: server.address().port, close: () => new Promise((r) => server.close(r)) };
 }
 
 async function run(platform, n, window, rttMs) {

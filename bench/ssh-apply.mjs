@@ -11,10 +11,9 @@
 //   BENCH_ADDS=100000 BENCH_LOCKSTEP=5000 BENCH_SWEEP=20000 BENCH_WINDOWS=25,50,100,200,500,1000,2000 BENCH_RTT_MS=2
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout } from 'node:timers';
+import { startDelayProxy } from './delay-proxy.mjs';
 import { loadCompiled } from './harness.mjs';
 
 const load = loadCompiled;
@@ -48,23 +47,6 @@ function hostsChange(n) {
     before: 0,
     after: n,
   };
-}
-
-/** A loopback TCP proxy adding rttMs/2 each way; equal delays keep the byte order. */
-async function startDelayProxy(target, rttMs) {
-  const half = rttMs / 2;
-  const server = createServer((client) => {
-    const upstream = createConnection(target.port, target.host);
-    const pipe = (from, to) => {
-      from.on('data', (d) => setTimeout(() => to.writable && to.write(d), half));
-      from.on('close', () => setTimeout(() => to.destroy(), half));
-      from.on('error', () => to.destroy());
-    };
-    pipe(client, upstream);
-    pipe(upstream, client);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { host: '127.0.0.1', port: server.address().port, close: () => new Promise((r) => server.close(r)) };
 }
 
 async function run(n, window, rttMs = 0, applyWindow = 0) {
