@@ -6,7 +6,7 @@ import type { DeviceSpec } from '../config/types.js';
 import { hasChanges } from '../plan/compute-plan.js';
 import { getPlatform } from '../drivers/registry.js';
 import { TransientError } from '../errors.js';
-import type { DevicePlan, ObservedDevice } from '../plan/model.js';
+import type { DevicePlan } from '../plan/model.js';
 import type { DeviceState } from '../state/index.js';
 import { connectDevice } from './connect.js';
 import type { Fleet } from './fleet.js';
@@ -44,7 +44,7 @@ export async function planDeviceSteps(
   try {
     const observed = await observeDevice(spec, driver, state);
     if (driver !== null && observed.haRole === 'standby' && getPlatform(spec.platform).traits.ha === 'active-only') {
-      return await planOnActive(fleet, spec, { policy, state, basis, steps, opts, standby: observed });
+      return await planOnActive(fleet, spec, { policy, state, basis, steps, opts });
     }
     steps.enter('plan');
     const primary = describeLayout(
@@ -77,7 +77,6 @@ interface StandbyContext {
   readonly basis: DeviceBasis;
   readonly steps: DeviceSteps;
   readonly opts: PlanStepsOptions;
-  readonly standby: ObservedDevice;
 }
 
 /**
