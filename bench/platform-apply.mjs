@@ -43,6 +43,7 @@ const TARGETS = {
     emulator: async () => (await loadCompiled('lab/pix/index.js')).startPixEmulator,
     driver: async () => (await loadCompiled('drivers/cisco-pix/index.js')).createPixDriver,
     config: 'hostname bench\n',
+    boot: { variant: 'fwsm3' },
     options: {},
     count: (emu) => emu.objectGroups().get('BENCH')?.length ?? 0,
   },
@@ -67,7 +68,7 @@ function hostsChange(n) {
 
 async function run(platform, n, window, rttMs) {
   const t = TARGETS[platform];
-  const emu = await (await t.emulator())({ host: '127.0.0.1', config: t.config, ...creds });
+  const emu = await (await t.emulator())({ host: '127.0.0.1', config: t.config, ...creds, ...t.boot });
   const proxy = rttMs > 0 ? await startDelayProxy(emu, rttMs) : undefined;
   const target = proxy ?? emu;
   const spec = {
