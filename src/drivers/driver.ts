@@ -28,6 +28,8 @@ export interface Observation {
   readonly facts?: unknown;
   /** The endpoint's failover role where the platform tells it (ASA `HOST/pri/act#`); absent: standalone. */
   readonly haRole?: 'active' | 'standby';
+  /** How this endpoint was read, for the plan's warnings ("reconciled over SSH: the REST API answered 404"). */
+  readonly notes?: readonly string[];
 }
 
 export interface DriverContext {
@@ -37,6 +39,11 @@ export interface DriverContext {
   /** Resolves a credential field of spec.credentials at connect time. */
   readonly secret: (field: 'username' | 'password' | 'enablePassword') => Promise<string | undefined>;
   readonly log: Logger;
+  /**
+   * The driver of the platform's `fallback` (registry.ts) on the same device, at the endpoint given (asa-rest hands
+   * over to asa over SSH). Absent when the platform has none; the driver decides when to use it.
+   */
+  readonly fallback?: (endpoint: Endpoint) => Promise<Driver>;
 }
 
 export interface ApplyProgress {

@@ -49,6 +49,11 @@ export interface PlatformModule {
     /** How the derived names are formed, for messages (`NAME-v6`, `NAME-<n>`). */
     readonly pattern: string;
   };
+  /**
+   * Another platform whose driver can reconcile the same device when this one cannot (asa-rest -> asa over SSH):
+   * handed to the driver as DriverContext.fallback, used only where the device's settings opt in.
+   */
+  readonly fallback?: string;
   /** Loads the driver (dynamic import of the folder's index.ts), only when a device is connected. */
   load(): Promise<DriverFactory>;
 }

@@ -24,6 +24,11 @@ export function getPlatform(platform: string): PlatformModule {
   return found;
 }
 
+/** The platform's driver factory; with a `fallback` platform, its contexts carry that platform's driver too. */
 export async function getDriverFactory(platform: string): Promise<DriverFactory> {
-  return getPlatform(platform).load();
+  const module = getPlatform(platform);
+  const factory = await module.load();
+  if (module.fallback === undefined) return factory;
+  const other = getPlatform(module.fallback);
+  return (ctx) => factory({ ...ctx, fallback: async (endpoint) => (await other.load())({ ...ctx, endpoint }) });
 }

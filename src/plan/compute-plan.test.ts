@@ -63,6 +63,17 @@ describe('computePlan', () => {
     expect(plan.refusals).toEqual([]);
   });
 
+  it("carries the driver's notes on how the device was read into the warnings, before the policy's", () => {
+    const via = { ...observed(group('BLOCK', 'block', P('10.0.0.0/24'))), notes: ['reconciled over SSH'] };
+    const plan = computePlan(
+      { ...desired(P('10.0.0.0/24')), notes: ['IPv6 left out'] },
+      via,
+      inventory(['BLOCK', 'block', P('10.0.0.0/24')]),
+      OPTS,
+    );
+    expect(plan.warnings).toEqual(['reconciled over SSH', 'IPv6 left out']);
+  });
+
   it('compares exact prefixes: an overlapping managed member is removed, not treated as covered', () => {
     const plan = computePlan(
       desired(P('10.0.0.0/8')),

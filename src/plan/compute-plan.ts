@@ -64,7 +64,7 @@ export function computePlan(
       `group ${have.name}: ${have.foreign.length} member line(s) tscm does not model are left untouched: ${quoted.join(', ')}${more}`,
     );
   }
-  warnings.push(...(desired.notes ?? []));
+  warnings.push(...(observed.notes ?? []), ...(desired.notes ?? []));
   // The cut to maxEntries is the plan's `truncation` (every view shows it), not a warning as well: it was said twice.
   for (const change of changes) {
     const have = observedByName.get(change.name);

@@ -28,6 +28,8 @@ export interface ObservedDevice {
   readonly facts?: unknown;
   /** The endpoint's failover role, where the platform tells it; absent: standalone. */
   readonly haRole?: 'active' | 'standby';
+  /** The driver's words on how the endpoint was read (a fallback transport): plan warnings. */
+  readonly notes?: readonly string[];
 }
 
 /** What tscm owns on a device: only these members are ever removed (DESIGN.md convention 9). */
