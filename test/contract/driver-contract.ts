@@ -25,6 +25,11 @@ export interface ContractDevice {
   readonly host: string;
   readonly port: number;
   readonly hostKeyFingerprint: string;
+  /**
+   * How the driver trusts the device, as lines under `advanced:` (`  certificateFingerprint: "AA:.."`); when given
+   * they replace the `hostKey:` line SSH devices get.
+   */
+  readonly yaml?: string;
   runningConfig(): string;
   commandLog(): readonly string[];
   /** After N more commands the device refuses every command (its own words: authorization failing, a limit). */
@@ -33,7 +38,8 @@ export interface ContractDevice {
   dropAfter(commands: number): void;
   /** Every save fails until faults are cleared. */
   failSaves(): void;
-  clearFaults(): void;
+  /** Resolves once the device serves normally again (an agent restarting may still be down). */
+  clearFaults(): void | Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,7 +128,7 @@ export function describeDriverContract(target: ContractTarget): void {
           '  username: { file: user }',
           '  password: { file: password }',
           '  enablePassword: { file: enable }',
-          `hostKey: { fingerprint: "${device.hostKeyFingerprint}" }`,
+          ...(device.yaml === undefined ? [`hostKey: { fingerprint: "${device.hostKeyFingerprint}" }`] : []),
           'policy: { blockList: { file: block.txt } }',
           `objectGroups: { block: ${target.groups.block}, allow: ${target.groups.allow}, maxEntries: 100000${target.objectGroups ? `, ${target.objectGroups}` : ''} }`,
           'advanced:',
@@ -132,6 +138,7 @@ export function describeDriverContract(target: ContractTarget): void {
           '  saveRetryDelayMs: 10',
           '  configLockRetryDelayMs: 10',
           target.yaml ?? '',
+          device.yaml ?? '',
         ].join('\n'),
       );
       const defs = await loadDefinitions(dir, { defaultStateDir: path.join(dir, '.tscm') });
@@ -250,7 +257,7 @@ export function describeDriverContract(target: ContractTarget): void {
         device.refuseAfter(40);
         return driver.apply(planAgainst(observed).groups, observed).catch((e: unknown) => e);
       });
-      device.clearFaults();
+      await device.clearFaults();
       expect(err).toBeInstanceOf(DeviceApplyError);
       const e = err as DeviceApplyError;
       // Mid-apply: some member changes were confirmed before the refusal, not all.
@@ -267,7 +274,7 @@ export function describeDriverContract(target: ContractTarget): void {
         device.dropAfter(3);
         return driver.apply(planAgainst(observed).groups, observed).catch((e: unknown) => e);
       });
-      device.clearFaults();
+      await device.clearFaults();
       expect(err).toBeInstanceOf(DeviceApplyError);
       expect((err as DeviceApplyError).transient).toBe(true);
       await converge();
@@ -276,7 +283,7 @@ export function describeDriverContract(target: ContractTarget): void {
     it('a failed save says so with the device words; the next save succeeds', async () => {
       device.failSaves();
       const err = await session((driver) => driver.save().catch((e: unknown) => e));
-      device.clearFaults();
+      await device.clearFaults();
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toMatch(/contract-dev/);
       await session((driver) => driver.save());
