@@ -23,6 +23,8 @@ const BENCHES = {
   axfr: 'zone transfer of a 1M-record RPZ zone from NSD: tscm vs dig',
   'ssh-apply': '100,000 adds to the IOS emulator: batched vs one command per round trip',
   'platform-apply': '100,000 adds on IOS, ASA (nested children) and PIX: batched vs one command per round trip',
+  'asa-rest-apply':
+    '100,000-entry first apply and hourly update (2%) through the asa-rest driver over HTTPS: requests and time per chunk size',
   'reconcile-fleet':
     '`tscm reconcile --once` over 500 emulated routers sharing 5 policies: first, idle, serial, commit',
 };
