@@ -1,10 +1,12 @@
-// The demo's devices: the ISR router, an ASA (master group with nested children) and an FWSM (the PIX driver),
-// each an emulator booted from a configuration (the ASA's and the FWSM's are real ones, see src/lab/*/testdata)
-// and one device definition. The ASA and the FWSM enforce the same policy as the router.
+// The demo's devices: the ISR router, an ASA over SSH (master group with nested children), an ASA over its REST
+// API (HTTPS, certificate pinned) and an FWSM (the PIX driver), each an emulator booted from a configuration (the
+// ASAs' and the FWSM's are real ones, see src/lab/*/testdata) and one device definition. All enforce the same
+// policy as the router.
 
 import { LAB_ROUTER_CONFIG } from '../../lab/demo/router-config.js';
 import { readRealConfig } from '../../lab/demo/real-config.js';
 import { startAsaEmulator } from '../../lab/asa/index.js';
+import { startAsaRestEmulator } from '../../lab/asa-rest/index.js';
 import { startIosEmulator } from '../../lab/ios/index.js';
 import { startPixEmulator } from '../../lab/pix/index.js';
 
@@ -13,8 +15,9 @@ export interface DemoDevice {
   readonly what: string;
   readonly host: string;
   readonly port: number;
-  readonly hostKeyFingerprint: string;
-  /** The device-specific YAML lines (platform, groups, options). */
+  /** How the definition trusts the device: its SSH host key, or (HTTPS) its certificate, pinned. */
+  readonly trust: { readonly hostKey: string } | { readonly certificate: string };
+  /** The device-specific YAML lines (platform, groups, options; a certificate pin is in them). */
   readonly yaml: string;
   /** One line on what the device holds now. */
   summary(): string;
@@ -25,6 +28,13 @@ export interface DemoCredentials {
   readonly username: string;
   readonly password: string;
   readonly enablePassword: string;
+}
+
+function nestedSummary(groups: Map<string, string[]>, saved: boolean): string {
+  const children = (master: string) => [...groups.keys()].filter((n) => n.startsWith(`${master}-`));
+  const block = children('ThreatSTOP-Block');
+  const allow = children('ThreatSTOP-Allow');
+  return `ThreatSTOP-Block: ${block.length} nested children, ${count(groups, (n) => block.includes(n))} entries; ThreatSTOP-Allow: ${count(groups, (n) => allow.includes(n))}; saved: ${saved ? 'yes' : 'no'}`;
 }
 
 function count(groups: Map<string, string[]>, match: (name: string) => boolean): number {
@@ -40,7 +50,7 @@ export async function startDemoDevices(creds: DemoCredentials, maxEntries: numbe
       what: 'emulated Cisco ISR (IOS-XE)',
       host: router.host,
       port: router.port,
-      hostKeyFingerprint: router.hostKeyFingerprint,
+      trust: { hostKey: router.hostKeyFingerprint },
       yaml: `platform: ios\nobjectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: ${maxEntries} }\n`,
       summary: () => {
         const g = router.objectGroups();
@@ -55,18 +65,26 @@ export async function startDemoDevices(creds: DemoCredentials, maxEntries: numbe
       what: 'emulated Cisco ASAv 9.16 (booted from a real config)',
       host: asa.host,
       port: asa.port,
-      hostKeyFingerprint: asa.hostKeyFingerprint,
+      trust: { hostKey: asa.hostKeyFingerprint },
       // Children of 4,000 so the demo's 10,000-entry feed shows the nested layout (the default is 10,000).
       yaml: `platform: asa\nobjectGroups: { maxEntries: ${maxEntries}, nestedSize: 4000 }\n`,
-      summary: () => {
-        const g = asa.objectGroups();
-        const children = (master: string) => [...g.keys()].filter((n) => n.startsWith(`${master}-`));
-        const block = children('ThreatSTOP-Block');
-        const allow = children('ThreatSTOP-Allow');
-        const saved = asa.startupConfig().includes('ThreatSTOP-Block') ? 'yes' : 'no';
-        return `ThreatSTOP-Block: ${block.length} nested children, ${count(g, (n) => block.includes(n))} entries; ThreatSTOP-Allow: ${count(g, (n) => allow.includes(n))}; saved: ${saved}`;
-      },
+      summary: () => nestedSummary(asa.objectGroups(), asa.startupConfig().includes('ThreatSTOP-Block')),
       close: () => asa.close(),
+    });
+    const rest = await startAsaRestEmulator({ config: readRealConfig('asa', 'asav-9.16-nac-lab'), ...creds });
+    devices.push({
+      name: 'hq-asa-rest-01',
+      what: 'emulated Cisco ASAv 9.16 over its REST API (HTTPS, booted from a real config)',
+      host: rest.host,
+      port: rest.port,
+      trust: { certificate: rest.fingerprint256 },
+      // The emulator's certificate is self-signed, as an ASA's own is: its fingerprint is pinned.
+      yaml: `platform: asa-rest
+objectGroups: { maxEntries: ${maxEntries}, nestedSize: 4000 }
+advanced: { certificateFingerprint: "${rest.fingerprint256}" }
+`,
+      summary: () => nestedSummary(rest.objectGroups(), rest.startupConfig().includes('ThreatSTOP-Block')),
+      close: () => rest.close(),
     });
     const fwsm = await startPixEmulator({
       config: readRealConfig('pix', 'fwsm-ceige-3.1'),
@@ -78,7 +96,7 @@ export async function startDemoDevices(creds: DemoCredentials, maxEntries: numbe
       what: 'emulated Cisco FWSM 3.1 (booted from a real config; the pix driver)',
       host: fwsm.host,
       port: fwsm.port,
-      hostKeyFingerprint: fwsm.hostKeyFingerprint,
+      trust: { hostKey: fwsm.hostKeyFingerprint },
       yaml: `platform: pix\nobjectGroups: { maxEntries: ${maxEntries} }\n`,
       summary: () => {
         const g = fwsm.objectGroups();

@@ -1,8 +1,8 @@
-// The embedded default: start a lab (an emulated ISR router booted from a real-looking config, an ASA and an FWSM
-// booted from real ones, and a policy DNS server serving a 10,000-entry block list), write device definitions for
-// them, and run the real commands:
-// validate, policy, plan, apply, plan again (no changes), then an hourly feed update applied as a minimal diff, and
-// the controller's pass: nothing moved (no session), then a new zone serial reconciled on its own.
+// The embedded default: start a lab (an emulated ISR router booted from a real-looking config, an ASA over SSH, an
+// ASA over REST and an FWSM booted from real ones, and a policy DNS server serving a 10,000-entry block list),
+// write device definitions for them, and run the real commands: validate, policy, plan, apply, plan again (no
+// changes), then an hourly feed update applied as a minimal diff, and the controller's pass: nothing moved (no
+// session), then a new zone serial reconciled on its own.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
@@ -50,7 +50,10 @@ export async function runLabDemo(opts: { color?: boolean; policySize?: number } 
     say(
       `  policy DNS server  ${dns.host}:${dns.port}  zones ${LAB_BLOCK_ZONE} (${feed.block.length} entries), ${LAB_ALLOW_ZONE} (${feed.allow.length})`,
     );
-    for (const d of devices) say(`  ${d.name.padEnd(17)}  ${d.what} at ${d.host}:${d.port} (${d.hostKeyFingerprint})`);
+    for (const d of devices) {
+      const pin = 'hostKey' in d.trust ? d.trust.hostKey : `certificate ${d.trust.certificate}`;
+      say(`  ${d.name.padEnd(17)}  ${d.what} at ${d.host}:${d.port} (${pin})`);
+    }
     say(`  definitions        ${dir}`);
     const common = { dir, logLevel: 'warn' as const, logFormat: 'text' as const, color: bold };
 
@@ -133,8 +136,7 @@ defaults:
 name: ${d.name}
 deviceId: tdid_lab0000${i + 1}
 management: { host: ${d.host}, port: ${d.port} }
-hostKey: { fingerprint: "${d.hostKeyFingerprint}" }
-policy:
+${'hostKey' in d.trust ? `hostKey: { fingerprint: "${d.trust.hostKey}" }\n` : ''}policy:
   blockList: ${LAB_BLOCK_ZONE}
   allowList: ${LAB_ALLOW_ZONE}
 ${d.yaml}`,
