@@ -56,13 +56,9 @@ describeDriverContract({
   groups: { block: 'TS-Block', allow: 'TS-Allow' },
   foreignMember: '192.0.2.99/32',
   // Chunks of 100 members per request so the suite's changes span many requests (a fault lands mid-apply), and
-  // retries at a few ms within a budget shorter than the agent's restart.
+  // retries within a budget far shorter than the agent's restart.
   objectGroups: 'nestedSize: 500',
-  yaml: [
-    '  chunkSize: 100',
-    '  requestTimeoutMs: 10000',
-    '  retry: { attempts: 3, maxSeconds: 0.5, baseDelayMs: 5, maxDelayMs: 20 }',
-  ].join('\n'),
+  yaml: ['  chunkSize: 100', '  requestTimeoutMs: 10000', '  retry: { attempts: 3, maxSeconds: 0.3 }'].join('\n'),
   start: async (creds) => {
     const emu = await startAsaRestEmulator({ host: '127.0.94.40', ...creds, config: BOOT });
     const relay = await startRecordingRelay(emu, '127.0.94.41');
