@@ -43,7 +43,11 @@ export function runCli(unit: AsaUnit, username: string, input: unknown): Reply {
     return errorReply(400, `at most ${MAX_COMMANDS} commands per request`, 'INVALID-INPUT', 'commands');
   }
   for (const [i, command] of commands.entries()) {
-    if (typeof command !== 'string' || command.length > MAX_COMMAND_CHARS || /[\r\n\x00]/.test(command)) {
+    if (
+      typeof command !== 'string' ||
+      command.length > MAX_COMMAND_CHARS ||
+      ['\r', '\n', '\0'].some((c) => command.includes(c))
+    ) {
       return errorReply(400, `commands[${i}] must be one line of text`, 'INVALID-INPUT', 'commands');
     }
   }
