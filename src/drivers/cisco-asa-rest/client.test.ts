@@ -5,73 +5,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateLabCertificate } from '../../lab/tls-cert.js';
 import type { LabCertificate } from '../../lab/tls-cert.js';
-import { RestClient } from './client.js';
-import type { RestClientOptions } from './client.js';
-import { RestError } from './rest-error.js';
-import { loopback, options, PASSWORD, recordingLogger, startFakeAsa, TOKEN, USER } from './testing/test-helpers.js';
-import type { FakeAsa, Handler } from './testing/test-helpers.js';
+import { asa, loopback, PASSWORD, SECRET_STRINGS, Session, TOKEN, USER } from './testing/test-helpers.js';
+import type { FakeAsa } from './testing/test-helpers.js';
 
 let selfSigned: LabCertificate;
 let ca: LabCertificate;
-const fakes: FakeAsa[] = [];
-const clients: RestClient[] = [];
-const errors: string[] = [];
-const logs: string[][] = [];
+const t = new Session(() => selfSigned);
 
 beforeAll(async () => {
   selfSigned = await generateLabCertificate();
   ca = await generateLabCertificate({ isCa: true, commonName: 'tscm lab CA' });
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-
+afterEach(() => t.closeAll());
 afterAll(() => {
-  // Every error message and log line any test produced: no password, token or Basic credentials.
-  const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
-  for (const text of [...errors, ...logs.flat()]) {
-    expect(text).not.toContain(PASSWORD);
-    expect(text).not.toContain(TOKEN);
-    expect(text).not.toContain(basic);
-  }
+  for (const text of t.allTexts()) for (const secret of SECRET_STRINGS) expect(text).not.toContain(secret);
 });
 
-/** The ASA's happy path: tokens on /tokenservices, `ok` for the rest. */
-const asa =
-  (ok: Handler = () => ({ status: 200, body: { ok: true } })): Handler =>
-  (req, i) => {
-    if (req.method === 'POST' && req.path === '/api/tokenservices') {
-      return { status: 204, headers: { 'X-Auth-Token': TOKEN } };
-    }
-    if (req.method === 'DELETE' && req.path.startsWith('/api/tokenservices/')) return { status: 204 };
-    return ok(req, i);
-  };
-
-async function fake(handler: Handler = asa(), cert = selfSigned, host?: string): Promise<FakeAsa> {
-  const f = await startFakeAsa(cert, handler, host);
-  fakes.push(f);
-  return f;
-}
-
-async function open(f: FakeAsa, over: Partial<RestClientOptions> = {}, internal = {}): Promise<RestClient> {
-  const log = recordingLogger();
-  logs.push(log.lines);
-  const c = await RestClient.open(options(f, { log, ...over }), internal);
-  clients.push(c);
-  return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<RestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RestError);
-  errors.push((e as Error).message);
-  return e as RestError;
-}
+const fake = t.fake.bind(t);
+const open = t.open.bind(t);
+const failure = t.failure.bind(t);
 
 const calls = (f: FakeAsa, method: string, prefix: string): number =>
   f.seen.filter((s) => s.method === method && s.path.startsWith(prefix)).length;

@@ -5,7 +5,9 @@ import { createServer } from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../driver.js';
-import type { RestClientOptions } from '../client.js';
+import { RestClient } from '../client.js';
+import type { RestClientInternals, RestClientOptions } from '../client.js';
+import { RestError } from '../rest-error.js';
 
 export interface Seen {
   readonly method: string;
@@ -142,3 +144,68 @@ export function options(fake: FakeAsa, over: Partial<RestClientOptions> = {}): R
     ...over,
   };
 }
+
+/** The ASA's happy path: a token from /tokenservices, 204 on its DELETE, `ok` for the rest. */
+export const asa =
+  (ok: Handler = () => ({ status: 200, body: { ok: true } })): Handler =>
+  (req, i) => {
+    if (req.method === 'POST' && req.path === '/api/tokenservices') {
+      return { status: 204, headers: { 'X-Auth-Token': TOKEN } };
+    }
+    if (req.method === 'DELETE' && req.path.startsWith('/api/tokenservices/')) return { status: 204 };
+    return ok(req, i);
+  };
+
+/**
+ * Fakes and clients of one test file, closed after each test; every error message and log line kept so that the
+ * file can assert at the end that no password, token or Basic credentials reached any of them.
+ */
+export class Session {
+  readonly fakes: FakeAsa[] = [];
+  readonly clients: RestClient[] = [];
+  readonly texts: string[] = [];
+  readonly #logs: string[][] = [];
+
+  constructor(private readonly cert: { cert: string; key: string } | (() => { cert: string; key: string })) {}
+
+  async fake(handler: Handler = asa(), cert?: { cert: string; key: string }, host?: string): Promise<FakeAsa> {
+    const c = cert ?? (typeof this.cert === 'function' ? this.cert() : this.cert);
+    const f = await startFakeAsa(c, handler, host);
+    this.fakes.push(f);
+    return f;
+  }
+
+  async open(
+    f: FakeAsa,
+    over: Partial<RestClientOptions> = {},
+    internal: RestClientInternals = {},
+  ): Promise<RestClient> {
+    const log = over.log ?? recordingLogger();
+    if ('lines' in log) this.#logs.push((log as { lines: string[] }).lines);
+    const c = await RestClient.open(options(f, { ...over, log }), internal);
+    this.clients.push(c);
+    return c;
+  }
+
+  async failure(p: Promise<unknown>): Promise<RestError> {
+    const e = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (!(e instanceof RestError)) throw new Error(`expected a RestError, got ${String(e)}`);
+    this.texts.push(e.message);
+    return e;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((c) => c.close()));
+    await Promise.all(this.fakes.splice(0).map((f) => f.close()));
+  }
+
+  /** Every error message and log line seen so far. */
+  allTexts(): string[] {
+    return [...this.texts, ...this.#logs.flat()];
+  }
+}
+
+export const SECRET_STRINGS = [PASSWORD, TOKEN, Buffer.from(`${USER}:${PASSWORD}`).toString('base64')];
