@@ -117,6 +117,26 @@ describe('token auth', () => {
     ]);
   });
 
+  it('concurrent calls refused with the same token share one re-authentication', async () => {
+    let tokens = 0;
+    const f = await fake((req) => {
+      if (req.path === '/api/tokenservices') return { status: 204, headers: { 'X-Auth-Token': `${TOKEN}${++tokens}` } };
+      return req.headers['x-auth-token'] === `${TOKEN}1` ? { status: 401 } : { status: 200, body: {} };
+    });
+    const c = await open(f, { concurrency: 3 });
+    await Promise.all([1, 2, 3].map(() => c.request('GET', '/objects/networkobjectgroups')));
+    expect(calls(f, 'POST', '/api/tokenservices')).toBe(2);
+    expect(f.seen.filter((s) => s.method === 'GET' && s.headers['x-auth-token'] === `${TOKEN}2`)).toHaveLength(3);
+  });
+
+  it('close never throws, even when the device is gone', async () => {
+    const f = await fake();
+    const c = await open(f);
+    await f.stop();
+    await expect(c.close()).resolves.toBeUndefined();
+    await expect(c.request('GET', '/objects/networkobjectgroups')).rejects.toThrow('used after close');
+  });
+
   it('a 401 right after a fresh token is an auth failure, and close still DELETEs the token', async () => {
     const f = await fake(asa(() => ({ status: 401, body: `denied ${PASSWORD}` })));
     const c = await open(f);

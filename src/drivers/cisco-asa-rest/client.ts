@@ -6,6 +6,7 @@
 import { Pool } from 'undici';
 import type { Logger } from '../driver.js';
 import { agentFailingAdvice, cleanText, describeBody, parseMessages, RestError } from './rest-error.js';
+import { Gate, sleep } from './rest-gate.js';
 import { TlsTrustError, trustConnector } from './rest-tls.js';
 import type { TlsTrust } from './rest-tls.js';
 
@@ -62,32 +63,6 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** At most `concurrency` holders, and starts at least `intervalMs` apart; a freed slot passes to the next waiter. */
-class Gate {
-  #held = 0;
-  #next = 0;
-  readonly #waiters: (() => void)[] = [];
-  constructor(
-    private readonly concurrency: number,
-    private readonly intervalMs: number,
-  ) {}
-  async acquire(): Promise<void> {
-    if (this.#held < this.concurrency) this.#held++;
-    else await new Promise<void>((r) => this.#waiters.push(r));
-    const now = Date.now();
-    const wait = this.#next - now;
-    this.#next = Math.max(now, this.#next) + this.intervalMs;
-    if (wait > 0) await sleep(wait);
-  }
-  release(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#held--;
-  }
-}
 
 /** The route template of a path: ids and tokens become placeholders (a token never reaches a message or log). */
 export function routeOf(method: string, path: string): string {
