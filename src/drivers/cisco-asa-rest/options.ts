@@ -4,7 +4,7 @@
 import { parseIpv4Address } from '../../cidr/index.js';
 import { ConfigError } from '../../errors.js';
 import type { PlatformOptions } from '../platform.js';
-import { DEFAULT_SHIM_ADDRESS } from '../shared/shim-setting.js';
+import { ASA_REST_DEFAULTS, ASA_REST_LIMITS, normaliseFingerprint } from './platform.js';
 
 export interface AsaRestOptions {
   /** Members per child group under the master (objectGroups.nestedSize). */
@@ -25,38 +25,6 @@ export interface AsaRestOptions {
   readonly retry: { readonly attempts: number; readonly maxSeconds: number };
   /** Members per POST/PATCH. */
   readonly chunkSize: number;
-}
-
-export const ASA_REST_DEFAULTS = {
-  nestedSize: 10_000,
-  shimAddress: DEFAULT_SHIM_ADDRESS,
-  tokenAuth: true,
-  allowSelfSigned: false,
-  fallback: 'none',
-  sshPort: 22,
-  concurrency: 1,
-  requestTimeoutMs: 30_000,
-  retry: { attempts: 5, maxSeconds: 120 },
-  chunkSize: 500,
-} as const satisfies Omit<AsaRestOptions, 'certificateFingerprint' | 'apiUrl' | 'requestsPerSecond'>;
-
-export const ASA_REST_LIMITS = {
-  requestsPerSecond: 1000,
-  concurrency: 8,
-  requestTimeoutMs: 600_000,
-  retryAttempts: 20,
-  retryMaxSeconds: 3600,
-  // A chunk's body stays far below the agent's 1 MiB body limit [I] (about 60 bytes per member).
-  chunkSize: 5000,
-} as const;
-
-/** `sha256:ab:cd...` or 64 hex digits -> `AB:CD:..` (the client's form). */
-export function normaliseFingerprint(v: unknown): string {
-  const hex = String(v)
-    .replace(/^sha256:/i, '')
-    .replace(/:/g, '')
-    .toUpperCase();
-  return hex.match(/../g)?.join(':') ?? hex;
 }
 
 function bad(field: string, what: string, hint: string): ConfigError {

@@ -5,8 +5,40 @@
 import type { PlatformModule } from '../platform.js';
 import { CLI_SETTINGS } from '../shared/cli-settings.js';
 import { NESTED_CHILD_NAMES, NESTED_SIZE_SETTING } from '../shared/nested-settings.js';
-import { SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
-import { ASA_REST_DEFAULTS, ASA_REST_LIMITS, normaliseFingerprint } from './options.js';
+import { DEFAULT_SHIM_ADDRESS, SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
+
+/** The defaults options.ts applies (the schema's descriptions quote them). */
+export const ASA_REST_DEFAULTS = {
+  nestedSize: 10_000,
+  shimAddress: DEFAULT_SHIM_ADDRESS,
+  tokenAuth: true,
+  allowSelfSigned: false,
+  fallback: 'none',
+  sshPort: 22,
+  concurrency: 1,
+  requestTimeoutMs: 30_000,
+  retry: { attempts: 5, maxSeconds: 120 },
+  chunkSize: 500,
+} as const;
+
+export const ASA_REST_LIMITS = {
+  requestsPerSecond: 1000,
+  concurrency: 8,
+  requestTimeoutMs: 600_000,
+  retryAttempts: 20,
+  retryMaxSeconds: 3600,
+  // A chunk's body stays far below the agent's 1 MiB body limit [I] (about 60 bytes per member).
+  chunkSize: 5000,
+} as const;
+
+/** `sha256:ab:cd...` or 64 hex digits -> `AB:CD:..` (the client's form). */
+export function normaliseFingerprint(v: unknown): string {
+  const hex = String(v)
+    .replace(/^sha256:/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
+  return hex.match(/../g)?.join(':') ?? hex;
+}
 
 const D = ASA_REST_DEFAULTS;
 const L = ASA_REST_LIMITS;
