@@ -4,7 +4,7 @@
 import { parseIpv4Address } from '../../cidr/index.js';
 import { ConfigError } from '../../errors.js';
 import type { PlatformOptions } from '../platform.js';
-import { ASA_REST_DEFAULTS, ASA_REST_LIMITS, normaliseFingerprint } from './platform.js';
+import { DEFAULT_SHIM_ADDRESS } from '../shared/shim-setting.js';
 
 export interface AsaRestOptions {
   /** Members per child group under the master (objectGroups.nestedSize). */
@@ -70,6 +70,39 @@ function retryOf(v: unknown): AsaRestOptions['retry'] {
     );
   }
   return { attempts, maxSeconds };
+}
+
+/** The defaults (platform.ts's schema descriptions quote them; a test keeps them equal). */
+export const ASA_REST_DEFAULTS = {
+  nestedSize: 10_000,
+  shimAddress: DEFAULT_SHIM_ADDRESS,
+  tokenAuth: true,
+  allowSelfSigned: false,
+  fallback: 'none',
+  sshPort: 22,
+  concurrency: 1,
+  requestTimeoutMs: 30_000,
+  retry: { attempts: 5, maxSeconds: 120 },
+  chunkSize: 500,
+} as const;
+
+export const ASA_REST_LIMITS = {
+  requestsPerSecond: 1000,
+  concurrency: 8,
+  requestTimeoutMs: 600_000,
+  retryAttempts: 20,
+  retryMaxSeconds: 3600,
+  // A chunk's body stays far below the agent's 1 MiB body limit [I] (about 60 bytes per member).
+  chunkSize: 5000,
+} as const;
+
+/** `sha256:ab:cd...` or 64 hex digits -> `AB:CD:..` (the client's form). */
+export function normaliseFingerprint(v: unknown): string {
+  const hex = String(v)
+    .replace(/^sha256:/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
+  return hex.match(/../g)?.join(':') ?? hex;
 }
 
 /** Options from a device's platform options (by setting path); a bad value names its field and the fix. */

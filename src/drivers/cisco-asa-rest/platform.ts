@@ -5,49 +5,14 @@
 import type { PlatformModule } from '../platform.js';
 import { CLI_SETTINGS } from '../shared/cli-settings.js';
 import { NESTED_CHILD_NAMES, NESTED_SIZE_SETTING } from '../shared/nested-settings.js';
-import { DEFAULT_SHIM_ADDRESS, SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
-
-/** The defaults options.ts applies (the schema's descriptions quote them). */
-export const ASA_REST_DEFAULTS = {
-  nestedSize: 10_000,
-  shimAddress: DEFAULT_SHIM_ADDRESS,
-  tokenAuth: true,
-  allowSelfSigned: false,
-  fallback: 'none',
-  sshPort: 22,
-  concurrency: 1,
-  requestTimeoutMs: 30_000,
-  retry: { attempts: 5, maxSeconds: 120 },
-  chunkSize: 500,
-} as const;
-
-export const ASA_REST_LIMITS = {
-  requestsPerSecond: 1000,
-  concurrency: 8,
-  requestTimeoutMs: 600_000,
-  retryAttempts: 20,
-  retryMaxSeconds: 3600,
-  // A chunk's body stays far below the agent's 1 MiB body limit [I] (about 60 bytes per member).
-  chunkSize: 5000,
-} as const;
-
-/** `sha256:ab:cd...` or 64 hex digits -> `AB:CD:..` (the client's form). */
-export function normaliseFingerprint(v: unknown): string {
-  const hex = String(v)
-    .replace(/^sha256:/i, '')
-    .replace(/:/g, '')
-    .toUpperCase();
-  return hex.match(/../g)?.join(':') ?? hex;
-}
-
-const D = ASA_REST_DEFAULTS;
-const L = ASA_REST_LIMITS;
+import { SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
 
 export const ASA_REST_PLATFORM: PlatformModule = {
   platform: 'asa-rest',
   title: 'Cisco ASA (REST API over HTTPS)',
   defaults: { port: 443, groups: { block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' } },
   traits: { families: ['v4', 'v6'], emptyInUseGroup: 'shim', ha: 'active-only', maxNameLength: 64 },
+  // The defaults here are options.ts's (ASA_REST_DEFAULTS; a test keeps them equal): platform data stays pure.
   settings: {
     // Read only by the ASA driver over SSH when advanced.fallback is ssh.
     ...CLI_SETTINGS,
@@ -55,13 +20,13 @@ export const ASA_REST_PLATFORM: PlatformModule = {
     'objectGroups.shimAddress': SHIM_ADDRESS_SETTING,
     'advanced.tokenAuth': {
       schema: {
-        description: `one POST /api/tokenservices per run and X-Auth-Token afterwards, the token deleted at the end (default ${D.tokenAuth}); false: Basic auth on every call`,
+        description: `one POST /api/tokenservices per run and X-Auth-Token afterwards, the token deleted at the end (default true); false: Basic auth on every call`,
         type: 'boolean',
       },
     },
     'advanced.allowSelfSigned': {
       schema: {
-        description: `accept any certificate without checking it (default ${D.allowSelfSigned}); warns on every run: pinning certificateFingerprint is the safe way to trust a self-signed one`,
+        description: `accept any certificate without checking it (default false); warns on every run: pinning certificateFingerprint is the safe way to trust a self-signed one`,
         type: 'boolean',
       },
     },
@@ -71,7 +36,13 @@ export const ASA_REST_PLATFORM: PlatformModule = {
         description:
           "the pinned SHA-256 fingerprint of the ASA's HTTPS certificate: that certificate is trusted, whatever its issuer and name, and nothing else",
       },
-      normalise: normaliseFingerprint,
+      normalise: (v) => {
+        const hex = String(v)
+          .replace(/^sha256:/i, '')
+          .replace(/:/g, '')
+          .toUpperCase();
+        return hex.match(/../g)?.join(':') ?? hex;
+      },
     },
     'advanced.apiUrl': {
       schema: {
@@ -83,16 +54,16 @@ export const ASA_REST_PLATFORM: PlatformModule = {
       schema: {
         description: `when the REST API is absent (404 on /api: Firepower hardware, agent off) or keeps failing before any change: none (default, stop) or ssh (reconcile the same groups with the ASA driver over SSH at advanced.sshPort; the plan says so)`,
         enum: ['none', 'ssh'],
-        default: D.fallback,
+        default: 'none',
       },
     },
     'advanced.sshPort': {
       schema: {
-        description: `the SSH port of the fallback (default ${D.sshPort})`,
+        description: `the SSH port of the fallback (default 22)`,
         type: 'integer',
         minimum: 1,
         maximum: 65535,
-        default: D.sshPort,
+        default: 22,
       },
     },
     'advanced.requestsPerSecond': {
@@ -100,45 +71,45 @@ export const ASA_REST_PLATFORM: PlatformModule = {
         description: 'the most REST requests started per second (default: unpaced)',
         type: 'number',
         exclusiveMinimum: 0,
-        maximum: L.requestsPerSecond,
+        maximum: 1000,
       },
     },
     'advanced.concurrency': {
       schema: {
-        description: `REST requests in flight at once (default ${D.concurrency}: one at a time, kind to the agent)`,
+        description: `REST requests in flight at once (default 1: one at a time, kind to the agent)`,
         type: 'integer',
         minimum: 1,
-        maximum: L.concurrency,
-        default: D.concurrency,
+        maximum: 8,
+        default: 1,
       },
     },
     'advanced.requestTimeoutMs': {
       schema: {
-        description: `timeout of one REST request in milliseconds (default ${D.requestTimeoutMs})`,
+        description: `timeout of one REST request in milliseconds (default 30000)`,
         type: 'integer',
         minimum: 1000,
-        maximum: L.requestTimeoutMs,
-        default: D.requestTimeoutMs,
+        maximum: 600000,
+        default: 30000,
       },
     },
     'advanced.retry': {
       schema: {
-        description: `retries on 500, 503 and refused connections (the agent restarting), with exponential back-off and jitter: at most attempts retries (default ${D.retry.attempts}) within maxSeconds (default ${D.retry.maxSeconds}) per request; a write is re-sent only after re-reading the group`,
+        description: `retries on 500, 503 and refused connections (the agent restarting), with exponential back-off and jitter: at most attempts retries (default 5) within maxSeconds (default 120) per request; a write is re-sent only after re-reading the group`,
         type: 'object',
         additionalProperties: false,
         properties: {
-          attempts: { type: 'integer', minimum: 0, maximum: L.retryAttempts },
-          maxSeconds: { type: 'number', exclusiveMinimum: 0, maximum: L.retryMaxSeconds },
+          attempts: { type: 'integer', minimum: 0, maximum: 20 },
+          maxSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
         },
       },
     },
     'advanced.chunkSize': {
       schema: {
-        description: `members per POST or PATCH request (default ${D.chunkSize}); smaller requests are gentler on the agent, larger ones fewer`,
+        description: `members per POST or PATCH request (default 500); smaller requests are gentler on the agent, larger ones fewer`,
         type: 'integer',
         minimum: 1,
-        maximum: L.chunkSize,
-        default: D.chunkSize,
+        maximum: 5000,
+        default: 500,
       },
     },
   },
