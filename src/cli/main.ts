@@ -304,10 +304,15 @@ program
   .command('lab')
   .description('run emulated devices and a policy DNS server; `tscm lab demo` runs the end-to-end demo')
   .argument('[action]', '"demo" for the demo; none to run the lab (one router and the DNS server) in the foreground')
-  .addOption(new Option('--platform <platform>', 'the emulated platform').choices(['ios', 'asa', 'pix']).default('ios'))
+  .addOption(
+    new Option('--platform <platform>', 'the emulated platform')
+      .choices(['ios', 'asa', 'asa-rest', 'pix'])
+      .default('ios'),
+  )
   .option('--variant <variant>', 'pix only: pix6 (telnet), pix7 (default) or fwsm3 (SSH)')
   .option('--telnet-listen <host:port>', 'pix only: also serve telnet there (pix6 serves telnet on --listen)')
   .option('--listen <host:port>', 'where the emulated device listens (port 0 picks a free one)', '127.0.0.1:2222')
+  .option('--ssh-listen <host:port>', 'asa-rest only: also serve the SSH CLI of the same ASA there')
   .option('--standby-listen <host:port>', 'asa: also run a failover pair, its standby unit listening here')
   .option('--config <file>', 'a device running-config to boot from (default: a freshly set-up router)')
   .option('--username <user>', 'login user', 'admin')
@@ -354,6 +359,9 @@ With --platform asa: dropAfterCommands, replyDelayMs, rejectEnable, writeConfirm
   --log-config-events are IOS only.
 With --platform pix: dropAfterCommands, replyDelayMs (and their flags) and writeFailTimes 0-1000,
   aceLimit 0-100000000, standby true|false, objectExistsTimes 0-1000 (see src/lab/pix/README.md).
+With --platform asa-rest: replyDelayMs (and --reply-delay), maxSessions, tokenExpiresAfterRequests,
+  maxBodyBytes, writememFailTimes, oomAboveConfigBytes, absent, serverErrors {afterRequests, count,
+  body: json|html, applyWrites}, agentRestart {afterRequests, downMs} (see src/lab/asa-rest/README.md).
 Any other key, or a value of the wrong type, stops the lab naming the file and the field.`,
   )
   .addOption(noColorOption())

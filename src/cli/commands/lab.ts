@@ -25,7 +25,9 @@ import { renderLabBanner } from './lab-banner.js';
 import type { LabPlatform } from './lab-banner.js';
 
 export interface LabOptions {
-  platform: LabPlatform | 'pix';
+  platform: LabPlatform | 'pix' | 'asa-rest';
+  /** asa-rest only: HOST:PORT of the SSH front end of the same ASA. */
+  sshListen?: string;
   /** pix only: pix6 | pix7 | fwsm3. */
   variant?: string;
   /** pix only: HOST:PORT of the telnet front end. */
@@ -137,7 +139,11 @@ export async function labCommand(action: string | undefined, opts: LabOptions): 
     throw new ConfigError(`unknown lab action "${action}"`, 'use `tscm lab demo`, or no action to run the lab');
   if (opts.platform !== 'pix' && (opts.variant ?? opts.telnetListen) !== undefined)
     throw new ConfigError('--variant and --telnet-listen are for --platform pix', 'add --platform pix');
+  if (opts.platform !== 'asa-rest' && opts.sshListen !== undefined)
+    throw new ConfigError('--ssh-listen is for --platform asa-rest', 'add --platform asa-rest');
   const config = opts.config ? await readConfig(opts.config) : undefined;
+  if (opts.platform === 'asa-rest')
+    return (await import('./lab-asa-rest.js')).runAsaRestLab(opts, parsePolicySize(opts.policySize), config);
   if (opts.platform === 'pix')
     return (await import('./lab-pix.js')).runPixLab(opts, parsePolicySize(opts.policySize), config);
   const { host, port } = parseHostPort(opts.listen, '--listen', '127.0.0.1:2222');

@@ -8,6 +8,14 @@ import { isNo } from './command-context.js';
 import type { AsaContext, AsaHandler } from './command-context.js';
 import { saveCommands, terminalNode } from './exec-commands.js';
 import { isObjectName, parseMember } from './members.js';
+import {
+  addGroupObject,
+  addNetworkObject,
+  openGroup,
+  removeGroup,
+  removeGroupObject,
+  removeNetworkObject,
+} from './group-edits.js';
 import { messages } from './messages.js';
 import { buildShowGrammar } from './show-commands.js';
 
@@ -18,17 +26,15 @@ const objectGroup: AsaHandler = (ctx) => {
   const name = ctx.args['name'] as string;
   const config = ctx.device.config;
   if (isNo(ctx)) {
-    if (!config.groups.has(name)) ctx.print(messages.groupAbsent(name));
-    else if (config.userOf(name) !== undefined) ctx.print(messages.groupInUse(name));
-    else config.deleteGroup(name);
+    const refused = removeGroup(config, name);
+    if (refused) ctx.print(refused);
     return;
   }
-  const other = config.objectGroupBlocks((kind, group) => group === name && kind !== 'network', false);
-  if (other.length > 0) {
-    ctx.print(messages.otherType(name));
+  const group = openGroup(config, name);
+  if (typeof group === 'string') {
+    ctx.print(group);
     return;
   }
-  if (!config.groups.has(name)) config.createGroup(name);
   ctx.mode = { kind: 'group', name };
 };
 
@@ -37,8 +43,8 @@ function currentGroup(ctx: AsaContext): string {
 }
 
 const networkObject: AsaHandler = (ctx) => {
-  const name = currentGroup(ctx);
-  const group = ctx.device.config.groups.get(name);
+  const config = ctx.device.config;
+  const group = config.groups.get(currentGroup(ctx));
   if (!group) return;
   const offset = isNo(ctx) ? 2 : 1;
   const parsed = parseMember((ctx.args['rest'] as string).split(/\s+/));
@@ -48,52 +54,19 @@ const networkObject: AsaHandler = (ctx) => {
     else ctx.invalidAtToken(offset + parsed.word);
     return;
   }
-  const spec = parsed.line.slice('network-object '.length);
-  if (isNo(ctx)) {
-    if (!group.hasMember(parsed.key)) ctx.print(messages.absent());
-    else if (group.isEmptyWithout(`m:${parsed.key}`) && ctx.device.config.userOf(name) !== undefined) {
-      ctx.print(messages.lastInUse(spec, name));
-    } else group.removeMember(parsed.key);
-    return;
-  }
-  if (group.hasMember(parsed.key)) {
-    ctx.print(messages.duplicate(spec, name));
-    return;
-  }
-  const limit = ctx.unit.faults.elementLimit;
-  if (limit !== undefined && ctx.device.config.totalMembers() >= limit) {
-    ctx.print(messages.elementLimit());
-    return;
-  }
-  group.addMember(parsed.key, parsed.line);
+  const refused = isNo(ctx)
+    ? removeNetworkObject(config, group, parsed)
+    : addNetworkObject(config, group, parsed, ctx.unit.faults.elementLimit);
+  if (refused) ctx.print(refused);
 };
 
-/** Would nesting `child` under `parent` make a loop (child reaches parent through its own group-objects)? */
-function reaches(ctx: AsaContext, from: string, target: string, seen = new Set<string>()): boolean {
-  if (from === target) return true;
-  if (seen.has(from)) return false;
-  seen.add(from);
-  const group = ctx.device.config.groups.get(from);
-  return (group?.children() ?? []).some((child) => reaches(ctx, child, target, seen));
-}
-
 const groupObject: AsaHandler = (ctx) => {
-  const parent = currentGroup(ctx);
   const config = ctx.device.config;
-  const group = config.groups.get(parent);
-  const child = ctx.args['name'] as string;
+  const group = config.groups.get(currentGroup(ctx));
   if (!group) return;
-  if (isNo(ctx)) {
-    if (!group.hasChild(child)) ctx.print(messages.absent());
-    else if (group.isEmptyWithout(`g:${child}`) && config.userOf(parent) !== undefined) {
-      ctx.print(messages.lastInUse(child, parent));
-    } else group.removeChild(child);
-    return;
-  }
-  if (!config.groups.has(child)) ctx.print(messages.groupNotFound(child));
-  else if (reaches(ctx, child, parent)) ctx.print(messages.loop(parent));
-  else if (group.hasChild(child)) ctx.print(messages.duplicate(child, parent));
-  else group.addChild(child);
+  const child = ctx.args['name'] as string;
+  const refused = isNo(ctx) ? removeGroupObject(config, group, child) : addGroupObject(config, group, child);
+  if (refused) ctx.print(refused);
 };
 
 const description: AsaHandler = (ctx) => {

@@ -74,6 +74,21 @@ export class NetworkGroup {
     for (const [key, line] of rest) this.items.set(key, line);
   }
 
+  description(): string | undefined {
+    return this.items.get('d')?.trim().slice('description '.length);
+  }
+
+  /** The items as they are now, to put back when a multi-item change (a REST PATCH) is refused half way. */
+  snapshot(): () => void {
+    const items = [...this.items];
+    const total = this.memberTotal;
+    return () => {
+      this.items.clear();
+      for (const [key, line] of items) this.items.set(key, line);
+      this.memberTotal = total;
+    };
+  }
+
   /** Network-objects only (what the element limit counts). */
   memberCount(): number {
     return this.memberTotal;

@@ -8,7 +8,8 @@ import type { FailoverRole } from './device.js';
 import { ASA_PAGER, AsaShell } from './shell.js';
 import type { AsaEmulatorOptions, AsaFaults, AsaPairOptions, RunningAsaEmulator, RunningAsaPair } from './types.js';
 
-async function serveUnit(unit: AsaUnit, opts: AsaEmulatorOptions): Promise<RunningAsaEmulator> {
+/** Serves one unit over SSH (also the SSH front end of the REST emulator, on the same device). */
+export async function serveUnit(unit: AsaUnit, opts: AsaEmulatorOptions): Promise<RunningAsaEmulator> {
   const ssh = await startSshVty({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,

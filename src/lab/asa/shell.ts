@@ -43,7 +43,10 @@ export class AsaShell implements VtyPersonality {
     private readonly unit: AsaUnit,
     private readonly console: VtyConsole,
     private readonly peer: VtyPeer,
+    // The REST API's CLI passthrough starts in configuration mode [I].
+    start: AsaMode = { kind: 'user' },
   ) {
+    this.mode = start;
     console.terminal.length = this.pagerLines + 1;
   }
 
