@@ -127,9 +127,9 @@ export function hosts(first: number, n: number, withForeign = false): PrefixList
   return b.build();
 }
 
-/** The plan the core would make: desired minus observed and back, per logical group. */
+/** The plan the core would make: desired minus observed and back, per logical group that changes. */
 export function planFor(basis: Observation, desired: Readonly<Record<string, PrefixList>>): GroupChange[] {
-  return basis.groups.map((g) => {
+  const changes = basis.groups.map((g): GroupChange => {
     const want = desired[g.name] ?? EMPTY_PREFIXES;
     const add = exactDifference(want, g.members);
     const remove = exactDifference(g.members, want);
@@ -146,6 +146,7 @@ export function planFor(basis: Observation, desired: Readonly<Record<string, Pre
       after: prefixCount(want),
     };
   });
+  return changes.filter((c) => c.action !== 'none');
 }
 
 export interface Run {
