@@ -50,7 +50,8 @@ test('examples/devices: every file validates, one device per platform at least',
   expect(asa.peers).toEqual([{ host: '192.0.2.21', port: 22 }]);
   expect(asa.hostKey).toEqual({ knownHosts: join(EXAMPLES, 'known_hosts') });
   const rest = byName(r.devices, 'hq-asa-rest');
-  expect(rest.hostKey).toEqual({}); // the fleet known_hosts default does not reach an HTTPS device
+  // The fleet known_hosts default reaches an HTTPS device too: its SSH fallback checks the host key with it.
+  expect(rest.hostKey).toEqual({ knownHosts: join(EXAMPLES, 'known_hosts') });
   expect(rest.options['advanced.certificateFingerprint']).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 });
 
@@ -160,7 +161,7 @@ describe('defaults', () => {
 
     const rest = byName(r.devices, 'r');
     expect(rest.credentials.password).toEqual({ file: join(dir, 'secrets/fleet-password') });
-    expect(rest.hostKey).toEqual({});
+    expect(rest.hostKey).toEqual({ knownHosts: join(dir, 'ssh/known_hosts') }); // for its SSH fallback
     expect(rest.options).toMatchObject({ 'advanced.tokenAuth': false, 'objectGroups.nestedSize': 500 });
     expect(rest.options['advanced.compressConfig']).toBeUndefined();
     expect(rest.peers).toEqual([{ host: '192.0.2.2', port: 443 }]);

@@ -150,9 +150,11 @@ describe('error classes', () => {
         hint: 'advanced.tokenAuth is for asa-rest only: remove it from this device',
       },
     ]);
-    const rest = await diagnose(VALID.replace('platform: ios', 'platform: asa-rest') + 'hostKey: { knownHosts: k }\n');
-    expect(at(rest[0])).toBe('d.yaml:11:1 /hostKey');
-    expect(rest[0]?.hint).toContain('certificateFingerprint');
+    // asa-rest takes the SSH settings for its fallback to the ASA driver; the REST ones stay its own.
+    const asa = await diagnose(VALID.replace('platform: ios', 'platform: asa') + 'advanced: { chunkSize: 100 }\n');
+    expect(asa.map((d) => `${d.path}: ${d.message} (${d.hint})`)).toEqual([
+      '/advanced/chunkSize: advanced.chunkSize does not apply to platform asa (advanced.chunkSize is for asa-rest only: remove it from this device)',
+    ]);
   });
 
   test('policy server port other than 53/5353', async () => {

@@ -1,5 +1,5 @@
-// Settings the schema accepts and validates but no code reads yet: they come with the drivers and the log pipeline
-// of the next releases. Refusing them would break definitions written for those releases; accepting them silently
+// Settings the schema accepts and validates but no code reads yet: they come with the log pipeline of the next
+// releases. Refusing them would break definitions written for those releases; accepting them silently
 // would let a user believe they act. So they stay valid, the schema's descriptions say "not yet used", and
 // `tscm validate` prints a note for each one a definition sets. A test keeps this table and the schema in step.
 
@@ -15,15 +15,10 @@ export interface PendingSetting {
 }
 
 const LOGS = 'the log pipeline (syslog receiver, upload, forwarding)';
-const REST = 'the ASA REST driver';
 
 export const PENDING_SETTINGS: readonly PendingSetting[] = [
   // deviceId is required (the log upload names the device by it), so every device sets it: no note for it.
   { path: ['logs'], readBy: LOGS },
-  { path: ['advanced', 'tokenAuth'], readBy: REST },
-  { path: ['advanced', 'allowSelfSigned'], readBy: REST },
-  { path: ['advanced', 'certificateFingerprint'], readBy: REST },
-  { path: ['advanced', 'apiUrl'], readBy: REST },
 ];
 
 /** The fields of the schema documented as "not yet used", with the table above (deviceId included). */

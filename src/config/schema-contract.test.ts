@@ -47,6 +47,13 @@ const SAMPLE_VALUES: Record<string, unknown> = {
   'advanced.transport': 'telnet',
   'objectGroups.shimAddress': '10.255.255.253',
   'advanced.configSession': 'kill',
+  'advanced.fallback': 'ssh',
+  'advanced.sshPort': 2222,
+  'advanced.requestsPerSecond': 5,
+  'advanced.concurrency': 2,
+  'advanced.requestTimeoutMs': 20000,
+  'advanced.retry': { attempts: 3, maxSeconds: 60 },
+  'advanced.chunkSize': 250,
 };
 
 function baseDevice(platform: Platform): Record<string, unknown> {

@@ -4,13 +4,13 @@
 
 import { ConfigError } from '../errors.js';
 import { ASA_PLATFORM } from './cisco-asa/platform.js';
+import { ASA_REST_PLATFORM } from './cisco-asa-rest/platform.js';
 import { IOS_PLATFORM } from './cisco-ios/platform.js';
 import { PIX_PLATFORM } from './cisco-pix/platform.js';
 import type { DriverFactory } from './driver.js';
 import type { PlatformModule } from './platform.js';
-import { ASA_REST_PLANNED } from './planned-platforms.js';
 
-export const PLATFORMS: readonly PlatformModule[] = [IOS_PLATFORM, ASA_PLATFORM, ASA_REST_PLANNED, PIX_PLATFORM];
+export const PLATFORMS: readonly PlatformModule[] = [IOS_PLATFORM, ASA_PLATFORM, ASA_REST_PLATFORM, PIX_PLATFORM];
 
 /** The platform named by a device's `platform:` (validated by the schema, whose enum comes from this list). */
 export function getPlatform(platform: string): PlatformModule {

@@ -11,7 +11,8 @@ import { describeOps, planAsaApply, type AsaFacts, type AsaGroupFacts } from './
 import { ASA_ERROR_RULES, judgeWriteMemory } from './error-rules.js';
 import { foldNestedGroup, memberForms } from './observe.js';
 import { ASA_DEFAULTS, readAsaOptions } from './options.js';
-import { groupUsers, parseAsaConfig } from './parse.js';
+import { groupUsers } from '../shared/asa-acl-usage.js';
+import { parseAsaConfig } from './parse.js';
 import { listGroupCommands } from './render.js';
 
 describe('ASA words', () => {

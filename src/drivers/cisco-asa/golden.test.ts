@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
-import { planNestedLayout, type NestedLayout } from './layout.js';
+import { planNestedLayout, type NestedLayout } from '../shared/nested-layout.js';
 import { foldNestedGroup, memberForms } from './observe.js';
 import { parseShowFailover } from './parse-failover.js';
 import { describeAsaConfig, parseAsaConfig, type AsaConfig } from './parse.js';

@@ -22,7 +22,8 @@ import { ASA_ERROR_RULES, judgeWriteMemory } from './error-rules.js';
 import { foldNestedGroup, memberForms } from './observe.js';
 import { readAsaOptions, type AsaOptions } from './options.js';
 import { parseAsaPrompt, parseShowFailover } from './parse-failover.js';
-import { AsaConfigParser, groupUsers } from './parse.js';
+import { AsaConfigParser } from './parse.js';
+import { groupUsers } from '../shared/asa-acl-usage.js';
 import { listGroupBlocks } from './render.js';
 import { prefixesFromStrings } from '../../cidr/index.js';
 

@@ -13,6 +13,7 @@ import {
   PrefixListBuilder,
 } from '../../cidr/index.js';
 import type { PrefixList } from '../../cidr/types.js';
+import { AclUsageCollector, groupUsers, type AclUsage } from '../shared/asa-acl-usage.js';
 
 export interface AsaGroup {
   readonly name: string;
@@ -29,13 +30,9 @@ export interface AsaGroup {
   readonly foreign: readonly string[];
 }
 
-export interface AsaConfig {
+export interface AsaConfig extends AclUsage {
   /** Network object groups in device order, one per name (a repeated header reopens the group). */
   readonly groups: readonly AsaGroup[];
-  /** Group name -> ACLs whose entries name it (`access-list X ... object-group NAME`), directly. */
-  readonly aclRefs: ReadonlyMap<string, readonly string[]>;
-  /** ACL name -> where it is bound (`access-group X in interface inside` -> `in interface inside`, `global`). */
-  readonly accessGroups: ReadonlyMap<string, readonly string[]>;
 }
 
 type MemberLine =
@@ -171,10 +168,6 @@ class GroupAccumulator {
 }
 
 const GROUP_HEADER = /^object-group network (\S+)\s*$/;
-// `access-list NAME [line N] [extended|standard|webtype|ethertype] ...`; `remark` lines name no group.
-const ACL_LINE = /^\s*access-list (\S+) (?:line \d+ )?(?!remark\b)(\S.*)$/;
-const ACCESS_GROUP = /^access-group (\S+) (.*\S)\s*$/;
-const OG_REF = /\bobject-group (\S+)/g;
 
 /**
  * Incremental parser of ASA configuration text, fed one line at a time as the device prints it (a 100k-member
@@ -187,8 +180,7 @@ export class AsaConfigParser {
   private readonly groups: AsaGroup[] = [];
   private readonly index = new Map<string, number>();
   private open: GroupAccumulator | undefined;
-  private readonly aclRefs = new Map<string, Set<string>>();
-  private readonly accessGroups = new Map<string, Set<string>>();
+  private readonly usage = new AclUsageCollector();
 
   pushLine(raw: string): void {
     const line = raw.trimEnd();
@@ -207,18 +199,12 @@ export class AsaConfigParser {
       this.open = new GroupAccumulator(name, this.b, at === undefined ? undefined : this.groups[at]);
       return;
     }
-    const acl = ACL_LINE.exec(line);
-    if (acl !== null) {
-      for (const m of (acl[2] ?? '').matchAll(OG_REF)) add(this.aclRefs, m[1] ?? '', acl[1] ?? '');
-      return;
-    }
-    const ag = ACCESS_GROUP.exec(line);
-    if (ag !== null) add(this.accessGroups, ag[1] ?? '', ag[2] ?? '');
+    this.usage.pushLine(line);
   }
 
   finish(): AsaConfig {
     this.closeGroup();
-    return { groups: this.groups, aclRefs: freeze(this.aclRefs), accessGroups: freeze(this.accessGroups) };
+    return { groups: this.groups, ...this.usage.finish() };
   }
 
   private closeGroup(): void {
@@ -233,16 +219,6 @@ export class AsaConfigParser {
   }
 }
 
-function add(map: Map<string, Set<string>>, key: string, value: string): void {
-  let set = map.get(key);
-  if (set === undefined) map.set(key, (set = new Set()));
-  set.add(value);
-}
-
-function freeze(map: Map<string, Set<string>>): Map<string, readonly string[]> {
-  return new Map([...map].map(([k, v]) => [k, [...v].sort()]));
-}
-
 /** Parse ASA configuration text in one piece (see AsaConfigParser). */
 export function parseAsaConfig(text: string): AsaConfig {
   const p = new AsaConfigParser();
@@ -254,33 +230,6 @@ export function parseAsaConfig(text: string): AsaConfig {
     start = nl + 1;
   }
   return p.finish();
-}
-
-/**
- * Who uses each group, sorted: `object-group P` for each network group P nesting it, `access-list X` for each ACL
- * naming it or any group above it (a group nested in a group an ACL uses is in use: the ASA refuses to empty or
- * remove it). Cycles (not possible on a device) end the walk.
- */
-export function groupUsers(config: AsaConfig): Map<string, readonly string[]> {
-  const parents = new Map<string, Set<string>>();
-  for (const g of config.groups) for (const c of g.children) add(parents, c, g.name);
-  const users = new Map<string, readonly string[]>();
-  const names = new Set([...config.aclRefs.keys(), ...parents.keys()]);
-  for (const name of names) {
-    const out = new Set<string>();
-    for (const p of parents.get(name) ?? []) out.add(`object-group ${p}`);
-    const seen = new Set<string>();
-    const stack = [name];
-    while (stack.length > 0) {
-      const n = stack.pop() ?? '';
-      if (seen.has(n)) continue;
-      seen.add(n);
-      for (const acl of config.aclRefs.get(n) ?? []) out.add(`access-list ${acl}`);
-      for (const p of parents.get(n) ?? []) stack.push(p);
-    }
-    users.set(name, [...out].sort());
-  }
-  return users;
 }
 
 const byName = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);

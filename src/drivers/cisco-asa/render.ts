@@ -6,7 +6,7 @@
 import { formatIpv4Address, formatIpv6Address } from '../../cidr/index.js';
 import type { PrefixList } from '../../cidr/types.js';
 import { AsaCommandList } from './command-list.js';
-import type { LayoutOp } from './layout.js';
+import type { LayoutOp } from '../shared/nested-layout.js';
 
 export interface AsaRenderOptions {
   /** Per group, /32 members stored as `network-object A 255.255.255.255`: removed in that form. */

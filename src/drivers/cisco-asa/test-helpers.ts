@@ -2,7 +2,7 @@
 
 import { prefixCount, prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
 import type { PrefixList } from '../../cidr/types.js';
-import type { LayoutOp, LayoutResult, NestedLayout } from './layout.js';
+import type { LayoutOp, LayoutResult, NestedLayout } from '../shared/nested-layout.js';
 
 export interface LayoutJson {
   readonly master: string;

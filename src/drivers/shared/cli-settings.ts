@@ -1,5 +1,5 @@
-// The YAML settings every Cisco CLI platform (IOS, ASA, PIX) has: the enable secret, the host key check, the enable
-// password question, SSH algorithm opt-ins, and the save and configuration-lock retries. Each CLI platform.ts spreads
+// The YAML settings every Cisco CLI platform (IOS, ASA, PIX, and asa-rest for its SSH fallback) has: the enable
+// secret, the host key check, the password prompt, SSH algorithm opt-ins, and the save and configuration-lock retries. Each CLI platform.ts spreads
 // these into its own settings; the shared helpers read them back with readCliOptions.
 
 import type { PlatformOptions, PlatformSetting } from '../platform.js';
@@ -20,8 +20,8 @@ function checkRegex(value: unknown): { message: string; hint: string } | undefin
 }
 
 export const CLI_SETTINGS: Readonly<Record<string, PlatformSetting>> = {
-  'credentials.enablePassword': { elsewhere: 'the REST API has no enable mode' },
-  hostKey: { elsewhere: 'asa-rest uses HTTPS: pin advanced.certificateFingerprint' },
+  'credentials.enablePassword': {},
+  hostKey: {},
   'advanced.passwordPrompt': {
     schema: {
       description: 'a regular expression matching a custom password prompt',

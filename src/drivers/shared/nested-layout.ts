@@ -1,6 +1,7 @@
-// The pure nested layout (README "Nested groups"): one logical group is a master `object-group network NAME`
-// holding `group-object NAME-<n>` children of at most nestedSize members each. From the observed layout and the
-// logical change it computes the physical operations, in a safe order, and the layout after them.
+// The pure nested layout of the ASA family, over SSH and over REST (cisco-asa README "Nested groups"): one logical
+// group is a master `object-group network NAME` holding `group-object NAME-<n>` children of at most nestedSize
+// members each. From the observed layout and the logical change it computes the physical operations, in a safe
+// order, and the layout after them.
 //
 // Rules: a removal happens in the group holding the member; adds fill children with room in child order, new
 // children (lowest free n) only when all are full; a member is never moved; an emptied child is detached from the

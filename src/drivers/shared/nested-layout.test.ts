@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
 import { ConfigError } from '../../errors.js';
-import { childName, planNestedLayout, slicePrefixes, type LayoutOp, type NestedLayout } from './layout.js';
+import { childName, planNestedLayout, slicePrefixes, type LayoutOp, type NestedLayout } from './nested-layout.js';
 
 const MASTER = 'ThreatSTOP-Block';
 const SHIM = '10.255.255.254/32';

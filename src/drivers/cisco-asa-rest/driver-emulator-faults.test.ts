@@ -1,0 +1,234 @@
+// The ASA REST driver when the device struggles (issue 9, spec §6 rows 21-25), against the emulator on loopback
+// 127.0.93.0/24: a 500 after the write applied (re-read, nothing sent twice), an agent restart (refused
+// connections), token expiry (401, one new token), 25 sessions in use (503), persistent 500s (the agent out of
+// memory: stop, say what reached the device, the next run converges), writemem failures, an interruption, and the
+// fallback to SSH when the API is absent. No secret in any message or log line.
+
+import { beforeEach, describe, expect, it } from 'vitest';
+import { exactEquals, prefixCount } from '../../cidr/index.js';
+import { ConfigError, TransientError } from '../../errors.js';
+import { DEFAULT_ASA_CONFIG } from '../../lab/asa/default-config.js';
+import { startAsaRestEmulator, type AsaRestFaults, type RunningAsaRestEmulator } from '../../lab/asa-rest/index.js';
+import { DeviceApplyError } from '../driver.js';
+import { getDriverFactory } from '../registry.js';
+import {
+  address,
+  ALLOW_GROUP,
+  BLOCK_GROUP,
+  BOOT_LINES,
+  closeAfterEach,
+  connect,
+  context,
+  hosts,
+  keepDriver,
+  logLines,
+  membersOf,
+  planFor,
+  REFS,
+  run,
+  SECRETS,
+  track,
+  writes,
+} from './e2e/test-helpers.js';
+
+closeAfterEach();
+beforeEach(() => {
+  logLines.length = 0;
+});
+
+const BLOCK = 0x64400000;
+const BOOT = DEFAULT_ASA_CONFIG.replace('ftp mode passive\n', `${BOOT_LINES.join('\n')}\nftp mode passive\n`);
+const V1 = { [BLOCK_GROUP]: hosts(BLOCK, 250, true), [ALLOW_GROUP]: hosts(0xc0000200, 0) };
+
+async function boot(faults?: AsaRestFaults, ssh = false): Promise<RunningAsaRestEmulator> {
+  const host = address();
+  return track(
+    await startAsaRestEmulator({
+      host,
+      ...SECRETS,
+      config: BOOT,
+      ...(ssh ? { ssh: { host } } : {}),
+      ...(faults === undefined ? {} : { faults }),
+    }),
+  );
+}
+
+/** Observe, then arm the faults, then apply: the faults hit the writes. */
+async function applyWith(emu: RunningAsaRestEmulator, faults: AsaRestFaults, desired = V1, options = {}) {
+  const driver = await connect(emu, options);
+  const basis = await driver.observe(REFS);
+  const plan = planFor(basis, desired);
+  emu.setFaults(faults);
+  emu.resetRequests();
+  const progress: number[] = [];
+  const result = await driver.apply(plan, basis, { onProgress: (p) => progress.push(p.done) }).then(
+    (o) => ({ ok: true as const, o }),
+    (e: unknown) => ({ ok: false as const, e }),
+  );
+  emu.setFaults({});
+  const requests = emu.requests();
+  const fresh = await driver.observe(REFS);
+  return { result, requests, fresh, progress };
+}
+
+function noSecrets(texts: readonly string[]): void {
+  for (const t of texts) {
+    expect(t).not.toContain(SECRETS.password);
+    expect(t).not.toContain(SECRETS.enablePassword);
+    expect(t).not.toContain(Buffer.from(`${SECRETS.username}:${SECRETS.password}`).toString('base64'));
+  }
+}
+
+describe('ASA REST driver under faults', () => {
+  it('re-reads after a 500 whose write applied and sends nothing twice', async () => {
+    const emu = await boot();
+    // The 2nd and 5th writes fail after applying (the reply lost).
+    const { result, requests, fresh } = await applyWith(emu, {
+      serverErrors: { afterRequests: 1, count: 1, applyWrites: true },
+    });
+    expect(result.ok).toBe(true);
+    expect(exactEquals(membersOf(fresh, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+    // The failed write is followed by one GET of its group and no second copy of it.
+    expect(requests.byRoute['GET /api/objects/networkobjectgroups/{id}']).toBe(1);
+    expect(writes(requests)).toEqual({ POST: 3, PATCH: 3 });
+    expect(logLines.some((l) => l.includes('write failed but the device holds it'))).toBe(true);
+  });
+
+  it('a 500 before the write (HTML body): re-read, then the same request again, once', async () => {
+    const emu = await boot();
+    const { result, requests, fresh } = await applyWith(emu, {
+      serverErrors: { afterRequests: 0, count: 1, body: 'html' },
+    });
+    expect(result.ok).toBe(true);
+    expect(exactEquals(membersOf(fresh, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+    expect(requests.byRoute['GET /api/objects/networkobjectgroups/{id}']).toBe(1);
+    expect(writes(requests)).toEqual({ POST: 4, PATCH: 3 });
+  });
+
+  it('rides out an agent restart (connections refused) and converges', async () => {
+    const emu = await boot();
+    const { result, fresh } = await applyWith(emu, { agentRestart: { afterRequests: 2, downMs: 150 } });
+    expect(result.ok).toBe(true);
+    expect(exactEquals(membersOf(fresh, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-3`)?.length).toBe(50);
+  });
+
+  it('takes a new token on a 401 (expired) and deletes its token at close', async () => {
+    const emu = await boot();
+    const { result, fresh } = await applyWith(emu, { tokenExpiresAfterRequests: 2 });
+    expect(result.ok).toBe(true);
+    expect(exactEquals(membersOf(fresh, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+    expect(emu.requests().byRoute['POST /api/tokenservices']).toBeGreaterThanOrEqual(2);
+    const before = emu.activeTokens();
+    expect(before).toBeGreaterThan(0);
+    const other = await connect(emu);
+    await other.observe(REFS);
+    await other.close();
+    expect(emu.activeTokens()).toBe(before);
+  });
+
+  it('says the 25 sessions are in use on 503 and backs off (a transient error)', async () => {
+    const emu = await boot({ maxSessions: 0 });
+    const err = await connect(emu, { 'advanced.retry': { attempts: 2, maxSeconds: 5 } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TransientError);
+    expect((err as Error).message).toMatch(/25 sessions/);
+    expect(emu.requests().byRoute['POST /api/tokenservices']).toBe(3);
+  });
+
+  it('stops on persistent 500s with the out-of-memory advice and what reached the device; the next run converges', async () => {
+    const emu = await boot();
+    // Every write after the 4th fails: 4 writes reach the device.
+    const { result, fresh, progress } = await applyWith(emu, { serverErrors: { afterRequests: 4 } }, V1, {
+      'advanced.retry': { attempts: 3, maxSeconds: 10 },
+    });
+    expect(result.ok).toBe(false);
+    const err = (result as { e: unknown }).e as DeviceApplyError;
+    expect(err).toBeInstanceOf(DeviceApplyError);
+    expect(err.message).toMatch(/REST agent keeps failing.*out of memory.*no rest-api agent.*SSH/s);
+    expect(err.transient).toBe(true);
+    // What reached the device is what the re-read shows: the first child (100) and 60 of the second... whatever
+    // the split, reached equals the members the device holds beyond the foreign ones.
+    const held = prefixCount(membersOf(fresh, BLOCK_GROUP)) - 2;
+    expect(err.reached).toBe(held);
+    expect(held).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBe(err.reached);
+    noSecrets([err.message, err.deviceReply ?? '', ...logLines]);
+
+    const next = await run(emu, V1);
+    expect(exactEquals(membersOf(next.observed, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+  });
+
+  it('against a stale read, a refused POST (400 DUPLICATE) and add (already exists) become what is missing', async () => {
+    const emu = await boot();
+    const driver = await connect(emu);
+    const basis = await driver.observe(REFS);
+    // Another run creates and attaches the first child with 10 members between this read and this apply.
+    await run(emu, { [BLOCK_GROUP]: hosts(BLOCK, 10, true) });
+    emu.resetRequests();
+    const r = await driver.apply(planFor(basis, V1), basis);
+    expect(exactEquals(membersOf(r, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+    const fresh = await driver.observe(REFS);
+    expect(fresh.groups).toEqual(r.groups);
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-1`)?.length).toBe(100);
+    expect(
+      emu
+        .objectGroups()
+        .get(BLOCK_GROUP)
+        ?.filter((l) => l === `group-object ${BLOCK_GROUP}-1`),
+    ).toHaveLength(1);
+    // POST -1 refused, re-read, PATCH of the 90 it lacked; its attach refused, re-read: already there.
+    expect(emu.requests().byRoute['GET /api/objects/networkobjectgroups/{id}']).toBe(2);
+    expect(logLines.some((l) => l.includes('sending what is missing'))).toBe(true);
+  });
+
+  it('retries writemem until [OK]', async () => {
+    const emu = await boot({ writememFailTimes: 2 });
+    const driver = await connect(emu);
+    await driver.save();
+    expect(emu.requests().byRoute['POST /api/commands/writemem']).toBe(3);
+  });
+
+  it('stops after the request in flight when interrupted, saying so', async () => {
+    const emu = await boot();
+    const driver = await connect(emu);
+    const basis = await driver.observe(REFS);
+    const ac = new AbortController();
+    const err = await driver
+      .apply(planFor(basis, V1), basis, { signal: ac.signal, onProgress: (p) => p.done >= 100 && ac.abort() })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeviceApplyError);
+    expect(err).toMatchObject({ interrupted: true, reached: 100 });
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-1`)?.length).toBe(100);
+    expect(emu.objectGroups().has(`${BLOCK_GROUP}-2`)).toBe(false);
+  });
+});
+
+describe('fallback to SSH', () => {
+  it('reconciles over SSH when the REST API is absent (advanced.fallback: ssh), and the plan says so', async () => {
+    const emu = await boot({ absent: true }, true);
+    const factory = await getDriverFactory('asa-rest');
+    const driver = keepDriver(await factory(context(emu, { 'advanced.fallback': 'ssh' })));
+    const basis = await driver.observe(REFS);
+    expect(basis.notes).toEqual([
+      'reconciled over SSH (advanced.fallback: ssh): the REST API answered 404 (no REST agent: Firepower hardware, or `no rest-api agent`)',
+    ]);
+    const plan = planFor(basis, V1);
+    expect(driver.describe(plan, basis)).toContain(`create child ${BLOCK_GROUP}-3 (50 members) nested in its master`);
+    await driver.apply(plan, basis);
+    await driver.save();
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-3`)?.length).toBe(50);
+    expect(emu.startupConfig()).toContain(`object-group network ${BLOCK_GROUP}-3`);
+    await driver.close();
+  });
+
+  it('without the opt-in, says the API is absent and how to fix it', async () => {
+    const emu = await boot({ absent: true }, true);
+    const err = await (await getDriverFactory('asa-rest'))(context(emu)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/404/);
+    expect((err as ConfigError).hint).toMatch(/advanced\.fallback: ssh/);
+  });
+});
