@@ -46,7 +46,12 @@ export interface AsaRestLab {
   readonly dir: string;
   readonly emu: RunningAsaRestEmulator;
   readonly nsd: NsdServer;
-  readonly env: Record<string, string>;
+  /** The environment holding the device's credentials (what the CLI child gets). */
+  readonly env: {
+    readonly TSCM_REST_USER: string;
+    readonly TSCM_REST_PASSWORD: string;
+    readonly TSCM_REST_ENABLE: string;
+  };
   /** The password and the enable password (tokens: see https-recorder.ts). */
   readonly secrets: readonly string[];
   /** Every stdout and stderr of the runs so far. */
