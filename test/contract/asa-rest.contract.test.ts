@@ -6,10 +6,10 @@
 // failing writemem. The driver talks to the emulator through a recording relay (test/helpers/https-recorder.ts),
 // so the suite's "command log" is what the driver really sent: each request line and its body.
 
-import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { startAsaRestEmulator } from '../../src/lab/asa-rest/index.js';
 import type { AsaRestFaults } from '../../src/lab/asa-rest/index.js';
+import { waitForApi } from '../helpers/asa-rest-lab.js';
 import { startRecordingRelay } from '../helpers/https-recorder.js';
 import { describeDriverContract } from './driver-contract.js';
 
@@ -32,24 +32,6 @@ access-list inside_access extended permit ip any4 any4
 
 /** How long the agent stays down after a restart: longer than the retry budget below, so the apply fails. */
 const RESTART_DOWN_MS = 1500;
-
-/** Resolves once `port` accepts TCP connections again (the agent is back). */
-async function waitForPort(host: string, port: number, withinMs: number): Promise<void> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, host);
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > until) throw new Error(`the emulator's port ${host}:${port} did not open again`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describeDriverContract({
   platform: 'asa-rest',
@@ -81,7 +63,7 @@ describeDriverContract({
       clearFaults: async () => {
         faults = {};
         emu.setFaults({});
-        await waitForPort(emu.host, emu.port, RESTART_DOWN_MS * 2);
+        await waitForApi({ emu }, RESTART_DOWN_MS * 2);
       },
       close: async () => {
         await relay.close();

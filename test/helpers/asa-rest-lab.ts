@@ -7,8 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
+import { prefixesToStrings } from '../../src/cidr/index.js';
 import { encodeRpzIpOwner } from '../../src/policy/index.js';
+import { StateStore } from '../../src/state/index.js';
 import { startAsaRestEmulator } from '../../src/lab/asa-rest/index.js';
 import type { AsaRestEmulatorOptions, RunningAsaRestEmulator } from '../../src/lab/asa-rest/index.js';
 import { openTestShell } from '../../src/lab/vty/test-shell.js';
@@ -37,10 +40,10 @@ access-list inside_access extended permit ip any4 any4
 );
 
 /**
- * Retries within a budget of a second: the tests exercise them, not the production waits (2 minutes). Timeouts
- * stay generous (a slow CI machine is not a device fault).
+ * The retry setting of the lab's device: enough retries to ride out a short fault for certain (the driver's
+ * back-off is full jitter from 500 ms, not settable from YAML), within a budget no test reaches.
  */
-export const FAST_RETRY_YAML = ['  requestTimeoutMs: 20000', '  retry: { attempts: 4, maxSeconds: 1 }'].join('\n');
+export const LAB_RETRY = '{ attempts: 10, maxSeconds: 30 }';
 
 export interface AsaRestLab {
   readonly dir: string;
@@ -66,12 +69,14 @@ export interface AsaRestLab {
 }
 
 export interface DeviceFileOptions {
-  /** Lines under `advanced:` (indented), after the fast retry settings. */
+  /** Lines under `advanced:` (indented), after the timeout and retry settings. */
   readonly advanced?: string;
   /** Extra top-level lines (`hostKey: ...`). */
   readonly top?: string;
-  /** Extra fields of `objectGroups`. */
+  /** The fields of `objectGroups` besides maxEntries (default `nestedSize: 10000`). */
   readonly objectGroups?: string;
+  /** `advanced.retry` (default LAB_RETRY). */
+  readonly retry?: string;
   /** Replaces the pinned-fingerprint line under `advanced:` (another trust mode, or a wrong pin). */
   readonly trust?: string;
   /** Another address for the API (a relay in front of the emulator). */
@@ -102,7 +107,9 @@ export async function startAsaRestLab(opts: AsaRestLabOptions): Promise<AsaRestL
   const nsd = await startNsd(
     [
       { name: REST_BLOCK_ZONE, text: rpz(REST_BLOCK_ZONE, 1, opts.block), allowTransfer: true },
-      { name: REST_ALLOW_ZONE, text: rpz(REST_ALLOW_ZONE, 1, opts.allow ?? []), allowTransfer: true },
+      ...(opts.allow
+        ? [{ name: REST_ALLOW_ZONE, text: rpz(REST_ALLOW_ZONE, 1, opts.allow), allowTransfer: true }]
+        : []),
     ],
     { host: `127.0.94.${opts.octet}`, port: 5353 },
   );
@@ -134,12 +141,12 @@ credentials:
   enablePassword: { env: TSCM_REST_ENABLE }
 policy:
   blockList: ${REST_BLOCK_ZONE}
-  allowList: ${REST_ALLOW_ZONE}
-objectGroups: { maxEntries: 200000, nestedSize: 10000${o.objectGroups ? `, ${o.objectGroups}` : ''} }
+${opts.allow ? `  allowList: ${REST_ALLOW_ZONE}\n` : ''}objectGroups: { maxEntries: 200000, ${o.objectGroups ?? 'nestedSize: 10000'} }
 ${o.top ?? ''}
 advanced:
 ${o.trust ?? `  certificateFingerprint: "${emu.fingerprint256}"`}
-${FAST_RETRY_YAML}
+  requestTimeoutMs: 20000
+  retry: ${o.retry ?? LAB_RETRY}
 ${o.advanced ?? ''}
 `,
     );
@@ -198,16 +205,21 @@ export function memberCidrs(lines: readonly string[]): string[] {
   return out;
 }
 
-/** The managed children of a master (`<master>-<n>`) and their members, in child order. */
+/** The children a master holds (`group-object <master>-<n>` lines) and their members, in the master's order. */
 export function childrenOf(groups: Map<string, string[]>, master: string): Map<string, string[]> {
-  const shape = new RegExp(`^${master}-(\\d+)$`);
-  const names = [...groups.keys()]
-    .filter((n) => shape.test(n))
-    .sort((a, b) => Number(shape.exec(a)![1]) - Number(shape.exec(b)![1]));
+  const shape = new RegExp(`^group-object (${master}-\\d+)$`);
+  const names = (groups.get(master) ?? []).flatMap((l) => shape.exec(l.trim())?.slice(1, 2) ?? []);
   return new Map(names.map((n) => [n, memberCidrs(groups.get(n) ?? [])]));
 }
 
-/** Every member under a master (direct and in its children), sorted. */
+/** Groups shaped like a master's children (`<master>-<n>`) that the master does not hold: members nothing uses. */
+export function orphanChildren(groups: Map<string, string[]>, master: string): string[] {
+  const held = new Set(childrenOf(groups, master).keys());
+  const shape = new RegExp(`^${master}-\\d+$`);
+  return [...groups.keys()].filter((n) => shape.test(n) && !held.has(n));
+}
+
+/** Every member a master holds (directly and through its children), sorted. */
 export function allMembers(groups: Map<string, string[]>, master: string): string[] {
   const direct = memberCidrs(groups.get(master) ?? []);
   return [...direct, ...[...childrenOf(groups, master).values()].flat()].sort();
@@ -228,4 +240,32 @@ export async function showObjectGroupsOverSsh(lab: AsaRestLab): Promise<string> 
   } finally {
     shell.close();
   }
+}
+
+/** Resolves once the emulator's HTTPS port accepts connections (after an agent restart). */
+export async function waitForApi(
+  lab: { readonly emu: { host: string; port: number } },
+  withinMs = 10_000,
+): Promise<void> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(lab.emu.port, lab.emu.host);
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > until) throw new Error(`the emulator at ${lab.emu.host}:${lab.emu.port} did not come back`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The members the state file says tscm owns in a group, as canonical CIDR text, sorted. */
+export async function stateMembers(lab: AsaRestLab, group: string): Promise<string[]> {
+  const state = await new StateStore(path.join(lab.dir, '.tscm')).read(DEVICE);
+  const owned = state?.inventory.groups.find((g) => g.name === group);
+  return owned ? prefixesToStrings(owned.members).sort() : [];
 }
