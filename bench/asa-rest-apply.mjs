@@ -101,6 +101,12 @@ async function run(emu, chunkSize, desired, owned) {
   return { requests: total, byRoute, ms: Math.round(ms), add: changed.add, remove: changed.remove };
 }
 
+/** The largest members.add body of a chunk (IPv4 hosts at their longest), against the agent's 1 MiB limit. */
+function bodyBytes(chunkSize) {
+  const member = { kind: 'IPv4Address', value: '255.255.255.255' };
+  return JSON.stringify({ 'members.add': Array.from({ length: chunkSize }, () => member) }).length;
+}
+
 async function measure(chunkSize) {
   const firsts = [];
   const hourlies = [];
@@ -143,6 +149,7 @@ console.log(
       repeat: REPEAT,
       results: results.map((r) => ({
         chunkSize: r.chunkSize,
+        maxBodyBytes: bodyBytes(r.chunkSize),
         first: { requests: r.first.requests, ms: r.first.ms, add: r.first.add },
         hourly: {
           requests: r.hourly.requests,
