@@ -128,6 +128,15 @@ describe('listNetworkGroups', () => {
       'the total changed from 150 to 151',
     ));
 
+  it('stops when a group shows on two pages (the pages shifted)', () =>
+    guard(
+      pages(
+        Array.from({ length: 150 }, (_, i) => group(i)),
+        (p, n) => (n === 1 ? { body: { rangeInfo: { offset: 100, limit: 1, total: 150 }, items: [group(99)] } } : p),
+      ),
+      'group G99 seen twice',
+    ));
+
   it('stops when the server ignores the offset', () =>
     guard(
       () => ({ body: { rangeInfo: { offset: 0, limit: 1, total: 5 }, items: [group(0)] } }),

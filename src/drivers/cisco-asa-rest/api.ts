@@ -145,6 +145,7 @@ export class AsaRestApi {
   async listNetworkGroups(): Promise<RestGroup[]> {
     const route = `GET ${GROUPS}`;
     const groups: RestGroup[] = [];
+    const ids = new Set<string>();
     let offset = 0;
     let total: number | undefined;
     for (let page = 1; ; page++) {
@@ -164,7 +165,14 @@ export class AsaRestApi {
         );
       }
       total = pageTotal;
-      items.forEach((item, i) => groups.push(read.group(item, `items[${i}]`)));
+      items.forEach((item, i) => {
+        const g = read.group(item, `items[${i}]`);
+        // An insert and a delete between pages keep the total but shift the pages: a group seen twice.
+        if (ids.has(g.objectId))
+          throw this.#paging(route, `group ${cleanText(g.objectId, 80)} seen twice (a concurrent change?)`);
+        ids.add(g.objectId);
+        groups.push(g);
+      });
       offset += items.length;
       if (offset >= total) return groups;
       if (items.length === 0) throw this.#paging(route, `an empty page at offset ${offset} of ${total}`);

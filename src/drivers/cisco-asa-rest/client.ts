@@ -138,8 +138,13 @@ export class RestClient {
 
   /** GETs retry on 500/502/503/504/refused/reset/timeouts with back-off; writes are never re-sent (the caller re-reads). */
   async request(method: RestMethod, path: string, body?: unknown): Promise<RestResponse> {
-    if (this.#closed) throw new Error(`device ${this.#o.label}: REST client used after close`);
     const route = routeOf(method, path);
+    if (this.#closed) {
+      throw new RestError(`device ${this.#o.label}: ${route}: REST client used after close`, {
+        route,
+        transient: false,
+      });
+    }
     const reply = await this.#retrying(route, method === 'GET', () => this.#authorized(method, path, body, route));
     const { contentType: _ct, ...response } = reply;
     return response;
