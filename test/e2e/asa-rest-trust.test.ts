@@ -7,14 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLabCertificate, type LabCertificate } from '../../src/lab/tls-cert.js';
-import { generateFeed, rollFeed } from '../../src/lab/demo/policy-feed.js';
-import { allMembers, childrenOf, startAsaRestLab } from '../helpers/asa-rest-lab.js';
+import { generateFeed } from '../../src/lab/demo/policy-feed.js';
+import { allMembers, startAsaRestLab } from '../helpers/asa-rest-lab.js';
 import type { AsaRestLab } from '../helpers/asa-rest-lab.js';
-import { startRecordingRelay, type RecordingRelay } from '../helpers/https-recorder.js';
 
 const BLOCK = 'ThreatSTOP-Block';
 const HOST = '127.0.94.31';
-let feed = generateFeed(1500, 17);
+const feed = generateFeed(1500, 17);
 const hosts = () => feed.block.filter((e) => e.endsWith('/32'));
 
 describe('asa-rest: TLS trust', () => {
