@@ -101,7 +101,7 @@ export async function startAsaRestEmulator(opts: AsaRestEmulatorOptions): Promis
       return done(errorReply(500, 'Internal Server Error', 'INTERNAL-ERROR'));
     }
     const limit = state.faults.oomAboveConfigBytes;
-    if (route.write && limit !== undefined && Buffer.byteLength(device.runningConfigText()) > limit) {
+    if (route.write && limit !== undefined && device.config.byteSize() > limit) {
       return done(errorReply(500, 'REST API Agent failed, reason: out of memory', 'INTERNAL-ERROR'));
     }
     return done(route.run(ctx));
