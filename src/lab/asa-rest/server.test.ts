@@ -323,6 +323,11 @@ describe('commands', () => {
       raw: `{"members.add": [${'{"kind":"IPv4Address","value":"10.0.0.1"},'.repeat(200)}]}`,
     });
     expect(big.status).toBe(413);
+    const streamed = await call('PATCH', path, {
+      raw: `{"members.add": [${'{"kind":"IPv4Address","value":"10.0.0.1"},'.repeat(200)}]}`,
+      chunked: true,
+    });
+    expect(streamed.status).toBe(413);
     expect((await call('GET', path)).status).toBe(200);
     expect(emu!.objectGroups().get('BLOCK')).toEqual(['network-object host 192.0.2.1']);
   });
