@@ -107,7 +107,11 @@ describe('ASA REST driver under faults', () => {
 
   it('rides out an agent restart (connections refused) and converges', async () => {
     const emu = await boot();
-    const { result, fresh } = await applyWith(emu, { agentRestart: { afterRequests: 2, downMs: 150 } });
+    // Full jitter may wait almost nothing: 20 tries (about a second of back-off expected) outlast 150 ms down.
+    const { result, fresh } = await applyWith(emu, { agentRestart: { afterRequests: 2, downMs: 150 } }, V1, {
+      'advanced.retry': { attempts: 20, maxSeconds: 20 },
+    });
+    if (!result.ok) throw result.e;
     expect(result.ok).toBe(true);
     expect(exactEquals(membersOf(fresh, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
     expect(emu.objectGroups().get(`${BLOCK_GROUP}-3`)?.length).toBe(50);
