@@ -228,6 +228,24 @@ describe('fallback to SSH', () => {
     await driver.close();
   });
 
+  it('hands over to SSH when the agent keeps failing before any write, from connect or from observe', async () => {
+    const emu = await boot(undefined, true);
+    const options = { 'advanced.fallback': 'ssh', 'advanced.retry': { attempts: 2, maxSeconds: 5 } };
+    const note =
+      'reconciled over SSH (advanced.fallback: ssh): the REST agent kept failing (HTTP 500 past the retry budget: typically out of memory)';
+    const factory = await getDriverFactory('asa-rest');
+    // Connected while the agent works, failing by observe.
+    const late = keepDriver(await factory(context(emu, options)));
+    emu.setFaults({ serverErrors: { afterRequests: 0 } });
+    const basis = await late.observe(REFS);
+    expect(basis.notes).toEqual([note]);
+    await late.apply(planFor(basis, V1), basis);
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-1`)?.length).toBe(100);
+    // Failing from the first request (the token).
+    const early = keepDriver(await factory(context(emu, options)));
+    expect((await early.observe(REFS)).notes).toEqual([note]);
+  });
+
   it('without the opt-in, says the API is absent and how to fix it', async () => {
     const emu = await boot({ absent: true }, true);
     const err = await (await getDriverFactory('asa-rest'))(context(emu)).catch((e: unknown) => e);
