@@ -9,8 +9,10 @@ import { exactEquals, prefixCount } from '../../cidr/index.js';
 import { ConfigError, TransientError } from '../../errors.js';
 import { DEFAULT_ASA_CONFIG } from '../../lab/asa/default-config.js';
 import { startAsaRestEmulator, type AsaRestFaults, type RunningAsaRestEmulator } from '../../lab/asa-rest/index.js';
-import { DeviceApplyError } from '../driver.js';
+import { DeviceApplyError, type DriverContext } from '../driver.js';
 import { getDriverFactory } from '../registry.js';
+import { createAsaRestDriver } from './index.js';
+import { readAsaRestOptions } from './options.js';
 import {
   address,
   ALLOW_GROUP,
@@ -19,6 +21,7 @@ import {
   closeAfterEach,
   connect,
   context,
+  FAST,
   hosts,
   keepDriver,
   logLines,
@@ -233,7 +236,13 @@ describe('fallback to SSH', () => {
     const options = { 'advanced.fallback': 'ssh', 'advanced.retry': { attempts: 2, maxSeconds: 5 } };
     const note =
       'reconciled over SSH (advanced.fallback: ssh): the REST agent kept failing (HTTP 500 past the retry budget: typically out of memory)';
-    const factory = await getDriverFactory('asa-rest');
+    // The registry's composition of the fallback, with the short back-off of these tests.
+    const asa = await getDriverFactory('asa');
+    const factory = (ctx: DriverContext) =>
+      createAsaRestDriver(
+        { ...ctx, fallback: (endpoint) => asa({ ...ctx, endpoint }) },
+        { options: readAsaRestOptions(ctx.spec.options), retryDelays: FAST },
+      );
     // Connected while the agent works, failing by observe.
     const late = keepDriver(await factory(context(emu, options)));
     emu.setFaults({ serverErrors: { afterRequests: 0 } });
