@@ -9,8 +9,10 @@ import { exactEquals, prefixCount } from '../../cidr/index.js';
 import { ConfigError, TransientError } from '../../errors.js';
 import { DEFAULT_ASA_CONFIG } from '../../lab/asa/default-config.js';
 import { startAsaRestEmulator, type AsaRestFaults, type RunningAsaRestEmulator } from '../../lab/asa-rest/index.js';
-import { DeviceApplyError } from '../driver.js';
+import { DeviceApplyError, type DriverContext } from '../driver.js';
 import { getDriverFactory } from '../registry.js';
+import { createAsaRestDriver } from './index.js';
+import { readAsaRestOptions } from './options.js';
 import {
   address,
   ALLOW_GROUP,
@@ -19,6 +21,7 @@ import {
   closeAfterEach,
   connect,
   context,
+  FAST,
   hosts,
   keepDriver,
   logLines,
@@ -107,7 +110,11 @@ describe('ASA REST driver under faults', () => {
 
   it('rides out an agent restart (connections refused) and converges', async () => {
     const emu = await boot();
-    const { result, fresh } = await applyWith(emu, { agentRestart: { afterRequests: 2, downMs: 150 } });
+    // Full jitter may wait almost nothing: 20 tries (about a second of back-off expected) outlast 150 ms down.
+    const { result, fresh } = await applyWith(emu, { agentRestart: { afterRequests: 2, downMs: 150 } }, V1, {
+      'advanced.retry': { attempts: 20, maxSeconds: 20 },
+    });
+    if (!result.ok) throw result.e;
     expect(result.ok).toBe(true);
     expect(exactEquals(membersOf(fresh, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
     expect(emu.objectGroups().get(`${BLOCK_GROUP}-3`)?.length).toBe(50);
@@ -222,6 +229,30 @@ describe('fallback to SSH', () => {
     expect(emu.objectGroups().get(`${BLOCK_GROUP}-3`)?.length).toBe(50);
     expect(emu.startupConfig()).toContain(`object-group network ${BLOCK_GROUP}-3`);
     await driver.close();
+  });
+
+  it('hands over to SSH when the agent keeps failing before any write, from connect or from observe', async () => {
+    const emu = await boot(undefined, true);
+    const options = { 'advanced.fallback': 'ssh', 'advanced.retry': { attempts: 2, maxSeconds: 5 } };
+    const note =
+      'reconciled over SSH (advanced.fallback: ssh): the REST agent kept failing (HTTP 500 past the retry budget: typically out of memory)';
+    // The registry's composition of the fallback, with the short back-off of these tests.
+    const asa = await getDriverFactory('asa');
+    const factory = (ctx: DriverContext) =>
+      createAsaRestDriver(
+        { ...ctx, fallback: (endpoint) => asa({ ...ctx, endpoint }) },
+        { options: readAsaRestOptions(ctx.spec.options), retryDelays: FAST },
+      );
+    // Connected while the agent works, failing by observe.
+    const late = keepDriver(await factory(context(emu, options)));
+    emu.setFaults({ serverErrors: { afterRequests: 0 } });
+    const basis = await late.observe(REFS);
+    expect(basis.notes).toEqual([note]);
+    await late.apply(planFor(basis, V1), basis);
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-1`)?.length).toBe(100);
+    // Failing from the first request (the token).
+    const early = keepDriver(await factory(context(emu, options)));
+    expect((await early.observe(REFS)).notes).toEqual([note]);
   });
 
   it('without the opt-in, says the API is absent and how to fix it', async () => {

@@ -8,6 +8,7 @@ import { exactEquals, prefixCount, prefixesToStrings } from '../../cidr/index.js
 import { DEFAULT_ASA_CONFIG } from '../../lab/asa/default-config.js';
 import { startAsaRestEmulator } from '../../lab/asa-rest/index.js';
 import type { RunningAsaRestEmulator } from '../../lab/asa-rest/index.js';
+import { ConfigError } from '../../errors.js';
 import { getDriverFactory } from '../registry.js';
 import {
   address,
@@ -15,9 +16,11 @@ import {
   BLOCK_GROUP,
   BOOT_LINES,
   closeAfterEach,
+  connect,
   context,
   hosts,
   keepDriver,
+  logLines,
   MASK_HOST,
   membersOf,
   REFS,
@@ -137,5 +140,22 @@ describe('ASA REST driver against the emulator', () => {
       'remove shim 10.255.255.254 from ThreatSTOP-Block',
     ]);
     expect(emu.objectGroups().get(BLOCK_GROUP)).toEqual(['network-object object web', `group-object ${BLOCK_GROUP}-1`]);
+  });
+
+  it('trusts a pinned certificate, refuses it unverified, and warns on every run when self-signed is allowed', async () => {
+    const emu = await boot();
+    const refused = await connect(emu, { 'advanced.certificateFingerprint': undefined }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConfigError);
+    const wrongPin = await connect(emu, { 'advanced.certificateFingerprint': 'AB:'.repeat(31) + 'AB' }).catch(
+      (e: unknown) => e,
+    );
+    expect(wrongPin).toBeInstanceOf(ConfigError);
+    logLines.length = 0;
+    const lax = await connect(emu, { 'advanced.certificateFingerprint': undefined, 'advanced.allowSelfSigned': true });
+    const o = await lax.observe(REFS);
+    expect(o.notes).toEqual([
+      'the HTTPS certificate was not checked (advanced.allowSelfSigned: true): pin it with advanced.certificateFingerprint instead',
+    ]);
+    expect(logLines.filter((l) => l.startsWith('warn asa-rest certificate not verified'))).toHaveLength(1);
   });
 });

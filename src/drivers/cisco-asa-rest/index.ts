@@ -47,6 +47,11 @@ function baseUrlOf(ctx: DriverContext, o: AsaRestOptions): string {
   return `https://${host}${ctx.endpoint.port === 443 ? '' : `:${ctx.endpoint.port}`}/api`;
 }
 
+/** The agent kept answering 500 past the retry budget and the device opted into the SSH fallback. */
+function isFailing(e: unknown, o: AsaRestOptions): boolean {
+  return e instanceof RestError && e.agentFailing && o.fallback === 'ssh';
+}
+
 /** A client error outside apply, as the core's error kinds: retrying may help, or the user must fix something. */
 export function coreError(e: unknown): unknown {
   if (!(e instanceof RestError)) return e;
@@ -87,13 +92,18 @@ export async function createAsaRestDriver(ctx: DriverContext, tuning: AsaRestDri
     });
   } catch (e) {
     if (e instanceof RestError && e.status === 404) return handOver(ctx, options, 'absent');
+    if (isFailing(e, options)) return handOver(ctx, options, 'failing');
     throw coreError(e);
   }
   const api = new AsaRestApi(client);
-  const presence = await api.probe().catch(async (e: unknown) => {
+  let presence: 'present' | 'absent';
+  try {
+    presence = await api.probe();
+  } catch (e) {
     await client.close();
+    if (isFailing(e, options)) return handOver(ctx, options, 'failing');
     throw coreError(e);
-  });
+  }
   if (presence === 'absent') {
     await client.close();
     return handOver(ctx, options, 'absent');
@@ -131,8 +141,7 @@ class AsaRestDriver implements Driver {
       });
       return this.notes.length === 0 ? o : { ...o, notes: this.notes };
     } catch (e) {
-      if (!(e instanceof RestError && e.agentFailing && this.options.fallback === 'ssh' && !this.wrote))
-        throw coreError(e);
+      if (!isFailing(e, this.options) || this.wrote) throw coreError(e);
       await this.client.close();
       this.ssh = await handOver(this.ctx, this.options, 'failing');
       return this.ssh.observe(refs);

@@ -9,6 +9,7 @@ import type { RestGroup } from './api.js';
 import { memberKey, restMembers, viewOfRestGroup } from './members.js';
 import { foldRestGroups, parseAclUsage, restFactsOf } from './observe.js';
 import { describeRequest, planRequests } from './requests.js';
+import { remainder } from './write-runner.js';
 
 const P = (xs: readonly string[]) => prefixesFromStrings(xs);
 const NO_FORMS = { v4: new Map(), v6: new Map() };
@@ -217,5 +218,51 @@ describe('requests', () => {
         { kind: 'IPv4Network', value: '192.0.2.2/32' },
       ],
     });
+  });
+});
+
+describe('what a failed write still needs, from a re-read', () => {
+  const g = (members: RestGroup['members']): RestGroup => ({ objectId: 'TS-1', name: 'TS-1', members });
+  const a = (v: string) => ({ kind: 'IPv4Address', value: v });
+
+  it('a POST whose group now exists continues as a PATCH of what it lacks; absent, it stays a POST', () => {
+    const post = {
+      method: 'POST',
+      group: 'TS-1',
+      members: [a('192.0.2.1'), a('192.0.2.2')],
+      counted: true,
+      weight: 2,
+    } as const;
+    expect(remainder(post, undefined)).toBe(post);
+    expect(remainder(post, g([a('192.0.2.1')]))).toEqual({
+      method: 'PATCH',
+      group: 'TS-1',
+      key: 'members.add',
+      members: [a('192.0.2.2')],
+      counted: true,
+      weight: 1,
+    });
+    expect(remainder(post, g([a('192.0.2.2'), a('192.0.2.1')]))).toBeUndefined();
+  });
+
+  it('a removal repeats what the device still holds, in its form; a DELETE is done once the group is gone', () => {
+    const remove = {
+      method: 'PATCH',
+      group: 'TS-1',
+      key: 'members.remove',
+      members: [a('192.0.2.1'), a('192.0.2.2')],
+      counted: true,
+      weight: 2,
+    } as const;
+    expect(remainder(remove, g([{ kind: 'IPv4Network', value: '192.0.2.2/32' }]))).toMatchObject({
+      members: [{ kind: 'IPv4Network', value: '192.0.2.2/32' }],
+      weight: 1,
+    });
+    expect(remainder(remove, undefined)).toBeUndefined();
+    const del = { method: 'DELETE', group: 'TS-1', weight: 5 } as const;
+    expect(remainder(del, undefined)).toBeUndefined();
+    expect(remainder(del, g([]))).toBe(del);
+    const shim = { ...remove, members: [a('10.255.255.254')], counted: false, weight: 0 };
+    expect(remainder(shim, g([a('10.255.255.254')]))).toMatchObject({ weight: 0 });
   });
 });
