@@ -53,7 +53,7 @@ function isFailing(e: unknown, o: AsaRestOptions): boolean {
 }
 
 /** A client error outside apply, as the core's error kinds: retrying may help, or the user must fix something. */
-export function coreError(e: unknown): unknown {
+function coreError(e: unknown): unknown {
   if (!(e instanceof RestError)) return e;
   return e.transient
     ? new TransientError(e.message, e.agentFailing ? undefined : 'the next run retries', { cause: e })
