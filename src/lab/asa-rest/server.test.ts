@@ -273,6 +273,11 @@ describe('commands', () => {
       /^Building configuration...\nCryptochecksum: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} \n\n\d+ bytes copied in 0\.240 secs\n\[OK\]\n$/,
     );
     expect(emu!.startupConfig()).toBe(emu!.runningConfig());
+    const version = (await call('POST', '/api/cli', { body: { commands: ['show version', 'write memory'] } })).json as {
+      response: string[];
+    };
+    expect(version.response[0]).toMatch(/Cisco Adaptive Security Appliance Software Version 9\.16\(3\)19/);
+    expect(version.response[1]).toMatch(/^Building configuration\.\.\.\n[\s\S]*\[OK\]\n$/);
     const bad = await call('POST', '/api/cli', { body: { commands: ['show version\nwrite erase'] } });
     expect(bad.status).toBe(400);
   });
@@ -318,6 +323,11 @@ describe('commands', () => {
       raw: `{"members.add": [${'{"kind":"IPv4Address","value":"10.0.0.1"},'.repeat(200)}]}`,
     });
     expect(big.status).toBe(413);
+    const streamed = await call('PATCH', path, {
+      raw: `{"members.add": [${'{"kind":"IPv4Address","value":"10.0.0.1"},'.repeat(200)}]}`,
+      chunked: true,
+    });
+    expect(streamed.status).toBe(413);
     expect((await call('GET', path)).status).toBe(200);
     expect(emu!.objectGroups().get('BLOCK')).toEqual(['network-object host 192.0.2.1']);
   });

@@ -20,20 +20,40 @@ import type { AsaRestEmulatorOptions, AsaRestFaults, RequestCounts, RunningAsaRe
 
 const USER_AGENT = 'REST API Agent';
 
-class BodyTooLarge extends Error {}
-
-/** Reads a body of at most `max` bytes (Content-Length checked first, then the bytes as they come). */
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new BodyTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a body of at most `max` bytes (Content-Length checked first, then the bytes as they come); undefined when
+ * it is larger. The rest of a larger body is read and dropped, so that the 413 still reaches the client.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > max) {
+      req.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size <= max) {
+        chunks.push(chunk);
+        return;
+      }
+      settled = true;
+      chunks.length = 0;
+      resolve(undefined);
+    });
+    req.once('end', () => {
+      if (!settled) resolve(Buffer.concat(chunks));
+      settled = true;
+    });
+    req.once('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+  });
 }
 
 function basicUser(header: string | undefined): { user: string; password: string } | undefined {
@@ -73,14 +93,9 @@ export async function startAsaRestEmulator(opts: AsaRestEmulatorOptions): Promis
     const restart = state.restartDue(n);
     const done = (reply: Reply): { reply: Reply; restart: boolean } => ({ reply, restart });
     if (state.faults.absent) return done({ status: 404, html: HTML_404 });
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, state.maxBodyBytes);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) {
-        return done(errorReply(413, `the request body is larger than ${state.maxBodyBytes} bytes`, 'TOO-LARGE'));
-      }
-      throw err;
+    const raw = await readBody(req, state.maxBodyBytes);
+    if (raw === undefined) {
+      return done(errorReply(413, `the request body is larger than ${state.maxBodyBytes} bytes`, 'TOO-LARGE'));
     }
     if (req.headers['user-agent'] !== USER_AGENT) {
       return done(errorReply(400, `every call needs the header "User-Agent: ${USER_AGENT}"`, 'INVALID-HEADER'));
@@ -101,7 +116,7 @@ export async function startAsaRestEmulator(opts: AsaRestEmulatorOptions): Promis
       return done(errorReply(500, 'Internal Server Error', 'INTERNAL-ERROR'));
     }
     const limit = state.faults.oomAboveConfigBytes;
-    if (route.write && limit !== undefined && Buffer.byteLength(device.runningConfigText()) > limit) {
+    if (route.write && limit !== undefined && device.config.byteSize() > limit) {
       return done(errorReply(500, 'REST API Agent failed, reason: out of memory', 'INTERNAL-ERROR'));
     }
     return done(route.run(ctx));
@@ -127,6 +142,7 @@ export async function startAsaRestEmulator(opts: AsaRestEmulatorOptions): Promis
   let restartTimer: NodeJS.Timeout | undefined;
   const server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
     req.on('error', () => {});
+    res.on('error', () => {});
     void (async () => {
       let url: URL;
       try {

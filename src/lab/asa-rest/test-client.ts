@@ -1,5 +1,6 @@
 // Test-only helper: a real HTTPS client (undici) for the REST emulator, trusting its certificate as the CA.
 
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { RunningAsaRestEmulator } from './types.js';
 
@@ -14,6 +15,8 @@ export interface CallOptions {
   body?: unknown;
   /** Raw body text instead of JSON. */
   raw?: string;
+  /** Send the body in chunks without a Content-Length (chunked transfer encoding). */
+  chunked?: boolean;
   token?: string;
   /** Basic credentials; default the emulator's; false: none. */
   basic?: { username: string; password: string } | false;
@@ -39,7 +42,21 @@ export function restCaller(
     if (o.raw !== undefined) body = o.raw;
     else if (o.body !== undefined) body = JSON.stringify(o.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await request(`${origin}${path}`, { method: method as 'GET', headers, body, dispatcher: agent });
+    const text0 = body;
+    const payload =
+      o.chunked && text0 !== undefined
+        ? Readable.from(
+            Array.from({ length: Math.ceil(text0.length / 1000) }, (_, i) =>
+              Buffer.from(text0.slice(i * 1000, i * 1000 + 1000)),
+            ),
+          )
+        : body;
+    const res = await request(`${origin}${path}`, {
+      method: method as 'GET',
+      headers,
+      body: payload,
+      dispatcher: agent,
+    });
     const text = await res.body.text();
     let json: unknown;
     try {

@@ -130,6 +130,15 @@ export class AsaConfig {
     return undefined;
   }
 
+  /** Bytes of `show running-config` (as renderLines().join('\n') + '\n'), without building the text. */
+  byteSize(): number {
+    let total = 0;
+    for (const block of this.blocks) {
+      total += block.kind === 'text' ? Buffer.byteLength(block.line) + 1 : block.group.byteSize();
+    }
+    return total;
+  }
+
   totalMembers(): number {
     let total = 0;
     for (const group of this.groups.values()) total += group.memberCount();

@@ -9,6 +9,8 @@ export class NetworkGroup {
   private readonly items = new Map<string, string>();
   private memberTotal = 0;
   private verbatim = 0;
+  /** Bytes of the items' lines with their newlines, kept as they change (the REST OOM fault reads it per write). */
+  private itemBytes = 0;
 
   constructor(
     readonly name: string,
@@ -20,10 +22,10 @@ export class NetworkGroup {
     const words = line.trim().split(/\s+/);
     const key = itemKey(words);
     if (key === undefined || this.items.has(key)) {
-      this.items.set(`x:${this.verbatim++}`, line);
+      this.put(`x:${this.verbatim++}`, line);
       return;
     }
-    this.items.set(key, line);
+    this.put(key, line);
     if (key.startsWith('m:')) this.memberTotal++;
   }
 
@@ -32,12 +34,12 @@ export class NetworkGroup {
   }
 
   addMember(key: string, line: string): void {
-    this.items.set(`m:${key}`, ` ${line}`);
+    this.put(`m:${key}`, ` ${line}`);
     this.memberTotal++;
   }
 
   removeMember(key: string): void {
-    if (this.items.delete(`m:${key}`)) this.memberTotal--;
+    if (this.drop(`m:${key}`)) this.memberTotal--;
   }
 
   hasChild(name: string): boolean {
@@ -45,11 +47,11 @@ export class NetworkGroup {
   }
 
   addChild(name: string): void {
-    this.items.set(`g:${name}`, ` group-object ${name}`);
+    this.put(`g:${name}`, ` group-object ${name}`);
   }
 
   removeChild(name: string): void {
-    this.items.delete(`g:${name}`);
+    this.drop(`g:${name}`);
   }
 
   children(): string[] {
@@ -61,17 +63,18 @@ export class NetworkGroup {
   /** Set or replace the description; a new one goes first, as the ASA prints it [I]. */
   setDescription(text: string | undefined): void {
     if (text === undefined) {
-      this.items.delete('d');
+      this.drop('d');
       return;
     }
     if (this.items.has('d')) {
-      this.items.set('d', ` description ${text}`);
+      this.put('d', ` description ${text}`);
       return;
     }
     const rest = [...this.items];
     this.items.clear();
     this.items.set('d', ` description ${text}`);
     for (const [key, line] of rest) this.items.set(key, line);
+    this.itemBytes += lineBytes(` description ${text}`);
   }
 
   description(): string | undefined {
@@ -82,11 +85,32 @@ export class NetworkGroup {
   snapshot(): () => void {
     const items = [...this.items];
     const total = this.memberTotal;
+    const bytes = this.itemBytes;
     return () => {
       this.items.clear();
       for (const [key, line] of items) this.items.set(key, line);
       this.memberTotal = total;
+      this.itemBytes = bytes;
     };
+  }
+
+  /** Bytes this group adds to the running config (header and items, each with its newline). */
+  byteSize(): number {
+    return lineBytes(this.header) + this.itemBytes;
+  }
+
+  private put(key: string, line: string): void {
+    const old = this.items.get(key);
+    if (old !== undefined) this.itemBytes -= lineBytes(old);
+    this.items.set(key, line);
+    this.itemBytes += lineBytes(line);
+  }
+
+  private drop(key: string): boolean {
+    const old = this.items.get(key);
+    if (old === undefined) return false;
+    this.itemBytes -= lineBytes(old);
+    return this.items.delete(key);
   }
 
   /** Network-objects only (what the element limit counts). */
@@ -122,6 +146,8 @@ export class NetworkGroup {
     }
   }
 }
+
+const lineBytes = (line: string): number => Buffer.byteLength(line) + 1;
 
 function itemKey(words: readonly string[]): string | undefined {
   const [first, ...rest] = words;
