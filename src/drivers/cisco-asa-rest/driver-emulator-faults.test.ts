@@ -168,6 +168,23 @@ describe('ASA REST driver under faults', () => {
     expect(exactEquals(membersOf(next.observed, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
   });
 
+  it('reads the groups when the out-of-memory agent refuses the ACL read: in use, with a note', async () => {
+    const emu = await boot();
+    await run(emu, V1);
+    // Writes (the POST of /api/cli too) fail while the configuration is this size; GETs still answer.
+    emu.setFaults({ oomAboveConfigBytes: 1 });
+    const driver = await connect(emu);
+    const o = await driver.observe(REFS);
+    const block = o.groups.find((g) => g.name === BLOCK_GROUP);
+    expect(exactEquals(membersOf(o, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
+    expect(block?.usedBy).toEqual(['access-list (ACLs not read)']);
+    expect(o.notes).toEqual([expect.stringMatching(/refused `show running-config access-list`.*in use/)]);
+    emu.setFaults({});
+    const again = await driver.observe(REFS);
+    expect(again.notes ?? []).toEqual([]);
+    expect(again.groups.find((g) => g.name === BLOCK_GROUP)?.usedBy).not.toContain('access-list (ACLs not read)');
+  });
+
   it('against a stale read, a refused POST (400 DUPLICATE) and add (already exists) become what is missing', async () => {
     const emu = await boot();
     const driver = await connect(emu);

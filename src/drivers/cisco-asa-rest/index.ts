@@ -19,6 +19,7 @@ import { AsaRestApi } from './api.js';
 import { RestClient, type TlsTrust } from './client.js';
 import { handOver } from './fallback.js';
 import { foldRestGroups, parseAclUsage, restFactsOf, type AsaRestFacts } from './observe.js';
+import type { AclUsage } from '../shared/asa-acl-usage.js';
 import { readAsaRestOptions, type AsaRestOptions } from './options.js';
 import { planRequests } from './requests.js';
 import { RestError } from './rest-error.js';
@@ -33,6 +34,9 @@ export interface AsaRestDriverTuning {
 
 const SELF_SIGNED_NOTE =
   'the HTTPS certificate was not checked (advanced.allowSelfSigned: true): pin it with advanced.certificateFingerprint instead';
+
+const ACL_UNREAD_NOTE =
+  'the REST agent refused `show running-config access-list`: the groups count as in use (a shim rather than an empty group, no delete) until the ACLs can be read';
 
 function trustOf(o: AsaRestOptions): TlsTrust {
   if (o.certificateFingerprint !== undefined) return { mode: 'pin', fingerprint256: o.certificateFingerprint };
@@ -53,7 +57,7 @@ function isFailing(e: unknown, o: AsaRestOptions): boolean {
 }
 
 /** A client error outside apply, as the core's error kinds: retrying may help, or the user must fix something. */
-export function coreError(e: unknown): unknown {
+function coreError(e: unknown): unknown {
   if (!(e instanceof RestError)) return e;
   return e.transient
     ? new TransientError(e.message, e.agentFailing ? undefined : 'the next run retries', { cause: e })
@@ -132,19 +136,36 @@ class AsaRestDriver implements Driver {
     if (this.ssh !== undefined) return this.ssh.observe(refs);
     try {
       const groups = await this.api.listNetworkGroups();
-      const [acl = ''] = await this.api.cli(['show running-config access-list']);
-      const o = foldRestGroups(groups, parseAclUsage(acl), refs, this.options.shimAddress);
+      const usage = await this.readAclUsage();
+      const o = foldRestGroups(groups, usage, refs, this.options.shimAddress);
+      const notes = usage === 'unread' ? [...this.notes, ACL_UNREAD_NOTE] : this.notes;
       this.ctx.log.info('asa-rest observed', {
         device: this.label,
         groups: groups.length,
         requests: this.client.stats.requests,
       });
-      return this.notes.length === 0 ? o : { ...o, notes: this.notes };
+      return notes.length === 0 ? o : { ...o, notes };
     } catch (e) {
       if (!isFailing(e, this.options) || this.wrote) throw coreError(e);
       await this.client.close();
       this.ssh = await handOver(this.ctx, this.options, 'failing');
       return this.ssh.observe(refs);
+    }
+  }
+
+  /**
+   * Which ACLs use which groups, through `/api/cli` (a POST the agent may refuse when short of memory while its
+   * GETs still answer): once the groups are read, a refused ACL read leaves the usage 'unread' rather than failing
+   * the observation, so the re-read after a failed apply still records what the device holds.
+   */
+  private async readAclUsage(): Promise<AclUsage | 'unread'> {
+    try {
+      const [acl = ''] = await this.api.cli(['show running-config access-list']);
+      return parseAclUsage(acl);
+    } catch (e) {
+      if (!(e instanceof RestError) || e.status === undefined || e.status === 401) throw e;
+      this.ctx.log.warn('asa-rest could not read the ACLs', { device: this.label, status: e.status });
+      return 'unread';
     }
   }
 

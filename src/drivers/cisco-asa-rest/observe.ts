@@ -31,16 +31,23 @@ export function parseAclUsage(text: string): AclUsage {
   return c.finish();
 }
 
-/** The logical groups named by `refs` from every group the device listed. */
+/** What a managed group's users say when the ACLs could not be read: it counts as in use (the safe side). */
+export const ACL_UNREAD = '(ACLs not read)';
+
+/**
+ * The logical groups named by `refs` from every group the device listed. With `usage` 'unread' (the agent
+ * refused the ACL read) every managed group counts as in use: a shim rather than an empty group, no delete.
+ */
 export function foldRestGroups(
   rest: readonly RestGroup[],
-  usage: AclUsage,
+  usage: AclUsage | 'unread',
   refs: readonly GroupRef[],
   shimAddress: string,
 ): Observation {
   const views = rest.map(viewOfRestGroup);
   const byName = new Map(views.map((v) => [v.name, v]));
-  const users = groupUsers({ groups: views, aclRefs: usage.aclRefs });
+  const aclRefs = usage === 'unread' ? new Map(refs.map((r) => [r.name, [ACL_UNREAD]])) : usage.aclRefs;
+  const users = groupUsers({ groups: views, aclRefs });
   const shim = prefixesFromStrings([`${shimAddress}/32`]);
   const groups = new Map<string, NestedGroupFacts>();
   const observed = refs.map((ref) => {
