@@ -1,7 +1,7 @@
 // REST agent faults that stop a run, through the built CLI, each followed by a run that converges: 500s that
-// persist (the agent out of memory: the run stops with the advice; the state should record exactly what reached
-// the device, as the SSH drivers do: two known defects pinned below), and every token session in use (503: tscm
-// says so and changes nothing).
+// persist (the agent out of memory: the run stops with the advice, and the state records exactly what reached the
+// device, as the SSH drivers do; one known defect pinned below), and every token session in use (503: tscm says so
+// and changes nothing).
 
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,11 +71,8 @@ describe('REST agent faults that stop a run', () => {
     afterOom.orphans = orphanChildren(lab.emu.objectGroups(), BLOCK);
   });
 
-  // KNOWN DEFECT (reported, driver): the re-read after the failure asks `POST /api/cli show running-config
-  // access-list`, which the out-of-memory agent refuses like any write, so the apply layer keeps the previous
-  // inventory (and its journal) instead of what the device holds: the state is behind the device. `it.fails` keeps
-  // the check honest: it turns red the day the state is right, to be made a plain `it`.
-  it.fails('after the failed run the state holds exactly what reached the device', () => {
+  // The re-read after the failure (its ACL read refused by the out-of-memory agent, its GETs answered) is the truth.
+  it('after the failed run the state holds exactly what reached the device', () => {
     expect(afterOom.state).toEqual(afterOom.device);
   });
 
