@@ -178,10 +178,15 @@ describe('ASA REST driver under faults', () => {
     const block = o.groups.find((g) => g.name === BLOCK_GROUP);
     expect(exactEquals(membersOf(o, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
     expect(block?.usedBy).toEqual(['access-list (ACLs not read)']);
+    expect(o.haRole).toBeUndefined();
     expect(o.notes).toEqual([expect.stringMatching(/refused `show running-config access-list`.*in use/)]);
     emu.setFaults({});
+    emu.resetRequests();
     const again = await driver.observe(REFS);
     expect(again.notes ?? []).toEqual([]);
+    // ACLs and failover in one CLI call; failover off: a standalone unit (no role).
+    expect(emu.requests().byRoute['POST /api/cli']).toBe(1);
+    expect(again.haRole).toBeUndefined();
     expect(again.groups.find((g) => g.name === BLOCK_GROUP)?.usedBy).not.toContain('access-list (ACLs not read)');
   });
 
