@@ -178,11 +178,38 @@ describe('ASA REST driver under faults', () => {
     const block = o.groups.find((g) => g.name === BLOCK_GROUP);
     expect(exactEquals(membersOf(o, BLOCK_GROUP), V1[BLOCK_GROUP])).toBe(true);
     expect(block?.usedBy).toEqual(['access-list (ACLs not read)']);
+    expect(o.haRole).toBeUndefined();
     expect(o.notes).toEqual([expect.stringMatching(/refused `show running-config access-list`.*in use/)]);
     emu.setFaults({});
+    emu.resetRequests();
     const again = await driver.observe(REFS);
     expect(again.notes ?? []).toEqual([]);
+    // ACLs and failover in one CLI call; failover off: a standalone unit (no role).
+    expect(emu.requests().byRoute['POST /api/cli']).toBe(1);
+    expect(again.haRole).toBeUndefined();
     expect(again.groups.find((g) => g.name === BLOCK_GROUP)?.usedBy).not.toContain('access-list (ACLs not read)');
+  });
+
+  it('attaches a child a failed attach left outside the master, instead of creating another', async () => {
+    const emu = await boot();
+    const desired = { [BLOCK_GROUP]: hosts(BLOCK, 150, true), [ALLOW_GROUP]: hosts(0xc0000200, 0) };
+    // Children of 100: the second child is created and filled, then its attach is refused (the agent failing).
+    const first = await applyWith(emu, { serverErrors: { afterRequests: 3 } }, desired, {
+      'objectGroups.nestedSize': 100,
+      'advanced.chunkSize': 100,
+      'advanced.retry': { attempts: 1, maxSeconds: 1 },
+    });
+    expect(first.result.ok).toBe(false);
+    expect(emu.objectGroups().get(`${BLOCK_GROUP}-2`)?.length).toBe(50);
+    expect(emu.objectGroups().get(BLOCK_GROUP)).not.toContain(`group-object ${BLOCK_GROUP}-2`);
+    const next = await run(emu, desired, { 'objectGroups.nestedSize': 100 });
+    expect(next.described).toContainEqual(expect.stringMatching(/^attach ThreatSTOP-Block-2 \(50 members\)/));
+    expect(writes(next.requests)).toEqual({ PATCH: 1 });
+    expect(exactEquals(membersOf(next.observed, BLOCK_GROUP), desired[BLOCK_GROUP])).toBe(true);
+    expect([...emu.objectGroups().keys()].filter((n) => n.startsWith(`${BLOCK_GROUP}-`)).sort()).toEqual([
+      `${BLOCK_GROUP}-1`,
+      `${BLOCK_GROUP}-2`,
+    ]);
   });
 
   it('against a stale read, a refused POST (400 DUPLICATE) and add (already exists) become what is missing', async () => {

@@ -20,6 +20,7 @@ import { RestClient, type TlsTrust } from './client.js';
 import { handOver } from './fallback.js';
 import { foldRestGroups, parseAclUsage, restFactsOf, type AsaRestFacts } from './observe.js';
 import type { AclUsage } from '../shared/asa-acl-usage.js';
+import { parseShowFailover, type HaRole } from '../shared/asa-failover.js';
 import { readAsaRestOptions, type AsaRestOptions } from './options.js';
 import { planRequests } from './requests.js';
 import { RestError } from './rest-error.js';
@@ -136,8 +137,9 @@ class AsaRestDriver implements Driver {
     if (this.ssh !== undefined) return this.ssh.observe(refs);
     try {
       const groups = await this.api.listNetworkGroups();
-      const usage = await this.readAclUsage();
-      const o = foldRestGroups(groups, usage, refs, this.options.shimAddress);
+      const { usage, haRole } = await this.readAclsAndRole();
+      const folded = foldRestGroups(groups, usage, refs, this.options.shimAddress);
+      const o = haRole === undefined ? folded : { ...folded, haRole };
       const notes = usage === 'unread' ? [...this.notes, ACL_UNREAD_NOTE] : this.notes;
       this.ctx.log.info('asa-rest observed', {
         device: this.label,
@@ -154,19 +156,30 @@ class AsaRestDriver implements Driver {
   }
 
   /**
-   * Which ACLs use which groups, through `/api/cli` (a POST the agent may refuse when short of memory while its
-   * GETs still answer): once the groups are read, a refused ACL read leaves the usage 'unread' rather than failing
-   * the observation, so the re-read after a failed apply still records what the device holds.
+   * Which ACLs use which groups and the failover role, through `/api/cli` (a POST the agent may refuse when short
+   * of memory while its GETs still answer): once the groups are read, a refused read leaves the usage 'unread'
+   * rather than failing the observation, so the re-read after a failed apply still records what the device holds.
    */
-  private async readAclUsage(): Promise<AclUsage | 'unread'> {
+  private async readAclsAndRole(): Promise<{ usage: AclUsage | 'unread'; haRole?: HaRole }> {
+    let replies: string[];
     try {
-      const [acl = ''] = await this.api.cli(['show running-config access-list']);
-      return parseAclUsage(acl);
+      replies = await this.api.cli(['show running-config access-list', 'show failover']);
     } catch (e) {
       if (!(e instanceof RestError) || e.status === undefined || e.status === 401) throw e;
       this.ctx.log.warn('asa-rest could not read the ACLs', { device: this.label, status: e.status });
-      return 'unread';
+      return { usage: 'unread' };
     }
+    const [acl = '', failover = ''] = replies;
+    const status = parseShowFailover(failover);
+    if (status.enabled && status.haRole === undefined) {
+      throw new TransientError(
+        `device ${this.label}: failover is on but this unit is neither active nor standby (${status.state ?? 'no state shown'})`,
+        'run again once the failover pair has settled',
+      );
+    }
+    return status.haRole === undefined
+      ? { usage: parseAclUsage(acl) }
+      : { usage: parseAclUsage(acl), haRole: status.haRole };
   }
 
   describe(changes: readonly GroupChange[], basis: Observation): readonly string[] {

@@ -98,7 +98,8 @@ export function planRequests(ops: readonly LayoutOp[], forms: HostForms, chunkSi
           deferredMaster = undefined;
         } else {
           const members = [groupRef(op.child)];
-          out.push({ method: 'PATCH', group: op.group, key: 'members.add', members, counted: false, weight: 0 });
+          const weight = op.weight ?? 0;
+          out.push({ method: 'PATCH', group: op.group, key: 'members.add', members, counted: false, weight });
         }
         break;
       case 'detach': {

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
 import { planNestedLayout, type NestedLayout } from '../shared/nested-layout.js';
 import { foldNestedGroup, memberForms } from './observe.js';
-import { parseShowFailover } from './parse-failover.js';
+import { parseShowFailover } from '../shared/asa-failover.js';
 import { describeAsaConfig, parseAsaConfig, type AsaConfig } from './parse.js';
 import { listGroupCommands } from './render.js';
 import { formatLayoutResult, layoutFromJson, type ChangeJson, type LayoutJson } from './test-helpers.js';

@@ -21,7 +21,7 @@ import { asaFactsOf, describeOps, planAsaApply, type AsaFacts, type AsaGroupFact
 import { ASA_ERROR_RULES, judgeWriteMemory } from './error-rules.js';
 import { foldNestedGroup, memberForms } from './observe.js';
 import { readAsaOptions, type AsaOptions } from './options.js';
-import { parseAsaPrompt, parseShowFailover } from './parse-failover.js';
+import { parseAsaPrompt, parseShowFailover } from '../shared/asa-failover.js';
 import { AsaConfigParser } from './parse.js';
 import { groupUsers } from '../shared/asa-acl-usage.js';
 import { listGroupBlocks } from './render.js';

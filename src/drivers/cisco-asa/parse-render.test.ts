@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
 import { planNestedLayout } from '../shared/nested-layout.js';
 import { foldNestedGroup, memberForms } from './observe.js';
-import { parseAsaPrompt, parseShowFailover } from './parse-failover.js';
+import { parseAsaPrompt, parseShowFailover } from '../shared/asa-failover.js';
 import { groupUsers } from '../shared/asa-acl-usage.js';
 import { AsaConfigParser, describeAsaConfig, parseAsaConfig } from './parse.js';
 import { listGroupBlocks, listGroupCommands } from './render.js';

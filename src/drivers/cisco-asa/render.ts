@@ -103,7 +103,7 @@ export function listGroupBlocks(ops: readonly LayoutOp[], o: AsaRenderOptions = 
         pushMembers(enter(op.group), op.members, ' no ', 0, form);
         break;
       case 'attach':
-        enter(op.group).push(` group-object ${op.child}`);
+        enter(op.group).push(` group-object ${op.child}`, op.weight ?? 0);
         break;
       case 'detach':
         enter(op.group).push(` no group-object ${op.child}`);

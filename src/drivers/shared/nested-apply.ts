@@ -141,6 +141,11 @@ export function describeNestedOps(
       case 'remove-shim':
         out.push(`remove shim ${shimAddress} from ${op.group}`);
         break;
+      case 'attach':
+        if ((op.weight ?? 0) > 0) {
+          out.push(`attach ${op.child} (${op.weight} members) to ${op.group}: an interrupted apply left it outside`);
+        }
+        break;
       default:
         break;
     }

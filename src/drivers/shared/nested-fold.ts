@@ -4,7 +4,7 @@
 // one logical group.
 
 import { exactDifference, exactIntersection } from '../../cidr/exact-ops.js';
-import { EMPTY_PREFIXES, prefixCount } from '../../cidr/builder.js';
+import { EMPTY_PREFIXES, isEmptyList, prefixCount } from '../../cidr/builder.js';
 import type { PrefixList } from '../../cidr/types.js';
 import type { GroupRole, ObservedGroup } from '../../plan/model.js';
 import { childNumber, layoutMembers, type NestedLayout } from './nested-layout.js';
@@ -54,6 +54,12 @@ export function foldNestedGroup(
     for (const l of child.foreign) foreign.push(`${c}: ${l}`);
   }
   const taken = [...groups.keys()].filter((name) => childNumber(ref.name, name) >= 0 && !attached.has(name));
+  // Outside the master, used by nothing, holding addresses only: left by an apply interrupted before its attach.
+  const orphans = taken.flatMap((name) => {
+    const g = groups.get(name);
+    const free = (users.get(name) ?? []).length === 0 && g !== undefined && g.children.length === 0;
+    return free && g.foreign.length === 0 && !isEmptyList(g.members) ? [{ name, members: g.members }] : [];
+  });
   const own = master?.members ?? EMPTY_PREFIXES;
   const shimHere = prefixCount(exactIntersection(own, shim)) > 0;
   const layout: NestedLayout = {
@@ -63,6 +69,7 @@ export function foldNestedGroup(
     direct: shimHere ? exactDifference(own, shim) : own,
     shim: shimHere,
     taken,
+    orphans,
   };
   const usedBy = users.get(ref.name) ?? [];
   const observed: ObservedGroup = {

@@ -223,6 +223,30 @@ describe('planNestedLayout', () => {
     );
   });
 
+  it('attaches an orphan holding only wanted adds (its members added by the attach) and leaves others', () => {
+    const orphan = { name: `${MASTER}-2`, members: prefixesFromStrings(['192.0.2.2/32', '192.0.2.3/32']) };
+    const stray = { name: `${MASTER}-3`, members: prefixesFromStrings(['198.51.100.9/32']) };
+    const layout: NestedLayout = { ...one, taken: [orphan.name, stray.name], orphans: [orphan, stray] };
+    const add = prefixesFromStrings(['192.0.2.2/32', '192.0.2.3/32', '192.0.2.4/32', '192.0.2.5/32']);
+    const change = { action: 'update' as const, add, remove: prefixesFromStrings([]) };
+    const r = planNestedLayout(layout, change, { nestedSize: 3, shim, inUse: true });
+    const text = r.ops.map((o) =>
+      'members' in o ? `${o.op} ${o.group} ${prefixesToStrings(o.members).join(',')}` : JSON.stringify(o),
+    );
+    expect(text).toEqual([
+      'add ThreatSTOP-Block-1 192.0.2.4/32,192.0.2.5/32',
+      JSON.stringify({ op: 'attach', group: MASTER, child: orphan.name, weight: 2 }),
+    ]);
+    expect(r.after.children.map((c) => [c.name, prefixesToStrings(c.members)])).toEqual([
+      [`${MASTER}-1`, ['192.0.2.1/32', '192.0.2.4/32', '192.0.2.5/32']],
+      [`${MASTER}-2`, ['192.0.2.2/32', '192.0.2.3/32']],
+    ]);
+    // The stray holds an address nobody asked for: never attached, its name still taken.
+    expect(r.after.taken).toEqual([stray.name]);
+    expect(r.after.orphans).toEqual([stray]);
+    expect(r.alreadyPresent).toBe(0);
+  });
+
   it('rejects a nestedSize that is not a positive integer', () => {
     expect(() => planNestedLayout(one, del, { nestedSize: 0, shim, inUse: false })).toThrow(/nestedSize/);
   });

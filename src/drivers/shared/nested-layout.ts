@@ -7,7 +7,8 @@
 // children (lowest free n) only when all are full; a member is never moved; an emptied child is detached from the
 // master, then deleted; a master in use never becomes empty: the shim goes in before the last real member leaves
 // and comes out once real members exist. Within a group adds go before removes, so no group is ever transiently
-// empty. IPv4 and IPv6 members share children (the ASA mixes families in a group).
+// empty. IPv4 and IPv6 members share children (the ASA mixes families in a group). An orphan (a child an interrupted
+// apply filled but never attached) holding only wanted adds is attached rather than re-created.
 
 import { exactDifference, exactIntersection, exactUnion } from '../../cidr/exact-ops.js';
 import { EMPTY_PREFIXES, isEmptyList, makePrefixList, prefixCount } from '../../cidr/builder.js';
@@ -31,6 +32,11 @@ export interface NestedLayout {
   readonly shim: boolean;
   /** Device names a new child must not take (groups of that shape not attached to the master). */
   readonly taken: readonly string[];
+  /**
+   * Managed-shaped groups outside the master that nothing uses, with members: what an apply interrupted between
+   * filling a new child and attaching it leaves. One whose members are all wanted is attached (not re-created).
+   */
+  readonly orphans?: readonly LayoutChild[];
 }
 
 export interface LayoutParams {
@@ -53,7 +59,8 @@ export type LayoutOp =
   | { readonly op: 'create-child'; readonly group: string }
   | { readonly op: 'add'; readonly group: string; readonly members: PrefixList }
   | { readonly op: 'remove'; readonly group: string; readonly members: PrefixList }
-  | { readonly op: 'attach'; readonly group: string; readonly child: string }
+  /** `weight`: an adopted orphan's members, logical adds the attach makes (a new child's are its `add`'s). */
+  | { readonly op: 'attach'; readonly group: string; readonly child: string; readonly weight?: number }
   | { readonly op: 'detach'; readonly group: string; readonly child: string }
   /** Deleting a child removes its members with it: `weight` of them were logical removals. */
   | { readonly op: 'delete-child'; readonly group: string; readonly weight: number }
@@ -120,6 +127,8 @@ interface ChildPlan {
   removed: PrefixList;
   added: PrefixList;
   isNew: boolean;
+  /** An orphan attached by this change. */
+  adopted?: boolean;
 }
 
 /** The operations turning `layout` into the layout holding the logical change, and that layout. */
@@ -146,6 +155,21 @@ export function planNestedLayout(layout: NestedLayout, change: LogicalChange, p:
   let toAdd = exactDifference(change.add, layout.direct);
   for (const c of layout.children) toAdd = exactDifference(toAdd, c.members);
   const alreadyPresent = prefixCount(change.add) - prefixCount(toAdd);
+  // An orphan holding only wanted adds is attached as it is: its members are added by the attach.
+  const adopted = (layout.orphans ?? []).filter(
+    (o) => !isEmptyList(o.members) && isEmptyList(exactDifference(o.members, toAdd)),
+  );
+  for (const o of adopted) {
+    toAdd = exactDifference(toAdd, o.members);
+    plans.push({
+      name: o.name,
+      before: o.members,
+      removed: EMPTY_PREFIXES,
+      added: EMPTY_PREFIXES,
+      isNew: false,
+      adopted: true,
+    });
+  }
 
   // Fill existing children with room, in child order, then new children at the lowest free numbers.
   let next = 0;
@@ -157,7 +181,7 @@ export function planNestedLayout(layout: NestedLayout, change: LogicalChange, p:
     c.added = slicePrefixes(toAdd, next, take);
     next += take;
   }
-  const used = new Set([...layout.children.map((c) => c.name), ...layout.taken]);
+  const used = new Set([...layout.children.map((c) => c.name), ...layout.taken, ...adopted.map((o) => o.name)]);
   let n = 1;
   while (next < total) {
     while (used.has(childName(master, n))) n++;
@@ -187,6 +211,7 @@ export function planNestedLayout(layout: NestedLayout, change: LogicalChange, p:
     if (c.isNew || remaining(c) === 0) continue;
     if (!isEmptyList(c.added)) ops.push({ op: 'add', group: c.name, members: c.added });
     if (!isEmptyList(c.removed)) ops.push({ op: 'remove', group: c.name, members: c.removed });
+    if (c.adopted) ops.push({ op: 'attach', group: master, child: c.name, weight: prefixCount(c.before) });
   }
   // A new child is filled before it is attached: an interruption leaves at most one unattached child.
   for (const c of plans) {
@@ -212,7 +237,8 @@ export function planNestedLayout(layout: NestedLayout, change: LogicalChange, p:
     children,
     direct: directAfter,
     shim: shimAfter,
-    taken: layout.taken,
+    taken: layout.taken.filter((t) => !adopted.some((o) => o.name === t)),
+    orphans: (layout.orphans ?? []).filter((o) => !adopted.includes(o)),
   };
   return { ops, after, alreadyPresent, absent: prefixCount(absentLeft) };
 }

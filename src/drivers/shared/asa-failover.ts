@@ -1,5 +1,5 @@
-// Pure parsers of the ASA's failover state (spec §6 row 19, §7): `show failover` and the prompt's failover
-// fields (`HOST/pri/act#`, `HOST/actNoFailover/sec(config)#`). A failover pair replicates configuration from the
+// Pure parsers of the ASA family's failover state, read over SSH and over REST through /api/cli (spec §6 row 19,
+// §7): `show failover` and the prompt's failover fields (`HOST/pri/act#`, `HOST/actNoFailover/sec(config)#`). A failover pair replicates configuration from the
 // active unit only; the standby refuses configuration, so tscm applies to the active unit and reads the standby.
 
 export type HaRole = 'active' | 'standby';
