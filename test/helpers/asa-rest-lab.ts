@@ -40,10 +40,10 @@ access-list inside_access extended permit ip any4 any4
 );
 
 /**
- * The retry setting of the lab's device: enough retries to ride out a short fault for certain (the driver's
- * back-off is full jitter from 500 ms, not settable from YAML), within a budget no test reaches.
+ * The retry setting of the lab's device: enough retries to ride out a short fault for certain (full jitter from
+ * firstDelayMs, short here as tests run), within a budget no test reaches.
  */
-export const LAB_RETRY = '{ attempts: 10, maxSeconds: 30 }';
+export const LAB_RETRY = '{ attempts: 10, maxSeconds: 30, firstDelayMs: 50 }';
 
 export interface AsaRestLab {
   readonly dir: string;

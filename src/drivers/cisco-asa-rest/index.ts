@@ -78,7 +78,7 @@ export async function createAsaRestDriver(ctx: DriverContext, tuning: AsaRestDri
   const tls = trustOf(options);
   if (tls.mode === 'self-signed')
     ctx.log.warn('asa-rest certificate not verified', { device: label, fix: SELF_SIGNED_NOTE });
-  const delays = tuning.retryDelays ?? { baseDelayMs: 500, maxDelayMs: 10_000 };
+  const delays = tuning.retryDelays ?? { baseDelayMs: options.retry.firstDelayMs, maxDelayMs: 10_000 };
   let client: RestClient;
   try {
     client = await RestClient.open({

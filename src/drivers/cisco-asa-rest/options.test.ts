@@ -41,7 +41,7 @@ describe('asa-rest options', () => {
       'advanced.requestsPerSecond': 4,
       'advanced.concurrency': 2,
       'advanced.requestTimeoutMs': 5000,
-      'advanced.retry': { attempts: 2 },
+      'advanced.retry': { attempts: 2, firstDelayMs: 20 },
       'advanced.chunkSize': 50,
     });
     expect(o).toMatchObject({
@@ -54,7 +54,7 @@ describe('asa-rest options', () => {
       requestsPerSecond: 4,
       concurrency: 2,
       requestTimeoutMs: 5000,
-      retry: { attempts: 2, maxSeconds: 120 },
+      retry: { attempts: 2, maxSeconds: 120, firstDelayMs: 20 },
       chunkSize: 50,
     });
   });
@@ -65,6 +65,7 @@ describe('asa-rest options', () => {
       [{ 'advanced.fallback': 'telnet' }, /advanced\.fallback must be "none" or "ssh"/],
       [{ 'advanced.retry': { attempts: -1 } }, /advanced\.retry\.attempts/],
       [{ 'advanced.retry': 3 }, /advanced\.retry must be a mapping/],
+      [{ 'advanced.retry': { firstDelayMs: 0 } }, /advanced\.retry\.firstDelayMs/],
       [{ 'advanced.chunkSize': 0 }, /advanced\.chunkSize/],
       [{ 'advanced.certificateFingerprint': 'abc' }, /advanced\.certificateFingerprint/],
       [{ 'advanced.apiUrl': 'http://x/api' }, /advanced\.apiUrl must be an https:\/\/ URL/],

@@ -22,7 +22,7 @@ export interface AsaRestOptions {
   readonly requestsPerSecond?: number;
   readonly concurrency: number;
   readonly requestTimeoutMs: number;
-  readonly retry: { readonly attempts: number; readonly maxSeconds: number };
+  readonly retry: { readonly attempts: number; readonly maxSeconds: number; readonly firstDelayMs: number };
   /** Members per POST/PATCH. */
   readonly chunkSize: number;
 }
@@ -49,11 +49,16 @@ function retryOf(v: unknown): AsaRestOptions['retry'] {
   const d = ASA_REST_DEFAULTS.retry;
   if (v === undefined) return d;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw bad('advanced.retry', 'a mapping { attempts, maxSeconds }', 'e.g. { attempts: 5, maxSeconds: 120 }');
+    throw bad(
+      'advanced.retry',
+      'a mapping { attempts, maxSeconds, firstDelayMs }',
+      'e.g. { attempts: 5, maxSeconds: 120 }',
+    );
   }
-  const r = v as { attempts?: unknown; maxSeconds?: unknown };
+  const r = v as { attempts?: unknown; maxSeconds?: unknown; firstDelayMs?: unknown };
   const attempts = r.attempts ?? d.attempts;
   const maxSeconds = r.maxSeconds ?? d.maxSeconds;
+  const firstDelayMs = r.firstDelayMs ?? d.firstDelayMs;
   const L = ASA_REST_LIMITS;
   if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 0 || attempts > L.retryAttempts) {
     throw bad(
@@ -69,7 +74,15 @@ function retryOf(v: unknown): AsaRestOptions['retry'] {
       `${d.maxSeconds} is the default`,
     );
   }
-  return { attempts, maxSeconds };
+  if (
+    typeof firstDelayMs !== 'number' ||
+    !Number.isInteger(firstDelayMs) ||
+    firstDelayMs < 1 ||
+    firstDelayMs > 60_000
+  ) {
+    throw bad('advanced.retry.firstDelayMs', 'whole milliseconds from 1 to 60000', `${d.firstDelayMs} is the default`);
+  }
+  return { attempts, maxSeconds, firstDelayMs };
 }
 
 /** The defaults (platform.ts's schema descriptions quote them; a test keeps them equal). */
@@ -82,7 +95,7 @@ export const ASA_REST_DEFAULTS = {
   sshPort: 22,
   concurrency: 1,
   requestTimeoutMs: 30_000,
-  retry: { attempts: 5, maxSeconds: 120 },
+  retry: { attempts: 5, maxSeconds: 120, firstDelayMs: 500 },
   chunkSize: 500,
 } as const;
 

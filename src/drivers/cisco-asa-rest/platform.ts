@@ -94,12 +94,13 @@ export const ASA_REST_PLATFORM: PlatformModule = {
     },
     'advanced.retry': {
       schema: {
-        description: `retries on 500, 503 and refused connections (the agent restarting), with exponential back-off and jitter: at most attempts retries (default 5) within maxSeconds (default 120) per request; a write is re-sent only after re-reading the group`,
+        description: `retries on 500, 503 and refused connections (the agent restarting), with exponential back-off and jitter: at most attempts retries (default 5) within maxSeconds (default 120) per request, the first after up to firstDelayMs (default 500, doubling each time, at most 10 s); a write is re-sent only after re-reading the group`,
         type: 'object',
         additionalProperties: false,
         properties: {
           attempts: { type: 'integer', minimum: 0, maximum: 20 },
           maxSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+          firstDelayMs: { type: 'integer', minimum: 1, maximum: 60000 },
         },
       },
     },
