@@ -80,6 +80,9 @@ describe('tscm lab --platform asa-rest', () => {
     const fingerprint = /certificate SHA-256 (\S+)/.exec(lab.banner)?.[1];
     expect(await presentedFingerprint(host!, Number(port))).toBe(fingerprint);
     expect(lab.banner).toContain(`certificateFingerprint: ${fingerprint}`);
+    const [, sshAt, sshKey] = /SSH {9}\S+:(\d+), host key (\S+) /.exec(lab.banner) ?? [];
+    expect(lab.banner).toContain(`  fallback: ssh\n  sshPort: ${sshAt}\n`);
+    expect(lab.banner).toContain(`hostKey: { fingerprint: "${sshKey}" }`);
     expect(lab.banner).not.toMatch(/password: ['"]?admin/);
 
     const agent = new Agent({ connect: { rejectUnauthorized: false } });

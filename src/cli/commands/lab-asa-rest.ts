@@ -65,8 +65,12 @@ async function restFaults(opts: AsaRestLabOptions): Promise<AsaRestFaults> {
 const reachable = (host: string): string => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
 const yamlHost = (host: string): string => (host.includes(':') ? `"${host}"` : host);
 
-/** The device definition for the lab ASA (credentials as environment references, the certificate pinned). */
+/**
+ * The device definition for the lab ASA (credentials as environment references, the certificate pinned), with the
+ * SSH fallback (`fallback: ssh`, its host key pinned) when --ssh-listen serves the same host.
+ */
 function deviceYaml(emu: RunningAsaRestEmulator, policy: LabPolicy): string {
+  const fallback = emu.ssh && reachable(emu.ssh.host) === reachable(emu.host) ? emu.ssh : undefined;
   return [
     '# The emulated ASA REST API of `tscm lab --platform asa-rest`: its self-signed certificate is pinned below.',
     'name: lab-asa-rest',
@@ -76,6 +80,8 @@ function deviceYaml(emu: RunningAsaRestEmulator, policy: LabPolicy): string {
     'credentials:',
     '  username: { env: TSCM_LAB_USER }',
     '  password: { env: TSCM_LAB_PASSWORD }',
+    ...(fallback ? ['  enablePassword: { env: TSCM_LAB_ENABLE }'] : []),
+    ...(fallback ? [`hostKey: { fingerprint: "${fallback.hostKeyFingerprint}" }`] : []),
     'policy:',
     '  blockList: block.lab.tscm.test',
     ...(policy.allow ? ['  allowList: allow.lab.tscm.test'] : []),
@@ -83,7 +89,9 @@ function deviceYaml(emu: RunningAsaRestEmulator, policy: LabPolicy): string {
     'advanced:',
     '  tokenAuth: true',
     `  certificateFingerprint: ${emu.fingerprint256}`,
-    ...(emu.ssh ? [`  # the same ASA over SSH: ${reachable(emu.ssh.host)} port ${emu.ssh.port}`] : []),
+    // The SSH fallback reaches the management host at sshPort: offered when SSH listens on that host.
+    ...(fallback ? ['  fallback: ssh', `  sshPort: ${fallback.port}`] : []),
+    ...(emu.ssh && !fallback ? [`  # the same ASA over SSH: ${reachable(emu.ssh.host)} port ${emu.ssh.port}`] : []),
     '',
   ].join('\n');
 }
