@@ -6,13 +6,14 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { LogServiceCounters } from '../logs/service.js';
 
 export function createLogMetrics(
-  counters: () => LogServiceCounters,
+  /** null: no service yet (reconcile --syslog before its first pass): no series. */
+  counters: () => LogServiceCounters | null,
   registry: Registry = new Registry(),
 ): { readonly registry: Registry } {
   const registers = [registry];
   // One read per scrape, shared by every metric's collect.
-  let cached: { at: number; value: LogServiceCounters } | undefined;
-  const read = (): LogServiceCounters => {
+  let cached: { at: number; value: LogServiceCounters | null } | undefined;
+  const read = (): LogServiceCounters | null => {
     const now = Date.now();
     if (cached === undefined || now - cached.at > 100) cached = { at: now, value: counters() };
     return cached.value;
@@ -30,7 +31,8 @@ export function createLogMetrics(
       registers,
       collect() {
         this.reset();
-        fill(read(), (labels, v) => this.inc(labels, v));
+        const c = read();
+        if (c !== null) fill(c, (labels, v) => this.inc(labels, v));
       },
     });
   const gauge = (name: string, help: string, value: (c: LogServiceCounters) => number) =>
@@ -39,7 +41,9 @@ export function createLogMetrics(
       help,
       registers,
       collect() {
-        this.set(value(read()));
+        const c = read();
+        if (c === null) this.reset();
+        else this.set(value(c));
       },
     });
   const perDevice =
