@@ -94,7 +94,18 @@ export async function startLogService(opts: LogServiceOptions): Promise<LogServi
 
   const reload = async (devices: readonly DeviceSpec[], entries?: ReadonlyMap<string, HitEntries>) => {
     const withAddresses = [];
-    for (const d of devices) withAddresses.push({ name: d.name, addresses: await deviceSyslogAddresses(d) });
+    for (const d of devices) {
+      // A host name that does not resolve leaves the device its other addresses (warned), not the receiver down.
+      const addresses = await deviceSyslogAddresses(d, {
+        onUnresolved: (host, reason) =>
+          log.warn("a device's syslog address does not resolve; its messages from there are dropped", {
+            device: d.name,
+            host,
+            reason,
+          }),
+      });
+      withAddresses.push({ name: d.name, addresses });
+    }
     const nextSources = buildSourceMap(withAddresses); // two devices claiming an address: ConfigError, nothing changes
     const nextTargets = await resolveUploadTargets(settings, devices, log);
     sources = nextSources;
