@@ -230,6 +230,21 @@ describe('the log service', () => {
     expect(await readFile(join(dir, 'r3', 'syslog'), 'utf8')).toBe('after\n');
   });
 
+  test('ACL deny lines count as hits on the block entries they fall in; an allow-list hit is counted apart', async () => {
+    const devices = await definitions({ 'r1.yaml': device('r1', '127.0.12.11') });
+    const entries = new Map([['r1', { block: ['192.0.2.0/24'], allow: ['198.51.100.7/32'] }]]);
+    const { service } = await start(devices, { entries });
+    const udp = service.receiver.udp[0]!;
+    // A real ASA line (test/fixtures/acl-log, from elastic/integrations), and the same with an allow-listed source.
+    const line =
+      '<164>Apr 30 2013 09:23:40: %ASA-4-106023: Deny tcp src outside:192.0.2.126/53638 dst inside:10.0.0.132/8111 by access-group "acl_out" [0x71761f18, 0x0]';
+    await sendUdp('127.0.12.11', udp, line);
+    await sendUdp('127.0.12.11', udp, line.replace('192.0.2.126', '198.51.100.7'));
+    await sendUdp('127.0.12.11', udp, '<134>not an ACL line');
+    await until('3 received', () => received(service) === 3);
+    expect(service.counters().hits.perDevice['r1']).toEqual({ aclLines: 2, denied: 2, blockHits: 1, allowHits: 1 });
+  });
+
   test('two devices claiming one address: the start fails naming both', async () => {
     const devices = await definitions({
       'r1.yaml': device('r1', '127.0.12.11'),

@@ -32,6 +32,8 @@ export interface LogServiceOptions {
   /** Serve `tscm logs` here (the claim's control socket). */
   readonly controlSocket?: string;
   readonly log: Logger;
+  /** How often the hit counts are written to disk (default 1 min: a crash loses at most that much of them). */
+  readonly hitsFlushIntervalMs?: number;
   /** Tests: the store's timers and high-water mark. */
   readonly storeTuning?: Pick<LogStoreOptions, 'flushIntervalMs' | 'fsyncIntervalMs' | 'highWaterBytes'>;
 }
@@ -139,7 +141,13 @@ export async function startLogService(opts: LogServiceOptions): Promise<LogServi
     },
   };
 
+  const hitsTimer = setInterval(() => {
+    hits.flush().catch((err: unknown) => log.warn('the hit counts could not be written', { error: String(err) }));
+  }, opts.hitsFlushIntervalMs ?? 60_000);
+  hitsTimer.unref();
+
   const closeParts = async () => {
+    clearInterval(hitsTimer);
     await forwarder.close(2000);
     await store.close();
     await hits.close();
