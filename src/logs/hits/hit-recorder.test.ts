@@ -17,8 +17,20 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function bucket(device: string, name: string): Promise<Record<string, any>> {
-  return JSON.parse(await readFile(path.join(dir, device, 'hits', name), 'utf8')) as Record<string, any>;
+interface BucketDoc {
+  readonly start: string;
+  readonly end: string;
+  readonly totals: Record<string, number>;
+  readonly deniedSources: Record<string, number>;
+  readonly deniedDestinations: Record<string, number>;
+  readonly acls: Record<string, { denied: number; permitted: number }>;
+  readonly blockEntries: Record<string, number>;
+  readonly allowEntries: Record<string, Record<string, number>>;
+  readonly other: number;
+}
+
+async function bucket(device: string, name: string): Promise<BucketDoc> {
+  return JSON.parse(await readFile(path.join(dir, device, 'hits', name), 'utf8')) as BucketDoc;
 }
 
 describe('hit recorder', () => {
