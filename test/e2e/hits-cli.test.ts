@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prefixesFromStrings } from '../../src/cidr/index.js';
 import { openHitRecorder } from '../../src/logs/hits/index.js';
-import { realLines, recordingLogger } from '../../src/logs/hits/test-support.js';
+import { realLines, recordingLogger } from '../../src/logs/hits/test-helpers.js';
 import { StateStore, type DeviceStateUpdate } from '../../src/state/index.js';
 import { runTscm } from '../helpers/cli.js';
 
