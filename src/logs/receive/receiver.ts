@@ -119,6 +119,18 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   };
   sink.onDrain(resumeAll);
 
+  // Senders are few and repeat: normalise each address once (bounded, so spoofed floods cannot grow it).
+  const fromCache = new Map<string, string>();
+  const normalised = (address: string): string => {
+    let out = fromCache.get(address);
+    if (out === undefined) {
+      if (fromCache.size >= 4096) fromCache.clear();
+      out = normaliseAddress(address);
+      fromCache.set(address, out);
+    }
+    return out;
+  };
+
   const onDatagram = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
     if (sink.busy) {
       c.droppedBusy++;
@@ -128,7 +140,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     if (m === null) return;
     if (m.truncated) c.truncated++;
     c.udp++;
-    sink.push({ raw: m.raw, from: normaliseAddress(rinfo.address), transport: 'udp', receivedAt: Date.now() });
+    sink.push({ raw: m.raw, from: normalised(rinfo.address), transport: 'udp', receivedAt: Date.now() });
   };
 
   const onConnection = (socket: net.Socket): void => {
