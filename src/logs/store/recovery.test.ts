@@ -187,3 +187,15 @@ describe('listSpool', () => {
     expect(await listSpool(join(dir, 'missing'))).toEqual([]);
   });
 });
+
+describe('log store recovery: a write cut short', () => {
+  it('ends a partial last line with an LF, so the next message starts on its own line', async () => {
+    const { dir } = await deviceFolder({ syslog: 'whole\npart' });
+    const log = recordingLogger();
+    const store = await openLogStore(options(dir, { log }));
+    store.append('fw1', Buffer.from('next'));
+    await store.close();
+    expect(await deviceLines(dir, 'fw1')).toEqual(['whole', 'part', 'next']);
+    expect(log.records.some((r) => r.level === 'warn' && /partial line/.test(r.msg))).toBe(true);
+  });
+});
