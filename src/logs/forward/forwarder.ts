@@ -164,6 +164,11 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
     }
     const family = net.isIP(host);
     const start = (type: 'udp4' | 'udp6', address: string): void => {
+      try {
+        t.udp?.close(); // the socket of a failed earlier attempt
+      } catch {
+        /* already closed */
+      }
       const socket = dgram.createSocket(type);
       t.udp = socket;
       socket.on('error', (err: NodeJS.ErrnoException) => failed(t, err.code ?? err.message));

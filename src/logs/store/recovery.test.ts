@@ -1,6 +1,6 @@
 // Each crash point of a rotation, recreated by leaving the files a crash there would leave; and the log folder as
 // untrusted ground (symlinks planted where tscm writes).
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ describe('log store recovery: each crash point of a rotation', () => {
     store.append('fw1', Buffer.from('d'));
     expect((await store.rotate('fw1')).map((f) => f.seq)).toEqual([4]);
     await store.close();
-    expect((await readdir(folder)).sort()).toEqual(['syslog.000003.gz', 'syslog.000004.gz']);
+    expect((await readdir(folder)).sort()).toEqual(['syslog', 'syslog.000003.gz', 'syslog.000004.gz']);
     expect(await deviceLines(dir, 'fw1')).toEqual(['a', 'b', 'c', 'd']);
   });
 
@@ -87,6 +87,7 @@ describe('log store recovery: each crash point of a rotation', () => {
     expect((await store.rotate()).map((f) => f.seq)).toEqual([3]);
     await store.close();
     expect((await readdir(folder)).sort()).toEqual([
+      'syslog',
       'syslog.000001.gz',
       'syslog.000002.gz.damaged',
       'syslog.000003.gz',
@@ -137,6 +138,25 @@ describe('log store: symlinks in the log folder are never followed', () => {
     expect(store.counters().perDevice.late).toMatchObject({ messages: 0, droppedRefused: 2 });
   });
 
+  it('a device folder swapped for a symlink while written: the rotation is refused, nothing goes through it', async () => {
+    const dir = await tempDir();
+    const outside = await tempDir('tscm-outside-');
+    const log = recordingLogger();
+    const store = await openLogStore(options(dir, { log }));
+    store.append('sw', Buffer.from('before'));
+    await store.flush();
+    await rename(join(dir, 'sw'), join(dir, 'sw-moved'));
+    await symlink(outside, join(dir, 'sw'));
+    store.append('sw', Buffer.from('after'));
+    await store.rotate('sw');
+    store.append('sw', Buffer.from('later'));
+    await store.close();
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readFile(join(dir, 'sw-moved', 'syslog'), 'utf8')).toBe('before\nafter\n');
+    expect(store.counters().perDevice.sw).toMatchObject({ droppedRefused: 1, rotations: 0 });
+    expect(log.records.some((r) => r.level === 'error' && /changed under tscm/.test(r.msg))).toBe(true);
+  });
+
   it('an active file that is a symlink is refused; a rotated name that is a symlink is left alone', async () => {
     const dir = await tempDir();
     const outside = await tempDir('tscm-outside-');
@@ -155,7 +175,7 @@ describe('log store: symlinks in the log folder are never followed', () => {
     expect(await readdir(outside)).toEqual(['passwd']);
     expect(store.counters().perDevice.fw1).toMatchObject({ droppedRefused: 1 });
     // fw2's numbering skips the link's number; the link itself stays.
-    expect((await readdir(join(dir, 'fw2'))).sort()).toEqual(['syslog.000001', 'syslog.000002.gz']);
+    expect((await readdir(join(dir, 'fw2'))).sort()).toEqual(['syslog', 'syslog.000001', 'syslog.000002.gz']);
     expect(await deviceLines(dir, 'fw2')).toEqual(['fine']);
   });
 });
@@ -185,5 +205,17 @@ describe('listSpool', () => {
     ]);
     expect(await listSpool(dir, 'c')).toEqual([]);
     expect(await listSpool(join(dir, 'missing'))).toEqual([]);
+  });
+});
+
+describe('log store recovery: a write cut short', () => {
+  it('ends a partial last line with an LF, so the next message starts on its own line', async () => {
+    const { dir } = await deviceFolder({ syslog: 'whole\npart' });
+    const log = recordingLogger();
+    const store = await openLogStore(options(dir, { log }));
+    store.append('fw1', Buffer.from('next'));
+    await store.close();
+    expect(await deviceLines(dir, 'fw1')).toEqual(['whole', 'part', 'next']);
+    expect(log.records.some((r) => r.level === 'warn' && /partial line/.test(r.msg))).toBe(true);
   });
 });

@@ -52,6 +52,11 @@ export function openAppend(path: string): Promise<FileHandle> {
   return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
 }
 
+/** Opens an existing file for reading and appending, refusing a symlink. */
+export function openAppendNoFollow(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW);
+}
+
 /** Opens an existing file for reading, refusing a symlink. */
 export function openReadNoFollow(path: string): Promise<FileHandle> {
   return open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
