@@ -1,5 +1,6 @@
 // tscm reconcile --once --syslog through the built CLI: the log receiver starts beside the pass (on tscm.yaml's
-// listen addresses) and stops with it, releasing the log folder, whatever the devices' results.
+// listen addresses) and stops with it, releasing the log folder, whatever the devices' results. And the clear
+// errors of `tscm syslog` and `tscm logs` for a bad flag or an unknown device.
 
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -45,5 +46,16 @@ describe('tscm reconcile --syslog', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+  test('bad flags and a device that does not exist: clear errors', async () => {
+    const DEFS = await mkdtemp(path.join(tmpdir(), 'tscm-syslog-errors-'));
+    await writeFile(path.join(DEFS, 'r1.yaml'), device('r1', '127.0.12.44'));
+    const bad = await runTscm(['syslog', '--dir', DEFS, '--udp', 'localhost:514'], { env: { TSCM_LOG_DIR: '' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--udp takes an IPv4 or [IPv6] address and a port, not "localhost:514"');
+    const missing = await runTscm(['logs', 'nope', '--dir', DEFS], { env: { TSCM_LOG_DIR: '' } });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no device named nope');
+    await rm(DEFS, { recursive: true, force: true });
   });
 });
