@@ -152,6 +152,8 @@ export class BucketFileError extends Error {
   constructor(
     readonly file: string,
     reason: string,
+    /** true: the content is not a bucket; false: the file could not be read (I/O, permissions). */
+    readonly damaged = true,
   ) {
     super(`${file}: ${reason}; the file is skipped (move it away or delete it)`);
   }
@@ -164,7 +166,8 @@ export async function readBucketFile(file: string, device: string, maxKeys: numb
     bytes = await readLimitedFile(file, BUCKET_FILE);
   } catch (err) {
     if (err instanceof FileReadError && err.code === 'ENOENT') return null;
-    throw new BucketFileError(file, err instanceof FileReadError ? err.problem : 'cannot be read');
+    const tooLarge = err instanceof FileReadError && (err.code === 'too-large' || err.code === 'not-regular');
+    throw new BucketFileError(file, err instanceof FileReadError ? err.problem : 'cannot be read', tooLarge);
   }
   let doc: unknown;
   try {

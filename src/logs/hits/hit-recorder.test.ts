@@ -117,6 +117,21 @@ describe('hit recorder', () => {
     expect(b.acls).toEqual({ in: { denied: 6, permitted: 0 } });
   });
 
+  it('keeps the counts a failed write could not store, and writes them on the next flush', async () => {
+    const log = recordingLogger();
+    const rec = await openHitRecorder({ dir, log });
+    // A file where the hits folder should be: the write fails.
+    await mkdir(path.join(dir, 'r'), { recursive: true });
+    await writeFile(path.join(dir, 'r', 'hits'), 'in the way');
+    rec.observe('r', Buffer.from('%SEC-6-IPACCESSLOGS: list 1 denied 192.0.2.1 2 packets'), T);
+    await expect(rec.flush()).rejects.toThrow();
+    expect(log.records.map((r) => r.msg)).toEqual(['hits: writing the hit buckets failed']);
+    await rm(path.join(dir, 'r', 'hits'));
+    rec.observe('r', Buffer.from('%SEC-6-IPACCESSLOGS: list 1 denied 192.0.2.1 3 packets'), T);
+    await rec.close();
+    expect((await bucket('r', '2026-11-30T13.json')).deniedSources).toEqual({ '192.0.2.1': 5 });
+  });
+
   it('keeps at most maxKeysPerBucket keys, counting the rest as other', async () => {
     const rec = await openHitRecorder({ dir, log: recordingLogger(), maxKeysPerBucket: 5 });
     for (let i = 1; i <= 20; i++)

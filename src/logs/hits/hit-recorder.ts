@@ -99,25 +99,40 @@ export async function openHitRecorder(opts: HitRecorderOptions): Promise<HitReco
     return d;
   };
 
+  const flushBucket = async (name: string, delta: BucketCounts): Promise<void> => {
+    const file = path.join(opts.dir, name, 'hits', bucketFileName(delta.start, bucketMs));
+    let merged = delta;
+    try {
+      const onDisk = await readBucketFile(file, name, maxKeys);
+      if (onDisk !== null) {
+        onDisk.merge(delta);
+        merged = onDisk;
+      }
+    } catch (err) {
+      // A file that cannot be read now (I/O, permissions) fails this flush: the counts wait for the next one.
+      if (!(err instanceof BucketFileError) || !err.damaged) throw err;
+      // A damaged bucket is kept aside for a person to look at; the new counts start a fresh file.
+      opts.log.warn('hits: a damaged bucket file was moved aside', { file, reason: err.message });
+      await rename(file, `${file}.damaged`).catch(() => undefined);
+    }
+    await writeFileAtomic(file, serializeBucket(name, merged));
+  };
+
   const flushDevice = async (name: string, d: DeviceHits): Promise<void> => {
     const pending = [...d.pending.values()];
     d.pending.clear();
-    for (const delta of pending) {
-      const file = path.join(opts.dir, name, 'hits', bucketFileName(delta.start, bucketMs));
-      let merged = delta;
+    for (let k = 0; k < pending.length; k++) {
       try {
-        const onDisk = await readBucketFile(file, name, maxKeys);
-        if (onDisk !== null) {
-          onDisk.merge(delta);
-          merged = onDisk;
-        }
+        await flushBucket(name, pending[k]!);
       } catch (err) {
-        if (!(err instanceof BucketFileError)) throw err;
-        // A damaged bucket is kept aside for a person to look at; the new counts start a fresh file.
-        opts.log.warn('hits: a damaged bucket file was moved aside', { file, reason: err.message });
-        await rename(file, `${file}.damaged`).catch(() => undefined);
+        // Not stored (a full disk, an unreadable file): these counts and the ones after wait for the next flush.
+        for (const left of pending.slice(k)) {
+          const again = d.pending.get(left.start);
+          if (again === undefined) d.pending.set(left.start, left);
+          else again.merge(left);
+        }
+        throw err;
       }
-      await writeFileAtomic(file, serializeBucket(name, merged));
     }
   };
 
