@@ -161,10 +161,12 @@ policy: { blockList: block.bench.test }
 logs: { rotateKb: 1048576 }
 `,
   );
+  const env = { ...process.env, TSCM_LOG_FORMAT: 'json' };
+  delete env.TSCM_LOG_DIR; // the folder of tscm.yaml
   const child = spawn(
     process.execPath,
     [compiledPath('cli/main.js'), 'syslog', '--dir', defs, '--udp', `${HOST}:${port}`, '--tcp', `${HOST}:${port}`],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TSCM_LOG_FORMAT: 'json', TSCM_LOG_DIR: '' } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env },
   );
   return { child, out };
 }
