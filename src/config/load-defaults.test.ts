@@ -9,6 +9,18 @@ import { formatDiagnostic } from './diagnostic.js';
 import { loadDefinitions } from './load.js';
 import type { DeviceSpec } from './types.js';
 
+/** tscm.yaml `logs` when it sets nothing. */
+const DEFAULT_LOG_SETTINGS = {
+  udp: [{ host: '0.0.0.0', port: 514 }],
+  tcp: [
+    { host: '0.0.0.0', port: 514 },
+    { host: '0.0.0.0', port: 1470 },
+  ],
+  rotateIntervalMs: 900_000,
+  spoolMaxBytes: 1024 * 1024 * 1024,
+  retry: { firstDelayMs: 5000, maxDelayMs: 600_000 },
+};
+
 const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/devices');
 
 const dirs: string[] = [];
@@ -96,6 +108,7 @@ describe('defaults', () => {
       state: { backend: 'local' },
       schedule: { windows: [] },
       drift: 'heal',
+      logs: DEFAULT_LOG_SETTINGS,
     });
   });
 
@@ -132,6 +145,7 @@ describe('defaults', () => {
       state: { backend: 'local' },
       schedule: { windows: [] },
       drift: 'heal',
+      logs: DEFAULT_LOG_SETTINGS,
     });
     const ios = byName(r.devices, 'i');
     expect(ios.credentials).toEqual({

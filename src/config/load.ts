@@ -16,6 +16,7 @@ import { notePendingSettings } from './pending-settings.js';
 import { checkPlatformFields } from './platform-rules.js';
 import type { RawDefaults, RawDevice, RawSettings } from './raw-types.js';
 import { validateDeviceDocument, validateSettingsDocument } from './schema-check.js';
+import { checkLogSettings, logServiceSettingsOf, uploadWithoutEndpoint } from './log-settings.js';
 import { checkSyncWindows, durationMsOf } from './sync-windows.js';
 import type { DeviceSpec, Endpoint, RepoSettings, StateBackendSettings, SyncWindow } from './types.js';
 import { parseYamlText } from './yaml-document.js';
@@ -131,7 +132,10 @@ export async function loadDefinitions(dir: string, opts: LoadOptions = stateDirF
         ...(settings.policyServer === undefined ? {} : { policyServer: settings.policyServer }),
       });
       diagnostics.push(...result.diagnostics);
-      if (result.spec !== undefined) devices.push(result.spec);
+      if (result.spec === undefined) continue;
+      // Reported, not fatal: the device's policy still reconciles; only its upload cannot happen.
+      diagnostics.push(...uploadWithoutEndpoint(result.spec, settings.logs, doc));
+      devices.push(result.spec);
     }
   }
 
@@ -213,6 +217,7 @@ async function loadSettings(
     state: { backend: 'local' },
     schedule: { windows: [] },
     drift: 'heal',
+    logs: logServiceSettingsOf(undefined, root),
   };
   const file = candidates[0];
   if (file === undefined) return { settings: base, defaults: {}, ok: true };
@@ -241,7 +246,10 @@ async function loadSettings(
   if (doc !== undefined) {
     const problems = validateSettingsDocument(doc, file);
     // Cron expressions and time zones are read once the shape is right.
-    diagnostics.push(...problems, ...(problems.length === 0 ? checkSyncWindows(doc, file) : []));
+    diagnostics.push(
+      ...problems,
+      ...(problems.length === 0 ? [...checkSyncWindows(doc, file), ...checkLogSettings(doc, file)] : []),
+    );
     notes.push(...notePendingSettings(doc, file, ['defaults']));
   }
   if (diagnostics.length > before || candidates.length > 1)
@@ -255,6 +263,7 @@ async function loadSettings(
     state: stateBackendOf(raw.state, root),
     schedule: { windows: (raw.schedule?.windows ?? []).map(syncWindowOf) },
     drift: raw.drift ?? 'heal',
+    logs: logServiceSettingsOf(raw.logs, root),
     ...(raw.policyServer === undefined
       ? {}
       : {

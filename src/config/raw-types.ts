@@ -89,4 +89,15 @@ export interface RawSettings {
   drift?: 'heal' | 'report';
   policyServer?: { host: string; port?: 53 | 5353 };
   defaults?: RawDefaults;
+  logs?: {
+    dir?: string;
+    uploadUrl?: string;
+    uploadCa?: string;
+    uploadToken?: SecretRef;
+    udp?: string[];
+    tcp?: string[];
+    rotateInterval?: string;
+    spoolMb?: number;
+    retry?: { firstDelay?: string; maxDelay?: string };
+  };
 }

@@ -46,10 +46,10 @@ export function checkSyncWindows(doc: YamlDocument, file: string): Diagnostic[] 
   return out;
 }
 
-/** "1h30m" -> 5,400,000; the schema has checked the shape. */
+/** "1h30m" -> 5,400,000, "30s" -> 30,000 (seconds only where the schema allows them); the schema checked the shape. */
 export function durationMsOf(duration: string): number {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(duration);
-  return (Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0)) * 60_000;
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  return ((Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0)) * 60 + Number(m?.[3] ?? 0)) * 1000;
 }
 
 /** croner's reason for refusing the expression, or null when it reads it as five fields. */

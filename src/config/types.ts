@@ -105,6 +105,22 @@ export interface SyncWindow {
   readonly devices: readonly string[];
 }
 
+/** The device log service (tscm.yaml `logs`), defaults applied. */
+export interface LogServiceSettings {
+  /** The log folder named in tscm.yaml (absolute); logDirOf() picks the folder actually used. */
+  readonly dir?: string;
+  /** https:// endpoint of the upload; none: every device keeps its rotated files. */
+  readonly uploadUrl?: string;
+  /** Absolute path of a PEM file of extra CAs for the endpoint. */
+  readonly uploadCa?: string;
+  readonly uploadToken?: SecretRef;
+  readonly udp: readonly Endpoint[];
+  readonly tcp: readonly Endpoint[];
+  readonly rotateIntervalMs: number;
+  readonly spoolMaxBytes: number;
+  readonly retry: { readonly firstDelayMs: number; readonly maxDelayMs: number };
+}
+
 /** Repository-wide settings from `tscm.yaml` at the root of the definitions. */
 export interface RepoSettings {
   /**
@@ -116,4 +132,5 @@ export interface RepoSettings {
   readonly schedule: { readonly windows: readonly SyncWindow[] };
   /** What the loop does with drift found on a device: heal it (apply) or report it only. */
   readonly drift: 'heal' | 'report';
+  readonly logs: LogServiceSettings;
 }
