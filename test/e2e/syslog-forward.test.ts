@@ -34,7 +34,7 @@ async function udpCollector(host: string) {
   const socket = dgram.createSocket('udp4');
   socket.on('message', (m) => got.push(m.toString('latin1')));
   await new Promise<void>((resolve) => socket.bind(0, host, resolve));
-  cleanups.push(async () => socket.close());
+  cleanups.push(async () => void socket.close());
   return { port: socket.address().port, got };
 }
 

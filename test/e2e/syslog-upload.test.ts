@@ -123,7 +123,7 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
     // tscm logs DEVICE asks the running receiver: it rotates, the upload fails (503), the file is kept
     const first = await runTscm(['logs', 'fw-a', '--dir', defs.dir], { env: SECRETS });
     expect(first.code, first.stderr).toBe(1);
-    expect(first.stdout).toMatch(/fw-a\s+syslog\.\d{6}\.gz\s+\d+\s+failed: .*503/);
+    expect(first.stdout).toMatch(/^fw-a\s+syslog\.\d{6}\.gz\s+\d+ bytes\s+failed: .*503.*\(kept, retried later\)$/m);
 
     await send(lines('batch-b', 300, 300));
     const second = await runTscm(['logs', 'fw-a', '--dir', defs.dir, '--json'], { env: SECRETS });
@@ -145,7 +145,7 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
     // no receiver now: tscm logs claims the folder, rotates what batch-c left, uploads it
     const third = await runTscm(['logs', 'fw-a', '--dir', defs.dir], { env: SECRETS });
     expect(third.code, third.stdout + third.stderr).toBe(0);
-    expect(third.stdout).toMatch(/fw-a\s+syslog\.\d{6}\.gz\s+\d+\s+uploaded/);
+    expect(third.stdout).toMatch(/^fw-a\s+syslog\.\d{6}\.gz\s+\d+ bytes\s+uploaded \(HTTP 201\)$/m);
 
     const names = server.stored().map((u) => u.file);
     expect(new Set(names).size).toBe(names.length);

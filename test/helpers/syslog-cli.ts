@@ -103,9 +103,21 @@ export interface RunningSyslog {
   readonly port: number;
   stdout(): string;
   stderr(): string;
+  /** The /status and /metrics address (`--listen`), from the start line. */
+  statusAddress(): string;
+  /** GET /status: its `logs` section. */
+  logsStatus(): Promise<LogsStatusDoc>;
   /** Sends SIGTERM (or `signal`) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The parts of /status `logs` the tests read. */
+export interface LogsStatusDoc {
+  readonly received: { readonly udp: number; readonly tcp: number };
+  readonly dropped: { readonly busy: number; readonly unknownSender: number; readonly spoolFull: number };
+  readonly devices: readonly { readonly device: string; readonly messages: number; readonly blockHits: number }[];
+  readonly [key: string]: unknown;
 }
 
 const running = new Set<RunningSyslog>();
@@ -145,6 +157,15 @@ export async function startSyslog(
     port,
     stdout: () => stdout,
     stderr: () => stderr,
+    statusAddress() {
+      const m = /status and metrics on (\S+?)[;\s]/.exec(stdout);
+      if (!m) throw new Error(`no status address in the start line: ${stdout.slice(0, 500)}`);
+      return m[1]!;
+    },
+    async logsStatus() {
+      const doc = (await (await fetch(`http://${r.statusAddress()}/status`)).json()) as { logs: LogsStatusDoc };
+      return doc.logs;
+    },
     done,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
