@@ -1,5 +1,6 @@
 // Import rules (DESIGN.md): no cycles, and one-way layers:
 //   cli -> daemon -> reconcile/apply -> plan/state/policy/config -> cidr   (src/errors.ts is importable from anywhere)
+//   cli -> daemon -> logs -> config/state/cidr   (the device log service)
 // Only drivers/registry.ts imports the driver folders; the core never imports a driver or the lab.
 const CORE = '^src/(cidr|config|policy|plan|state|apply|reconcile)/';
 
@@ -62,6 +63,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/daemon/' },
       to: { path: '^src/(cli|lab)/' },
+    },
+    {
+      name: 'logs-stays-below-the-daemon',
+      comment:
+        'logs/ (receiver, store, upload, forward, hits, the service wiring them) sits under daemon/ and cli/: it reads config/, state/ and cidr/, and knows drivers only by the Logger type of drivers/driver.ts',
+      severity: 'error',
+      from: { path: '^src/logs/' },
+      to: { path: '^src/(cli|daemon|reconcile|apply|lab|drivers/(?!driver\\.ts$))' },
+    },
+    {
+      name: 'core-does-not-import-the-logs',
+      severity: 'error',
+      from: { path: CORE },
+      to: { path: '^src/logs/' },
     },
     {
       name: 'core-does-not-import-the-daemon',

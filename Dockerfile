@@ -62,7 +62,13 @@ RUN ln -s /app/dist/cli/main.js /usr/local/bin/tscm && chmod +x /app/dist/cli/ma
 VOLUME ["/var/lib/tscm"]
 WORKDIR /var/lib/tscm
 USER 10001:10001
-EXPOSE 9469
+# The device log folder (tscm syslog, reconcile --syslog) in the state volume unless tscm.yaml or a mount names
+# another; deploy/ mounts a volume of its own there (the spool may grow to tscm.yaml logs.spoolMb).
+ENV TSCM_LOG_DIR=/var/lib/tscm/logs
+# 9469: status and metrics. 514/udp, 514/tcp, 1470/tcp: device syslog, with --syslog. The user is not root:
+# Docker (20.10+) lets a container's users bind ports below 1024 (net.ipv4.ip_unprivileged_port_start=0);
+# Kubernetes needs that sysctl in the pod (deploy/kubernetes/statefulset.yaml).
+EXPOSE 9469 514/udp 514/tcp 1470/tcp
 # The loop answers /healthz while the process is alive; no curl in a slim image, so Node's fetch asks.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9469/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

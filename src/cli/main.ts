@@ -226,6 +226,11 @@ logOptions(
     )
     .option('--prune', "take tscm's groups off devices whose definition was deleted")
     .addOption(
+      new Option('--syslog', "also receive the devices' syslog (as tscm syslog does; tscm.yaml logs)").env(
+        'TSCM_SYSLOG',
+      ),
+    )
+    .addOption(
       envOption(
         '--listen <addr:port>',
         'serve /healthz /readyz /status /metrics here ("off": none)',
@@ -248,6 +253,52 @@ logOptions(
       m.reconcileCommand({ ...opts, dirGiven: cmd.getOptionValueSource('dir') !== 'default' }),
     ),
   ),
+);
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+logOptions(
+  program
+    .command('syslog')
+    .description("receive the devices' syslog: a file per device, rotated, uploaded, forwarded; hits counted")
+    .addOption(dirOption())
+    .option(
+      '--udp <host:port>',
+      'listen for syslog over UDP here (repeatable; default: tscm.yaml logs.udp, 0.0.0.0:514)',
+      collect,
+    )
+    .option(
+      '--tcp <host:port>',
+      'listen for syslog over TCP here (repeatable; default: tscm.yaml logs.tcp, 0.0.0.0:514 and 0.0.0.0:1470)',
+      collect,
+    )
+    .addOption(
+      envOption(
+        '--listen <addr:port>',
+        'serve /healthz /readyz /status /metrics here (default: off)',
+        'TSCM_SYSLOG_LISTEN',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--reload-interval <duration>',
+        're-read the definitions this often (and on SIGHUP)',
+        'TSCM_RELOAD_INTERVAL',
+        '1m',
+      ),
+    ),
+  'info',
+).action(async (opts) => run(opts, () => import('./commands/syslog.js').then((m) => m.syslogCommand(opts))));
+
+logOptions(
+  program
+    .command('logs')
+    .description('rotate the device log files now and upload them (through the running receiver when there is one)')
+    .argument('[device]', 'only this device (default: all)')
+    .addOption(dirOption())
+    .option('--json', 'print JSON'),
+).action(async (device, opts) =>
+  run(opts, () => import('./commands/logs.js').then((m) => m.logsCommand(device, opts))),
 );
 
 program

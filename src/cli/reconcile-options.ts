@@ -28,6 +28,8 @@ export interface ReconcileFlags {
   concurrency: string;
   shard?: string;
   prune?: boolean;
+  /** --syslog or TSCM_SYSLOG: also run the log receiver. */
+  syslog?: boolean | string;
   listen: string;
   stopTimeout: string;
 }
@@ -53,6 +55,8 @@ export interface ReconcileSettings {
   readonly concurrency: number;
   readonly shard?: { readonly index: number; readonly count: number };
   readonly prune: boolean;
+  /** Run the device log service in the loop's process. */
+  readonly syslog: boolean;
   /** null: no status server (--listen off, or --once). */
   readonly listen: { readonly host: string; readonly port: number } | null;
   readonly stopTimeoutMs: number;
@@ -84,6 +88,7 @@ export function reconcileSettings(f: ReconcileFlags, env: NodeJS.ProcessEnv = pr
     concurrency: parseConcurrency(f.concurrency),
     ...(f.shard === undefined ? {} : { shard: parseShard(f.shard) }),
     prune: f.prune ?? false,
+    syslog: f.syslog === true || (typeof f.syslog === 'string' && !/^(0|false|no|off|)$/i.test(f.syslog.trim())),
     listen,
     stopTimeoutMs: parseDuration(f.stopTimeout, '--stop-timeout'),
   };

@@ -22,6 +22,8 @@ export const FILE_KINDS = {
   secret: { noun: 'a secret file', maxBytes: 64 * KIB },
   /** A device YAML file or tscm.yaml: a definition is a few hundred bytes. */
   definition: { noun: 'a definitions file', maxBytes: 1 * MIB },
+  /** PEM CA certificates (tscm.yaml logs.uploadCa): a bundle of a few hundred certificates. */
+  caBundle: { noun: 'a CA certificate file', maxBytes: 4 * MIB },
   /** An OpenSSH known_hosts file: a fleet's keys, a few hundred bytes per host. */
   knownHosts: { noun: 'a known_hosts file', maxBytes: 4 * MIB },
   /** A CIDR list: millions of entries (2M IPv6 prefixes with comments fit). */

@@ -5,8 +5,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors.js';
-import type { LoopStatus } from './loop-status.js';
-import type { LoopMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
+
+/** What /readyz and /status serve (the loop's LoopStatus, or `tscm syslog`'s log service). */
+export interface StatusSource {
+  readonly ready: boolean;
+  document(): unknown;
+}
 
 export const DEFAULT_LISTEN = '127.0.0.1:9469';
 
@@ -29,8 +34,8 @@ export function parseListen(text: string, what = '--listen'): { host: string; po
 export async function startStatusServer(opts: {
   host: string;
   port: number;
-  status: LoopStatus;
-  metrics: LoopMetrics;
+  status: StatusSource;
+  metrics: { readonly registry: Registry };
 }): Promise<StatusServer> {
   const server = http.createServer(
     { maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 },
@@ -68,7 +73,7 @@ export async function startStatusServer(opts: {
 async function respond(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  opts: { status: LoopStatus; metrics: LoopMetrics },
+  opts: { status: StatusSource; metrics: { readonly registry: Registry } },
 ): Promise<void> {
   const pathname = (req.url ?? '/').split('?')[0];
   const route = ROUTES[pathname as keyof typeof ROUTES];

@@ -4,6 +4,7 @@
 
 import type { PassSummary, ReconcileEvents } from '../reconcile/events.js';
 import type { DeviceStatus } from '../state/status-model.js';
+import type { LogsStatus } from './log-status.js';
 
 export interface PassRecord extends PassSummary {
   readonly startedAt: string;
@@ -21,6 +22,8 @@ export interface LoopStatusDocument {
     readonly nextRunAt: string | null;
   };
   readonly devices: readonly DeviceStatus[];
+  /** With --syslog: the log service's counts (daemon/log-status.ts). */
+  readonly logs?: LogsStatus;
 }
 
 export class LoopStatus {
@@ -30,6 +33,7 @@ export class LoopStatus {
   private lastPass: PassRecord | null = null;
   private nextRunAt: string | null = null;
   private devices = new Map<string, DeviceStatus>();
+  private logs: (() => LogsStatus | null) | undefined;
 
   constructor(private readonly now: () => Date = () => new Date()) {
     this.startedAt = now().toISOString();
@@ -66,6 +70,11 @@ export class LoopStatus {
     this.nextRunAt = at === null ? null : at.toISOString();
   }
 
+  /** The log service's counts join /status (read at each request). */
+  attachLogs(provider: () => LogsStatus | null): void {
+    this.logs = provider;
+  }
+
   statuses(): DeviceStatus[] {
     return [...this.devices.values()].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
   }
@@ -80,6 +89,12 @@ export class LoopStatus {
         nextRunAt: this.nextRunAt,
       },
       devices: this.statuses(),
+      ...this.logsSection(),
     };
+  }
+
+  private logsSection(): { logs?: LogsStatus } {
+    const logs = this.logs?.();
+    return logs === undefined || logs === null ? {} : { logs };
   }
 }

@@ -88,7 +88,8 @@ describe('Dockerfile', () => {
     const cmd = one('CMD').exec!;
     expect(cmd[0]).toBe('reconcile');
     expect(reconcileProblems(cmd)).toEqual([]);
-    expect(one('EXPOSE').text).toBe(String(listenPort(cmd)));
+    // The status port first, then the device syslog ports of --syslog.
+    expect(one('EXPOSE').text).toBe(`${listenPort(cmd)} 514/udp 514/tcp 1470/tcp`);
     expect(flagValue(cmd, '--listen')).toBe('0.0.0.0:9469');
   });
 
@@ -195,7 +196,7 @@ describe('deploy/kubernetes', () => {
     const target = container.ports.find((p: any) => p.name === port.targetPort || p.containerPort === port.targetPort);
     expect(target, 'the targetPort').toBeDefined();
     expect(target.containerPort).toBe(listenPort(container.args));
-    expect(target.containerPort).toBe(Number(one('EXPOSE').text));
+    expect(target.containerPort).toBe(Number(one('EXPOSE').text.split(' ')[0]));
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: target.name });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: target.name });
   });
@@ -244,6 +245,21 @@ describe('deploy/kubernetes', () => {
     for (const f of [...definitionsSecrets, ...sshFiles]) expect(mounted, f).toContain(f);
   });
 
+  it('receives syslog (--syslog) on the ports the syslog Service targets, into a log volume, binding 514 unprivileged', () => {
+    expect(container.args).toContain('--syslog');
+    const svc = named('Service', 'tscm-syslog') as any;
+    for (const p of svc.spec.ports) {
+      const target = container.ports.find((c: any) => c.name === p.targetPort);
+      expect(target, p.targetPort).toMatchObject({ containerPort: p.port, protocol: p.protocol });
+    }
+    expect(svc.spec.ports.map((p: any) => `${p.port}/${p.protocol.toLowerCase()}`)).toEqual(
+      one('EXPOSE').text.split(' ').slice(1),
+    );
+    expect(container.volumeMounts.find((m: any) => m.name === 'logs').mountPath).toBe('/var/lib/tscm/logs');
+    expect(final.some((i) => i.keyword === 'ENV' && i.text === 'TSCM_LOG_DIR=/var/lib/tscm/logs')).toBe(true);
+    expect(pod.securityContext.sysctls).toContainEqual({ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' });
+  });
+
   it('runs as the image user, non-root, read-only, with time to stop truthfully', () => {
     const [uid, gid] = one('USER').text.split(':').map(Number);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, runAsGroup: gid, fsGroup: gid });
@@ -259,7 +275,7 @@ describe('deploy/docker-compose.yaml', () => {
     expect(path.resolve(DEPLOY, service.build.context, service.build.dockerfile)).toBe(path.join(ROOT, 'Dockerfile'));
     expect(reconcileProblems(service.command)).toEqual([]);
     const port = listenPort(service.command);
-    expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`, '514:514/udp', '514:514/tcp', '1470:1470/tcp']);
     expect(flagValue(service.command, '--repo')).toBe(flagValue(container.args, '--repo'));
   });
 
@@ -267,7 +283,8 @@ describe('deploy/docker-compose.yaml', () => {
     for (const v of service.volumes) {
       const [source, target] = v.split(':');
       expect(Object.keys(compose.volumes)).toContain(source);
-      expect(target).toBe(one('VOLUME').exec![0]);
+      // The state volume, or the log volume inside it (the image's TSCM_LOG_DIR).
+      expect([one('VOLUME').exec![0], '/var/lib/tscm/logs']).toContain(target);
     }
     for (const s of service.secrets) {
       expect(compose.secrets[s]?.file, s).toMatch(/^\.\/secrets\//);

@@ -20,6 +20,7 @@ import { handleInterrupts } from '../interrupt.js';
 import { stateDirFromEnv } from '../../config/index.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { reconcileSettings, type ReconcileFlags, type ReconcileSettings } from '../reconcile-options.js';
+import { reconcileSyslog, type ReconcileSyslog } from '../reconcile-syslog.js';
 import { notice } from '../stderr-notice.js';
 
 export interface ReconcileOptions extends ReconcileFlags {
@@ -36,7 +37,25 @@ export async function reconcileCommand(opts: ReconcileOptions): Promise<number> 
   const defaultStateDir =
     stateDirFromEnv().defaultStateDir ??
     (settings.source.kind === 'remote' ? `${settings.source.workDir}.state` : undefined);
-  const runPass: RunPass = (req) =>
+  const status = new LoopStatus();
+  const metrics = createLoopMetrics();
+  const syslog: ReconcileSyslog | undefined = settings.syslog
+    ? reconcileSyslog({
+        log,
+        ...(settings.source.kind === 'remote' ? { cloneWorkDir: settings.source.workDir } : {}),
+        status,
+        registry: metrics.registry,
+      })
+    : undefined;
+  const runPass: RunPass = async (req) => {
+    await syslog?.ensureStarted(req.dir);
+    try {
+      return await passOf(req);
+    } finally {
+      await syslog?.reload(req.dir);
+    }
+  };
+  const passOf: RunPass = (req) =>
     reconcilePass(memory, {
       trigger: req.trigger,
       dir: req.dir,
@@ -50,11 +69,11 @@ export async function reconcileCommand(opts: ReconcileOptions): Promise<number> 
       signal: req.signal,
       ...(defaultStateDir === undefined ? {} : { defaultStateDir }),
     });
-  const status = new LoopStatus();
-  const metrics = createLoopMetrics();
   const interrupts = handleInterrupts((text) => notice(opts.logFormat, text));
   let server: StatusServer | undefined;
   try {
+    // A local folder is there now: the receiver starts before the first pass, and a bind error stops the start.
+    if (settings.source.kind === 'local') await syslog?.ensureStarted(settings.source.dir);
     if (settings.listen) {
       server = await startStatusServer({ ...settings.listen, status, metrics });
       log.info('serving status and metrics', { listen: `${server.host}:${server.port}` });
@@ -90,6 +109,7 @@ export async function reconcileCommand(opts: ReconcileOptions): Promise<number> 
   } finally {
     interrupts.dispose();
     await server?.close();
+    await syslog?.close();
   }
 }
 

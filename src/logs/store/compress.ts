@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Logger, RotatedFile } from '../model.js';
 import {
   ACTIVE_NAME,
+  openAppendNoFollow,
   openExclusive,
   openReadNoFollow,
   parseRotatedName,
@@ -106,7 +107,7 @@ export async function recoverDeviceFolder(dir: string, device: string, log: Logg
   for (const e of entries) {
     if (e.name === ACTIVE_NAME) {
       if (!e.isFile()) refused = `${join(folder, ACTIVE_NAME)} is not a regular file (a symlink?)`;
-      else activeBytes = (await stat(join(folder, e.name))).size;
+      else activeBytes = await endWithNewline(join(folder, e.name), log);
       continue;
     }
     const parsed = parseRotatedName(e.name);
@@ -162,6 +163,27 @@ export async function recoverDeviceFolder(dir: string, device: string, log: Logg
   }
   if (refused !== undefined) return { nextSeq: maxSeq + 1, activeBytes: 0, spool, recovered, refused };
   return { nextSeq: maxSeq + 1, activeBytes, spool, recovered };
+}
+
+/**
+ * The active file's size, after ending it with an LF when a crash cut its last write short (a fatal signal can stop
+ * a large write between pages): the fragment is kept, and the next message starts on a line of its own.
+ */
+async function endWithNewline(path: string, log: Logger): Promise<number> {
+  const size = (await stat(path)).size;
+  if (size === 0) return 0;
+  const fh = await openAppendNoFollow(path);
+  try {
+    const last = Buffer.alloc(1);
+    await fh.read(last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return size;
+    await fh.write(Buffer.from('\n'));
+    await fh.sync();
+    log.warn('log store: the active file ended in a partial line (a crash); ended it', { path });
+    return size + 1;
+  } finally {
+    await fh.close();
+  }
 }
 
 export function ignoreMissing(err: unknown): void {

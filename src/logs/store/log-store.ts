@@ -374,6 +374,10 @@ class FileLogStore implements LogStore {
         reason: d.refused,
         hint: 'remove the symlink or file in the log folder, then restart',
       });
+      // Nothing of this device was written yet: every message taken so far is dropped.
+      d.counters.droppedRefused += d.counters.messages;
+      d.counters.messages = 0;
+      d.counters.bytes = 0;
       this.dropPending(d);
     }
   }

@@ -29,18 +29,20 @@ export function parseRotatedName(name: string): { seq: number; kind: RotatedKind
   return { seq: Number(m[1]), kind };
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9._-]{1,128}$/;
+// Not starting with a dot: that rules out '.' and '..', and keeps tscm's own dot files (.owner.json,
+// .control.sock) apart from device folders. Device names in definitions start with a letter or digit anyway.
+const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
-/** A device name usable as one path segment: [A-Za-z0-9._-], not '.' or '..'. */
+/** A device name usable as one path segment: [A-Za-z0-9._-], not starting with '.' (so never '.' or '..'). */
 export function isSafeDeviceName(name: string): boolean {
-  return SAFE_SEGMENT.test(name) && name !== '.' && name !== '..';
+  return SAFE_SEGMENT.test(name);
 }
 
 export function assertSafeDeviceName(name: string): void {
   if (!isSafeDeviceName(name)) {
     throw new ConfigError(
       `log store: device name "${name.slice(0, 64).replace(/[^\x20-\x7e]/g, '?')}" is not a safe folder name`,
-      'device names for the log folder use only letters, digits, ".", "_" and "-" (not "." or "..")',
+      'device names for the log folder use only letters, digits, ".", "_" and "-", and do not start with "."',
     );
   }
 }
@@ -48,6 +50,11 @@ export function assertSafeDeviceName(name: string): void {
 /** Opens a file for appending (created 0640 when missing), refusing a symlink in its place. */
 export function openAppend(path: string): Promise<FileHandle> {
   return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+}
+
+/** Opens an existing file for reading and appending, refusing a symlink. */
+export function openAppendNoFollow(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW);
 }
 
 /** Opens an existing file for reading, refusing a symlink. */
