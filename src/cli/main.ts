@@ -225,11 +225,8 @@ logOptions(
       ),
     )
     .option('--prune', "take tscm's groups off devices whose definition was deleted")
-    .addOption(
-      new Option('--syslog', "also receive the devices' syslog (as tscm syslog does; tscm.yaml logs)").env(
-        'TSCM_SYSLOG',
-      ),
-    )
+    // TSCM_SYSLOG is read in reconcile-options.ts: "0" or "false" there means off.
+    .option('--syslog', "also receive the devices' syslog, as tscm syslog does (env TSCM_SYSLOG=1)")
     .addOption(
       envOption(
         '--listen <addr:port>',

@@ -20,9 +20,17 @@ describe('reconcile options', () => {
       driftIntervalMs: 6 * 3_600_000,
       concurrency: 8,
       prune: false,
+      syslog: false,
       listen: { host: '127.0.0.1', port: 9469 },
       stopTimeoutMs: 25_000,
     });
+  });
+
+  it('--syslog, or TSCM_SYSLOG=1 (0, false, off: off)', () => {
+    expect(reconcileSettings({ ...FLAGS, syslog: true }, {}).syslog).toBe(true);
+    expect(reconcileSettings(FLAGS, { TSCM_SYSLOG: '1' }).syslog).toBe(true);
+    for (const off of ['0', 'false', 'off', ''])
+      expect(reconcileSettings(FLAGS, { TSCM_SYSLOG: off }).syslog, off).toBe(false);
   });
 
   it('--shard I/N, or ordinal/N from a StatefulSet pod name', () => {

@@ -28,8 +28,8 @@ export interface ReconcileFlags {
   concurrency: string;
   shard?: string;
   prune?: boolean;
-  /** --syslog or TSCM_SYSLOG: also run the log receiver. */
-  syslog?: boolean | string;
+  /** --syslog (or TSCM_SYSLOG=1, read here): also run the log receiver. */
+  syslog?: boolean;
   listen: string;
   stopTimeout: string;
 }
@@ -88,7 +88,7 @@ export function reconcileSettings(f: ReconcileFlags, env: NodeJS.ProcessEnv = pr
     concurrency: parseConcurrency(f.concurrency),
     ...(f.shard === undefined ? {} : { shard: parseShard(f.shard) }),
     prune: f.prune ?? false,
-    syslog: f.syslog === true || (typeof f.syslog === 'string' && !/^(0|false|no|off|)$/i.test(f.syslog.trim())),
+    syslog: f.syslog === true || !/^(0|false|no|off|)$/i.test((env['TSCM_SYSLOG'] ?? '').trim()),
     listen,
     stopTimeoutMs: parseDuration(f.stopTimeout, '--stop-timeout'),
   };

@@ -32,6 +32,8 @@ export interface LogServiceOptions {
   /** Serve `tscm logs` here (the claim's control socket). */
   readonly controlSocket?: string;
   readonly log: Logger;
+  /** How often the hit counts are written to disk (default 1 min: a crash loses at most that much of them). */
+  readonly hitsFlushIntervalMs?: number;
   /** Tests: the store's timers and high-water mark. */
   readonly storeTuning?: Pick<LogStoreOptions, 'flushIntervalMs' | 'fsyncIntervalMs' | 'highWaterBytes'>;
 }
@@ -94,7 +96,18 @@ export async function startLogService(opts: LogServiceOptions): Promise<LogServi
 
   const reload = async (devices: readonly DeviceSpec[], entries?: ReadonlyMap<string, HitEntries>) => {
     const withAddresses = [];
-    for (const d of devices) withAddresses.push({ name: d.name, addresses: await deviceSyslogAddresses(d) });
+    for (const d of devices) {
+      // A host name that does not resolve leaves the device its other addresses (warned), not the receiver down.
+      const addresses = await deviceSyslogAddresses(d, {
+        onUnresolved: (host, reason) =>
+          log.warn("a device's syslog address does not resolve; its messages from there are dropped", {
+            device: d.name,
+            host,
+            reason,
+          }),
+      });
+      withAddresses.push({ name: d.name, addresses });
+    }
     const nextSources = buildSourceMap(withAddresses); // two devices claiming an address: ConfigError, nothing changes
     const nextTargets = await resolveUploadTargets(settings, devices, log);
     sources = nextSources;
@@ -128,7 +141,13 @@ export async function startLogService(opts: LogServiceOptions): Promise<LogServi
     },
   };
 
+  const hitsTimer = setInterval(() => {
+    hits.flush().catch((err: unknown) => log.warn('the hit counts could not be written', { error: String(err) }));
+  }, opts.hitsFlushIntervalMs ?? 60_000);
+  hitsTimer.unref();
+
   const closeParts = async () => {
+    clearInterval(hitsTimer);
     await forwarder.close(2000);
     await store.close();
     await hits.close();

@@ -44,8 +44,10 @@ export interface UploadServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Every POST, in arrival order. */
+  /** Every POST answered (or reset, or left hanging), in order. */
   requests(): readonly UploadRecord[];
+  /** How many request bodies were read so far, replies pending included (a delayed one counts here first). */
+  seen(): number;
   /** The uploads kept, once each, in the order first stored. */
   stored(): readonly StoredUpload[];
   duplicates(): number;
@@ -73,6 +75,7 @@ export async function startUploadServer(opts: UploadServerOptions): Promise<Uplo
   const kept = new Map<string, StoredUpload>();
   const faults: UploadFault[] = [];
   let duplicates = 0;
+  let seen = 0;
 
   const store = (headers: IncomingHttpHeaders, body: Buffer, sha: Buffer): boolean => {
     const key = String(headers['idempotency-key']);
@@ -93,6 +96,7 @@ export async function startUploadServer(opts: UploadServerOptions): Promise<Uplo
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
+    seen++;
     const sha = createHash('sha256').update(body).digest();
     let fault = faults.shift();
     if (fault !== undefined && 'delayMs' in fault) {
@@ -144,6 +148,7 @@ export async function startUploadServer(opts: UploadServerOptions): Promise<Uplo
     requests: () => records,
     stored: () => [...kept.values()],
     duplicates: () => duplicates,
+    seen: () => seen,
     script: (...more) => void faults.push(...more),
     close: () =>
       new Promise<void>((resolve) => {

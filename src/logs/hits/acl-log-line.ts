@@ -61,7 +61,7 @@ function parseIos(id: string, mnemonic: string, body: string): AclLogLine | null
     dst = firstEndpoint(right.split(' '), 3);
     if (dst === null) return null;
   }
-  const packets = /(?:^|[ ,])(\d{1,10}) packets?\b/.exec(standard ? left : right);
+  const packets = /(?:^|[ ,])(\d+) packets?\b/.exec(standard ? left : right);
   const count = packets ? boundedCount(packets[1]!) : 1;
   if (count === null) return null;
   return build(id, action, protocol, src, dst, acl, count);

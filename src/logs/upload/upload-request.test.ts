@@ -42,7 +42,7 @@ function target(extra: Partial<UploadTarget> = {}): UploadTarget {
 async function sendOnce(t: UploadTarget, f: UploadFile = file, timeoutMs = 5000) {
   const client = createUploadClient(t);
   try {
-    return await client.send(f, timeoutMs);
+    return await client.send(t, f, timeoutMs);
   } finally {
     await client.close();
   }

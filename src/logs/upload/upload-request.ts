@@ -22,10 +22,28 @@ export type UploadResult =
   | { readonly ok: true; readonly status: number }
   | { readonly ok: false; readonly status?: number; readonly reason: string; readonly config?: boolean };
 
-/** A reusable connection to one target (its dispatcher: an Agent, or a ProxyAgent for a proxy). */
+/**
+ * The connections to one endpoint (an Agent, or a ProxyAgent for a proxy), shared by every target with the same
+ * `connectionKey`: the device ID and token are per request.
+ */
 export interface UploadClient {
-  send(file: UploadFile, timeoutMs: number): Promise<UploadResult>;
+  send(target: UploadTarget, file: UploadFile, timeoutMs: number): Promise<UploadResult>;
   close(): Promise<void>;
+}
+
+/** Targets with the same key can share a client (same origin, proxy, proxy credentials and CA). */
+export function connectionKey(target: UploadTarget): string {
+  const parts = [originOf(target.url), target.proxy?.url, target.proxy?.username, target.proxy?.password, target.ca];
+  // Hashed: the key may be logged or kept around by mistake, the proxy password in it must not be readable.
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 interface Checked {
@@ -123,11 +141,17 @@ export function createUploadClient(target: UploadTarget): UploadClient {
         });
   const where = { endpoint: url.origin, proxy: proxy?.host };
   return {
-    async send(file, timeoutMs) {
+    async send(perRequest, file, timeoutMs) {
+      let endpoint: URL;
       try {
-        const reply = await request(url, {
+        endpoint = checkUploadTarget(perRequest).url;
+      } catch (err) {
+        return { ok: false, reason: describeConfigError(err), config: true };
+      }
+      try {
+        const reply = await request(endpoint, {
           method: 'POST',
-          headers: uploadHeaders(target, file),
+          headers: uploadHeaders(perRequest, file),
           body: file.body,
           dispatcher,
           signal: AbortSignal.timeout(timeoutMs),
