@@ -25,6 +25,8 @@ const BENCHES = {
   'platform-apply': '100,000 adds on IOS, ASA (nested children) and PIX: batched vs one command per round trip',
   'asa-rest-apply':
     '100,000-entry first apply and hourly update (2%) through the asa-rest driver over HTTPS: requests and time per chunk size',
+  'log-store':
+    'the log store: appends/s and MB/s into 10 devices, rotation at 100 KB with gzip (all on disk at close) vs none',
   'reconcile-fleet':
     '`tscm reconcile --once` over 500 emulated routers sharing 5 policies: first, idle, serial, commit',
   'syslog-receive': 'syslog msgs/s received and filed over TCP and UDP: `tscm syslog` vs rsyslogd, whole process',

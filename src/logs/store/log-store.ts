@@ -40,7 +40,7 @@ export interface LogStoreOptions {
   readonly log: Logger;
   readonly now?: () => number;
   readonly onRotated?: (file: RotatedFile) => void;
-  /** Default 2: compressions running at once (each streams; appends go on meanwhile). */
+  /** Default 4 (libuv's thread pool): compressions running at once (each streams; appends go on meanwhile). */
   readonly maxConcurrentCompressions?: number;
 }
 
@@ -105,7 +105,10 @@ interface Device {
   nextSeq: number;
   chain: Promise<void>;
   flushQueued: boolean;
+  /** Written since the last fsync of the active file. */
   dirty: boolean;
+  /** A rename or a new file in the device folder not yet made durable by a directory fsync. */
+  dirSyncPending: boolean;
   collectors: Set<Promise<RotatedFile | null>[]>;
   counters: { messages: number; bytes: number; rotations: number; droppedSpoolFull: number; droppedRefused: number };
 }
@@ -147,7 +150,7 @@ class FileLogStore implements LogStore {
   ) {
     this.now = opts.now ?? Date.now;
     this.highWater = opts.highWaterBytes ?? 8 * 1024 * 1024;
-    this.maxCompressions = Math.max(1, opts.maxConcurrentCompressions ?? 2);
+    this.maxCompressions = Math.max(1, opts.maxConcurrentCompressions ?? 4);
   }
 
   get busy(): boolean {
@@ -189,7 +192,8 @@ class FileLogStore implements LogStore {
     });
     every(this.opts.fsyncIntervalMs ?? 1000, () => {
       for (const d of this.devices.values()) {
-        if (d.dirty) this.enqueue(d, () => this.syncActive(d)).catch((err) => this.reportError(d, 'fsync', err));
+        if (d.dirty || d.dirSyncPending)
+          this.enqueue(d, () => this.syncActive(d)).catch((err) => this.reportError(d, 'fsync', err));
       }
     });
     every(Math.min(this.opts.rotateIntervalMs, 1000), () => {
@@ -310,6 +314,7 @@ class FileLogStore implements LogStore {
       chain: Promise.resolve(),
       flushQueued: false,
       dirty: false,
+      dirSyncPending: false,
       collectors: new Set(),
       counters: { messages: 0, bytes: 0, rotations: 0, droppedSpoolFull: 0, droppedRefused: 0 },
     };
@@ -444,13 +449,16 @@ class FileLogStore implements LogStore {
 
   private async activeHandle(d: Device): Promise<FileHandle> {
     if (d.handle !== null) return d.handle;
-    const folder = join(this.dir, d.name);
     d.handle = await openAppend(devicePath(this.dir, d.name));
-    await syncDirectory(folder); // the new file's name is durable before anything acknowledged is in it
+    d.dirSyncPending = true; // the new name is made durable with the next fsync, before anything is acknowledged
     return d.handle;
   }
 
   private async syncActive(d: Device): Promise<void> {
+    if (d.dirSyncPending) {
+      d.dirSyncPending = false;
+      await syncDirectory(join(this.dir, d.name));
+    }
     if (d.handle === null || !d.dirty) return;
     d.dirty = false;
     await d.handle.sync();
@@ -460,7 +468,7 @@ class FileLogStore implements LogStore {
   private async rotateActive(d: Device): Promise<void> {
     if (d.fileBytes === 0) return; // an empty file is not rotated
     if (d.handle !== null) {
-      await d.handle.sync();
+      if (d.dirty) await d.handle.sync(); // what flush() acknowledges may sit in the file being rotated
       await d.handle.close();
       d.handle = null;
       d.dirty = false;
@@ -468,8 +476,11 @@ class FileLogStore implements LogStore {
     const seq = d.nextSeq++;
     const folder = join(this.dir, d.name);
     await rename(devicePath(this.dir, d.name), join(folder, rotatedName(seq, '')));
-    await syncDirectory(folder);
     d.fileBytes = 0;
+    // The directory fsync for the rename and the new name is left to the next fsync of the active file (timer,
+    // flush) or the compression's own: fsyncs are what bounds rotations per second (a few ms each).
+    d.handle = await openAppend(devicePath(this.dir, d.name));
+    d.dirSyncPending = true;
     d.counters.rotations++;
     const job = this.compress(d, seq);
     this.jobs.add(job);
