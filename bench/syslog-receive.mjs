@@ -158,6 +158,7 @@ platform: asa
 deviceId: tdid_bench0001
 management: { host: ${HOST} }
 policy: { blockList: block.bench.test }
+credentials: { username: { env: TSCM_BENCH_UNUSED_USER }, password: { env: TSCM_BENCH_UNUSED_PASSWORD } }
 logs: { rotateKb: 1048576 }
 `,
   );

@@ -90,6 +90,8 @@ platform: asa
 deviceId: tdid_${d.name.replace(/[^A-Za-z0-9]/g, '')}
 management: { host: ${d.host} }
 policy: { blockList: block.e2e.tscm.test }
+# never read by tscm syslog; the definition is complete so that tscm validate passes
+credentials: { username: { env: TSCM_E2E_UNUSED_USER }, password: { env: TSCM_E2E_UNUSED_PASSWORD } }
 ${d.extra ?? ''}
 `,
     );
