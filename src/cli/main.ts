@@ -153,6 +153,21 @@ logOptions(
 
 logOptions(
   program
+    .command('hits')
+    .description(
+      "which of a device's block entries its ACL log lines hit: busiest blocked sources and destinations, entries that never hit, allow-list hits",
+    )
+    .argument('<device>', 'device nickname')
+    .addOption(dirOption())
+    .option('--since <duration>', 'the period, back from now (1h, 24h, 7d)', '24h')
+    .option('--top <n>', 'how many rows per table', '20')
+    .option('--json', 'print JSON (src/logs/hits/README.md)'),
+).action(async (device, opts) =>
+  run(opts, () => import('./commands/hits.js').then((m) => m.hitsCommand(device, opts))),
+);
+
+logOptions(
+  program
     .command('list')
     .description('list the devices: platform, address, policy zones, groups, last apply')
     .addOption(dirOption())

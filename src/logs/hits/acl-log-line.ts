@@ -37,19 +37,18 @@ export function parseAclLogLine(text: string): AclLogLine | null {
 
 function parseIos(id: string, mnemonic: string, body: string): AclLogLine | null {
   if (!IOS_MNEMONIC.test(mnemonic)) return null;
-  const tokens = body.split(' ').filter((t) => t.length > 0);
   // IOS-XE puts "R0/0: fman_fp_image:" before the list; IOS-XR says "access-list".
-  let i = 0;
-  while (i < 6 && i < tokens.length && tokens[i] !== 'list' && tokens[i] !== 'access-list') i++;
-  if (tokens[i] !== 'list' && tokens[i] !== 'access-list') return null;
-  const acl = tokens[i + 1];
-  const action = actionOf(tokens[i + 2]);
+  const at = body.indexOf('list ');
+  if (at === -1 || at > 80 || (at > 0 && body[at - 1] !== ' ' && body[at - 1] !== '-')) return null;
+  const cursor = { text: body, at: at + 5 };
+  const acl = nextToken(cursor);
+  const action = actionOf(nextToken(cursor));
   if (acl === undefined || !ACL_NAME.test(acl) || action === null) return null;
   // A standard ACL (...S) logs the source only, with no protocol.
   const standard = mnemonic.endsWith('S');
-  const protocol = standard ? 'ip' : tokens[i + 3]?.toLowerCase();
+  const protocol = standard ? 'ip' : nextToken(cursor)?.toLowerCase();
   if (protocol === undefined || !PROTOCOL.test(protocol)) return null;
-  const rest = tokens.slice(i + (standard ? 3 : 4)).join(' ');
+  const rest = body.slice(cursor.at);
   const arrow = rest.indexOf('->');
   if (standard !== (arrow === -1)) return null;
   const left = arrow === -1 ? rest : rest.slice(0, arrow);
@@ -65,6 +64,16 @@ function parseIos(id: string, mnemonic: string, body: string): AclLogLine | null
   const count = packets ? boundedCount(packets[1]!) : 1;
   if (count === null) return null;
   return build(id, action, protocol, src, dst, acl, count);
+}
+
+/** The next space-separated token from `c.at` (at most 128 characters), moving past it. */
+function nextToken(c: { readonly text: string; at: number }): string | undefined {
+  let i = c.at;
+  while (c.text.charCodeAt(i) === 32) i++;
+  const end = c.text.indexOf(' ', i);
+  const stop = end === -1 ? c.text.length : end;
+  c.at = stop;
+  return stop > i && stop - i <= 128 ? c.text.slice(i, stop) : undefined;
 }
 
 interface Endpoint {

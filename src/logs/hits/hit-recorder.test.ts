@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAclLogLine } from './acl-log-line.js';
 import { openHitRecorder } from './hit-recorder.js';
-import { realLines, recordingLogger } from './test-support.js';
+import { realLines, recordingLogger } from './test-helpers.js';
 
 const T = Date.UTC(2026, 10, 30, 13, 20); // 2026-11-30T13:20Z
 const HOUR = 3_600_000;
@@ -17,8 +17,20 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function bucket(device: string, name: string): Promise<Record<string, any>> {
-  return JSON.parse(await readFile(path.join(dir, device, 'hits', name), 'utf8')) as Record<string, any>;
+interface BucketDoc {
+  readonly start: string;
+  readonly end: string;
+  readonly totals: Record<string, number>;
+  readonly deniedSources: Record<string, number>;
+  readonly deniedDestinations: Record<string, number>;
+  readonly acls: Record<string, { denied: number; permitted: number }>;
+  readonly blockEntries: Record<string, number>;
+  readonly allowEntries: Record<string, Record<string, number>>;
+  readonly other: number;
+}
+
+async function bucket(device: string, name: string): Promise<BucketDoc> {
+  return JSON.parse(await readFile(path.join(dir, device, 'hits', name), 'utf8')) as BucketDoc;
 }
 
 describe('hit recorder', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openHitRecorder } from './hit-recorder.js';
 import { readHitReport } from './hit-report.js';
-import { realLines, recordingLogger } from './test-support.js';
+import { realLines, recordingLogger } from './test-helpers.js';
 
 const T = Date.UTC(2026, 10, 30, 13, 20);
 const HOUR = 3_600_000;
