@@ -2,7 +2,11 @@
 // octet counting; RFC 3164 and 5424) and rsyslogd (forwarding to us over TCP in both framings, and receiving from
 // our forwarder). Loopback only.
 
+import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logs/model.js';
 import { createForwarder } from '../../src/logs/forward/forwarder.js';
@@ -135,5 +139,33 @@ describe('rsyslogd', () => {
         .sort(),
     );
     expect(f.counters()).toMatchObject({ forwarded: 100, dropped: 0 });
+  });
+});
+
+// Where unprivileged users may bind low ports (a sysctl some containers set), there is nothing to refuse.
+const lowPortsPrivileged = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) > 514;
+
+describe('a port below 1024 without the privilege', () => {
+  it.runIf(lowPortsPrivileged)('fails with EACCES explained: the address, the capability, the setting', async () => {
+    // As root the bind would succeed, so run the built receiver as nobody (setpriv, util-linux).
+    const receiverJs = path.resolve(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '../../dist/logs/receive/receiver.js',
+    );
+    const h = host();
+    const script = `
+      import { startReceiver } from ${JSON.stringify(receiverJs)};
+      const sink = { busy: false, push() {}, onDrain() {} };
+      const log = { debug() {}, info() {}, warn() {}, error() {} };
+      try { await startReceiver({ udp: [], tcp: [{ host: '${h}', port: 514 }], sink, log }); console.log('{}'); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message, hint: e.hint })); }`;
+    const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const argv = [...asNobody, process.execPath, '--input-type=module', '-e', script];
+    const out = JSON.parse(execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })) as Record<string, string>;
+    expect(out).toEqual({
+      name: 'ConfigError',
+      message: `cannot listen for syslog on TCP ${h}:514: permission denied`,
+      hint: expect.stringMatching(/CAP_NET_BIND_SERVICE.*port of 1024 or more in tscm\.yaml logs\.tcp/),
+    });
   });
 });

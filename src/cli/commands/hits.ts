@@ -5,11 +5,11 @@
 
 import path from 'node:path';
 import { prefixesToStrings } from '../../cidr/index.js';
-import { loadDefinitions } from '../../config/index.js';
+import { loadDefinitions, logDirOf } from '../../config/index.js';
 import { findClosestName } from '../../config/closest-name.js';
 import { parseDuration } from '../../daemon/schedule.js';
 import { ConfigError } from '../../errors.js';
-import { logDirOf, readHitReport } from '../../logs/hits/index.js';
+import { readHitReport } from '../../logs/hits/index.js';
 import type { LogFormat, LogLevel } from '../logger.js';
 import { renderHitReport } from '../views/hits-human.js';
 import { openBackendAt } from './state.js';
@@ -30,7 +30,7 @@ export async function hitsCommand(device: string, opts: HitsOptions, now: number
     throw new ConfigError(`--top takes a number from 1 to 1000, not "${opts.top.slice(0, 20)}"`, 'e.g. --top 20');
   }
   const root = path.resolve(opts.dir);
-  const { devices } = await loadDefinitions(root);
+  const { devices, settings } = await loadDefinitions(root);
   if (!devices.some((d) => d.name === device)) {
     const names = devices.map((d) => d.name).sort();
     const closest = findClosestName(device, names);
@@ -50,7 +50,7 @@ export async function hitsCommand(device: string, opts: HitsOptions, now: number
   }
   const entries = (role: 'block' | 'allow') =>
     state.inventory.groups.filter((g) => g.role === role).flatMap((g) => prefixesToStrings(g.members));
-  const logDir = logDirOf(root);
+  const logDir = logDirOf(settings);
   const report = await readHitReport({
     dir: logDir,
     device,

@@ -3,4 +3,3 @@
 export { parseAclLogLine } from './acl-log-line.js';
 export { openHitRecorder, type HitCounters, type HitRecorder, type HitRecorderOptions } from './hit-recorder.js';
 export { readHitReport, HIT_REPORT_FORMAT_VERSION, type HitReport, type HitReportOptions } from './hit-report.js';
-export { logDirOf } from './log-dir.js';

@@ -144,6 +144,14 @@ export class TcpFramer {
     return clean;
   }
 
+  /** The connection is gone without an end: an incomplete message is dropped. */
+  discard(): void {
+    this.pieces = [];
+    this.piecesBytes = 0;
+    this.target = null;
+    this.state = State.Start;
+  }
+
   private deliverLine(last: Buffer, truncated: boolean): void {
     let raw: Buffer;
     if (this.pieces.length === 0) raw = Buffer.from(last);

@@ -105,6 +105,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     peakBufferedBytes: 0,
   };
   const connections = new Set<Connection>();
+  // Bytes of incomplete TCP messages held across all connections (kept as a running total: no scan per chunk).
+  let heldBytes = 0;
   const udpSockets: dgram.Socket[] = [];
   const servers: net.Server[] = [];
   let closing = false;
@@ -119,6 +121,18 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   };
   sink.onDrain(resumeAll);
 
+  // Senders are few and repeat: normalise each address once (bounded, so spoofed floods cannot grow it).
+  const fromCache = new Map<string, string>();
+  const normalised = (address: string): string => {
+    let out = fromCache.get(address);
+    if (out === undefined) {
+      if (fromCache.size >= 4096) fromCache.clear();
+      out = normaliseAddress(address);
+      fromCache.set(address, out);
+    }
+    return out;
+  };
+
   const onDatagram = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
     if (sink.busy) {
       c.droppedBusy++;
@@ -128,7 +142,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     if (m === null) return;
     if (m.truncated) c.truncated++;
     c.udp++;
-    sink.push({ raw: m.raw, from: normaliseAddress(rinfo.address), transport: 'udp', receivedAt: Date.now() });
+    sink.push({ raw: m.raw, from: normalised(rinfo.address), transport: 'udp', receivedAt: Date.now() });
   };
 
   const onConnection = (socket: net.Socket): void => {
@@ -154,14 +168,16 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     });
     socket.on('data', (chunk: Buffer) => {
       receivedAt = Date.now();
-      if (!framer.push(chunk)) {
+      const before = framer.bufferedBytes;
+      const ok = framer.push(chunk);
+      heldBytes += framer.bufferedBytes - before;
+      if (heldBytes > c.peakBufferedBytes) c.peakBufferedBytes = heldBytes;
+      if (!ok) {
         c.malformedFrames++;
         log.warn('syslog sender closed: bad octet count in its TCP stream', { from });
         socket.destroy();
         return;
       }
-      const held = bufferedBytes();
-      if (held > c.peakBufferedBytes) c.peakBufferedBytes = held;
       if (sink.busy && !closing && !conn.paused) {
         conn.paused = true;
         c.pauses++;
@@ -170,20 +186,18 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     });
     socket.on('end', () => {
       receivedAt = Date.now();
+      const before = framer.bufferedBytes;
       if (!framer.end()) c.malformedFrames++; // an octet-counted frame cut short by the sender
+      heldBytes += framer.bufferedBytes - before;
     });
     socket.on('error', () => {
       /* a reset by the sender: the close below tidies up */
     });
     socket.on('close', () => {
+      heldBytes -= framer.bufferedBytes;
+      framer.discard();
       connections.delete(conn);
     });
-  };
-
-  const bufferedBytes = (): number => {
-    let total = 0;
-    for (const conn of connections) total += conn.framer.bufferedBytes;
-    return total;
   };
 
   const boundUdp: ListenAddress[] = [];
@@ -255,7 +269,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         connectionsRefused: c.connectionsRefused,
         pausedConnections: paused,
         pauses: c.pauses,
-        bufferedBytes: bufferedBytes(),
+        bufferedBytes: heldBytes,
         peakBufferedBytes: c.peakBufferedBytes,
       };
     },

@@ -1,7 +1,9 @@
-// The in-memory side of the hot write path: messages are copied, escaped, into 64 KiB chunks, so appending costs
+// The in-memory side of the hot write path: messages are copied, escaped, into chunks of up to 64 KiB, so appending costs
 // one copy and no allocation per message, and a flush is one write of the joined chunks.
 
-const CHUNK_BYTES = 64 * 1024;
+// Chunks start small and double up to 64 KiB: a thousand quiet devices do not hold 64 KiB each.
+const FIRST_CHUNK_BYTES = 4 * 1024;
+const MAX_CHUNK_BYTES = 64 * 1024;
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
@@ -23,6 +25,7 @@ export class LineBatch {
   private readonly full: Buffer[] = [];
   private current: Buffer | null = null;
   private used = 0;
+  private chunkBytes = FIRST_CHUNK_BYTES;
   /** Bytes held (escaped lines and their LFs). */
   bytes = 0;
 
@@ -31,7 +34,8 @@ export class LineBatch {
     let target = this.current;
     if (target === null || target.length - this.used < lineBytes) {
       if (target !== null && this.used > 0) this.full.push(target.subarray(0, this.used));
-      target = this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, lineBytes));
+      target = this.current = Buffer.allocUnsafe(Math.max(this.chunkBytes, lineBytes));
+      this.chunkBytes = Math.min(MAX_CHUNK_BYTES, this.chunkBytes * 2);
       this.used = 0;
     }
     let at = this.used;

@@ -473,8 +473,18 @@ class FileLogStore implements LogStore {
       d.handle = null;
       d.dirty = false;
     }
-    const seq = d.nextSeq++;
     const folder = join(this.dir, d.name);
+    if ((await entryKind(folder)) !== 'dir') {
+      // Swapped for a symlink while we wrote: a rename through it would write elsewhere.
+      d.refused = `${folder} is no longer a folder (a symlink?)`;
+      this.opts.log.error('log store: a device folder changed under tscm; its messages are dropped', {
+        device: d.name,
+        reason: d.refused,
+      });
+      this.dropPending(d);
+      return;
+    }
+    const seq = d.nextSeq++;
     await rename(devicePath(this.dir, d.name), join(folder, rotatedName(seq, '')));
     d.fileBytes = 0;
     // The directory fsync for the rename and the new name is left to the next fsync of the active file (timer,

@@ -1,6 +1,6 @@
 // Each crash point of a rotation, recreated by leaving the files a crash there would leave; and the log folder as
 // untrusted ground (symlinks planted where tscm writes).
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +136,25 @@ describe('log store: symlinks in the log folder are never followed', () => {
     expect(await readdir(outside)).toEqual([]);
     expect(log.records.find((r) => r.level === 'error')?.fields).toMatchObject({ device: 'late' });
     expect(store.counters().perDevice.late).toMatchObject({ messages: 0, droppedRefused: 2 });
+  });
+
+  it('a device folder swapped for a symlink while written: the rotation is refused, nothing goes through it', async () => {
+    const dir = await tempDir();
+    const outside = await tempDir('tscm-outside-');
+    const log = recordingLogger();
+    const store = await openLogStore(options(dir, { log }));
+    store.append('sw', Buffer.from('before'));
+    await store.flush();
+    await rename(join(dir, 'sw'), join(dir, 'sw-moved'));
+    await symlink(outside, join(dir, 'sw'));
+    store.append('sw', Buffer.from('after'));
+    await store.rotate('sw');
+    store.append('sw', Buffer.from('later'));
+    await store.close();
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readFile(join(dir, 'sw-moved', 'syslog'), 'utf8')).toBe('before\nafter\n');
+    expect(store.counters().perDevice.sw).toMatchObject({ droppedRefused: 1, rotations: 0 });
+    expect(log.records.some((r) => r.level === 'error' && /changed under tscm/.test(r.msg))).toBe(true);
   });
 
   it('an active file that is a symlink is refused; a rotated name that is a symlink is left alone', async () => {
