@@ -36,12 +36,22 @@ const message = (i: number) =>
 
 /** Reads the device's files, gunzipping each rotated file once (they never change once renamed into place). */
 function fileReader(logDir: string, device: string) {
-  const cache = new Map<string, string>();
+  const cache = new Map<string, { text: string; lines: number }>();
+  const countLines = (text: string) => {
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
   return async () => {
     const rotated = await rotatedFiles(logDir, device);
-    for (const f of rotated) if (!cache.has(f)) cache.set(f, gunzipSync(await readFile(f)).toString('latin1'));
+    for (const f of rotated) {
+      if (cache.has(f)) continue;
+      const text = gunzipSync(await readFile(f)).toString('latin1');
+      cache.set(f, { text, lines: countLines(text) });
+    }
     const active = await readFile(path.join(logDir, device, 'syslog'), 'latin1').catch(() => '');
-    return { rotated: rotated.map((f) => ({ path: f, text: cache.get(f)! })), active };
+    const lines = rotated.reduce((n, f) => n + cache.get(f)!.lines, countLines(active));
+    return { rotated: rotated.map((f) => ({ path: f, text: cache.get(f)!.text })), active, lines };
   };
 }
 
@@ -66,21 +76,22 @@ describe('tscm syslog under a burst', () => {
       'every message filed',
       async () => {
         const f = await read();
-        const n = [...f.rotated.map((r) => r.text), f.active].reduce((sum, t) => sum + t.split('\n').length - 1, 0);
-        return n >= BURST ? f : undefined;
+        return f.lines >= BURST ? f : undefined;
       },
       30_000,
     );
     const seen = new Uint8Array(BURST);
+    const wrong: string[] = [];
     for (const text of [...files.rotated.map((r) => r.text), files.active]) {
       for (const line of text.split('\n')) {
         if (line === '') continue;
         const seq = Number(/ seq=(\d+)$/.exec(line)?.[1] ?? -1);
-        expect(line).toBe(message(seq));
-        expect(seen[seq], `message ${seq} filed twice`).toBe(0);
-        seen[seq] = 1;
+        if (line !== message(seq) || seen[seq] === 1) wrong.push(line);
+        else seen[seq] = 1;
       }
     }
+    // (plain checks in the loop, one expect after it: 100,000 expect calls would cost seconds)
+    expect(wrong.slice(0, 5), 'lines changed, unknown or filed twice').toEqual([]);
     expect(seen.every((x) => x === 1)).toBe(true);
     // rotation by size: ~10 MB in files of about 50 KB, numbered 1, 2, 3, ... without a gap
     expect(files.rotated.length).toBeGreaterThan(150);
@@ -100,7 +111,7 @@ describe.skipIf(!HAVE_LOGGER)('tscm syslog rotating by time', () => {
     defs = await makeDefinitions([{ name: 'fw-a', host: '127.0.0.1' }], '  rotateInterval: 1s\n');
     const rx = await startSyslog(defs);
     const read = fileReader(defs.logDir, 'fw-a');
-    for (let round = 1; round <= 3; round++) {
+    for (let round = 1; round <= 2; round++) {
       await logger(['-n', rx.host, '-P', String(rx.port), '-T', '-t', 'asa', `timed rotation ${round}`]);
       await linesFiled(defs.logDir, 'fw-a', round);
       // the tick rotates it: one more .gz holding just this message, the active file emptied
@@ -113,9 +124,9 @@ describe.skipIf(!HAVE_LOGGER)('tscm syslog rotating by time', () => {
         Array.from({ length: round }, (_, i) => expect.stringMatching(new RegExp(`timed rotation ${i + 1}\\n$`))),
       );
     }
-    // no empty file was rotated in between (3 rotations, 3 messages, each .gz one line)
+    // no empty file was rotated in between (2 rotations, 2 messages, each .gz one line)
     const files = await read();
-    expect(files.rotated.map((r) => r.text.split('\n').length - 1)).toEqual([1, 1, 1]);
+    expect(files.rotated.map((r) => r.text.split('\n').length - 1)).toEqual([1, 1]);
     for (const r of files.rotated) expect((await stat(r.path)).size).toBeGreaterThan(0);
     expect((await rx.stop()).code).toBe(0);
   });
