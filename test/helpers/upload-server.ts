@@ -2,7 +2,7 @@
 // collector would: checked against its Content-Digest, stored once per Idempotency-Key (a repeat of a stored key is
 // answered 200 and counted as a duplicate, not stored again). Faults are scripted per request, in order: a status
 // without storing (500/503/413...), a reset after the body was read and stored (the "processed but the reply was
-// lost" case), a slow or never-coming reply, a large reply body. Requests past the script are stored and get 201.
+// lost" case), a slow, held or never-coming reply, a large reply body. Requests past the script are stored and get 201.
 
 import { createHash } from 'node:crypto';
 import https from 'node:https';
@@ -17,6 +17,8 @@ export type UploadFault =
   | { readonly reset: true }
   /** Wait this long before handling the request normally. */
   | { readonly delayMs: number }
+  /** Hold the reply until this settles, then handle the request normally (a test decides when). */
+  | { readonly waitFor: Promise<unknown> }
   /** Never reply (the connection is dropped when the server closes). */
   | { readonly hang: true };
 
@@ -101,6 +103,9 @@ export async function startUploadServer(opts: UploadServerOptions): Promise<Uplo
     let fault = faults.shift();
     if (fault !== undefined && 'delayMs' in fault) {
       await new Promise((r) => setTimeout(r, fault && 'delayMs' in fault ? fault.delayMs : 0));
+      fault = undefined;
+    } else if (fault !== undefined && 'waitFor' in fault) {
+      await fault.waitFor.catch(() => undefined);
       fault = undefined;
     }
     const record = (outcome: UploadRecord['outcome'], duplicate = false): void => {

@@ -96,7 +96,7 @@ function start(extra: Partial<UploaderOptions> & { target?: Partial<UploadTarget
   return uploader;
 }
 
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -207,13 +207,19 @@ describe('uploader', () => {
 
   it('close() waits for the upload in flight, then stops before the next file', async () => {
     const [first, second] = [...(await spool('slow', [1, 2])).keys()];
-    server.script({ delayMs: 200 });
+    let release = (): void => undefined;
+    server.script({ waitFor: new Promise<void>((r) => (release = r)) });
     const up = start();
     let settled = false;
     const seen = server.seen();
     const now = up.uploadNow('slow').then((o) => ((settled = true), o));
     await until(() => server.seen() > seen, 'the first upload to reach the server');
-    await up.close();
+    let closed = false;
+    const closing = up.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    release();
+    await closing;
     expect(settled).toBe(true);
     expect((await now).map((o) => [o.file, o.result])).toEqual([['syslog.000001.gz', 'uploaded']]);
     expect([existsSync(first!), existsSync(second!)]).toEqual([false, true]);
@@ -222,12 +228,14 @@ describe('uploader', () => {
 
   it('a file that vanished meanwhile (another run sent it) is skipped, not reported', async () => {
     const [, second, third] = [...(await spool('gone', [1, 2, 3])).keys()];
-    server.script({ delayMs: 100 });
+    let release = (): void => undefined;
+    server.script({ waitFor: new Promise<void>((r) => (release = r)) });
     const up = start();
     const seen = server.seen();
     const now = up.uploadNow('gone');
     await until(() => server.seen() > seen, 'the first upload to reach the server');
     await rm(second!);
+    release();
     expect((await now).map((o) => [o.file, o.result])).toEqual([
       ['syslog.000001.gz', 'uploaded'],
       ['syslog.000003.gz', 'uploaded'],
