@@ -6,7 +6,7 @@
 //   npm run bench                   all of them
 //   npm run bench -- cidr axfr      some of them (names below)
 //
-// Reference tools come from Debian: iprange, nsd, bind9-dnsutils (dig), time. A benchmark whose tool is missing
+// Reference tools come from Debian: iprange, nsd, bind9-dnsutils (dig), time, rsyslog. A benchmark whose tool is missing
 // says so and the others go on.
 
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,7 @@ const BENCHES = {
     'the log store: appends/s and MB/s into 10 devices, rotation at 100 KB with gzip (all on disk at close) vs none',
   'reconcile-fleet':
     '`tscm reconcile --once` over 500 emulated routers sharing 5 policies: first, idle, serial, commit',
+  'syslog-receive': 'syslog msgs/s received and filed over TCP and UDP: `tscm syslog` vs rsyslogd, whole process',
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
