@@ -14,7 +14,7 @@ import { openHitRecorder, type HitCounters } from './hits/hit-recorder.js';
 import type { ListenAddress, Logger, MessageSink, RotatedFile, SyslogMessage, UploadOutcome } from './model.js';
 import { startReceiver, type Receiver, type ReceiverCounters } from './receive/receiver.js';
 import { buildSourceMap, deviceSyslogAddresses, type SourceMap } from './receive/source-map.js';
-import { openLogStore, type LogStoreCounters, type LogStoreOptions } from './store/log-store.js';
+import { openLogStore, type LogStore, type LogStoreCounters, type LogStoreOptions } from './store/log-store.js';
 import { createUnknownSenders, type UnknownSenderCounters } from './unknown-senders.js';
 import { createUploader, type UploaderCounters } from './upload/uploader.js';
 import { resolveUploadTargets } from './upload-targets.js';
@@ -76,13 +76,16 @@ export async function startLogService(opts: LogServiceOptions): Promise<LogServi
   let targets = await resolveUploadTargets(settings, [], log);
   const unknown = createUnknownSenders();
 
+  let store: LogStore | undefined;
   const uploader = createUploader({
     dir: opts.dir,
     targetFor: (device) => targets.get(device) ?? null,
     retry: settings.retry,
+    // The spool bound counts what is waiting: a sent file leaves it at once.
+    onRemoved: (file) => store?.noteRemoved(file),
     log,
   });
-  const store = await openLogStore({
+  store = await openLogStore({
     dir: opts.dir,
     rotateBytesFor: (device) => routing.get(device)?.rotateBytes ?? DEFAULT_ROTATE_BYTES,
     rotateIntervalMs: settings.rotateIntervalMs,

@@ -13,7 +13,7 @@ import { generateLabCertificate, type LabCertificate } from '../../lab/tls-cert.
 import { startTinyproxy, type Tinyproxy } from '../../../test/helpers/tinyproxy.js';
 import { startUploadServer, type UploadServer } from '../../../test/helpers/upload-server.js';
 import type { Logger, UploadTarget } from '../model.js';
-import { listDeviceSpool } from './spool-list.js';
+import { listSpool } from '../store/spool.js';
 import { createUploader, type Uploader, type UploaderOptions } from './uploader.js';
 
 const HOST = `127.0.11.${120 + Math.floor(Math.random() * 100)}`;
@@ -104,7 +104,7 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 
   }
 }
 
-const spoolEmpty = async (device: string): Promise<boolean> => (await listDeviceSpool(dir!, device)).length === 0;
+const spoolEmpty = async (device: string): Promise<boolean> => (await listSpool(dir!, device)).length === 0;
 const storedShas = (): Set<string> => new Set(server.stored().map((s) => s.sha256));
 
 describe('uploader', () => {
@@ -250,8 +250,8 @@ describe('uploader', () => {
     await writeFile(join(folder, 'syslog.12.gz'), 'short number');
     await writeFile(join(folder, 'syslog'), 'the active file');
     await symlink('/etc/passwd', join(folder, 'syslog.000004.gz'));
-    expect((await listDeviceSpool(dir!, 'lst')).map((f) => f.seq)).toEqual([2, 10]);
-    expect(await listDeviceSpool(dir!, '..')).toEqual([]);
+    expect((await listSpool(dir!, 'lst')).map((f) => f.seq)).toEqual([2, 10]);
+    expect(await listSpool(dir!, '..')).toEqual([]);
     expect((await readdir(join(dir!, 'lst'))).length).toBe(6);
   });
 });

@@ -7,7 +7,7 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger, RotatedFile, UploadOutcome, UploadTarget } from '../model.js';
-import { listDeviceSpool, listSpoolDevices } from './spool-list.js';
+import { deviceFolders, listSpool } from '../store/spool.js';
 import { connectionKey, createUploadClient, type UploadClient, type UploadResult } from './upload-request.js';
 
 export interface UploaderOptions {
@@ -20,6 +20,8 @@ export interface UploaderOptions {
   readonly requestTimeoutMs?: number;
   /** Default true: look for files left from an earlier run right away, as if kicked. */
   readonly uploadAtStart?: boolean;
+  /** A sent file was deleted (the store takes it off its spool size). */
+  readonly onRemoved?: (file: RotatedFile) => void;
   readonly log: Logger;
 }
 
@@ -149,6 +151,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
     if (!result.ok) return failed(file, name, result);
     try {
       await removeSent(file.path);
+      opts.onRemoved?.(file);
     } catch (err) {
       // Sent but still there: it goes again later with the same Idempotency-Key, which the endpoint recognises.
       log.error('log file uploaded but could not be deleted', {
@@ -195,7 +198,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
     while (!closed) {
       const target = targetOf(device);
       if (target === null || 'error' in target) return;
-      const files = await listDeviceSpool(opts.dir, device);
+      const files = await listSpool(opts.dir, device);
       stateOf(device).pending = files.length;
       const first = files[0];
       if (first === undefined || Date.now() < stateOf(device).nextAt) return;
@@ -215,7 +218,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
 
   const pass = async (): Promise<void> => {
     const now = Date.now();
-    for (const device of await listSpoolDevices(opts.dir)) {
+    for (const device of await deviceFolders(opts.dir)) {
       if (closed) return;
       const target = targetOf(device);
       const s = stateOf(device);
@@ -227,7 +230,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
         log.error('log upload settings of the device cannot be used', { device, reason: target.error });
         continue;
       }
-      s.pending = (await listDeviceSpool(opts.dir, device)).length;
+      s.pending = (await listSpool(opts.dir, device)).length;
       if (s.pending === 0 || working.has(device)) continue;
       if (s.nextAt > now) scheduleRetry(s.nextAt);
       else startWorker(device);
@@ -269,7 +272,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
   }
 
   const uploadDeviceNow = async (device: string): Promise<UploadOutcome[]> => {
-    const files = await listDeviceSpool(opts.dir, device);
+    const files = await listSpool(opts.dir, device);
     const target = targetOf(device);
     if (target === null) {
       return files.map((f) => ({ device, file: basename(f.path), bytes: f.bytes, result: 'kept' as const }));
@@ -296,7 +299,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
   const uploadNow = async (device?: string): Promise<UploadOutcome[]> => {
     if (closed) return [];
     try {
-      const devices = device !== undefined ? [device] : await listSpoolDevices(opts.dir);
+      const devices = device !== undefined ? [device] : await deviceFolders(opts.dir);
       const each = await Promise.all(
         devices.map((d) => track(withSlot(() => withDevice(d, () => uploadDeviceNow(d))))),
       );
