@@ -14,9 +14,9 @@ import { openHitRecorder, type HitCounters } from './hits/hit-recorder.js';
 import type { ListenAddress, Logger, MessageSink, RotatedFile, SyslogMessage, UploadOutcome } from './model.js';
 import { startReceiver, type Receiver, type ReceiverCounters } from './receive/receiver.js';
 import { buildSourceMap, deviceSyslogAddresses, type SourceMap } from './receive/source-map.js';
-import { openLogStore, type LogStore, type LogStoreCounters, type LogStoreOptions } from './store/log-store.js';
+import { openLogStore, type LogStoreCounters, type LogStoreOptions } from './store/log-store.js';
 import { createUnknownSenders, type UnknownSenderCounters } from './unknown-senders.js';
-import { createUploader, type UploaderCounters } from './upload/uploader.js';
+import { createUploader, type Uploader, type UploaderCounters } from './upload/uploader.js';
 import { resolveUploadTargets } from './upload-targets.js';
 
 export interface LogServiceOptions {
@@ -76,24 +76,26 @@ export async function startLogService(opts: LogServiceOptions): Promise<LogServi
   let targets = await resolveUploadTargets(settings, [], log);
   const unknown = createUnknownSenders();
 
-  let store: LogStore | undefined;
-  const uploader = createUploader({
-    dir: opts.dir,
-    targetFor: (device) => targets.get(device) ?? null,
-    retry: settings.retry,
-    // The spool bound counts what is waiting: a sent file leaves it at once.
-    onRemoved: (file) => store?.noteRemoved(file),
-    log,
-  });
-  store = await openLogStore({
+  // Rotations kick the uploader; the uploader tells the store what it sent (the spool bound counts only what waits).
+  // Files a previous run left are found by the uploader's own first pass, so the store may open first.
+  const uploads: { uploader?: Uploader } = {};
+  const store = await openLogStore({
     dir: opts.dir,
     rotateBytesFor: (device) => routing.get(device)?.rotateBytes ?? DEFAULT_ROTATE_BYTES,
     rotateIntervalMs: settings.rotateIntervalMs,
     spoolMaxBytes: settings.spoolMaxBytes,
     log,
-    onRotated: () => uploader.kick(),
+    onRotated: () => uploads.uploader?.kick(),
     ...opts.storeTuning,
   });
+  const uploader = createUploader({
+    dir: opts.dir,
+    targetFor: (device) => targets.get(device) ?? null,
+    retry: settings.retry,
+    onRemoved: (file) => store.noteRemoved(file),
+    log,
+  });
+  uploads.uploader = uploader;
   const forwarder = createForwarder({ log });
   const hits = await openHitRecorder({ dir: opts.dir, log });
 

@@ -154,10 +154,8 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
     // each stored body once (by file and digest)
     const stored = server.stored().map((u) => `${u.file} ${u.sha256}`);
     expect(new Set(stored).size).toBe(stored.length);
-    // KNOWN DEFECT (store), pinned: the rotation number restarts at 000001 once the uploads have emptied the
-    // device's folder and the store is opened again (it is taken from the files present), so the endpoint gets two
-    // different files named syslog.000001.gz. When fixed, this fails: expect 000001, 000002, 000003.
-    expect(server.stored().map((u) => u.file)).toEqual(['syslog.000001.gz', 'syslog.000002.gz', 'syslog.000001.gz']);
+    // numbered on across the restart although the uploads had emptied the folder: never two files of one name
+    expect(server.stored().map((u) => u.file)).toEqual(['syslog.000001.gz', 'syslog.000002.gz', 'syslog.000003.gz']);
     for (const u of server.stored()) expect(u).toMatchObject({ device: 'fw-a', deviceId: 'tdid_fwa' });
     // the reply lost after storing: the retry carried the same Idempotency-Key, the endpoint kept one copy
     expect(server.duplicates()).toBe(1);

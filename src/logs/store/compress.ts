@@ -27,6 +27,7 @@ import {
   syncDirectory,
   writeFully,
 } from './store-files.js';
+import { readSeqMarker } from './seq-marker.js';
 
 /** Compresses `<dir>/<device>/syslog.<seq>` into `syslog.<seq>.gz`, fsync'd, and removes the plain file. */
 export async function compressRotated(dir: string, device: string, seq: number): Promise<RotatedFile> {
@@ -84,7 +85,7 @@ async function gunzipsWhole(path: string): Promise<boolean> {
 }
 
 export interface DeviceRecovery {
-  /** The next rotation number: 1 + the highest found on disk, whatever its form. */
+  /** The next rotation number: 1 + the highest found on disk, whatever its form, or in the .last-seq marker. */
   readonly nextSeq: number;
   /** Size of the active file (0 when missing). */
   readonly activeBytes: number;
@@ -161,8 +162,10 @@ export async function recoverDeviceFolder(dir: string, device: string, log: Logg
     if (slot.tmp) await unlink(join(folder, rotatedName(seq, '.gz.tmp'))).catch(ignoreMissing);
     if (slot.gz) spool.push({ device, seq, path: gzPath, bytes: (await stat(gzPath)).size });
   }
-  if (refused !== undefined) return { nextSeq: maxSeq + 1, activeBytes: 0, spool, recovered, refused };
-  return { nextSeq: maxSeq + 1, activeBytes, spool, recovered };
+  // The marker remembers numbers whose files were all sent and deleted.
+  const nextSeq = Math.max(maxSeq, await readSeqMarker(folder)) + 1;
+  if (refused !== undefined) return { nextSeq, activeBytes: 0, spool, recovered, refused };
+  return { nextSeq, activeBytes, spool, recovered };
 }
 
 /**

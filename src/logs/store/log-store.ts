@@ -19,6 +19,7 @@ import {
   rotatedName,
   syncDirectory,
 } from './store-files.js';
+import { syncSeqMarker, writeSeqMarker } from './seq-marker.js';
 
 export { listSpool } from './spool.js';
 
@@ -485,6 +486,7 @@ class FileLogStore implements LogStore {
       return;
     }
     const seq = d.nextSeq++;
+    await writeSeqMarker(folder, seq);
     await rename(devicePath(this.dir, d.name), join(folder, rotatedName(seq, '')));
     d.fileBytes = 0;
     // The directory fsync for the rename and the new name is left to the next fsync of the active file (timer,
@@ -502,6 +504,7 @@ class FileLogStore implements LogStore {
     if (this.running >= this.maxCompressions) await new Promise<void>((r) => this.waiting.push(r));
     this.running++;
     try {
+      await syncSeqMarker(join(this.dir, d.name)); // durable before the uploader can delete the file
       const file = await compressRotated(this.dir, d.name, seq);
       this.spoolBytes += file.bytes;
       this.opts.onRotated?.(file);

@@ -1,6 +1,6 @@
 // Each crash point of a rotation, recreated by leaving the files a crash there would leave; and the log folder as
 // untrusted ground (symlinks planted where tscm writes).
-import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,9 @@ function options(dir: string, over: Partial<LogStoreOptions> = {}): LogStoreOpti
     ...over,
   };
 }
+
+/** The folder's files but the rotation-number marker (seq-marker.ts). */
+const files = async (folder: string) => (await readdir(folder)).filter((n) => n !== '.last-seq');
 
 async function deviceFolder(files: Record<string, string | Buffer>): Promise<{ dir: string; folder: string }> {
   const dir = await tempDir();
@@ -39,7 +42,7 @@ describe('log store recovery: each crash point of a rotation', () => {
     store.append('fw1', Buffer.from('d'));
     expect((await store.rotate('fw1')).map((f) => f.seq)).toEqual([4]);
     await store.close();
-    expect((await readdir(folder)).sort()).toEqual(['syslog', 'syslog.000003.gz', 'syslog.000004.gz']);
+    expect((await files(folder)).sort()).toEqual(['syslog', 'syslog.000003.gz', 'syslog.000004.gz']);
     expect(await deviceLines(dir, 'fw1')).toEqual(['a', 'b', 'c', 'd']);
   });
 
@@ -86,7 +89,7 @@ describe('log store recovery: each crash point of a rotation', () => {
     store.append('fw1', Buffer.from('next'));
     expect((await store.rotate()).map((f) => f.seq)).toEqual([3]);
     await store.close();
-    expect((await readdir(folder)).sort()).toEqual([
+    expect((await files(folder)).sort()).toEqual([
       'syslog',
       'syslog.000001.gz',
       'syslog.000002.gz.damaged',
@@ -104,7 +107,7 @@ describe('log store recovery: each crash point of a rotation', () => {
     const { rotated, active } = await deviceFiles(dir, 'fw1');
     expect(rotated).toEqual([`${'o'.repeat(89)}\n`]);
     expect(active).toBe(`${'n'.repeat(19)}\n`);
-    expect((await readdir(join(dir, 'fw1'))).sort()).toEqual(['notes.txt', 'syslog', 'syslog.000001.gz', 'syslog.bak']);
+    expect((await files(join(dir, 'fw1'))).sort()).toEqual(['notes.txt', 'syslog', 'syslog.000001.gz', 'syslog.bak']);
   });
 });
 
@@ -175,7 +178,7 @@ describe('log store: symlinks in the log folder are never followed', () => {
     expect(await readdir(outside)).toEqual(['passwd']);
     expect(store.counters().perDevice.fw1).toMatchObject({ droppedRefused: 1 });
     // fw2's numbering skips the link's number; the link itself stays.
-    expect((await readdir(join(dir, 'fw2'))).sort()).toEqual(['syslog', 'syslog.000001', 'syslog.000002.gz']);
+    expect((await files(join(dir, 'fw2'))).sort()).toEqual(['syslog', 'syslog.000001', 'syslog.000002.gz']);
     expect(await deviceLines(dir, 'fw2')).toEqual(['fine']);
   });
 });
@@ -217,5 +220,44 @@ describe('log store recovery: a write cut short', () => {
     await store.close();
     expect(await deviceLines(dir, 'fw1')).toEqual(['whole', 'part', 'next']);
     expect(log.records.some((r) => r.level === 'warn' && /partial line/.test(r.msg))).toBe(true);
+  });
+});
+
+describe('log store: rotation numbers are never reused', () => {
+  it('goes on after the uploader sent and deleted every file and the store was reopened', async () => {
+    const dir = await tempDir();
+    const first = await openLogStore(options(dir));
+    first.append('fw1', Buffer.from('one'));
+    first.append('fw1', Buffer.from('two'));
+    const sent = [...(await first.rotate('fw1'))];
+    expect(sent.map((f) => f.seq)).toEqual([1]);
+    first.append('fw1', Buffer.from('three'));
+    sent.push(...(await first.rotate('fw1')));
+    await first.close();
+    for (const f of sent) await unlink(f.path); // what the uploader does after each 2xx
+    expect(await listSpool(dir, 'fw1')).toEqual([]);
+    const again = await openLogStore(options(dir));
+    again.append('fw1', Buffer.from('four'));
+    expect((await again.rotate('fw1')).map((f) => f.seq)).toEqual([3]);
+    await again.close();
+  });
+
+  it('a marker that is not a number, or is a symlink, is ignored: the files on disk still bound the number', async () => {
+    const { dir, folder } = await deviceFolder({ 'syslog.000007.gz': gzipSync('x\n'), '.last-seq': 'ninety\n' });
+    const store = await openLogStore(options(dir));
+    store.append('fw1', Buffer.from('y'));
+    expect((await store.rotate('fw1')).map((f) => f.seq)).toEqual([8]);
+    await store.close();
+    const elsewhere = join(await tempDir(), 'target');
+    await writeFile(elsewhere, '500\n');
+    const other = await deviceFolder({});
+    await symlink(elsewhere, join(other.folder, '.last-seq'));
+    const planted = await openLogStore(options(other.dir));
+    planted.append('fw1', Buffer.from('z'));
+    expect((await planted.rotate('fw1')).map((f) => f.seq)).toEqual([1]);
+    await planted.close();
+    expect(await readFile(elsewhere, 'utf8')).toBe('500\n'); // nothing written through the link
+    expect(await readFile(join(other.folder, '.last-seq'), 'utf8')).toBe('1\n'); // the link replaced
+    expect(await readdir(folder)).toContain('.last-seq');
   });
 });
