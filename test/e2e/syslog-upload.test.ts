@@ -127,7 +127,9 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
     // tscm logs DEVICE asks the running receiver: it rotates, the upload fails (503), the file is kept
     const first = await runTscm(['logs', 'fw-a', '--dir', defs.dir], { env: SECRETS });
     expect(first.code, first.stderr).toBe(1);
-    expect(first.stdout).toMatch(/^fw-a\s+syslog\.\d{6}\.gz\s+\d+ bytes\s+failed: .*503.*\(kept, retried later\)$/m);
+    expect(first.stdout).toMatch(
+      /^fw-a\s+syslog\.\d{6}\.gz\s+\d+ bytes\s+failed: .*503.*\(kept, the receiver retries it\)$/m,
+    );
 
     await send(lines('batch-b', 300, 300));
     const second = await runTscm(['logs', 'fw-a', '--dir', defs.dir, '--json'], { env: SECRETS });
@@ -183,6 +185,7 @@ describe.skipIf(!HAVE_LOGGER || !HAVE_TINYPROXY)('device log upload through tiny
     const r = await runTscm(['logs', 'fw-a', '--dir', defs.dir], { env: SECRETS });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/failed: the proxy \S+ refused the credentials \(logs\.proxy\.username\/password\)/);
+    expect(r.stdout).toMatch(/\(kept until the next tscm logs or receiver start\)$/m); // no receiver retries it
     expect(server.requests()).toEqual([]);
     expect((await deviceLines(defs.logDir, 'fw-a')).map(text)).toEqual(lines('kept', 0, 50));
     for (const secret of secretValues) expect(r.stdout + r.stderr).not.toContain(secret);

@@ -59,12 +59,18 @@ export async function logsCommand(device: string | undefined, opts: LogsOptions)
       JSON.stringify({ logDir, via, rotated: result.rotated, uploads: result.uploads }, null, 2) + '\n',
     );
   } else {
-    process.stdout.write(formatResult(result.rotated, result.uploads));
+    process.stdout.write(formatResult(result.rotated, result.uploads, via));
   }
   return failed > 0 ? 1 : 0;
 }
 
-function formatResult(rotated: readonly RotatedFile[], uploads: readonly UploadOutcome[]): string {
+function formatResult(
+  rotated: readonly RotatedFile[],
+  uploads: readonly UploadOutcome[],
+  via: 'receiver' | 'here',
+): string {
+  // Only a running receiver retries on its own; without one the file waits for the next tscm logs or receiver start.
+  const kept = via === 'receiver' ? 'kept, the receiver retries it' : 'kept until the next tscm logs or receiver start';
   const lines = [];
   for (const r of rotated) lines.push(`rotated   ${printable(r.device, 64)}  ${base(r.path)}  ${r.bytes} bytes`);
   for (const u of uploads) {
@@ -73,7 +79,7 @@ function formatResult(rotated: readonly RotatedFile[], uploads: readonly UploadO
         ? `uploaded${u.httpStatus === undefined ? '' : ` (HTTP ${u.httpStatus})`}`
         : u.result === 'kept'
           ? 'kept (upload off)'
-          : `failed: ${printable(u.reason ?? 'unknown', 200)} (kept, retried later)`;
+          : `failed: ${printable(u.reason ?? 'unknown', 200)} (${kept})`;
     lines.push(`${printable(u.device, 64)}  ${printable(u.file, 64)}  ${u.bytes} bytes  ${what}`);
   }
   const count = (r: UploadOutcome['result']) => uploads.filter((u) => u.result === r).length;
