@@ -25,8 +25,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await syncDirectory(dir);
 }
 
-/** Makes the rename durable. Some platforms/filesystems cannot fsync a directory; that only weakens durability. */
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes renames and creations in `dir` durable. Filesystems that cannot fsync a directory only lose durability. */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');

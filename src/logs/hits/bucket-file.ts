@@ -4,9 +4,6 @@
 // The files are written atomically (temp file, fsync, rename) and read back as untrusted input: a damaged or
 // hostile file is an error naming the file, never quoting it.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import { parsePrefix } from '../../cidr/index.js';
 import { FileReadError, readLimitedFile } from '../../config/limited-file.js';
 import { normaliseAddress } from './acl-log-line.js';
@@ -232,28 +229,4 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function countOf(v: unknown): number | null {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
-}
-
-/** Writes `text` to `file` atomically: a temp file in the same folder, fsync'd, renamed over, the folder fsync'd. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const handle = await open(tmp, 'wx', 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await handle.close();
-  await rename(tmp, file);
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
 }

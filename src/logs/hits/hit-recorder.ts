@@ -4,7 +4,7 @@
 // flush(), when a device moves to a new bucket, and on close(); a flush adds the counts to what the file holds
 // (a restart within the hour keeps both halves).
 
-import { readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../model.js';
 import { parseAclLogLine } from './acl-log-line.js';
@@ -15,8 +15,8 @@ import {
   bucketStartOfName,
   readBucketFile,
   serializeBucket,
-  writeFileAtomic,
 } from './bucket-file.js';
+import { writeFileAtomic } from '../../plan/atomic-write.js';
 import { buildPrefixMatcher, type PrefixMatcher } from './prefix-matcher.js';
 
 export interface HitRecorderOptions {
@@ -115,6 +115,7 @@ export async function openHitRecorder(opts: HitRecorderOptions): Promise<HitReco
       opts.log.warn('hits: a damaged bucket file was moved aside', { file, reason: err.message });
       await rename(file, `${file}.damaged`).catch(() => undefined);
     }
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, serializeBucket(name, merged));
   };
 

@@ -78,18 +78,7 @@ export async function entryKind(path: string): Promise<'missing' | 'file' | 'dir
   }
 }
 
-/** Makes renames and creations in `dir` durable. Filesystems that cannot fsync a directory only lose durability. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // EISDIR/EINVAL/EPERM where directories cannot be fsync'd: the rename itself is still atomic.
-  } finally {
-    await handle?.close();
-  }
-}
+export { syncDirectory } from '../../plan/atomic-write.js';
 
 export function devicePath(dir: string, device: string, name = ACTIVE_NAME): string {
   return join(dir, device, name);
