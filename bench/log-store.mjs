@@ -70,6 +70,7 @@ function countLines(dir) {
   let n = 0;
   for (const device of readdirSync(dir)) {
     for (const name of readdirSync(join(dir, device))) {
+      if (!name.startsWith('syslog')) continue; // the .last-seq marker is not a log file
       const raw = readFileSync(join(dir, device, name));
       const text = name.endsWith('.gz') ? gunzipSync(raw) : raw;
       for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) n++;
