@@ -74,7 +74,12 @@ describe.skipIf(!HAVE_LOGGER)('tscm reconcile --syslog', () => {
       return d && d.aclLines >= 1 ? d : undefined;
     });
     expect(device).toMatchObject({ messages: 1, aclLines: 1, blockHits: 1 });
-    const filed = await readFile(path.join(lab.dir, 'device-logs', 'edge-01', 'syslog'), 'utf8');
+    // counted when received; on disk at the store's next batch write (every 100 ms): wait for it, never race it
+    const activeFile = path.join(lab.dir, 'device-logs', 'edge-01', 'syslog');
+    const filed = await until('the deny line on disk', async () => {
+      const text = await readFile(activeFile, 'utf8').catch(() => '');
+      return text.endsWith('\n') ? text : undefined;
+    });
     expect(filed).toMatch(new RegExp(`^<13>.* edge-01: ${DENY_LINE.replace(/[()]/g, '\\$&')}\\n$`));
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^tscm_syslog_acl_hits_total\{device="edge-01",list="block"\} 1$/m);
