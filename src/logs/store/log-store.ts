@@ -20,6 +20,7 @@ import {
   syncDirectory,
 } from './store-files.js';
 import { syncSeqMarker, writeSeqMarker } from './seq-marker.js';
+import { BoundedJobs } from './bounded-jobs.js';
 
 export { listSpool } from './spool.js';
 
@@ -129,12 +130,9 @@ export async function openLogStore(opts: LogStoreOptions): Promise<LogStore> {
 class FileLogStore implements LogStore {
   private readonly devices = new Map<string, Device>();
   private readonly drainCallbacks: (() => void)[] = [];
-  private readonly jobs = new Set<Promise<RotatedFile | null>>();
-  private readonly waiting: (() => void)[] = [];
   private readonly now: () => number;
   private readonly highWater: number;
-  private readonly maxCompressions: number;
-  private running = 0;
+  private readonly compressions: BoundedJobs;
   private buffered = 0;
   private isBusy = false;
   private closed = false;
@@ -151,7 +149,7 @@ class FileLogStore implements LogStore {
   ) {
     this.now = opts.now ?? Date.now;
     this.highWater = opts.highWaterBytes ?? 8 * 1024 * 1024;
-    this.maxCompressions = Math.max(1, opts.maxConcurrentCompressions ?? 4);
+    this.compressions = new BoundedJobs(Math.max(1, opts.maxConcurrentCompressions ?? 4));
   }
 
   get busy(): boolean {
@@ -293,7 +291,7 @@ class FileLogStore implements LogStore {
         await d.handle?.close();
         d.handle = null;
       }
-      await Promise.all(this.jobs);
+      await this.compressions.settle();
     }
   }
 
@@ -494,15 +492,12 @@ class FileLogStore implements LogStore {
     d.handle = await openAppend(devicePath(this.dir, d.name));
     d.dirSyncPending = true;
     d.counters.rotations++;
-    const job = this.compress(d, seq);
-    this.jobs.add(job);
-    void job.finally(() => this.jobs.delete(job));
+    const job = this.compressions.run(() => this.compress(d, seq));
     for (const c of d.collectors) c.push(job);
   }
 
+  /** Never rejects: a failed compression leaves the plain file, which the next start compresses. */
   private async compress(d: Device, seq: number): Promise<RotatedFile | null> {
-    if (this.running >= this.maxCompressions) await new Promise<void>((r) => this.waiting.push(r));
-    this.running++;
     try {
       await syncSeqMarker(join(this.dir, d.name)); // durable before the uploader can delete the file
       const file = await compressRotated(this.dir, d.name, seq);
@@ -516,9 +511,6 @@ class FileLogStore implements LogStore {
         error: errorCode(err),
       });
       return null;
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
     }
   }
 
