@@ -6,6 +6,7 @@
 import { PrefixListBuilder, prefixCount } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
 import { decodeRpzIpTrigger, makeTriggerOut } from './rpz-ip.js';
+import type { TriggerOut } from './rpz-ip.js';
 import { CLASS_IN, readWord, TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_NS, TYPE_SOA, TYPE_TXT } from './wire-walk.js';
 import type { WireName } from './wire-walk.js';
 
@@ -48,12 +49,13 @@ export function zoneLabels(zone: string): Uint8Array[] {
   return trimmed === '' ? [] : trimmed.split('.').map(ascii);
 }
 
-export class ZoneRecordDecoder {
+/**
+ * Classifies one record of a zone: the prefix it stands for (written into `out`, returns null) or why it gives
+ * none. Shared by the AXFR decoder and IXFR's difference sequences (a deleted record must be classified exactly as
+ * it was when added, so that the cached set stays equal to a full transfer's).
+ */
+export class RecordClassifier {
   private readonly zone: Uint8Array[];
-  private readonly builder = new PrefixListBuilder();
-  private readonly trigger = makeTriggerOut();
-  private readonly skips = new Map<string, number>();
-  private records = 0;
 
   constructor(zone: string) {
     this.zone = zoneLabels(zone);
@@ -64,63 +66,53 @@ export class ZoneRecordDecoder {
     return name.count === this.zone.length && this.endsWithZone(name);
   }
 
-  /** One record of the zone body (the caller keeps the framing SOAs out). */
-  add(name: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number, cls = CLASS_IN): void {
-    this.records++;
-    if (cls !== CLASS_IN) return this.skip(`class-${CLASS_NAMES[cls] ?? cls}`);
-    if (!this.endsWithZone(name)) return this.skip('out-of-zone');
+  classify(
+    name: WireName,
+    type: number,
+    buf: Uint8Array,
+    rdata: number,
+    rdlength: number,
+    cls: number,
+    out: TriggerOut,
+  ): SkipReason | null {
+    if (cls !== CLASS_IN) return `class-${CLASS_NAMES[cls] ?? cls}`;
+    if (!this.endsWithZone(name)) return 'out-of-zone';
     const below = name.count - this.zone.length;
     if (below >= 1) {
       const tag = below - 1;
-      if (name.labelEquals(tag, RPZ_IP)) {
-        if (!decodeRpzIpTrigger(name, tag, this.trigger)) return this.skip('bad-rpz-ip');
-        const t = this.trigger;
-        if (t.v6) this.builder.addV6(t.w[0]!, t.w[1]!, t.w[2]!, t.w[3]!, t.len);
-        else this.builder.addV4(t.w[0]!, t.len);
-        return;
-      }
-      if (name.labelEquals(tag, RPZ_NSDNAME)) return this.skip('rpz-nsdname');
-      if (name.labelEquals(tag, RPZ_NSIP)) return this.skip('rpz-nsip');
-      if (name.labelEquals(tag, RPZ_CLIENT_IP)) return this.skip('rpz-client-ip');
+      if (name.labelEquals(tag, RPZ_IP)) return decodeRpzIpTrigger(name, tag, out) ? null : 'bad-rpz-ip';
+      if (name.labelEquals(tag, RPZ_NSDNAME)) return 'rpz-nsdname';
+      if (name.labelEquals(tag, RPZ_NSIP)) return 'rpz-nsip';
+      if (name.labelEquals(tag, RPZ_CLIENT_IP)) return 'rpz-client-ip';
     }
     switch (type) {
       case TYPE_A:
-        if (rdlength !== 4) return this.skip('bad-address-rdata');
-        this.builder.addV4(readWord(buf, rdata), 32);
-        return;
+        if (rdlength !== 4) return 'bad-address-rdata';
+        out.v6 = false;
+        out.len = 32;
+        out.w[0] = readWord(buf, rdata);
+        return null;
       case TYPE_AAAA:
-        if (rdlength !== 16) return this.skip('bad-address-rdata');
-        this.builder.addV6(
-          readWord(buf, rdata),
-          readWord(buf, rdata + 4),
-          readWord(buf, rdata + 8),
-          readWord(buf, rdata + 12),
-          128,
-        );
-        return;
+        if (rdlength !== 16) return 'bad-address-rdata';
+        out.v6 = true;
+        out.len = 128;
+        out.w[0] = readWord(buf, rdata);
+        out.w[1] = readWord(buf, rdata + 4);
+        out.w[2] = readWord(buf, rdata + 8);
+        out.w[3] = readWord(buf, rdata + 12);
+        return null;
       case TYPE_NS:
-        return this.skip('ns');
+        return 'ns';
       case TYPE_SOA:
-        return this.skip('soa');
+        return 'soa';
       case TYPE_TXT:
-        return this.skip('txt');
+        return 'txt';
       case TYPE_CNAME:
         // A CNAME below the zone outside the rpz-* trees is an RPZ QNAME trigger: a domain, not an address.
-        return this.skip('qname-trigger');
+        return 'qname-trigger';
       default:
-        return this.skip(`type-${type}`);
+        return `type-${type}`;
     }
-  }
-
-  finish(): DecodedRecords {
-    const list = this.builder.build();
-    const skipped: Record<string, number> = {};
-    for (const [reason, n] of [...this.skips].sort((a, b) => a[0].localeCompare(b[0]))) skipped[reason] = n;
-    return { list, records: this.records, decoded: prefixCount(list), skipped };
-  }
-
-  private skip(reason: SkipReason): void {
-    this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
   }
 
   private endsWithZone(name: WireName): boolean {
@@ -129,5 +121,43 @@ export class ZoneRecordDecoder {
     if (off < 0) return false;
     for (let i = 0; i < z.length; i++) if (!name.labelEquals(off + i, z[i]!)) return false;
     return true;
+  }
+}
+
+/** Accumulates the records of one full transfer into a prefix list (duplicates collapse) and skip counts. */
+export class ZoneRecordDecoder {
+  private readonly classifier: RecordClassifier;
+  private readonly builder = new PrefixListBuilder();
+  private readonly trigger = makeTriggerOut();
+  private readonly skips = new Map<string, number>();
+  private records = 0;
+
+  constructor(zone: string) {
+    this.classifier = new RecordClassifier(zone);
+  }
+
+  /** Whether `name` is the zone apex. */
+  isApex(name: WireName): boolean {
+    return this.classifier.isApex(name);
+  }
+
+  /** One record of the zone body (the caller keeps the framing SOAs out). */
+  add(name: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number, cls = CLASS_IN): void {
+    this.records++;
+    const t = this.trigger;
+    const reason = this.classifier.classify(name, type, buf, rdata, rdlength, cls, t);
+    if (reason !== null) {
+      this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
+      return;
+    }
+    if (t.v6) this.builder.addV6(t.w[0]!, t.w[1]!, t.w[2]!, t.w[3]!, t.len);
+    else this.builder.addV4(t.w[0]!, t.len);
+  }
+
+  finish(): DecodedRecords {
+    const list = this.builder.build();
+    const skipped: Record<string, number> = {};
+    for (const [reason, n] of [...this.skips].sort((a, b) => a[0].localeCompare(b[0]))) skipped[reason] = n;
+    return { list, records: this.records, decoded: prefixCount(list), skipped };
   }
 }
