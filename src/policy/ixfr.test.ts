@@ -136,6 +136,23 @@ describe('IXFR sequence walk', () => {
     expect(both.kind === 'updated' && both.removed).toBe(3);
   });
 
+  it('merges long untouched runs of a large zone, and counts appear where a prefix gains a second record', () => {
+    const host = (i: number): string => `10.${(i >> 8) & 255}.${i & 255}.1/32`;
+    const before = Array.from({ length: 3000 }, (_, i) => trigger(host(i)));
+    const removed = before.filter((_, i) => i % 97 === 5);
+    const added = [
+      ...Array.from({ length: 40 }, (_, i) => trigger(host(5000 + i * 13))),
+      ...Array.from({ length: 10 }, (_, i) => a(`h${i}`, host(i * 211 + 1).slice(0, -3))),
+    ];
+    const after = [...before.filter((r) => !removed.includes(r)), ...added];
+    const r = run(fullDecode(before, 100), 101, [
+      message([soa(101), soa(100), ...removed, soa(101)]),
+      message([...added, soa(101)]),
+    ]);
+    expect(r.kind === 'updated' && view(r.zone)).toEqual(view(fullDecode(after, 101)));
+    expect(r.kind === 'updated' && r.zone.counts.v4?.filter((c) => c === 2).length).toBe(10);
+  });
+
   it('is current when the reply is only the cached serial', () => {
     expect(run(fullDecode(pick(BASE_KEYS), 100), 100, [message([soa(100)])])).toEqual({ kind: 'current' });
   });
@@ -149,6 +166,12 @@ describe('IXFR sequence walk', () => {
     ['a deletion of an absent prefix', 101, [soa(101), soa(100), trigger('10.9.9.0/24'), soa(101), soa(101)], /cache/],
     ['a deletion of an absent skipped record', 101, [soa(101), soa(100), pick([14])[0]!, soa(101), soa(101)], /txt/],
     ['a second deletion of the last record', 101, [soa(101), soa(100), ...pick([0, 0]), soa(101), soa(101)], /cache/],
+    [
+      'a deletion of an absent prefix that a later sequence adds',
+      102,
+      [soa(102), soa(100), trigger('10.9.9.0/24'), soa(101), soa(101), soa(102), trigger('10.9.9.0/24'), soa(102)],
+      /10\.9\.9\.0\/24/,
+    ],
     ['an AXFR-style reply', 101, [soa(101), ...pick([0, 11]), soa(101)], /AXFR-style/],
     ['an empty zone in AXFR style', 101, [soa(101), soa(101)], /AXFR-style/],
     ['records after the final SOA', 101, [soa(101), soa(100), soa(101), soa(101), ...pick([0])], /after the final/],

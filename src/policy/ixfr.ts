@@ -31,6 +31,9 @@ export class IxfrFallback extends Error {
   override readonly name = 'IxfrFallback';
 }
 
+const misfit = (err: DeltaMismatch): IxfrFallback =>
+  new IxfrFallback(`the differences do not fit the cache: ${err.message}`);
+
 /** RFC 1982: a is newer than b. */
 function serialNewer(a: number, b: number): boolean {
   const d = (a - b) >>> 0;
@@ -105,7 +108,7 @@ export class IxfrWalk {
       walkAnswers(msg, header, this.name, this.visit);
     } catch (err) {
       if (err instanceof WireFormatError) throw new IxfrFallback(`malformed message: ${err.message}`);
-      if (err instanceof DeltaMismatch) throw new IxfrFallback(`the differences do not fit the cache: ${err.message}`);
+      if (err instanceof DeltaMismatch) throw misfit(err);
       throw err;
     }
     this.messages++;
@@ -125,7 +128,12 @@ export class IxfrWalk {
     if (this.current) return { kind: 'current' };
     if (this.phase !== 'done') throw new IxfrFallback('the reply ended before the final SOA');
     const { added, removed } = this.delta;
-    return { kind: 'updated', zone: this.delta.finish(this.newSerial), added, removed, sequences: this.sequences };
+    try {
+      const zone = this.delta.finish(this.newSerial);
+      return { kind: 'updated', zone, added, removed, sequences: this.sequences };
+    } catch (err) {
+      throw err instanceof DeltaMismatch ? misfit(err) : err;
+    }
   }
 
   private readonly visit = (

@@ -38,9 +38,9 @@ export function sortedSkips(skips: Map<string, number>): Record<string, number> 
   return out;
 }
 
-/** Index of (addr, len) in a sorted IPv4 list, or -1. */
-export function findV4(addr: Uint32Array, len: Uint8Array, a: number, l: number): number {
-  let lo = 0;
+/** First index in [from, end) of a sorted IPv4 list whose entry is not before (a, l). */
+export function lowerBoundV4(addr: Uint32Array, len: Uint8Array, a: number, l: number, from = 0): number {
+  let lo = from;
   let hi = len.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
@@ -48,7 +48,13 @@ export function findV4(addr: Uint32Array, len: Uint8Array, a: number, l: number)
     if (ma < a || (ma === a && len[mid]! < l)) lo = mid + 1;
     else hi = mid;
   }
-  return lo < len.length && addr[lo] === a && len[lo] === l ? lo : -1;
+  return lo;
+}
+
+/** Index of (addr, len) in a sorted IPv4 list, or -1. */
+export function findV4(addr: Uint32Array, len: Uint8Array, a: number, l: number): number {
+  const i = lowerBoundV4(addr, len, a, l);
+  return i < len.length && addr[i] === a && len[i] === l ? i : -1;
 }
 
 /** Compares IPv6 entry i of (words, len) with w[0..3]/l in list order. */
@@ -61,16 +67,22 @@ export function compareV6At(words: Uint32Array, len: Uint8Array, i: number, w: U
   return len[i]! - l;
 }
 
-/** Index of w/l in a sorted IPv6 list, or -1. */
-export function findV6(words: Uint32Array, len: Uint8Array, w: Uint32Array, l: number): number {
-  let lo = 0;
+/** First index in [from, end) of a sorted IPv6 list whose entry is not before w/l. */
+export function lowerBoundV6(words: Uint32Array, len: Uint8Array, w: Uint32Array, l: number, from = 0): number {
+  let lo = from;
   let hi = len.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (compareV6At(words, len, mid, w, l) < 0) lo = mid + 1;
     else hi = mid;
   }
-  return lo < len.length && compareV6At(words, len, lo, w, l) === 0 ? lo : -1;
+  return lo;
+}
+
+/** Index of w/l in a sorted IPv6 list, or -1. */
+export function findV6(words: Uint32Array, len: Uint8Array, w: Uint32Array, l: number): number {
+  const i = lowerBoundV6(words, len, w, l);
+  return i < len.length && compareV6At(words, len, i, w, l) === 0 ? i : -1;
 }
 
 /**
