@@ -2,7 +2,8 @@
 // host bits, sorts and removes duplicates so every list it returns satisfies the invariants in types.ts.
 import { InternalError } from '../errors.js';
 import { maskV4, maskV6Word } from './mask.js';
-import { sortOrderV6, sortV4 } from './sort.js';
+import { sortV4 } from './sort.js';
+import { sortOrderV6 } from './sort-v6.js';
 import type { PrefixList } from './types.js';
 
 const INITIAL_CAPACITY = 64;

@@ -1,47 +1,136 @@
-// IPv6 address sets as sorted, disjoint, non-adjacent intervals [start, end) of 128-bit BigInts. IPv6 block lists
-// are small in practice, so this favours obviously-correct code over speed; the walks mirror intervals-v4.ts.
-import { splitRangeV6, wordsToBigInt, type PrefixSink } from './range.js';
+// IPv6 address sets as sorted, disjoint, non-adjacent intervals [start, end] (inclusive, so the end of the space
+// fits) of 128-bit values held as four 32-bit words each, most significant first: 32 bytes per interval, no BigInt,
+// no object per interval. The walks mirror intervals-v4.ts; 128-bit compare, +1 and -1 are done word by word.
+import { splitRangeV6, type PrefixSink } from './range.js';
+
+const TWO32 = 4294967296;
+
+/** Compares the values at word offsets i (of a) and j (of b). */
+function cmp(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
+  if (a[i] !== b[j]) return a[i]! < b[j]! ? -1 : 1;
+  if (a[i + 1] !== b[j + 1]) return a[i + 1]! < b[j + 1]! ? -1 : 1;
+  if (a[i + 2] !== b[j + 2]) return a[i + 2]! < b[j + 2]! ? -1 : 1;
+  if (a[i + 3] !== b[j + 3]) return a[i + 3]! < b[j + 3]! ? -1 : 1;
+  return 0;
+}
+
+/** True when the value at a[i] is exactly one more than the value at b[j]. */
+function isSuccessor(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
+  // a = b + 1: the low words of b that are all ones wrapped to zero, the first other word went up by one.
+  for (let k = 3; k >= 0; k--) {
+    const x = a[i + k]!;
+    const y = b[j + k]!;
+    if (y === 0xffffffff) {
+      if (x !== 0) return false;
+      continue;
+    }
+    if (x !== y + 1) return false;
+    for (let h = k - 1; h >= 0; h--) if (a[i + h] !== b[j + h]) return false;
+    return true;
+  }
+  return false; // b is the last address: nothing follows it
+}
+
+/** dst[di..] = src[si..] + delta (delta is 1 or -1; the caller guarantees no overflow or underflow). */
+function addOne(dst: Uint32Array, di: number, src: Uint32Array, si: number, delta: 1 | -1): void {
+  let carry: number = delta;
+  for (let k = 3; k >= 0; k--) {
+    let v = src[si + k]! + carry;
+    carry = 0;
+    if (v >= TWO32) {
+      v -= TWO32;
+      carry = 1;
+    } else if (v < 0) {
+      v += TWO32;
+      carry = -1;
+    }
+    dst[di + k] = v;
+  }
+}
 
 export class IntervalsV6 {
-  readonly start: bigint[] = [];
-  readonly end: bigint[] = [];
+  /** start of interval i at words 4i..4i+3; end likewise (inclusive). */
+  start: Uint32Array;
+  end: Uint32Array;
+  n = 0;
 
-  get n(): number {
-    return this.start.length;
+  constructor(capacity: number) {
+    this.start = new Uint32Array(4 * Math.max(capacity, 4));
+    this.end = new Uint32Array(4 * Math.max(capacity, 4));
   }
 
-  /** Appends [s, e) (s not below the previous start), merging it into the last interval when they touch. */
-  push(s: bigint, e: bigint): void {
-    const last = this.start.length - 1;
-    if (last >= 0 && s <= this.end[last]!) {
-      if (e > this.end[last]!) this.end[last] = e;
-      return;
+  /**
+   * Appends [s, e] read at word offsets si and ei (s not below the previous start), merging it into the last
+   * interval when they overlap or touch.
+   */
+  push(sa: Uint32Array, si: number, ea: Uint32Array, ei: number): void {
+    const n = this.n;
+    const end = this.end;
+    if (n > 0) {
+      const last = 4 * (n - 1);
+      if (cmp(sa, si, end, last) <= 0 || isSuccessor(sa, si, end, last)) {
+        if (cmp(ea, ei, end, last) > 0) copy(end, last, ea, ei);
+        return;
+      }
     }
-    this.start.push(s);
-    this.end.push(e);
+    if (4 * n === this.start.length) this.grow();
+    copy(this.start, 4 * n, sa, si);
+    copy(this.end, 4 * n, ea, ei);
+    this.n = n + 1;
   }
+
+  private grow(): void {
+    const start = new Uint32Array(this.start.length * 2);
+    start.set(this.start);
+    const end = new Uint32Array(this.end.length * 2);
+    end.set(this.end);
+    this.start = start;
+    this.end = end;
+  }
+}
+
+function copy(dst: Uint32Array, di: number, src: Uint32Array, si: number): void {
+  dst[di] = src[si]!;
+  dst[di + 1] = src[si + 1]!;
+  dst[di + 2] = src[si + 2]!;
+  dst[di + 3] = src[si + 3]!;
 }
 
 /** The address set of a sorted IPv6 prefix array (PrefixList order), merged. */
 export function intervalsFromV6(words: Uint32Array, len: Uint8Array): IntervalsV6 {
-  const out = new IntervalsV6();
-  for (let i = 0; i < len.length; i++) {
-    const s = wordsToBigInt(words[4 * i]!, words[4 * i + 1]!, words[4 * i + 2]!, words[4 * i + 3]!);
-    out.push(s, s + (1n << BigInt(128 - len[i]!)));
+  const n = len.length;
+  const out = new IntervalsV6(n);
+  const last = new Uint32Array(4); // the prefix's last address: host bits all ones
+  for (let i = 0; i < n; i++) {
+    const l = len[i]!;
+    const o = 4 * i;
+    last[0] = words[o]! | hostMask(l, 0);
+    last[1] = words[o + 1]! | hostMask(l, 1);
+    last[2] = words[o + 2]! | hostMask(l, 2);
+    last[3] = words[o + 3]! | hostMask(l, 3);
+    out.push(words, o, last, 0);
   }
   return out;
 }
 
+/** Host bits of word k of a /len, as a signed 32-bit mask (stored into a Uint32Array it is the same bits). */
+function hostMask(len: number, k: number): number {
+  const bits = len - 32 * k;
+  if (bits >= 32) return 0;
+  if (bits <= 0) return -1;
+  return -1 >>> bits;
+}
+
 export function unionV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
-  const out = new IntervalsV6();
+  const out = new IntervalsV6(a.n + b.n);
   let i = 0;
   let j = 0;
   while (i < a.n || j < b.n) {
-    if (j >= b.n || (i < a.n && a.start[i]! <= b.start[j]!)) {
-      out.push(a.start[i]!, a.end[i]!);
+    if (j >= b.n || (i < a.n && cmp(a.start, 4 * i, b.start, 4 * j) <= 0)) {
+      out.push(a.start, 4 * i, a.end, 4 * i);
       i++;
     } else {
-      out.push(b.start[j]!, b.end[j]!);
+      out.push(b.start, 4 * j, b.end, 4 * j);
       j++;
     }
   }
@@ -50,20 +139,31 @@ export function unionV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
 
 /** Addresses in a and not in b. */
 export function subtractV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
-  const out = new IntervalsV6();
+  const out = new IntervalsV6(a.n);
+  const s = new Uint32Array(4); // the part of a's interval not yet handled starts here
+  const t = new Uint32Array(4);
   let j = 0;
   for (let i = 0; i < a.n; i++) {
-    let s = a.start[i]!;
-    const e = a.end[i]!;
-    while (j < b.n && b.end[j]! <= s) j++;
+    copy(s, 0, a.start, 4 * i);
+    const ae = a.end;
+    const ai = 4 * i;
+    while (j < b.n && cmp(b.end, 4 * j, s, 0) < 0) j++;
+    // b intervals overlapping [s, e]; the last one may reach into the next a interval, so j stays on it.
     let k = j;
-    while (k < b.n && b.start[k]! < e) {
-      if (b.start[k]! > s) out.push(s, b.start[k]!);
-      s = b.end[k]!;
-      if (s >= e) break;
+    let rest = true;
+    while (k < b.n && cmp(b.start, 4 * k, ae, ai) <= 0) {
+      if (cmp(b.start, 4 * k, s, 0) > 0) {
+        addOne(t, 0, b.start, 4 * k, -1);
+        out.push(s, 0, t, 0);
+      }
+      if (cmp(b.end, 4 * k, ae, ai) >= 0) {
+        rest = false;
+        break;
+      }
+      addOne(s, 0, b.end, 4 * k, 1);
       k++;
     }
-    if (s < e) out.push(s, e);
+    if (rest) out.push(s, 0, ae, ai);
     j = k;
   }
   return out;
@@ -71,18 +171,17 @@ export function subtractV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
 
 /** Addresses in both a and b. */
 export function intersectV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
-  const out = new IntervalsV6();
+  const out = new IntervalsV6(Math.min(a.n, b.n));
   let i = 0;
   let j = 0;
   while (i < a.n && j < b.n) {
-    const as = a.start[i]!;
-    const bs = b.start[j]!;
-    const ae = a.end[i]!;
-    const be = b.end[j]!;
-    const lo = as > bs ? as : bs;
-    const hi = ae < be ? ae : be;
-    if (lo < hi) out.push(lo, hi);
-    if (ae <= be) i++;
+    const ai = 4 * i;
+    const bj = 4 * j;
+    const [loA, loI] = cmp(a.start, ai, b.start, bj) >= 0 ? [a.start, ai] : [b.start, bj];
+    const aEndsFirst = cmp(a.end, ai, b.end, bj) <= 0;
+    const [hiA, hiI] = aEndsFirst ? [a.end, ai] : [b.end, bj];
+    if (cmp(loA, loI, hiA, hiI) <= 0) out.push(loA, loI, hiA, hiI);
+    if (aEndsFirst) i++;
     else j++;
   }
   return out;
@@ -90,5 +189,9 @@ export function intersectV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
 
 /** Emits the minimal CIDR prefixes of the set, in address order. */
 export function emitIntervalsV6(iv: IntervalsV6, sink: PrefixSink): void {
-  for (let i = 0; i < iv.n; i++) splitRangeV6(iv.start[i]!, iv.end[i]! - 1n, sink);
+  const { start: s, end: e } = iv;
+  for (let i = 0; i < iv.n; i++) {
+    const o = 4 * i;
+    splitRangeV6(s[o]!, s[o + 1]!, s[o + 2]!, s[o + 3]!, e[o]!, e[o + 1]!, e[o + 2]!, e[o + 3]!, sink);
+  }
 }

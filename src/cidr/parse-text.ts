@@ -5,7 +5,7 @@
 import { PrefixListBuilder } from './builder.js';
 import { maskV4 } from './mask.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
-import { splitRangeV4, splitRangeV6, wordsToBigInt } from './range.js';
+import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
 import type { PrefixList } from './types.js';
 
 export interface CidrParseError {
@@ -204,10 +204,8 @@ function parseRange(from: string, to: string, builder: PrefixListBuilder): strin
     const a = parseIpv6Address(from);
     const b = parseIpv6Address(to);
     if (a === null || b === null) return `range ${a === null ? 'start' : 'end'}: not a valid IPv6 address`;
-    const start = wordsToBigInt(...a);
-    const end = wordsToBigInt(...b);
-    if (start > end) return 'range start is after its end';
-    splitRangeV6(start, end, builder);
+    if (compareWordsV6(a, b) > 0) return 'range start is after its end';
+    splitRangeV6(...a, ...b, builder);
     return null;
   }
   const a = parseIpv4Address(from);
