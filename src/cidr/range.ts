@@ -81,7 +81,12 @@ export function splitRangeV6(
     let k = t < b ? t : b;
     let last = false;
     if (k === b) {
-      if (d0 === lowMaskWord(b, 0) && d1 === lowMaskWord(b, 1) && d2 === lowMaskWord(b, 2) && d3 === lowMaskWord(b, 3)) {
+      if (
+        d0 === lowMaskWord(b, 0) &&
+        d1 === lowMaskWord(b, 1) &&
+        d2 === lowMaskWord(b, 2) &&
+        d3 === lowMaskWord(b, 3)
+      ) {
         last = true;
       } else {
         k--;

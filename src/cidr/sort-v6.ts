@@ -58,7 +58,7 @@ class V6Sorter {
     else this.radix8(lo, hi, k === 4 ? 1 : 4);
     if (k === 4) return;
     // Runs of equal words: sort them on the next word.
-    for (let i = lo; i < hi; ) {
+    for (let i = lo; i < hi;) {
       const v = key[i]!;
       let j = i + 1;
       while (j < hi && key[j] === v) j++;
