@@ -96,29 +96,94 @@ function copy(dst: Uint32Array, di: number, src: Uint32Array, si: number): void 
   dst[di + 3] = src[si + 3]!;
 }
 
-/** The address set of a sorted IPv6 prefix array (PrefixList order), merged. */
+// HOST_MASK[4 * len + k]: the host bits of word k of a /len (all ones past the prefix).
+const HOST_MASK = new Uint32Array(129 * 4);
+for (let len = 0; len <= 128; len++) {
+  for (let k = 0; k < 4; k++) {
+    const bits = len - 32 * k;
+    HOST_MASK[4 * len + k] = bits >= 32 ? 0 : bits <= 0 ? 0xffffffff : 0xffffffff >>> bits;
+  }
+}
+
+const ONES = 0xffffffff;
+
+/** a <= b + 1 for 128-bit values as words (when b is the last address, b + 1 is past the space: true). */
+function touches(a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number) {
+  if (a0 !== b0)
+    return a0 < b0 || (a0 === b0 + 1 && a1 === 0 && a2 === 0 && a3 === 0 && b1 === ONES && b2 === ONES && b3 === ONES);
+  if (a1 !== b1) return a1 < b1 || (a1 === b1 + 1 && a2 === 0 && a3 === 0 && b2 === ONES && b3 === ONES);
+  if (a2 !== b2) return a2 < b2 || (a2 === b2 + 1 && a3 === 0 && b3 === ONES);
+  return a3 <= b3 + 1;
+}
+
+/** a > b for 128-bit values as words. */
+function greater(a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number) {
+  if (a0 !== b0) return a0 > b0;
+  if (a1 !== b1) return a1 > b1;
+  if (a2 !== b2) return a2 > b2;
+  return a3 > b3;
+}
+
+/**
+ * The address set of a sorted IPv6 prefix array (PrefixList order), merged. The open interval's end is kept in
+ * locals (the hot loop of aggregate): each entry either extends it or closes it and opens the next.
+ */
 export function intervalsFromV6(words: Uint32Array, len: Uint8Array): IntervalsV6 {
   const n = len.length;
   const out = new IntervalsV6(n);
-  const last = new Uint32Array(4); // the prefix's last address: host bits all ones
+  const S = out.start;
+  const E = out.end;
+  let m = 0;
+  let e0 = 0;
+  let e1 = 0;
+  let e2 = 0;
+  let e3 = 0;
   for (let i = 0; i < n; i++) {
-    const l = len[i]!;
     const o = 4 * i;
-    last[0] = words[o]! | hostMask(l, 0);
-    last[1] = words[o + 1]! | hostMask(l, 1);
-    last[2] = words[o + 2]! | hostMask(l, 2);
-    last[3] = words[o + 3]! | hostMask(l, 3);
-    out.push(words, o, last, 0);
+    const s0 = words[o]!;
+    const s1 = words[o + 1]!;
+    const s2 = words[o + 2]!;
+    const s3 = words[o + 3]!;
+    const h = 4 * len[i]!;
+    const x0 = (s0 | HOST_MASK[h]!) >>> 0;
+    const x1 = (s1 | HOST_MASK[h + 1]!) >>> 0;
+    const x2 = (s2 | HOST_MASK[h + 2]!) >>> 0;
+    const x3 = (s3 | HOST_MASK[h + 3]!) >>> 0;
+    if (m > 0 && touches(s0, s1, s2, s3, e0, e1, e2, e3)) {
+      if (greater(x0, x1, x2, x3, e0, e1, e2, e3)) {
+        e0 = x0;
+        e1 = x1;
+        e2 = x2;
+        e3 = x3;
+      }
+      continue;
+    }
+    if (m > 0) {
+      const q = 4 * (m - 1);
+      E[q] = e0;
+      E[q + 1] = e1;
+      E[q + 2] = e2;
+      E[q + 3] = e3;
+    }
+    const q = 4 * m++;
+    S[q] = s0;
+    S[q + 1] = s1;
+    S[q + 2] = s2;
+    S[q + 3] = s3;
+    e0 = x0;
+    e1 = x1;
+    e2 = x2;
+    e3 = x3;
   }
+  if (m > 0) {
+    const q = 4 * (m - 1);
+    E[q] = e0;
+    E[q + 1] = e1;
+    E[q + 2] = e2;
+    E[q + 3] = e3;
+  }
+  out.n = m;
   return out;
-}
-
-/** Host bits of word k of a /len, as a signed 32-bit mask (stored into a Uint32Array it is the same bits). */
-function hostMask(len: number, k: number): number {
-  const bits = len - 32 * k;
-  if (bits >= 32) return 0;
-  if (bits <= 0) return -1;
-  return -1 >>> bits;
 }
 
 export function unionV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {

@@ -30,7 +30,7 @@ function v6Of(list: PrefixList): IntervalsV6 {
 
 function toList(v4: IntervalsV4, v6: IntervalsV6): PrefixList {
   // Splitting merged intervals in order yields sorted, unique, normalised prefixes: no sort needed.
-  const out = new SortedPrefixWriter(v4.n * 1.25);
+  const out = new SortedPrefixWriter(v4.n * 1.25, v6.n * 1.25);
   emitIntervalsV4(v4, out);
   emitIntervalsV6(v6, out);
   return out.finish();

@@ -8,14 +8,17 @@ export class SortedPrefixWriter implements PrefixSink {
   private v4addr: Uint32Array;
   private v4len: Uint8Array;
   private n4 = 0;
-  private v6words: Uint32Array = new Uint32Array(64);
-  private v6len: Uint8Array = new Uint8Array(16);
+  private v6words: Uint32Array;
+  private v6len: Uint8Array;
   private n6 = 0;
 
-  constructor(v4CapacityHint: number) {
+  constructor(v4CapacityHint: number, v6CapacityHint = 16) {
     const cap = Math.max(16, Math.ceil(v4CapacityHint));
     this.v4addr = new Uint32Array(cap);
     this.v4len = new Uint8Array(cap);
+    const cap6 = Math.max(16, Math.ceil(v6CapacityHint));
+    this.v6words = new Uint32Array(4 * cap6);
+    this.v6len = new Uint8Array(cap6);
   }
 
   addV4(addr: number, len: number): void {
