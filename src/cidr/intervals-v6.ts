@@ -257,6 +257,98 @@ export function emitIntervalsV6(iv: IntervalsV6, sink: PrefixSink): void {
   const { start: s, end: e } = iv;
   for (let i = 0; i < iv.n; i++) {
     const o = 4 * i;
-    splitRangeV6(s[o]!, s[o + 1]!, s[o + 2]!, s[o + 3]!, e[o]!, e[o + 1]!, e[o + 2]!, e[o + 3]!, sink);
+    emitRange(s[o]!, s[o + 1]!, s[o + 2]!, s[o + 3]!, e[o]!, e[o + 1]!, e[o + 2]!, e[o + 3]!, sink);
   }
+}
+
+/** True when x (a 32-bit word) is 0...01...1. */
+function isLowOnes(x: number): boolean {
+  return (x & (x + 1)) === 0;
+}
+
+/**
+ * Emits [s, e] (inclusive) as prefixes: as one prefix when it is one (e = s with all bits under some length set,
+ * the usual case after merging a list), else by the greedy split.
+ */
+function emitRange(
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  e0: number,
+  e1: number,
+  e2: number,
+  e3: number,
+  sink: PrefixSink,
+): void {
+  const x0 = (s0 ^ e0) >>> 0;
+  const x1 = (s1 ^ e1) >>> 0;
+  const x2 = (s2 ^ e2) >>> 0;
+  const x3 = (s3 ^ e3) >>> 0;
+  if ((s0 & x0) === 0 && (s1 & x1) === 0 && (s2 & x2) === 0 && (s3 & x3) === 0) {
+    let len = -1;
+    if (x0 !== 0) {
+      if (isLowOnes(x0) && x1 === ONES && x2 === ONES && x3 === ONES) len = Math.clz32(x0);
+    } else if (x1 !== 0) {
+      if (isLowOnes(x1) && x2 === ONES && x3 === ONES) len = 32 + Math.clz32(x1);
+    } else if (x2 !== 0) {
+      if (isLowOnes(x2) && x3 === ONES) len = 64 + Math.clz32(x2);
+    } else if (x3 !== 0) {
+      if (isLowOnes(x3)) len = 96 + Math.clz32(x3);
+    } else len = 128;
+    if (len !== -1) {
+      sink.addV6(s0, s1, s2, s3, len);
+      return;
+    }
+  }
+  splitRangeV6(s0, s1, s2, s3, e0, e1, e2, e3, sink);
+}
+
+/**
+ * aggregate's IPv6 half in one walk: merges the sorted prefixes (as intervalsFromV6) and emits each merged
+ * interval's minimal prefixes as soon as it closes, with no interval arrays in between.
+ */
+export function aggregateV6(words: Uint32Array, len: Uint8Array, sink: PrefixSink): void {
+  const n = len.length;
+  if (n === 0) return;
+  let s0 = words[0]!;
+  let s1 = words[1]!;
+  let s2 = words[2]!;
+  let s3 = words[3]!;
+  let h = 4 * len[0]!;
+  let e0 = (s0 | HOST_MASK[h]!) >>> 0;
+  let e1 = (s1 | HOST_MASK[h + 1]!) >>> 0;
+  let e2 = (s2 | HOST_MASK[h + 2]!) >>> 0;
+  let e3 = (s3 | HOST_MASK[h + 3]!) >>> 0;
+  for (let i = 1; i < n; i++) {
+    const o = 4 * i;
+    const a0 = words[o]!;
+    const a1 = words[o + 1]!;
+    const a2 = words[o + 2]!;
+    const a3 = words[o + 3]!;
+    h = 4 * len[i]!;
+    const x0 = (a0 | HOST_MASK[h]!) >>> 0;
+    const x1 = (a1 | HOST_MASK[h + 1]!) >>> 0;
+    const x2 = (a2 | HOST_MASK[h + 2]!) >>> 0;
+    const x3 = (a3 | HOST_MASK[h + 3]!) >>> 0;
+    if (touches(a0, a1, a2, a3, e0, e1, e2, e3)) {
+      if (greater(x0, x1, x2, x3, e0, e1, e2, e3)) {
+        e0 = x0;
+        e1 = x1;
+        e2 = x2;
+        e3 = x3;
+      }
+      continue;
+    }
+    emitRange(s0, s1, s2, s3, e0, e1, e2, e3, sink);
+    s0 = a0;
+    s1 = a1;
+    s2 = a2;
+    s3 = a3;
+    e0 = x0;
+    e1 = x1;
+    e2 = x2;
+    e3 = x3;
+  }
+  emitRange(s0, s1, s2, s3, e0, e1, e2, e3, sink);
 }

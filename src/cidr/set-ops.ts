@@ -9,6 +9,7 @@ import {
   type IntervalsV4,
 } from './intervals-v4.js';
 import {
+  aggregateV6,
   emitIntervalsV6,
   intersectV6,
   intervalsFromV6,
@@ -40,7 +41,11 @@ function toList(v4: IntervalsV4, v6: IntervalsV6): PrefixList {
 export function aggregate(list: PrefixList): PrefixList {
   // Already canonical (a list aggregated earlier): the same list, after one linear check. IPv6 takes the full path.
   if (list.v6.len.length === 0 && isCanonicalV4(list.v4)) return list;
-  return toList(v4Of(list), v6Of(list));
+  const v4 = v4Of(list);
+  const out = new SortedPrefixWriter(v4.n * 1.25, list.v6.len.length);
+  emitIntervalsV4(v4, out);
+  aggregateV6(list.v6.words, list.v6.len, out); // IPv6: merged and split in one walk (intervals-v6.ts)
+  return out.finish();
 }
 
 /** Addresses in a or b, aggregated. */
