@@ -146,11 +146,49 @@ class V6Sorter {
   }
 }
 
-/** Returns the permutation that puts the first n IPv6 entries of (words, len) in PrefixList order. */
-export function sortOrderV6(words: Uint32Array, len: Uint8Array, n: number): Uint32Array {
+/**
+ * Sorts the first n IPv6 entries of (words, len) in place into PrefixList order. One pass moves every entry into
+ * the bucket of its top 16 bits (few buckets in real lists: allocated space is a handful of /16s, so the writes
+ * stream); each bucket is then ordered as a permutation (V6Sorter) and gathered back, reads staying inside the
+ * bucket instead of jumping across the whole list.
+ */
+export function sortV6(words: Uint32Array, len: Uint8Array, n: number): void {
+  if (n < 2 || isSortedV6(words, len, n)) return;
+  const tmpWords = new Uint32Array(4 * n);
+  const tmpLen = new Uint8Array(n);
+  const start = new Uint32Array(65537);
+  for (let i = 0; i < n; i++) start[(words[4 * i]! >>> 16) + 1]!++;
+  for (let b = 1; b <= 65536; b++) start[b]! += start[b - 1]!;
+  const bucketEnd = start.slice(1);
+  const fill = start.slice(0, 65536);
+  for (let i = 0; i < n; i++) {
+    const o = 4 * i;
+    const w0 = words[o]!;
+    const p = fill[w0 >>> 16]!++;
+    const q = 4 * p;
+    tmpWords[q] = w0;
+    tmpWords[q + 1] = words[o + 1]!;
+    tmpWords[q + 2] = words[o + 2]!;
+    tmpWords[q + 3] = words[o + 3]!;
+    tmpLen[p] = len[i]!;
+  }
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  if (n < 2 || isSortedV6(words, len, n)) return idx;
-  new V6Sorter(words, len, idx).sortRange(0, n, 0);
-  return idx;
+  const sorter = new V6Sorter(tmpWords, tmpLen, idx);
+  let lo = 0;
+  for (let b = 0; b < 65536 && lo < n; b++) {
+    const hi = bucketEnd[b]!;
+    if (hi - lo > 1) sorter.sortRange(lo, hi, 0);
+    for (let k = lo; k < hi; k++) {
+      const j = idx[k]!;
+      const o = 4 * j;
+      const q = 4 * k;
+      words[q] = tmpWords[o]!;
+      words[q + 1] = tmpWords[o + 1]!;
+      words[q + 2] = tmpWords[o + 2]!;
+      words[q + 3] = tmpWords[o + 3]!;
+      len[k] = tmpLen[j]!;
+    }
+    lo = hi;
+  }
 }
