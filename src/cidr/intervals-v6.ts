@@ -2,6 +2,7 @@
 // fits) of 128-bit values held as four 32-bit words each, most significant first: 32 bytes per interval, no BigInt,
 // no object per interval. The walks mirror intervals-v4.ts; 128-bit compare, +1 and -1 are done word by word.
 import { splitRangeV6, type PrefixSink } from './range.js';
+import type { Ipv6Prefixes } from './types.js';
 
 const TWO32 = 4294967296;
 
@@ -202,38 +203,6 @@ export function unionV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
   return out;
 }
 
-/** Addresses in a and not in b. */
-export function subtractV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
-  const out = new IntervalsV6(a.n);
-  const s = new Uint32Array(4); // the part of a's interval not yet handled starts here
-  const t = new Uint32Array(4);
-  let j = 0;
-  for (let i = 0; i < a.n; i++) {
-    copy(s, 0, a.start, 4 * i);
-    const ae = a.end;
-    const ai = 4 * i;
-    while (j < b.n && cmp(b.end, 4 * j, s, 0) < 0) j++;
-    // b intervals overlapping [s, e]; the last one may reach into the next a interval, so j stays on it.
-    let k = j;
-    let rest = true;
-    while (k < b.n && cmp(b.start, 4 * k, ae, ai) <= 0) {
-      if (cmp(b.start, 4 * k, s, 0) > 0) {
-        addOne(t, 0, b.start, 4 * k, -1);
-        out.push(s, 0, t, 0);
-      }
-      if (cmp(b.end, 4 * k, ae, ai) >= 0) {
-        rest = false;
-        break;
-      }
-      addOne(s, 0, b.end, 4 * k, 1);
-      k++;
-    }
-    if (rest) out.push(s, 0, ae, ai);
-    j = k;
-  }
-  return out;
-}
-
 /** Addresses in both a and b. */
 export function intersectV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
   const out = new IntervalsV6(Math.min(a.n, b.n));
@@ -351,4 +320,104 @@ export function aggregateV6(words: Uint32Array, len: Uint8Array, sink: PrefixSin
     e3 = x3;
   }
   emitRange(s0, s1, s2, s3, e0, e1, e2, e3, sink);
+}
+
+/**
+ * A cursor over the merged intervals of a sorted prefix array: cur holds [s0..s3, e0..e3] of the current interval
+ * (inclusive), so a walk over two lists needs no interval arrays (at 1M entries those cost 32 MB each and the
+ * garbage collection that comes with them).
+ */
+class MergedCursor {
+  readonly cur = new Uint32Array(8);
+  done = false;
+  private i = 0;
+
+  constructor(private readonly list: Ipv6Prefixes) {
+    this.advance();
+  }
+
+  advance(): void {
+    const { words, len } = this.list;
+    const n = len.length;
+    let i = this.i;
+    if (i >= n) {
+      this.done = true;
+      return;
+    }
+    const o = 4 * i;
+    const h = 4 * len[i]!;
+    const s0 = words[o]!;
+    const s1 = words[o + 1]!;
+    const s2 = words[o + 2]!;
+    const s3 = words[o + 3]!;
+    let e0 = (s0 | HOST_MASK[h]!) >>> 0;
+    let e1 = (s1 | HOST_MASK[h + 1]!) >>> 0;
+    let e2 = (s2 | HOST_MASK[h + 2]!) >>> 0;
+    let e3 = (s3 | HOST_MASK[h + 3]!) >>> 0;
+    for (i++; i < n; i++) {
+      const q = 4 * i;
+      const a0 = words[q]!;
+      const a1 = words[q + 1]!;
+      const a2 = words[q + 2]!;
+      const a3 = words[q + 3]!;
+      if (!touches(a0, a1, a2, a3, e0, e1, e2, e3)) break;
+      const g = 4 * len[i]!;
+      const x0 = (a0 | HOST_MASK[g]!) >>> 0;
+      const x1 = (a1 | HOST_MASK[g + 1]!) >>> 0;
+      const x2 = (a2 | HOST_MASK[g + 2]!) >>> 0;
+      const x3 = (a3 | HOST_MASK[g + 3]!) >>> 0;
+      if (greater(x0, x1, x2, x3, e0, e1, e2, e3)) {
+        e0 = x0;
+        e1 = x1;
+        e2 = x2;
+        e3 = x3;
+      }
+    }
+    this.i = i;
+    const c = this.cur;
+    c[0] = s0;
+    c[1] = s1;
+    c[2] = s2;
+    c[3] = s3;
+    c[4] = e0;
+    c[5] = e1;
+    c[6] = e2;
+    c[7] = e3;
+  }
+}
+
+function emitFrom(s: Uint32Array, si: number, e: Uint32Array, ei: number, sink: PrefixSink): void {
+  emitRange(s[si]!, s[si + 1]!, s[si + 2]!, s[si + 3]!, e[ei]!, e[ei + 1]!, e[ei + 2]!, e[ei + 3]!, sink);
+}
+
+/**
+ * Addresses in a and not in b (any sorted prefix arrays), emitted as minimal prefixes in address order. The pieces
+ * of one interval of a are separated by b's intervals and a's intervals never touch, so nothing needs merging.
+ */
+export function subtractV6(a: Ipv6Prefixes, b: Ipv6Prefixes, sink: PrefixSink): void {
+  const A = new MergedCursor(a);
+  const B = new MergedCursor(b);
+  const s = new Uint32Array(4); // the part of a's interval not yet handled starts here
+  const t = new Uint32Array(4);
+  const ac = A.cur;
+  const bc = B.cur;
+  for (; !A.done; A.advance()) {
+    copy(s, 0, ac, 0);
+    while (!B.done && cmp(bc, 4, s, 0) < 0) B.advance();
+    let rest = true;
+    // b intervals overlapping [s, a's end]; the last one may reach into a's next interval, so B stays on it.
+    while (!B.done && cmp(bc, 0, ac, 4) <= 0) {
+      if (cmp(bc, 0, s, 0) > 0) {
+        addOne(t, 0, bc, 0, -1);
+        emitFrom(s, 0, t, 0, sink);
+      }
+      if (cmp(bc, 4, ac, 4) >= 0) {
+        rest = false;
+        break;
+      }
+      addOne(s, 0, bc, 4, 1);
+      B.advance();
+    }
+    if (rest) emitFrom(s, 0, ac, 4, sink);
+  }
 }

@@ -55,7 +55,11 @@ export function union(a: PrefixList, b: PrefixList): PrefixList {
 
 /** Addresses in a and not in b, aggregated. */
 export function subtract(a: PrefixList, b: PrefixList): PrefixList {
-  return toList(subtractV4(v4Of(a), v4Of(b)), subtractV6(v6Of(a), v6Of(b)));
+  const v4 = subtractV4(v4Of(a), v4Of(b));
+  const out = new SortedPrefixWriter(v4.n * 1.25, a.v6.len.length);
+  emitIntervalsV4(v4, out);
+  subtractV6(a.v6, b.v6, out); // IPv6: one walk over both lists' merged intervals (intervals-v6.ts)
+  return out.finish();
 }
 
 /** Addresses in both a and b, aggregated. */
