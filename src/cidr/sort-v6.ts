@@ -172,15 +172,19 @@ export function sortV6(words: Uint32Array, len: Uint8Array, n: number): void {
     tmpWords[q + 3] = words[o + 3]!;
     tmpLen[p] = len[i]!;
   }
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
+  // The sorter works on one bucket at a time: its scratch arrays are sized for the largest bucket, not for n.
+  let largest = 0;
+  for (let b = 0; b < 65536; b++) largest = Math.max(largest, start[b + 1]! - start[b]!);
+  const idx = new Uint32Array(largest);
   const sorter = new V6Sorter(tmpWords, tmpLen, idx);
   let lo = 0;
   for (let b = 0; b < 65536 && lo < n; b++) {
     const hi = bucketEnd[b]!;
-    if (hi - lo > 1) sorter.sortRange(lo, hi, 0);
+    const m = hi - lo;
+    for (let k = 0; k < m; k++) idx[k] = lo + k;
+    if (m > 1) sorter.sortRange(0, m, 0);
     for (let k = lo; k < hi; k++) {
-      const j = idx[k]!;
+      const j = idx[k - lo]!;
       const o = 4 * j;
       const q = 4 * k;
       words[q] = tmpWords[o]!;
