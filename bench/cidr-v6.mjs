@@ -73,6 +73,20 @@ function pipeline(family, { keepBytes = true } = {}) {
     state: s,
   };
 }
+/**
+ * This process's own peak RSS. Linux's getrusage maxRSS of a process spawned by a large parent starts at the
+ * parent's peak (the forked copy's high-water mark survives exec), so the child reads VmHWM of its own memory.
+ */
+function peakRssMB() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'latin1'));
+    if (m) return Math.round(Number(m[1]) / 1024);
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
 const STEPS = ['parse', 'aggregate', 'subtract', 'exactDifference', 'computePlan', 'write'];
 
 if (child !== undefined) {
@@ -81,7 +95,7 @@ if (child !== undefined) {
   const t0 = performance.now();
   for (const step of STEPS) p[step]();
   const wallMs = performance.now() - t0;
-  console.log(JSON.stringify({ wallMs: ms(wallMs), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(JSON.stringify({ wallMs: ms(wallMs), peakRssMB: peakRssMB() }));
   process.exit(0);
 }
 
