@@ -1,6 +1,8 @@
-// IPv6 address sets as sorted, disjoint, non-adjacent intervals [start, end] (inclusive, so the end of the space
-// fits) of 128-bit values held as four 32-bit words each, most significant first: 32 bytes per interval, no BigInt,
-// no object per interval. The walks mirror intervals-v4.ts; 128-bit compare, +1 and -1 are done word by word.
+// IPv6 address-space operations over sorted prefix arrays. A list is read as its merged intervals [start, end]
+// (inclusive, so the end of the space fits) of 128-bit values as four 32-bit words, most significant first; each
+// operation is one walk over its inputs' intervals that emits minimal prefixes as it goes: no BigInt, no object
+// per entry, no interval arrays (at 1M entries those cost 32 MB each and the garbage collection that comes with
+// them). 128-bit compare, +1 and -1 are done word by word.
 import { splitRangeV6, type PrefixSink } from './range.js';
 import type { Ipv6Prefixes } from './types.js';
 
@@ -13,23 +15,6 @@ function cmp(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
   if (a[i + 2] !== b[j + 2]) return a[i + 2]! < b[j + 2]! ? -1 : 1;
   if (a[i + 3] !== b[j + 3]) return a[i + 3]! < b[j + 3]! ? -1 : 1;
   return 0;
-}
-
-/** True when the value at a[i] is exactly one more than the value at b[j]. */
-function isSuccessor(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
-  // a = b + 1: the low words of b that are all ones wrapped to zero, the first other word went up by one.
-  for (let k = 3; k >= 0; k--) {
-    const x = a[i + k]!;
-    const y = b[j + k]!;
-    if (y === 0xffffffff) {
-      if (x !== 0) return false;
-      continue;
-    }
-    if (x !== y + 1) return false;
-    for (let h = k - 1; h >= 0; h--) if (a[i + h] !== b[j + h]) return false;
-    return true;
-  }
-  return false; // b is the last address: nothing follows it
 }
 
 /** dst[di..] = src[si..] + delta (delta is 1 or -1; the caller guarantees no overflow or underflow). */
@@ -46,47 +31,6 @@ function addOne(dst: Uint32Array, di: number, src: Uint32Array, si: number, delt
       carry = -1;
     }
     dst[di + k] = v;
-  }
-}
-
-export class IntervalsV6 {
-  /** start of interval i at words 4i..4i+3; end likewise (inclusive). */
-  start: Uint32Array;
-  end: Uint32Array;
-  n = 0;
-
-  constructor(capacity: number) {
-    this.start = new Uint32Array(4 * Math.max(capacity, 4));
-    this.end = new Uint32Array(4 * Math.max(capacity, 4));
-  }
-
-  /**
-   * Appends [s, e] read at word offsets si and ei (s not below the previous start), merging it into the last
-   * interval when they overlap or touch.
-   */
-  push(sa: Uint32Array, si: number, ea: Uint32Array, ei: number): void {
-    const n = this.n;
-    const end = this.end;
-    if (n > 0) {
-      const last = 4 * (n - 1);
-      if (cmp(sa, si, end, last) <= 0 || isSuccessor(sa, si, end, last)) {
-        if (cmp(ea, ei, end, last) > 0) copy(end, last, ea, ei);
-        return;
-      }
-    }
-    if (4 * n === this.start.length) this.grow();
-    copy(this.start, 4 * n, sa, si);
-    copy(this.end, 4 * n, ea, ei);
-    this.n = n + 1;
-  }
-
-  private grow(): void {
-    const start = new Uint32Array(this.start.length * 2);
-    start.set(this.start);
-    const end = new Uint32Array(this.end.length * 2);
-    end.set(this.end);
-    this.start = start;
-    this.end = end;
   }
 }
 
@@ -123,111 +67,6 @@ function greater(a0: number, a1: number, a2: number, a3: number, b0: number, b1:
   if (a1 !== b1) return a1 > b1;
   if (a2 !== b2) return a2 > b2;
   return a3 > b3;
-}
-
-/**
- * The address set of a sorted IPv6 prefix array (PrefixList order), merged. The open interval's end is kept in
- * locals (the hot loop of aggregate): each entry either extends it or closes it and opens the next.
- */
-export function intervalsFromV6(words: Uint32Array, len: Uint8Array): IntervalsV6 {
-  const n = len.length;
-  const out = new IntervalsV6(n);
-  const S = out.start;
-  const E = out.end;
-  let m = 0;
-  let e0 = 0;
-  let e1 = 0;
-  let e2 = 0;
-  let e3 = 0;
-  for (let i = 0; i < n; i++) {
-    const o = 4 * i;
-    const s0 = words[o]!;
-    const s1 = words[o + 1]!;
-    const s2 = words[o + 2]!;
-    const s3 = words[o + 3]!;
-    const h = 4 * len[i]!;
-    const x0 = (s0 | HOST_MASK[h]!) >>> 0;
-    const x1 = (s1 | HOST_MASK[h + 1]!) >>> 0;
-    const x2 = (s2 | HOST_MASK[h + 2]!) >>> 0;
-    const x3 = (s3 | HOST_MASK[h + 3]!) >>> 0;
-    if (m > 0 && touches(s0, s1, s2, s3, e0, e1, e2, e3)) {
-      if (greater(x0, x1, x2, x3, e0, e1, e2, e3)) {
-        e0 = x0;
-        e1 = x1;
-        e2 = x2;
-        e3 = x3;
-      }
-      continue;
-    }
-    if (m > 0) {
-      const q = 4 * (m - 1);
-      E[q] = e0;
-      E[q + 1] = e1;
-      E[q + 2] = e2;
-      E[q + 3] = e3;
-    }
-    const q = 4 * m++;
-    S[q] = s0;
-    S[q + 1] = s1;
-    S[q + 2] = s2;
-    S[q + 3] = s3;
-    e0 = x0;
-    e1 = x1;
-    e2 = x2;
-    e3 = x3;
-  }
-  if (m > 0) {
-    const q = 4 * (m - 1);
-    E[q] = e0;
-    E[q + 1] = e1;
-    E[q + 2] = e2;
-    E[q + 3] = e3;
-  }
-  out.n = m;
-  return out;
-}
-
-export function unionV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
-  const out = new IntervalsV6(a.n + b.n);
-  let i = 0;
-  let j = 0;
-  while (i < a.n || j < b.n) {
-    if (j >= b.n || (i < a.n && cmp(a.start, 4 * i, b.start, 4 * j) <= 0)) {
-      out.push(a.start, 4 * i, a.end, 4 * i);
-      i++;
-    } else {
-      out.push(b.start, 4 * j, b.end, 4 * j);
-      j++;
-    }
-  }
-  return out;
-}
-
-/** Addresses in both a and b. */
-export function intersectV6(a: IntervalsV6, b: IntervalsV6): IntervalsV6 {
-  const out = new IntervalsV6(Math.min(a.n, b.n));
-  let i = 0;
-  let j = 0;
-  while (i < a.n && j < b.n) {
-    const ai = 4 * i;
-    const bj = 4 * j;
-    const [loA, loI] = cmp(a.start, ai, b.start, bj) >= 0 ? [a.start, ai] : [b.start, bj];
-    const aEndsFirst = cmp(a.end, ai, b.end, bj) <= 0;
-    const [hiA, hiI] = aEndsFirst ? [a.end, ai] : [b.end, bj];
-    if (cmp(loA, loI, hiA, hiI) <= 0) out.push(loA, loI, hiA, hiI);
-    if (aEndsFirst) i++;
-    else j++;
-  }
-  return out;
-}
-
-/** Emits the minimal CIDR prefixes of the set, in address order. */
-export function emitIntervalsV6(iv: IntervalsV6, sink: PrefixSink): void {
-  const { start: s, end: e } = iv;
-  for (let i = 0; i < iv.n; i++) {
-    const o = 4 * i;
-    emitRange(s[o]!, s[o + 1]!, s[o + 2]!, s[o + 3]!, e[o]!, e[o + 1]!, e[o + 2]!, e[o + 3]!, sink);
-  }
 }
 
 /** True when x (a 32-bit word) is 0...01...1. */
@@ -419,5 +258,45 @@ export function subtractV6(a: Ipv6Prefixes, b: Ipv6Prefixes, sink: PrefixSink): 
       B.advance();
     }
     if (rest) emitFrom(s, 0, ac, 4, sink);
+  }
+}
+
+/**
+ * Addresses in a or b: the intervals of both in start order, merged into a pending interval that is emitted when
+ * the next one neither overlaps nor touches it.
+ */
+export function unionV6(a: Ipv6Prefixes, b: Ipv6Prefixes, sink: PrefixSink): void {
+  const A = new MergedCursor(a);
+  const B = new MergedCursor(b);
+  const p = new Uint32Array(8); // pending [start, end]
+  let pending = false;
+  while (!A.done || !B.done) {
+    const from = B.done || (!A.done && cmp(A.cur, 0, B.cur, 0) <= 0) ? A : B;
+    const c = from.cur;
+    if (pending && touches(c[0]!, c[1]!, c[2]!, c[3]!, p[4]!, p[5]!, p[6]!, p[7]!)) {
+      if (cmp(c, 4, p, 4) > 0) copy(p, 4, c, 4);
+    } else {
+      if (pending) emitFrom(p, 0, p, 4, sink);
+      p.set(c);
+      pending = true;
+    }
+    from.advance();
+  }
+  if (pending) emitFrom(p, 0, p, 4, sink);
+}
+
+/** Addresses in both a and b. Pieces never touch: each ends where one list's interval ends, before its gap. */
+export function intersectV6(a: Ipv6Prefixes, b: Ipv6Prefixes, sink: PrefixSink): void {
+  const A = new MergedCursor(a);
+  const B = new MergedCursor(b);
+  const ac = A.cur;
+  const bc = B.cur;
+  while (!A.done && !B.done) {
+    const lo = cmp(ac, 0, bc, 0) >= 0 ? ac : bc;
+    const aEndsFirst = cmp(ac, 4, bc, 4) <= 0;
+    const hi = aEndsFirst ? ac : bc;
+    if (cmp(lo, 0, hi, 4) <= 0) emitFrom(lo, 0, hi, 4, sink);
+    if (aEndsFirst) A.advance();
+    else B.advance();
   }
 }
