@@ -8,7 +8,7 @@ const SMALL = 24; // ranges this short: insertion sort
 const BIG = 1 << 16; // ranges at least this long: 16-bit digits (fewer passes); shorter: 8-bit (smaller counts)
 
 // Histograms for every digit of one word, filled in one read pass: 2 x 65536 or 4 x 256 buckets (+1 for offsets).
-const COUNT16 = new Uint32Array(2 * 65537);
+let count16: Uint32Array | undefined; // 512 KB, made on first use (only lists of 65,536+ entries need it)
 const COUNT8 = new Uint32Array(4 * 257);
 
 /** True when the first n entries are already in PrefixList order (common: files written by us). */
@@ -83,7 +83,7 @@ class V6Sorter {
   /** Two stable passes of 16 bits over (key, idx)[lo, hi). */
   private radix16(lo: number, hi: number): void {
     const { key } = this;
-    const c = COUNT16;
+    const c = (count16 ??= new Uint32Array(2 * 65537));
     c.fill(0);
     for (let i = lo; i < hi; i++) {
       const v = key[i]!;
