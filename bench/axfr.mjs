@@ -5,7 +5,7 @@
 // set equals the corpus (sha256 of the prefix list) before printing figures.
 //
 //   npx tsc -p tsconfig.build.json && node bench/axfr.mjs [--count 1000000] [--runs 5] [--servers nsd,knot]
-// TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from. Traffic goes to 127.0.0.1 only.
+// TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from. Traffic stays on one 127.0.12.x address.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -26,6 +26,8 @@ const policy = await loadCompiled('policy/index.js');
 const cidr = await loadCompiled('cidr/index.js');
 
 const ZONE = 'bench.rpz';
+// Loopback address reserved for this benchmark (127.0.12.0/24), so it never meets another bench's servers.
+const HOST = `127.0.12.${2 + Math.floor(Math.random() * 250)}`;
 const round = (x) => Math.round(x);
 
 /** The corpus as `count` distinct, normalised IPv4 prefixes (an RPZ owner holds one trigger). */
@@ -48,7 +50,7 @@ function uniquePrefixes() {
 
 async function freePort() {
   const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  await new Promise((r) => s.listen(0, HOST, r));
   const { port } = s.address();
   await new Promise((r) => s.close(r));
   return port;
@@ -59,7 +61,7 @@ function waitForSoa(port, deadlineMs) {
   return new Promise((resolve, reject) => {
     const tick = async () => {
       try {
-        const soa = await policy.querySoa({ host: '127.0.0.1', port }, ZONE, {
+        const soa = await policy.querySoa({ host: HOST, port }, ZONE, {
           connectTimeoutMs: 500,
           idleTimeoutMs: 2000,
         });
@@ -80,7 +82,7 @@ async function startNsd(dir, port) {
     conf,
     [
       'server:',
-      `  ip-address: 127.0.0.1@${port}`,
+      `  ip-address: ${HOST}@${port}`,
       '  username: ""',
       '  chroot: ""',
       `  zonesdir: "${dir}"`,
@@ -110,7 +112,7 @@ async function startKnot(dir, port) {
     [
       'server:',
       `  rundir: "${dir}"`,
-      `  listen: 127.0.0.1@${port}`,
+      `  listen: ${HOST}@${port}`,
       'database:',
       `  storage: "${dir}/knotdb"`,
       'acl:',
@@ -144,7 +146,7 @@ function timeCommand(cmd, cmdArgs) {
 }
 
 async function measure(serverName, port, expectedSha) {
-  const at = { host: '127.0.0.1', port };
+  const at = { host: HOST, port };
   const row = { server: serverName };
   // Correctness first: our decoded set equals the corpus.
   const check = await policy.transferZone(at, ZONE, { totalTimeoutMs: 600_000 });
@@ -155,7 +157,7 @@ async function measure(serverName, port, expectedSha) {
   }
   const script = [
     `import { transferZone } from ${JSON.stringify(pathToFileURL(policyJs).href)};`,
-    `const z = await transferZone({ host: '127.0.0.1', port: ${port} }, '${ZONE}', { totalTimeoutMs: 600000 });`,
+    `const z = await transferZone({ host: '${HOST}', port: ${port} }, '${ZONE}', { totalTimeoutMs: 600000 });`,
     'console.log(z.decoded);',
   ].join('\n');
   const dig = [];
@@ -164,7 +166,7 @@ async function measure(serverName, port, expectedSha) {
   const warm = [];
   const withDnsPacket = [];
   for (let i = 0; i < runs; i++) {
-    dig.push(timeCommand('sh', ['-c', `dig AXFR @127.0.0.1 -p ${port} ${ZONE} > /dev/null`]).ms);
+    dig.push(timeCommand('sh', ['-c', `dig AXFR @${HOST} -p ${port} ${ZONE} > /dev/null`]).ms);
     const r = timeCommand(process.execPath, ['--input-type=module', '-e', script]);
     if (Number(r.stdout.trim()) !== count) throw new Error(`child decoded ${r.stdout}`);
     ours.push(r.ms);
