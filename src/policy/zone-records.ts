@@ -3,7 +3,7 @@
 // prefix, so an owner with several RRs yields one prefix) and A/AAAA records elsewhere (one host each).
 // Everything else is counted under a reason and reported, never silently dropped. Only class IN records count:
 // a CH (or any other class) record at an rpz-ip owner is no address of the policy (it once became a block entry).
-import { PrefixListBuilder, prefixCount } from '../cidr/index.js';
+import { PrefixListBuilder, prefixCount } from '../cidr/builder.js';
 import type { PrefixList } from '../cidr/types.js';
 import { decodeRpzIpTrigger, makeTriggerOut } from './rpz-ip.js';
 import type { TriggerOut } from './rpz-ip.js';
