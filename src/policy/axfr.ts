@@ -191,5 +191,5 @@ export async function transferZone(server: Endpoint, zone: string, opts: Transfe
     opts,
   );
   const result = decoder.finish();
-  return { ...result, serial, sha256: hashPrefixes(result.list) };
+  return { ...result, serial, sha256: result.sha256 ?? hashPrefixes(result.list) };
 }
