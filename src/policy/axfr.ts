@@ -45,6 +45,8 @@ export interface DecodedZone {
 export interface TransferOptions extends DnsTimeouts {
   /** Sees every raw reply message (tests compare the lean decoder with dns-packet on it). */
   readonly onMessage?: (msg: Buffer) => void;
+  /** Takes the records instead of a fresh ZoneRecordDecoder (the resolver's counting decoder for its cache). */
+  readonly decoder?: Pick<ZoneRecordDecoder, 'isApex' | 'add' | 'finish'>;
 }
 
 function normaliseZone(zone: string): string {
@@ -113,7 +115,7 @@ export async function transferZone(server: Endpoint, zone: string, opts: Transfe
   const name = normaliseZone(zone);
   const at = `AXFR of zone ${name} from ${formatEndpoint(server)}`;
   const id = randomInt(65536);
-  const decoder = new ZoneRecordDecoder(name);
+  const decoder = opts.decoder ?? new ZoneRecordDecoder(name);
   const wireName = new WireName();
   let phase: Phase = 'first';
   let serial = 0;
