@@ -184,18 +184,31 @@ const profArgs = (name) =>
   profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
 
 /** One untimed `tscm plan --json` run: the device's plan and the log lines (to tell AXFR from IXFR). */
-function planJson(defs, name) {
-  const args = [...profArgs(name), ...planArgs(defs, ['--json', '--log-level', 'info'])];
+function planJson(defs) {
+  const args = planArgs(defs, ['--json', '--log-level', 'info']);
   const r = spawnSync(process.execPath, args, { env, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0 && r.status !== 2) throw new Error(`tscm plan exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
   return { plan: JSON.parse(r.stdout), log: r.stderr };
 }
 
+/** With --prof: the timed command once more (untimed), under node --cpu-prof. */
+function profileRun(defs, name) {
+  if (!profDir) return;
+  const r = spawnSync(process.execPath, [...profArgs(name), ...planArgs(defs)], { env, encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 2) throw new Error(`tscm plan exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+}
+
+/** How the zone was resolved, from the JSON log lines (zone-resolver.ts's messages). */
 function transferKind(log) {
-  const line = log.split('\n').find((l) => l.includes('zone transferred'));
-  if (!line) return 'cache';
-  const rec = JSON.parse(line);
-  return rec.transfer ?? rec.fields?.transfer ?? 'axfr';
+  const recs = log
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  if (recs.some((r) => r.msg === 'zone updated by IXFR')) return 'ixfr';
+  const fallback = recs.find((r) => r.msg === 'zone IXFR not usable, full transfer');
+  if (recs.some((r) => r.msg === 'zone transferred'))
+    return fallback ? `axfr (IXFR fell back: ${fallback.reason})` : 'axfr';
+  return 'cache';
 }
 
 function expectSummary(what, summary, add, remove) {
@@ -227,11 +240,11 @@ try {
   mkdirSync(join(dir, 'knotdb'));
   knot = spawn('knotd', ['-c', join(dir, 'knot.conf')], { stdio: 'ignore' });
   t0 = performance.now();
-  await waitForSerial(1, 180_000);
+  await waitForSerial(1, 400_000);
   console.error(`Knot loaded serial 1 in ${round(performance.now() - t0)} ms`);
 
   // (a) first run. Correctness first: the plan creates the group with exactly the aggregated set.
-  const first = planJson(defs, 'first');
+  const first = planJson(defs);
   const firstGroup = first.plan.devices[0].groups.find((g) => g.name === GROUP);
   expectSummary('first run', first.plan.devices[0].summary, cidr.prefixCount(baseList), 0);
   if (firstGroup.action !== 'create') throw new Error(`first run: group action ${firstGroup.action}`);
@@ -246,6 +259,8 @@ try {
     firstRows.rss.push(ours.rssMB);
     firstRows.ratio.push(ours.ms / (dig.ms + ipr.ms));
   }
+  rmSync(stateDir, { recursive: true, force: true });
+  profileRun(defs, 'first');
 
   // The state as a complete apply of (a) leaves it: the group created, tscm owning every member it added; the
   // zone cache at serial 1 (the last timed run wrote it).
@@ -273,7 +288,7 @@ try {
   t0 = performance.now();
   const reload = spawnSync('knotc', ['-s', join(dir, 'knot.sock'), 'zone-reload', ZONE], { encoding: 'utf8' });
   if (reload.status !== 0) throw new Error(`knotc zone-reload: ${reload.stdout}${reload.stderr}`);
-  await waitForSerial(2, 180_000);
+  await waitForSerial(2, 400_000);
   console.error(`Knot reloaded serial 2 in ${round(performance.now() - t0)} ms`);
   const ixfrCheck = spawnSync('sh', ['-c', `dig +noall +answer IXFR=1 @${HOST} -p ${PORT} ${ZONE} | wc -l`], {
     encoding: 'utf8',
@@ -282,7 +297,7 @@ try {
   if (!(ixfrRecords > 0 && ixfrRecords < count / 2)) throw new Error(`Knot's IXFR=1 gave ${ixfrRecords} records`);
 
   restoreCache();
-  const hourly = planJson(defs, 'hourly');
+  const hourly = planJson(defs);
   const hourlyTransfer = transferKind(hourly.log);
   expectSummary(
     'next hour',
@@ -293,12 +308,9 @@ try {
   const hourlyRows = { ours: [], ref: [], rss: [], ratio: [] };
   for (let i = 0; i < runs; i++) {
     const dig = timeProcess('sh', ['-c', `dig IXFR=1 @${HOST} -p ${PORT} ${ZONE} > /dev/null`]);
-    const diff = join(dir, 'base.txt') + ' ' + join(dir, 'next.txt');
     // iprange --diff exits 1 when the sets differ.
-    const ipr = timeProcess('sh', [
-      '-c',
-      `iprange ${diff.split(' ')[0]} --diff ${diff.split(' ')[1]} > /dev/null; true`,
-    ]);
+    const diff = `iprange ${join(dir, 'base.txt')} --diff ${join(dir, 'next.txt')} > /dev/null; true`;
+    const ipr = timeProcess('sh', ['-c', diff]);
     restoreCache();
     rmSync(join(stateDir, DEVICE, 'plans'), { recursive: true, force: true });
     const ours = timeProcess(process.execPath, planArgs(defs), { env, okStatus: [0, 2] });
@@ -307,6 +319,8 @@ try {
     hourlyRows.rss.push(ours.rssMB);
     hourlyRows.ratio.push(ours.ms / (dig.ms + ipr.ms));
   }
+  restoreCache();
+  profileRun(defs, 'hourly');
 
   const figure = (rows, goalMs) => {
     const ms = round(median(rows.ours));
@@ -346,7 +360,7 @@ try {
         met: a.met,
       },
       {
-        figure: `hourly: ${hourlyTransfer.toUpperCase()} + aggregate + plan, whole process (peak ${b.rssMB} MB)`,
+        figure: `hourly: ${hourlyTransfer.split(' ')[0].toUpperCase()} + aggregate + plan, whole process (peak ${b.rssMB} MB)`,
         ours_ms: b.ms,
         reference: 'dig IXFR=<serial> + iprange --diff',
         reference_ms: b.referenceMs,
