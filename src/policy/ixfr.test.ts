@@ -5,7 +5,7 @@ import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPrefixes, prefixesToStrings } from '../cidr/index.js';
-import { IxfrFallback, IxfrWalk } from './ixfr.js';
+import { buildIxfrQuery, IxfrFallback, IxfrWalk } from './ixfr.js';
 import type { IxfrOutcome } from './ixfr.js';
 import { encodeRpzIpOwner } from './rpz-ip.js';
 import { readHeader, walkAnswers, WireName } from './wire-walk.js';
@@ -178,5 +178,21 @@ describe('IXFR sequence walk', () => {
   it('falls back on a malformed message', () => {
     const m = message([soa(101), soa(100), soa(101), soa(101)]);
     expect(() => run(base, 101, [m.subarray(0, m.length - 3)])).toThrow(/malformed/);
+  });
+});
+
+describe('IXFR query', () => {
+  it('carries the zone and the cached serial in the SOA of its authority section', () => {
+    const q = buildIxfrQuery(0xbeef, 'rpz.Example.org', 4_000_000_000);
+    expect(q.readUInt16BE(0)).toBe(q.length - 2);
+    const p = dnsPacket.decode(q.subarray(2));
+    expect(p.id).toBe(0xbeef);
+    expect(p.flags).toBe(0);
+    expect(p.questions).toEqual([{ type: 'IXFR', name: 'rpz.Example.org', class: 'IN' }]);
+    const soa = p.authorities?.[0];
+    expect(soa?.type === 'SOA' && { name: soa.name, serial: soa.data.serial }).toEqual({
+      name: 'rpz.Example.org',
+      serial: 4_000_000_000,
+    });
   });
 });

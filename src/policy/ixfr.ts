@@ -5,7 +5,6 @@
 // a deletion the cache cannot match, a malformed message) ends in a 'fallback' outcome with its reason: the
 // caller then transfers the whole zone. Nothing partial is ever returned.
 import { randomInt } from 'node:crypto';
-import dnsPacket from 'dns-packet';
 import type { Endpoint } from '../config/types.js';
 import { rcodeName } from './axfr.js';
 import { exchangeOverTcp } from './tcp-exchange.js';
@@ -38,15 +37,34 @@ function serialNewer(a: number, b: number): boolean {
   return d !== 0 && d < 0x80000000;
 }
 
+const TYPE_IXFR = 251;
+
+/**
+ * The IXFR query, framed for TCP: the zone in the question and our SOA (serial only; RFC 1995 servers read
+ * nothing else) in the authority section, its names compressed to the question's. Built by hand: the resolver
+ * path loads no generic DNS codec.
+ */
 export function buildIxfrQuery(id: number, zone: string, serial: number): Buffer {
-  const soa = { mname: zone, rname: zone, serial, refresh: 0, retry: 0, expire: 0, minimum: 0 };
-  return dnsPacket.streamEncode({
-    type: 'query',
-    id,
-    flags: 0,
-    questions: [{ type: 'IXFR', name: zone, class: 'IN' }],
-    authorities: [{ type: 'SOA', name: zone, class: 'IN', ttl: 0, data: soa }],
-  });
+  const labels = zone === '' ? [] : zone.split('.').map((l) => Buffer.from(l, 'latin1'));
+  const qname = Buffer.concat([...labels.flatMap((l) => [Buffer.of(l.length), l]), Buffer.of(0)]);
+  const msg = Buffer.alloc(12 + qname.length + 4 + 12 + 4 + 20);
+  msg.writeUInt16BE(id, 0);
+  msg.writeUInt16BE(1, 4); // QDCOUNT
+  msg.writeUInt16BE(1, 8); // NSCOUNT
+  let off = 12 + qname.copy(msg, 12);
+  off = msg.writeUInt16BE(TYPE_IXFR, off);
+  off = msg.writeUInt16BE(CLASS_IN, off);
+  off = msg.writeUInt16BE(0xc00c, off); // owner: the question's name
+  off = msg.writeUInt16BE(TYPE_SOA, off);
+  off = msg.writeUInt16BE(CLASS_IN, off);
+  off = msg.writeUInt32BE(0, off); // TTL
+  off = msg.writeUInt16BE(4 + 20, off); // RDLENGTH: two pointers, five 32-bit fields
+  off = msg.writeUInt16BE(0xc00c, off); // MNAME
+  off = msg.writeUInt16BE(0xc00c, off); // RNAME
+  msg.writeUInt32BE(serial >>> 0, off); // SERIAL; refresh, retry, expire, minimum stay 0
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(msg.length);
+  return Buffer.concat([len, msg]);
 }
 
 type Phase = 'first' | 'second' | 'deletions' | 'additions' | 'done';
