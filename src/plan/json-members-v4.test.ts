@@ -65,6 +65,10 @@ describe('parseCanonicalV4Members', () => {
       expect(parseCanonicalV4Members(Buffer.from(`"${body}"`, 'latin1'), 1), body).toBeNull();
     }
     expect(parseCanonicalV4Members(Buffer.from('"0.0.0.0/0"', 'latin1'), 1)?.end).toBe(10);
+    // No closing quote: the bytes end first.
+    for (const cut of ['"10.0.0.0/8', '"10.0.0.0/', '"10.0.0', '"10.0.0.0/8\\n', '"10.0.0.0/8\\']) {
+      expect(parseCanonicalV4Members(Buffer.from(cut, 'latin1'), 1), cut).toBeNull();
+    }
   });
 });
 

@@ -16,19 +16,16 @@ const DOT = 46;
 const SLASH = 47;
 const ZERO = 48;
 const NINE = 57;
-/** The shortest entry, `0.0.0.0/0`, plus its separator `\n`: a bound on the count from the length. */
-const MIN_ENTRY_BYTES = 11;
+const INITIAL_CAPACITY = 4096;
 
 /**
  * Parses the JSON string body starting at `start` (just after its opening quote) of `bytes` when it is a canonical
  * IPv4 member list ending at the next quote. Returns the list and the index of the closing quote, or null.
  */
 export function parseCanonicalV4Members(bytes: Uint8Array, start: number): { list: PrefixList; end: number } | null {
-  const end = bytes.indexOf(QUOTE, start);
-  if (end <= start) return null;
-  const cap = Math.floor((end - start + 2) / MIN_ENTRY_BYTES) + 1;
-  const addrs = new Uint32Array(cap);
-  const lens = new Uint8Array(cap);
+  // The closing quote is found by the parse itself (a quote ends an entry or fails it): one pass over the bytes.
+  let addrs = new Uint32Array(INITIAL_CAPACITY);
+  let lens = new Uint8Array(INITIAL_CAPACITY);
   let n = 0;
   let prevAddr = -1;
   let prevLen = -1;
@@ -38,7 +35,7 @@ export function parseCanonicalV4Members(bytes: Uint8Array, start: number): { lis
     for (let octet = 0; octet < 4; octet++) {
       // An octet: "0", or 1-3 digits without a leading zero, at most 255; then "." (or "/" after the fourth).
       let c = bytes[i]!;
-      if (c < ZERO || c > NINE) return null;
+      if (!(c >= ZERO && c <= NINE)) return null; // also past the end (undefined)
       let v = c - ZERO;
       i++;
       if (v !== 0) {
@@ -59,7 +56,7 @@ export function parseCanonicalV4Members(bytes: Uint8Array, start: number): { lis
       addr = addr * 256 + v;
     }
     let c = bytes[i]!;
-    if (c < ZERO || c > NINE) return null;
+    if (!(c >= ZERO && c <= NINE)) return null; // also past the end (undefined)
     let len = c - ZERO;
     i++;
     if (len !== 0) {
@@ -74,16 +71,25 @@ export function parseCanonicalV4Members(bytes: Uint8Array, start: number): { lis
     const hostBits = len === 0 ? addr : len === 32 ? 0 : addr % 2 ** (32 - len);
     if (hostBits !== 0) return null;
     if (addr < prevAddr || (addr === prevAddr && len <= prevLen)) return null;
-    if (n === cap) return null;
+    if (n === addrs.length) {
+      const grown = new Uint32Array(2 * n);
+      grown.set(addrs);
+      addrs = grown;
+      const grownLens = new Uint8Array(2 * n);
+      grownLens.set(lens);
+      lens = grownLens;
+    }
     addrs[n] = addr;
     lens[n] = len;
     n++;
     prevAddr = addr;
     prevLen = len;
-    if (i === end) break;
-    if (bytes[i] !== BACKSLASH || bytes[i + 1] !== LETTER_N || i + 2 >= end) return null;
+    if (bytes[i] === QUOTE) break;
+    // The separator, then the next entry's first digit (a blank line or a trailing separator is not ours).
+    if (bytes[i] !== BACKSLASH || bytes[i + 1] !== LETTER_N) return null;
     i += 2;
   }
+  const end = i;
   const list = makePrefixList(addrs.slice(0, n), lens.slice(0, n), new Uint32Array(0), new Uint8Array(0));
   return { list, end };
 }
