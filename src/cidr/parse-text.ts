@@ -5,7 +5,8 @@
 import { PrefixListBuilder } from './builder.js';
 import { maskV4 } from './mask.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
-import { splitRangeV4, splitRangeV6, wordsToBigInt } from './range.js';
+import { parseV6Line, V6_LINE } from './parse-v6-bytes.js';
+import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
 import type { PrefixList } from './types.js';
 
 export interface CidrParseError {
@@ -166,7 +167,14 @@ export function parseCidrText(input: string | Uint8Array, source: string): CidrP
       pos = next + 1;
       continue;
     }
-    // String path: IPv6, errors, and anything unusual.
+    // IPv6 byte path (parse-v6-bytes.ts): `addr[/len]`, blanks, comment; returns the next line's start or -1.
+    const next6 = parseV6Line(buf, i, n, builder);
+    if (next6 !== -1) {
+      hostBitsCount += V6_LINE[0]!;
+      pos = next6;
+      continue;
+    }
+    // String path: ranges, errors, and anything unusual.
     let eol = buf.indexOf(NL, lineStart);
     if (eol === -1) eol = n;
     const lineText = buf.toString('utf8', lineStart, eol);
@@ -204,10 +212,8 @@ function parseRange(from: string, to: string, builder: PrefixListBuilder): strin
     const a = parseIpv6Address(from);
     const b = parseIpv6Address(to);
     if (a === null || b === null) return `range ${a === null ? 'start' : 'end'}: not a valid IPv6 address`;
-    const start = wordsToBigInt(...a);
-    const end = wordsToBigInt(...b);
-    if (start > end) return 'range start is after its end';
-    splitRangeV6(start, end, builder);
+    if (compareWordsV6(a, b) > 0) return 'range start is after its end';
+    splitRangeV6(...a, ...b, builder);
     return null;
   }
   const a = parseIpv4Address(from);
