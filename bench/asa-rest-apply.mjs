@@ -9,7 +9,7 @@
 //   npx tsc -p tsconfig.build.json && node bench/asa-rest-apply.mjs
 //   BENCH_ENTRIES=100000 BENCH_CHURN=0.02 BENCH_CHUNKS=100,500,1000,2000,5000 BENCH_REPEAT=3
 
-import { loadCompiled, median } from './harness.mjs';
+import { loadCompiled, median, writeResults } from './harness.mjs';
 
 const { PrefixListBuilder, prefixesToStrings } = await loadCompiled('cidr/index.js');
 const { withFingerprint } = await loadCompiled('plan/fingerprint.js');
@@ -139,30 +139,27 @@ for (const chunk of CHUNKS) results.push(await measure(chunk));
 const fewest = Math.min(...results.map((r) => r.hourly.requests));
 const fastest = Math.min(...results.map((r) => r.first.ms));
 const chosen = results.find((r) => r.hourly.requests <= fewest + SLACK_REQUESTS && r.first.ms <= fastest * SLACK_TIME);
-console.log(
-  JSON.stringify(
-    {
-      node: process.version,
-      entries: ENTRIES,
-      churn: CHURN,
-      nestedSize: 10_000,
-      repeat: REPEAT,
-      results: results.map((r) => ({
-        chunkSize: r.chunkSize,
-        maxBodyBytes: bodyBytes(r.chunkSize),
-        first: { requests: r.first.requests, ms: r.first.ms, add: r.first.add },
-        hourly: {
-          requests: r.hourly.requests,
-          patch: r.hourly.byRoute['PATCH /api/objects/networkobjectgroups/{id}'] ?? 0,
-          ms: r.hourly.ms,
-          add: r.hourly.add,
-          remove: r.hourly.remove,
-        },
-      })),
-      chosenChunkSize: chosen?.chunkSize ?? null,
-      rule: `smallest chunk with hourly requests <= fewest (${fewest}) + ${SLACK_REQUESTS} and first apply <= ${SLACK_TIME} x fastest (${fastest} ms)`,
+const report = {
+  node: process.version,
+  entries: ENTRIES,
+  churn: CHURN,
+  nestedSize: 10_000,
+  repeat: REPEAT,
+  results: results.map((r) => ({
+    chunkSize: r.chunkSize,
+    maxBodyBytes: bodyBytes(r.chunkSize),
+    first: { requests: r.first.requests, ms: r.first.ms, add: r.first.add },
+    hourly: {
+      requests: r.hourly.requests,
+      patch: r.hourly.byRoute['PATCH /api/objects/networkobjectgroups/{id}'] ?? 0,
+      ms: r.hourly.ms,
+      add: r.hourly.add,
+      remove: r.hourly.remove,
     },
-    null,
-    2,
-  ),
-);
+  })),
+  chosenChunkSize: chosen?.chunkSize ?? null,
+  rule: `smallest chunk with hourly requests <= fewest (${fewest}) + ${SLACK_REQUESTS} and first apply <= ${SLACK_TIME} x fastest (${fastest} ms)`,
+};
+// No reference tool (the chunk sizes are compared with each other): no ratios.
+writeResults('asa-rest-apply', { ...report, ratios: [] });
+console.log(JSON.stringify(report, null, 2));

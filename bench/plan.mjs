@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateCorpus, nextHourCorpus } from './corpus.mjs';
-import { loadCompiled, median, numberOption } from './harness.mjs';
+import { loadCompiled, median, numberOption, writeResults } from './harness.mjs';
 
 const count = numberOption('--count', 1_000_000);
 const runs = numberOption('--runs', 5);
@@ -153,4 +153,6 @@ const figures = {
   peakRssMB: peakRssMB(),
   node: process.version,
 };
+// No reference tool computes a plan (e2e-hourly measures the whole `tscm plan` against dig + iprange): no ratios.
+writeResults('plan', { ...figures, ratios: [] });
 console.log(JSON.stringify(figures, null, 2));

@@ -8,7 +8,7 @@
 //   BENCH_ADDS=100000 BENCH_LOCKSTEP=3000 BENCH_RTT_MS=2 BENCH_PLATFORMS=ios,asa,pix
 
 import { startDelayProxy } from './delay-proxy.mjs';
-import { loadCompiled } from './harness.mjs';
+import { loadCompiled, writeResults } from './harness.mjs';
 
 const { PrefixListBuilder, prefixesFromStrings } = await loadCompiled('cidr/index.js');
 const { withFingerprint } = await loadCompiled('plan/fingerprint.js');
@@ -121,4 +121,16 @@ for (const platform of PLATFORMS) {
   }
   out.platforms[platform] = result;
 }
+// The reference is the naive client: one command per round trip (lock-step), extrapolated to the same count.
+out.ratios = Object.entries(out.platforms).flatMap(([platform, result]) =>
+  Object.entries(result).map(([link, r]) => ({
+    figure: `${ADDS} adds on ${platform} over SSH, ${link} (RTT ${r.batched.rttMs} ms)`,
+    ours_ms: r.batched.ms,
+    reference: 'one command per round trip (lock-step, extrapolated)',
+    reference_ms: r.lockstep.extrapolatedMs,
+    ratio: Math.round((r.batched.ms / r.lockstep.extrapolatedMs) * 1000) / 1000,
+    goal: '',
+  })),
+);
+writeResults('platform-apply', out);
 console.log(JSON.stringify(out, null, 2));

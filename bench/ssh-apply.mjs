@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDelayProxy } from './delay-proxy.mjs';
-import { loadCompiled } from './harness.mjs';
+import { loadCompiled, writeResults } from './harness.mjs';
 
 const load = loadCompiled;
 const { startIosEmulator } = await load('lab/ios/index.js');
@@ -166,4 +166,17 @@ out.journal = {
   journaledMs: journaled.ms,
   overhead: Number((journaled.ms / direct.ms).toFixed(2)),
 };
+// The reference is the naive client: one command per round trip (lock-step), extrapolated to the same count.
+out.ratios = ['loopback', 'delayed'].map((link) => {
+  const r = out[link];
+  return {
+    figure: `${ADDS} adds to the IOS emulator over SSH, ${link} (RTT ${r.rttMs} ms), window ${r.bestWindow}`,
+    ours_ms: r.batched.ms,
+    reference: 'one command per round trip (lock-step, extrapolated)',
+    reference_ms: r.lockstep.extrapolatedMs,
+    ratio: Math.round((r.batched.ms / r.lockstep.extrapolatedMs) * 1000) / 1000,
+    goal: '',
+  };
+});
+writeResults('ssh-apply', out);
 console.log(JSON.stringify(out, null, 2));

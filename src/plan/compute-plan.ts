@@ -108,8 +108,10 @@ function planDesiredGroup(
   const before = prefixCount(have.members);
   const managed = managedMembers(have, owned, adopt);
   const unmanaged = before - prefixCount(managed);
-  // Desired members already on the device that tscm does not own: not added (they are there), not claimed.
-  const alreadyPresent = prefixCount(exactIntersection(exactDifference(have.members, managed), want.members));
+  // Desired members already on the device that tscm does not own: not added (they are there), not claimed. None
+  // when tscm owns the whole group (managed is then the observed list itself: two 1M-entry walks saved).
+  const alreadyPresent =
+    managed === have.members ? 0 : prefixCount(exactIntersection(exactDifference(have.members, managed), want.members));
   if (adopt && before > 0) {
     warnings.push(`group ${want.name}: adopting its ${before} existing member(s) as managed by tscm (--adopt)`);
   }

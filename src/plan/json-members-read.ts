@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrefixList } from '../cidr/types.js';
 import { parseMemberText } from './json-members.js';
+import { parseCanonicalV4Members } from './json-members-v4.js';
 
 /** Keys whose string values hold member lists (plan: groups[].add/remove; state: inventory.groups[].members). */
 const MEMBER_KEYS = new Set(['add', 'remove', 'members']);
@@ -22,20 +23,25 @@ const NL = 10;
 const ALLOWED = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF:./') ALLOWED[c.charCodeAt(0)] = 1;
 
+/** Member lists by placeholder: unescaped bytes, or the list itself when it took the fast path. */
+export type LiftedMembers = Map<string, Uint8Array | PrefixList>;
+
 export interface LiftedJson {
   readonly doc: unknown;
   /** Member lists by placeholder; each is read once, with readMembers. */
-  readonly lifted: Map<string, Uint8Array>;
+  readonly lifted: LiftedMembers;
 }
 
 /**
  * JSON.parse of `bytes` (UTF-8) with long member strings replaced by placeholders. Takes over `bytes`: the lifted
  * ranges are unescaped in place. Throws JSON.parse's SyntaxError (with positions in the whole text) on bad JSON.
  */
-export function parseJsonLiftingMembers(bytes: Buffer): LiftedJson {
+export function parseJsonLiftingMembers(bytes: Buffer, opts: { fastV4?: boolean } = {}): LiftedJson {
+  const fastV4 = opts.fastV4 ?? true;
   // The placeholder matches the members pattern of the schemas; the random part keeps it from meaning anything else.
   const token = `0:${randomBytes(12).toString('hex')}:`;
-  const ranges: [start: number, end: number][] = [];
+  // Per placeholder: the range to unescape, or the list the fast path already parsed.
+  const ranges: ([start: number, end: number] | PrefixList)[] = [];
   const pieces: Buffer[] = [];
   let copied = 0;
   let key: string | null = null;
@@ -50,6 +56,17 @@ export function parseJsonLiftingMembers(bytes: Buffer): LiftedJson {
     if (c !== QUOTE) {
       if (c > 32) afterColon = false;
       continue;
+    }
+    if (fastV4 && afterColon && key !== null && MEMBER_KEYS.has(key)) {
+      const fast = parseCanonicalV4Members(bytes, i + 1);
+      if (fast && fast.end - i - 1 >= MIN_LIFT) {
+        ranges.push(fast.list);
+        pieces.push(bytes.subarray(copied, i), Buffer.from(`"${token}${ranges.length - 1}"`, 'latin1'));
+        copied = fast.end + 1;
+        afterColon = false;
+        i = fast.end;
+        continue;
+      }
     }
     // A string token from i to its closing quote; note whether it holds only member bytes.
     let j = i + 1;
@@ -77,7 +94,7 @@ export function parseJsonLiftingMembers(bytes: Buffer): LiftedJson {
     }
     i = j;
   }
-  const lifted = new Map<string, Uint8Array>();
+  const lifted: LiftedMembers = new Map();
   if (ranges.length === 0) return { doc: JSON.parse(bytes.toString('utf8')), lifted };
   pieces.push(bytes.subarray(copied));
   let doc: unknown;
@@ -88,7 +105,9 @@ export function parseJsonLiftingMembers(bytes: Buffer): LiftedJson {
     // are still untouched here).
     return { doc: JSON.parse(bytes.toString('utf8')), lifted };
   }
-  ranges.forEach(([start, end], i) => lifted.set(`${token}${i}`, unescapeInPlace(bytes, start, end)));
+  ranges.forEach((r, i) =>
+    lifted.set(`${token}${i}`, Array.isArray(r) ? unescapeInPlace(bytes, r[0], r[1]) : (r as PrefixList)),
+  );
   return { doc, lifted };
 }
 
@@ -108,9 +127,9 @@ function unescapeInPlace(bytes: Buffer, start: number, end: number): Uint8Array 
 }
 
 /** The member list of a (schema-checked) member string: a lifted one from its bytes, any other from its text. */
-export function readMembers(lifted: Map<string, Uint8Array>, value: string, where: string, hint: string): PrefixList {
-  const bytes = lifted.get(value);
-  if (bytes === undefined) return parseMemberText(value, where, hint);
+export function readMembers(lifted: LiftedMembers, value: string, where: string, hint: string): PrefixList {
+  const found = lifted.get(value);
+  if (found === undefined) return parseMemberText(value, where, hint);
   lifted.delete(value); // the bytes back a list now; a second reference would be a bug
-  return parseMemberText(bytes, where, hint);
+  return found instanceof Uint8Array ? parseMemberText(found, where, hint) : found;
 }

@@ -9,7 +9,9 @@ import type { DevicePlan, Inventory, InventoryGroup, ObservedDevice, ObservedGro
 /** The observed members tscm may remove: those in its inventory, or all of them when adopting. */
 export function managedMembers(have: ObservedGroup, owned: InventoryGroup | undefined, adopt: boolean): PrefixList {
   if (adopt) return have.members;
-  return owned ? exactIntersection(have.members, owned.members) : EMPTY_PREFIXES;
+  if (!owned) return EMPTY_PREFIXES;
+  // The same list (a plan from the stored state, --refresh=false): its intersection with itself, without the walk.
+  return owned.members === have.members ? have.members : exactIntersection(have.members, owned.members);
 }
 
 /**

@@ -11,7 +11,7 @@ import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { mapArrayField, upgradeDocument, type DocumentUpgrade } from './format-upgrade.js';
 import { gunzipIfCompressed } from './gzip-bytes.js';
-import { parseJsonLiftingMembers, readMembers } from './json-members-read.js';
+import { parseJsonLiftingMembers, readMembers, type LiftedMembers } from './json-members-read.js';
 import { encodeJsonDocument, joinMemberArray, MemberText } from './json-members.js';
 import { printable } from './message-text.js';
 import type { DevicePlan, GroupChange, Plan, PlanFailure, PlanScope, ZonePin } from './model.js';
@@ -110,7 +110,7 @@ export function parsePlan(
   upgrades: ReadonlyMap<number, PlanUpgrade> = PLAN_UPGRADES,
 ): Plan {
   let doc: unknown;
-  let lifted = new Map<string, Uint8Array>();
+  let lifted: LiftedMembers = new Map();
   try {
     if (typeof text === 'string') doc = JSON.parse(text);
     else ({ doc, lifted } = parseJsonLiftingMembers(Buffer.from(text.buffer, text.byteOffset, text.byteLength)));
@@ -220,7 +220,7 @@ interface RawPlan {
   readonly scope: PlanScope | null;
 }
 
-function parseDevicePlan(d: RawDevicePlan, where: string, lifted: Map<string, Uint8Array>): DevicePlan {
+function parseDevicePlan(d: RawDevicePlan, where: string, lifted: LiftedMembers): DevicePlan {
   const members = (text: string, field: string): PrefixList => readMembers(lifted, text, `${where}: ${field}`, DAMAGED);
   const groups = d.groups.map((g) => ({
     ...g,

@@ -20,6 +20,9 @@ export type PlanFleetOptions = PlanStepsOptions;
 export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<FleetPlan> {
   const planned: PlannedDevice[] = [];
   const failures: StepFailure[] = [];
+  // Read the revision (a git child) while the devices are planned, not after; a failure is awaited below.
+  const revision = fleet.revision();
+  revision.catch(() => undefined);
   for (const spec of fleet.devices) {
     // The definitions are loaded (step "load") for the whole fleet; each device starts from there.
     const steps = new DeviceSteps(spec.name, 'load');
@@ -34,7 +37,7 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
   const plan: Plan = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
-    gitRevision: formatRevision(await fleet.revision()),
+    gitRevision: formatRevision(await revision),
     devices: planned.map((p) => p.plan),
   };
   return { plan, planned, failures };

@@ -5,7 +5,7 @@
 
 import { ConfigError } from '../errors.js';
 import { mapArrayField, isObject, upgradeDocument, type DocumentUpgrade } from '../plan/format-upgrade.js';
-import { parseJsonLiftingMembers, readMembers } from '../plan/json-members-read.js';
+import { parseJsonLiftingMembers, readMembers, type LiftedMembers } from '../plan/json-members-read.js';
 import { encodeJsonDocument, joinMemberArray, MemberText } from '../plan/json-members.js';
 import type { InventoryGroup } from '../plan/model.js';
 import { printable } from '../plan/message-text.js';
@@ -96,10 +96,10 @@ function parseStateDocument(
   text: string | Uint8Array,
   file: string,
   upgrades: ReadonlyMap<number, DocumentUpgrade>,
-): { raw: RawState; lifted: Map<string, Uint8Array>; hint: string } {
+): { raw: RawState; lifted: LiftedMembers; hint: string } {
   const hint = `the state file is damaged: restore ${file} from a backup, or move it aside and run \`tscm plan --adopt\` to rebuild it from the device`;
   let doc: unknown;
-  let lifted = new Map<string, Uint8Array>();
+  let lifted: LiftedMembers = new Map();
   try {
     if (typeof text === 'string') doc = JSON.parse(text);
     else ({ doc, lifted } = parseJsonLiftingMembers(Buffer.from(text.buffer, text.byteOffset, text.byteLength)));
