@@ -20,7 +20,15 @@ export interface DecodedFile {
   readonly hostBits: number;
 }
 
+/** readCidrFile without the hash (`tscm policy --cidrs` prints the set and pins nothing). */
+export type DecodedFileList = Omit<DecodedFile, 'sha256'>;
+
 export async function readCidrFile(file: string): Promise<DecodedFile> {
+  const f = await decodeCidrFile(file);
+  return { ...f, sha256: hashPrefixes(f.list) };
+}
+
+export async function decodeCidrFile(file: string): Promise<DecodedFileList> {
   let bytes: Buffer;
   try {
     bytes = await readLimitedFile(file, FILE_KINDS.cidrList);
@@ -48,5 +56,5 @@ export async function readCidrFile(file: string): Promise<DecodedFile> {
       'add entries, or remove this list from the device definition',
     );
   }
-  return { list, records: decoded, decoded, skipped: {}, sha256: hashPrefixes(list), hostBits: hostBitsCount };
+  return { list, records: decoded, decoded, skipped: {}, hostBits: hostBitsCount };
 }
