@@ -28,7 +28,11 @@ export async function readCidrFile(file: string): Promise<DecodedFile> {
   return { ...f, sha256: hashPrefixes(f.list) };
 }
 
-export async function decodeCidrFile(file: string): Promise<DecodedFileList> {
+/**
+ * The file's list; with `aggregate` the list comes back aggregated (then `records` and `decoded` count the
+ * aggregated entries): for a caller that aggregates anyway and reports no counts.
+ */
+export async function decodeCidrFile(file: string, opts: { aggregate?: boolean } = {}): Promise<DecodedFileList> {
   let bytes: Buffer;
   try {
     bytes = await readLimitedFile(file, FILE_KINDS.cidrList);
@@ -38,7 +42,7 @@ export async function decodeCidrFile(file: string): Promise<DecodedFileList> {
       'check the path of the policy file in the device definition (relative paths start at its YAML file)',
     );
   }
-  const { list, errors, hostBitsCount } = parseCidrText(bytes, file);
+  const { list, errors, hostBitsCount } = parseCidrText(bytes, file, opts);
   if (errors.length > 0) {
     const lines = errors
       .slice(0, MAX_LISTED_ERRORS)
