@@ -48,8 +48,8 @@ const HASH = 35;
 const DOT = 46;
 const SLASH = 47;
 
-/** MASK[len]: the IPv4 network mask of /len as an unsigned 32-bit number. */
-const MASK = Float64Array.from({ length: 33 }, (_, len) => maskV4(len));
+/** MASK[len]: the IPv4 network mask of /len as a signed 32-bit integer (the scan keeps addresses in int32). */
+const MASK = Int32Array.from({ length: 33 }, (_, len) => maskV4(len) | 0);
 
 // scanLines' counters, kept in a typed array between calls (no object per call, no module-level `let`).
 const STATE = new Float64Array(3);
@@ -79,6 +79,8 @@ function scanLines(buf: Uint8Array, pos: number, n: number, addr: Uint32Array, l
       line++;
       continue;
     }
+    // The address is built as an int32 ((a << 8) | octet): the same bits as the unsigned value, and never a heap
+    // number, so V8's optimised code does not deoptimise at the first address above 127.255.255.255.
     let a = 0;
     let octets = 0;
     for (; octets < 4; octets++) {
@@ -102,7 +104,7 @@ function scanLines(buf: Uint8Array, pos: number, n: number, addr: Uint32Array, l
           c = ++i < n ? buf[i]! : NL;
         }
       }
-      a = a * 256 + octet;
+      a = (a << 8) | octet;
     }
     if (octets !== 4) break;
     let len = 32;
@@ -121,7 +123,7 @@ function scanLines(buf: Uint8Array, pos: number, n: number, addr: Uint32Array, l
     }
     while (c === SPACE || c === TAB || c === CR) c = ++i < n ? buf[i]! : NL;
     if (c !== NL && c !== HASH) break;
-    const network = (a & MASK[len]!) >>> 0;
+    const network = a & MASK[len]!;
     if (network !== a) hostBits++;
     addr[count] = network;
     lens[count++] = len;
