@@ -18,7 +18,8 @@ import { writeCorpusFiles } from './corpus.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const BENCHES = {
   cidr: 'CIDR engine: parse/aggregate/subtract/diff of 1M entries; whole process vs iprange --optimize and --diff',
-  'policy-cidrs': '`tscm policy DEVICE --cidrs` (1M-entry file source) vs iprange --optimize, whole process',
+  'policy-cidrs':
+    '`tscm policy DEVICE --cidrs` (1M-line file source, every corpus shape) vs iprange --optimize, whole process',
   plan: 'computePlan of 1M desired vs 1M observed (next hour), plan file and views',
   axfr: 'zone transfer of a 1M-record RPZ zone from NSD: tscm vs dig',
   'ssh-apply': '100,000 adds to the IOS emulator: batched vs one command per round trip',
