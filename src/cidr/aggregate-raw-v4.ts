@@ -8,23 +8,25 @@ import { sortV4ByAddress } from './sort.js';
 const SIZE = Float64Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
 const TWO32 = 4294967296;
 
-/** Returns new arrays of the exact size; the inputs' first n entries are reordered in place. */
+/** Returns new arrays of the exact size; the inputs' first n entries are overwritten. */
 export function aggregateRawV4(addr: Uint32Array, len: Uint8Array, n: number): [Uint32Array, Uint8Array] {
   if (n === 0) return [new Uint32Array(0), new Uint8Array(0)];
   sortV4ByAddress(addr, len, n);
-  // The minimal split of a union of k disjoint aligned blocks has at most k prefixes, so n always suffices.
-  const outAddr = new Uint32Array(n);
-  const outLen = new Uint8Array(n);
+  // Written in place: the minimal split of a union of k aligned blocks has at most k prefixes, so when a block
+  // closes at entry i the output is still at most i long and never overwrites an entry not yet read.
+  const outAddr = addr;
+  const outLen = len;
   let out = 0;
   let s = addr[0]!;
   let e = s + SIZE[len[0]!]!; // exclusive end, up to 2^32: kept as a number
   for (let i = 1; i <= n; i++) {
     let a = 0;
+    let next = 0; // exclusive end of entry i
     if (i < n) {
       a = addr[i]!;
+      next = a + SIZE[len[i]!]!;
       if (a <= e) {
-        const end = a + SIZE[len[i]!]!;
-        if (end > e) e = end;
+        if (next > e) e = next;
         continue;
       }
     }
@@ -40,10 +42,8 @@ export function aggregateRawV4(addr: Uint32Array, len: Uint8Array, n: number): [
       outLen[out++] = 32 - k;
       s += SIZE[32 - k]!;
     }
-    if (i < n) {
-      s = a;
-      e = a + SIZE[len[i]!]!;
-    }
+    s = a;
+    e = next;
   }
   return [outAddr.slice(0, out), outLen.slice(0, out)];
 }

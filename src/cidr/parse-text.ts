@@ -5,6 +5,7 @@
 // produces the error reasons.
 import { aggregateRawV4 } from './aggregate-raw-v4.js';
 import { EMPTY_PREFIXES, makePrefixList, PrefixListBuilder, sortedUniqueV4 } from './builder.js';
+import { markCanonical } from './canonical.js';
 import { maskV4 } from './mask.js';
 import { aggregate } from './set-ops.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';

@@ -16,7 +16,7 @@ import {
   unionV6,
   type IntervalsV6,
 } from './intervals-v6.js';
-import { isCanonicalV4 } from './canonical.js';
+import { isCanonicalV4, isMarkedCanonical, markCanonical } from './canonical.js';
 import { SortedPrefixWriter } from './sorted-writer.js';
 import type { PrefixList } from './types.js';
 
@@ -33,13 +33,13 @@ function toList(v4: IntervalsV4, v6: IntervalsV6): PrefixList {
   const out = new SortedPrefixWriter(v4.n * 1.25);
   emitIntervalsV4(v4, out);
   emitIntervalsV6(v6, out);
-  return out.finish();
+  return markCanonical(out.finish());
 }
 
 /** The canonical minimal CIDR list covering the same addresses as list. */
 export function aggregate(list: PrefixList): PrefixList {
   // Already canonical (a list aggregated earlier): the same list, after one linear check. IPv6 takes the full path.
-  if (list.v6.len.length === 0 && isCanonicalV4(list.v4)) return list;
+  if (isMarkedCanonical(list) || (list.v6.len.length === 0 && isCanonicalV4(list.v4))) return list;
   return toList(v4Of(list), v6Of(list));
 }
 
