@@ -194,9 +194,11 @@ export function parseCidrText(
   }
   const list =
     opts.aggregate === true
-      ? makePrefixList(
-          ...aggregateRawV4(addr, lens, count),
-          ...v6Of(aggregate({ v4: EMPTY_PREFIXES.v4, v6: others.v6 })),
+      ? markCanonical(
+          makePrefixList(
+            ...aggregateRawV4(addr, lens, count),
+            ...v6Of(aggregate({ v4: EMPTY_PREFIXES.v4, v6: others.v6 })),
+          ),
         )
       : makePrefixList(...sortedUniqueV4(addr, lens, count), others.v6.words, others.v6.len);
   return { list, errors, hostBitsCount };
