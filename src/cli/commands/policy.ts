@@ -74,7 +74,7 @@ async function desiredFromFiles(spec: DeviceSpec, log: Logger): Promise<DesiredS
   const read = async (source: ZoneSource): Promise<PrefixList> => {
     if (source.kind !== 'file') throw new InternalError('a zone source reached the list-file path');
     const { path } = source;
-    const f = await decodeCidrFile(path, { aggregate: true });
+    const f = await decodeCidrFile(path, { aggregate: true, blocking: true });
     // The same warning as the zone resolver's for a list file.
     if (f.hostBits > 0) log.warn('entries with host bits set were normalised', { file: path, count: f.hostBits });
     return f.list;
