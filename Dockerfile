@@ -22,8 +22,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
-COPY scripts/build-validators.mjs ./scripts/
-# tsc, then the schema validators compiled ahead of time (they load ajv's small runtime helpers at run time).
+COPY scripts/build-validators.mjs scripts/build-cli.mjs ./scripts/
+# tsc, then the schema validators compiled ahead of time (they load ajv's small runtime helpers at run time), then
+# the CLI bundled (esbuild, a dev dependency, pruned after the build).
 RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}

@@ -1,7 +1,8 @@
 // Validators pre-compiled from schemas/ at build time (scripts/build-validators.mjs), so a CLI start does not load
 // ajv and compile the schemas (about 60 ms). They answer valid / invalid only: callers explain a failure with ajv
 // at run time, which the common, valid path never pays for. Running from src/ (tests) there is no generated file,
-// and callers use ajv for every document: both paths come from the same schema files.
+// and callers use ajv for every document: both paths come from the same schema files. One generated module per
+// schema, loaded on first use: `tscm validate` never reads the plan, state or status validators.
 
 import { createRequire } from 'node:module';
 import type * as Ajv2020Module from 'ajv/dist/2020.js';
@@ -9,20 +10,20 @@ import type * as Ajv2020Module from 'ajv/dist/2020.js';
 export type SchemaName = 'device' | 'settings' | 'plan' | 'state' | 'status';
 export type QuickValidator = (doc: unknown) => boolean;
 
-let loaded: Partial<Record<SchemaName, QuickValidator>> | null | undefined;
+const loaded = new Map<SchemaName, QuickValidator | undefined>();
 
 export function precompiledValidator(name: SchemaName): QuickValidator | undefined {
-  if (loaded === undefined) {
+  if (!loaded.has(name)) {
+    let validator: QuickValidator | undefined;
     try {
-      loaded = createRequire(import.meta.url)('./schema-validators.generated.cjs') as Record<
-        SchemaName,
-        QuickValidator
-      >;
+      validator = (createRequire(import.meta.url)(`./schema-validators/${name}.cjs`) as { validate: QuickValidator })
+        .validate;
     } catch {
-      loaded = null;
+      validator = undefined;
     }
+    loaded.set(name, validator);
   }
-  return loaded?.[name];
+  return loaded.get(name);
 }
 
 /** ajv (CommonJS) loaded on first use, so a valid run never pays for it. */

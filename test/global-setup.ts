@@ -14,12 +14,13 @@ declare module 'vitest' {
   }
 }
 
-/** The same build as `npm run build`: TypeScript, then the pre-compiled schema validators. */
+/** The same build as `npm run build`: TypeScript, the pre-compiled schema validators, then the bundled CLI. */
 function buildCli(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build-validators.mjs')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -53,41 +53,54 @@ function mergeV4(a: Ipv4Prefixes, b: Ipv4Prefixes, keep: Keep): Ipv4Prefixes {
 }
 
 function compareV6Across(a: Ipv6Prefixes, i: number, b: Ipv6Prefixes, j: number): number {
-  for (let k = 0; k < 4; k++) {
-    const x = a.words[4 * i + k]!;
-    const y = b.words[4 * j + k]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
+  const x = a.words;
+  const y = b.words;
+  const p = 4 * i;
+  const q = 4 * j;
+  if (x[p] !== y[q]) return x[p]! < y[q]! ? -1 : 1;
+  if (x[p + 1] !== y[q + 1]) return x[p + 1]! < y[q + 1]! ? -1 : 1;
+  if (x[p + 2] !== y[q + 2]) return x[p + 2]! < y[q + 2]! ? -1 : 1;
+  if (x[p + 3] !== y[q + 3]) return x[p + 3]! < y[q + 3]! ? -1 : 1;
   return a.len[i]! - b.len[j]!;
+}
+
+/** Copies entry i of src to slot n of (words, len). */
+function putV6(words: Uint32Array, len: Uint8Array, n: number, src: Ipv6Prefixes, i: number): void {
+  const w = src.words;
+  words[4 * n] = w[4 * i]!;
+  words[4 * n + 1] = w[4 * i + 1]!;
+  words[4 * n + 2] = w[4 * i + 2]!;
+  words[4 * n + 3] = w[4 * i + 3]!;
+  len[n] = src.len[i]!;
 }
 
 function mergeV6(a: Ipv6Prefixes, b: Ipv6Prefixes, keep: Keep): Ipv6Prefixes {
   const na = a.len.length;
   const nb = b.len.length;
-  const words = new Uint32Array(4 * (na + nb));
-  const len = new Uint8Array(na + nb);
+  // Sized for what the walk can keep, not na + nb: exactDifference of 1M lists needs one list's room.
+  const cap = (keep.onlyA || keep.both ? na : 0) + (keep.onlyB ? nb : 0);
+  const words = new Uint32Array(4 * cap);
+  const len = new Uint8Array(cap);
   let n = 0;
-  const take = (src: Ipv6Prefixes, i: number): void => {
-    words.set(src.words.subarray(4 * i, 4 * i + 4), 4 * n);
-    len[n++] = src.len[i]!;
-  };
   let i = 0;
   let j = 0;
-  while (i < na || j < nb) {
-    const c = i >= na ? 1 : j >= nb ? -1 : compareV6Across(a, i, b, j);
+  while (i < na && j < nb) {
+    const c = compareV6Across(a, i, b, j);
     if (c < 0) {
-      if (keep.onlyA) take(a, i);
+      if (keep.onlyA) putV6(words, len, n++, a, i);
       i++;
     } else if (c > 0) {
-      if (keep.onlyB) take(b, j);
+      if (keep.onlyB) putV6(words, len, n++, b, j);
       j++;
     } else {
-      if (keep.both) take(a, i);
+      if (keep.both) putV6(words, len, n++, a, i);
       i++;
       j++;
     }
   }
-  return { words: words.slice(0, 4 * n), len: len.slice(0, n) };
+  if (keep.onlyA) for (; i < na; i++) putV6(words, len, n++, a, i);
+  if (keep.onlyB) for (; j < nb; j++) putV6(words, len, n++, b, j);
+  return { words: n === cap ? words : words.slice(0, 4 * n), len: n === cap ? len : len.slice(0, n) };
 }
 
 function merge(a: PrefixList, b: PrefixList, keep: Keep): PrefixList {

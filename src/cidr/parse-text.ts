@@ -9,7 +9,8 @@ import { markCanonical } from './canonical.js';
 import { maskV4 } from './mask.js';
 import { aggregate } from './set-ops.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
-import { splitRangeV4, splitRangeV6, wordsToBigInt } from './range.js';
+import { parseV6Line, V6_LINE } from './parse-v6-bytes.js';
+import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
 import type { PrefixList } from './types.js';
 
 export interface CidrParseError {
@@ -167,8 +168,17 @@ export function parseCidrText(
       lens = grow8(lens, lens.length * 2);
       continue;
     }
-    // The string path: IPv6, ranges, errors, and anything unusual.
     const lineNo = ++STATE[LINE]!;
+    // IPv6 byte path (parse-v6-bytes.ts): `addr[/len]`, blanks, comment; returns the next line's start or -1.
+    let i = pos;
+    while (i < n && (buf[i] === SPACE || buf[i] === TAB || buf[i] === CR)) i++;
+    const next6 = parseV6Line(buf, i, n, rest);
+    if (next6 !== -1) {
+      hostBitsCount += V6_LINE[0]!;
+      pos = next6;
+      continue;
+    }
+    // The string path: ranges, errors, and anything unusual.
     let eol = buf.indexOf(NL, pos);
     if (eol === -1) eol = n;
     const lineText = buf.toString('utf8', pos, eol);
@@ -242,10 +252,8 @@ function parseRange(from: string, to: string, builder: PrefixListBuilder): strin
     const a = parseIpv6Address(from);
     const b = parseIpv6Address(to);
     if (a === null || b === null) return `range ${a === null ? 'start' : 'end'}: not a valid IPv6 address`;
-    const start = wordsToBigInt(...a);
-    const end = wordsToBigInt(...b);
-    if (start > end) return 'range start is after its end';
-    splitRangeV6(start, end, builder);
+    if (compareWordsV6(a, b) > 0) return 'range start is after its end';
+    splitRangeV6(...a, ...b, builder);
     return null;
   }
   const a = parseIpv4Address(from);

@@ -1,6 +1,6 @@
 // Sorting of raw prefix arrays into PrefixList order (address, then length ascending) without per-entry objects.
 // IPv4 uses an LSD radix sort on the address (two stable 16-bit passes, skipped for sorted input), several times
-// faster than a comparison sort at 1M entries. IPv6 lists are small in practice and use an index sort with a comparator.
+// faster than a comparison sort at 1M entries. IPv6: sort-v6.ts.
 
 /** True when the first n addresses are in ascending order (common: files written by us or by iprange). */
 function isSortedByAddress(addr: Uint32Array, n: number): boolean {
@@ -67,22 +67,4 @@ export function sortV4(addr: Uint32Array, len: Uint8Array, n: number): void {
     }
     if (unsorted) len.subarray(start, i).sort();
   }
-}
-
-/** Compares IPv6 entries i and j of (words, len) in PrefixList order. */
-export function compareV6(words: Uint32Array, len: Uint8Array, i: number, j: number): number {
-  for (let k = 0; k < 4; k++) {
-    const a = words[4 * i + k]!;
-    const b = words[4 * j + k]!;
-    if (a !== b) return a < b ? -1 : 1;
-  }
-  return len[i]! - len[j]!;
-}
-
-/** Returns the sort permutation of the first n IPv6 entries. */
-export function sortOrderV6(words: Uint32Array, len: Uint8Array, n: number): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => compareV6(words, len, i, j));
-  return order;
 }

@@ -3,7 +3,8 @@
 // problem `tscm validate` names with the file, the field and the fix. croner reads five-field cron (minute hour
 // day-of-month month day-of-week, standard day-of-month OR day-of-week) with names, ranges, steps and `L`/`#`.
 
-import { Cron } from 'croner';
+import { createRequire } from 'node:module';
+import type { Cron as CronClass } from 'croner';
 import type { Diagnostic } from './diagnostic.js';
 import { toPointer } from './diagnostic.js';
 import type { RawSettings } from './raw-types.js';
@@ -52,8 +53,13 @@ export function durationMsOf(duration: string): number {
   return ((Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0)) * 60 + Number(m?.[3] ?? 0)) * 1000;
 }
 
+// croner (its CommonJS build) is loaded for the first window only: most tscm.yaml files have none, and every
+// command that reads the definitions would pay for it at start-up.
+let Cron: typeof CronClass | undefined;
+
 /** croner's reason for refusing the expression, or null when it reads it as five fields. */
 function cronExpressionProblem(expression: string): string | null {
+  Cron ??= (createRequire(import.meta.url)('croner') as { Cron: typeof CronClass }).Cron;
   try {
     new Cron(expression, { mode: '5-part', paused: true });
     return null;

@@ -1,15 +1,15 @@
 // SOA query and AXFR over TCP (RFC 5936). The transfer loops over messages until the closing SOA, whatever their
 // shape (one RR each, everything in one, SOA alone first), checks rcode and that both SOA serials agree, and
 // discards everything on an early EOF. Records go straight from the wire into the zone decoder.
+// Imports stay narrow (no dns-packet, no whole cidr/index): a transfer is a whole process, start-up included.
 import { randomInt } from 'node:crypto';
-import dnsPacket from 'dns-packet';
-import { hashPrefixes } from '../cidr/index.js';
+import { hashPrefixes } from '../cidr/hash.js';
 import type { PrefixList } from '../cidr/types.js';
 import type { Endpoint } from '../config/types.js';
 import { ConfigError, TransientError } from '../errors.js';
 import { exchangeOverTcp, formatEndpoint } from './tcp-exchange.js';
 import type { DnsTimeouts } from './tcp-exchange.js';
-import { ZoneRecordDecoder } from './zone-records.js';
+import { RecordClassifier, ZoneRecordDecoder } from './zone-records.js';
 import { CLASS_IN, readHeader, readSoaSerial, TYPE_SOA, walkAnswers, WireFormatError, WireName } from './wire-walk.js';
 
 export type { DnsTimeouts } from './tcp-exchange.js';
@@ -45,14 +45,39 @@ export interface DecodedZone {
 export interface TransferOptions extends DnsTimeouts {
   /** Sees every raw reply message (tests compare the lean decoder with dns-packet on it). */
   readonly onMessage?: (msg: Buffer) => void;
+  /** Takes the records instead of a fresh ZoneRecordDecoder (the resolver's counting decoder for its cache). */
+  readonly decoder?: Pick<ZoneRecordDecoder, 'isApex' | 'add' | 'finish'>;
 }
 
 function normaliseZone(zone: string): string {
   return (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
 }
 
-function buildQuery(id: number, zone: string, type: 'SOA' | 'AXFR'): Buffer {
-  return dnsPacket.streamEncode({ type: 'query', id, flags: 0, questions: [{ type, name: zone, class: 'IN' }] });
+const QTYPES = { SOA: TYPE_SOA, AXFR: 252 } as const;
+
+/** A TCP query (2-byte length first) for the zone, class IN; the zone as normaliseZone() leaves it. */
+export function buildQuery(id: number, zone: string, type: keyof typeof QTYPES): Buffer {
+  const labels = zone === '' ? [] : zone.split('.').map((l) => Buffer.from(l, 'utf8'));
+  const nameBytes = labels.reduce((n, l) => n + 1 + l.length, 1);
+  if (nameBytes > 255 || labels.some((l) => l.length === 0 || l.length > 63)) {
+    throw new ConfigError(
+      `zone name "${zone}" is not a valid DNS name (empty label, label over 63 bytes or name over 255)`,
+      'check the zone name in the device definition',
+    );
+  }
+  const msg = Buffer.alloc(2 + 12 + nameBytes + 4);
+  msg.writeUInt16BE(msg.length - 2, 0);
+  msg.writeUInt16BE(id, 2);
+  msg.writeUInt16BE(1, 6); // QDCOUNT
+  let pos = 14;
+  for (const l of labels) {
+    msg[pos++] = l.length;
+    pos += l.copy(msg, pos);
+  }
+  msg[pos++] = 0;
+  msg.writeUInt16BE(QTYPES[type], pos);
+  msg.writeUInt16BE(CLASS_IN, pos + 2);
+  return msg;
 }
 
 /** Asks the server for the zone's SOA over TCP (the same path the transfer takes, so a blocked port shows here). */
@@ -61,28 +86,31 @@ export async function querySoa(server: Endpoint, zone: string, opts: DnsTimeouts
   const id = randomInt(65536);
   let answer: SoaAnswer | undefined;
   const what = `SOA query for zone ${name}`;
+  const classifier = new RecordClassifier(name);
+  const wireName = new WireName();
   await exchangeOverTcp(
     server,
     what,
     buildQuery(id, name, 'SOA'),
     (msg) => {
-      const header = readHeader(msg);
-      if (header.id !== id || (header.flags & FLAG_QR) === 0) return false; // not ours: keep reading
-      let packet: dnsPacket.DecodedPacket;
+      let serial: number | undefined;
       try {
-        packet = dnsPacket.decode(msg);
+        const header = readHeader(msg);
+        if (header.id !== id || (header.flags & FLAG_QR) === 0) return false; // not ours: keep reading
+        walkAnswers(msg, header, wireName, (owner, type, buf, rdata, rdlength) => {
+          if (serial === undefined && type === TYPE_SOA && classifier.isApex(owner)) {
+            serial = readSoaSerial(buf, rdata, rdlength);
+          }
+        });
+        answer = {
+          rcode: rcodeName(header.rcode),
+          authoritative: (header.flags & FLAG_AA) !== 0 && serial !== undefined,
+          ...(serial !== undefined ? { serial } : {}),
+        };
       } catch (err) {
-        throw new TransientError(`${what} from ${formatEndpoint(server)}: malformed reply (${String(err)})`);
+        if (!(err instanceof WireFormatError)) throw err;
+        throw new TransientError(`${what} from ${formatEndpoint(server)}: malformed reply (${err.message})`);
       }
-      const soa = (packet.answers ?? []).find(
-        (rr) => rr.type === 'SOA' && normaliseZone(rr.name) === name && typeof rr.data === 'object',
-      );
-      const serial = soa && soa.type === 'SOA' ? (soa.data.serial ?? 0) >>> 0 : undefined;
-      answer = {
-        rcode: rcodeName(header.rcode),
-        authoritative: (header.flags & FLAG_AA) !== 0 && serial !== undefined,
-        ...(serial !== undefined ? { serial } : {}),
-      };
       return true;
     },
     opts,
@@ -113,7 +141,7 @@ export async function transferZone(server: Endpoint, zone: string, opts: Transfe
   const name = normaliseZone(zone);
   const at = `AXFR of zone ${name} from ${formatEndpoint(server)}`;
   const id = randomInt(65536);
-  const decoder = new ZoneRecordDecoder(name);
+  const decoder = opts.decoder ?? new ZoneRecordDecoder(name);
   const wireName = new WireName();
   let phase: Phase = 'first';
   let serial = 0;
@@ -165,5 +193,5 @@ export async function transferZone(server: Endpoint, zone: string, opts: Transfe
     opts,
   );
   const result = decoder.finish();
-  return { ...result, serial, sha256: hashPrefixes(result.list) };
+  return { ...result, serial, sha256: result.sha256 ?? hashPrefixes(result.list) };
 }

@@ -2,7 +2,8 @@
 // (`32.1.2.0.192` = 192.0.2.1/32); IPv6 writes the eight 16-bit groups in reverse, in hex, with `zz` standing for
 // the `::` run (`128.1.zz.db8.2001` = 2001:db8::1/128). Decoding reads the label bytes in place (hot path of a
 // 1M-record transfer); encoding is for the lab server, tests and benchmarks.
-import { longestZeroRun, parsePrefix } from '../cidr/index.js';
+import { longestZeroRun } from '../cidr/format.js';
+import { parsePrefix } from '../cidr/parse-prefix.js';
 import type { WireName } from './wire-walk.js';
 
 /** A decoded trigger, written into a reused object. */

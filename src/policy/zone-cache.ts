@@ -1,6 +1,8 @@
 // On-disk cache of decoded zones, one file per (server, zone), so an unchanged serial costs one SOA query instead
-// of a transfer. Binary: a magic line, a JSON header (serial, counts, sha256), then the raw typed arrays. The
-// sha256 is recomputed on read: a damaged or foreign file is ignored (and refetched), never trusted.
+// of a transfer, and a changed one an IXFR applied to it. Binary: a magic line, a JSON header (serial, counts,
+// sha256), then the raw typed arrays, with the records per prefix when some prefix has several (zone-tally.ts).
+// The sha256 is recomputed on read and the counts checked against the header: a damaged or foreign file is
+// ignored (and refetched), never trusted.
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,12 +10,14 @@ import { hashPrefixes, makePrefixList } from '../cidr/index.js';
 import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
 import type { FileReadError } from '../config/limited-file.js';
 import type { Endpoint } from '../config/types.js';
-import type { DecodedZone } from './axfr.js';
+import { ONE_EACH, prefixRecords } from './zone-tally.js';
+import type { CountedZone } from './zone-tally.js';
 
 const MAGIC = Buffer.from('TSCM-ZONE-CACHE\n', 'latin1');
 // Bump when the file layout OR the decoding rules change: a cached set must be what a transfer would give now.
 // 2: records of a class other than IN are skipped (they were decoded before).
-const FORMAT_VERSION = 2;
+// 3: records per prefix (IXFR deletes records, not prefixes).
+const FORMAT_VERSION = 3;
 
 interface CacheHeader {
   readonly formatVersion: number;
@@ -26,6 +30,8 @@ interface CacheHeader {
   readonly skipped: Record<string, number>;
   readonly v4: number;
   readonly v6: number;
+  /** Whether per-prefix record counts follow the addresses (else every prefix has one record). */
+  readonly counted: boolean;
 }
 
 function serverKey(server: Endpoint): string {
@@ -40,8 +46,9 @@ export function cacheFilePath(dir: string, server: Endpoint, zone: string): stri
   return path.join(dir, `${readable}-${hash}.bin`);
 }
 
-export async function writeCachedZone(dir: string, server: Endpoint, zone: string, z: DecodedZone): Promise<void> {
+export async function writeCachedZone(dir: string, server: Endpoint, zone: string, z: CountedZone): Promise<void> {
   const { v4, v6 } = z.list;
+  const counted = z.counts.v4 !== null || z.counts.v6 !== null;
   const header: CacheHeader = {
     formatVersion: FORMAT_VERSION,
     server: serverKey(server),
@@ -53,6 +60,7 @@ export async function writeCachedZone(dir: string, server: Endpoint, zone: strin
     skipped: z.skipped,
     v4: v4.len.length,
     v6: v6.len.length,
+    counted,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const size = Buffer.alloc(4);
@@ -62,7 +70,12 @@ export async function writeCachedZone(dir: string, server: Endpoint, zone: strin
   await mkdir(dir, { recursive: true });
   // Typed arrays are written in host byte order; the header's sha256 check rejects a file from another order.
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, Buffer.concat([MAGIC, size, json, view(v4.addr), view(v6.words), view(v4.len), view(v6.len)]));
+  const parts = [MAGIC, size, json, view(v4.addr), view(v6.words)];
+  if (counted) {
+    parts.push(view(z.counts.v4 ?? new Uint32Array(v4.len.length).fill(1)));
+    parts.push(view(z.counts.v6 ?? new Uint32Array(v6.len.length).fill(1)));
+  }
+  await writeFile(tmp, Buffer.concat([...parts, view(v4.len), view(v6.len)]));
   await rename(tmp, file);
 }
 
@@ -72,7 +85,7 @@ export async function readCachedZone(
   server: Endpoint,
   zone: string,
   onInvalid?: (reason: string) => void,
-): Promise<DecodedZone | null> {
+): Promise<CountedZone | null> {
   const file = cacheFilePath(dir, server, zone);
   let data: Buffer;
   try {
@@ -91,7 +104,8 @@ export async function readCachedZone(
     off += jsonLen;
     if (header.formatVersion !== FORMAT_VERSION) throw new Error(`format version ${header.formatVersion}`);
     if (header.server !== serverKey(server) || header.zone !== zone.toLowerCase()) throw new Error('other zone');
-    const expected = off + header.v4 * 4 + header.v6 * 16 + header.v4 + header.v6;
+    const countBytes = header.counted ? (header.v4 + header.v6) * 4 : 0;
+    const expected = off + header.v4 * 4 + header.v6 * 16 + countBytes + header.v4 + header.v6;
     if (data.length !== expected) throw new Error(`size ${data.length}, expected ${expected}`);
     // Copy into fresh arrays: offsets inside `data` need not be aligned for a Uint32Array view.
     const take = (n: number): ArrayBuffer => {
@@ -102,14 +116,32 @@ export async function readCachedZone(
     };
     const v4addr = new Uint32Array(take(header.v4 * 4));
     const v6words = new Uint32Array(take(header.v6 * 16));
+    const c4 = header.counted ? new Uint32Array(take(header.v4 * 4)) : null;
+    const c6 = header.counted ? new Uint32Array(take(header.v6 * 4)) : null;
     const v4len = new Uint8Array(take(header.v4));
     const v6len = new Uint8Array(take(header.v6));
     const list = makePrefixList(v4addr, v4len, v6words, v6len);
     if (hashPrefixes(list) !== header.sha256) throw new Error('content does not match its sha256');
     const { serial, records, decoded, skipped, sha256 } = header;
-    return { list, serial, records, decoded, skipped, sha256 };
+    if (decoded !== header.v4 + header.v6)
+      throw new Error(`${decoded} prefixes decoded, ${header.v4 + header.v6} stored`);
+    checkCounts(c4, c6, header.v4 + header.v6, prefixRecords(header));
+    return { list, serial, records, decoded, skipped, sha256, counts: c4 && c6 ? { v4: c4, v6: c6 } : ONE_EACH };
   } catch (err) {
     onInvalid?.(`ignoring ${file}: ${(err as Error).message}`);
     return null;
   }
+}
+
+/** Every prefix has at least one record, and the counts add up to the records that gave a prefix. */
+function checkCounts(c4: Uint32Array | null, c6: Uint32Array | null, prefixes: number, expected: number): void {
+  let sum = c4 || c6 ? 0 : prefixes;
+  for (const c of [c4, c6]) {
+    if (!c) continue;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i] === 0) throw new Error('a prefix with no record');
+      sum += c[i]!;
+    }
+  }
+  if (sum !== expected) throw new Error(`records per prefix add up to ${sum}, the header says ${expected}`);
 }

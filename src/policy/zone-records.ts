@@ -3,10 +3,12 @@
 // prefix, so an owner with several RRs yields one prefix) and A/AAAA records elsewhere (one host each).
 // Everything else is counted under a reason and reported, never silently dropped. Only class IN records count:
 // a CH (or any other class) record at an rpz-ip owner is no address of the policy (it once became a block entry).
-import { PrefixListBuilder, prefixCount } from '../cidr/index.js';
+import { makePrefixList, PrefixListBuilder, prefixCount } from '../cidr/builder.js';
+import { hashPrefixes } from '../cidr/hash.js';
 import type { PrefixList } from '../cidr/types.js';
 import { decodeRpzIpTrigger, makeTriggerOut } from './rpz-ip.js';
 import type { TriggerOut } from './rpz-ip.js';
+import { V4RunCollector } from './v4-runs.js';
 import { CLASS_IN, readWord, TYPE_A, TYPE_AAAA, TYPE_CNAME, TYPE_NS, TYPE_SOA, TYPE_TXT } from './wire-walk.js';
 import type { WireName } from './wire-walk.js';
 
@@ -32,6 +34,8 @@ export interface DecodedRecords {
   /** Distinct prefixes decoded (an rpz-ip owner with several RRs counts once). */
   readonly decoded: number;
   readonly skipped: Record<string, number>;
+  /** hashPrefixes(list), when the decoder had it at hand (saves the caller a pass over the list). */
+  readonly sha256?: string;
 }
 
 /** RFC 1035 and 2136 class mnemonics, lower case as skip reasons are. */
@@ -124,10 +128,14 @@ export class RecordClassifier {
   }
 }
 
-/** Accumulates the records of one full transfer into a prefix list (duplicates collapse) and skip counts. */
+/**
+ * Accumulates the records of one full transfer into a prefix list (duplicates collapse) and skip counts. IPv4 is
+ * sorted run by run while the transfer goes on (v4-runs.ts); IPv6 (rare in feeds) goes through the builder.
+ */
 export class ZoneRecordDecoder {
   private readonly classifier: RecordClassifier;
-  private readonly builder = new PrefixListBuilder();
+  private readonly v4 = new V4RunCollector();
+  private readonly v6 = new PrefixListBuilder();
   private readonly trigger = makeTriggerOut();
   private readonly skips = new Map<string, number>();
   private records = 0;
@@ -150,14 +158,17 @@ export class ZoneRecordDecoder {
       this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
       return;
     }
-    if (t.v6) this.builder.addV6(t.w[0]!, t.w[1]!, t.w[2]!, t.w[3]!, t.len);
-    else this.builder.addV4(t.w[0]!, t.len);
+    if (t.v6) this.v6.addV6(t.w[0]!, t.w[1]!, t.w[2]!, t.w[3]!, t.len);
+    else this.v4.add(t.w[0]!, t.len);
   }
 
   finish(): DecodedRecords {
-    const list = this.builder.build();
+    const v4 = this.v4.finish();
+    const v6 = this.v6.build().v6;
+    const list = makePrefixList(v4.addr, v4.len, v6.words, v6.len);
+    const sha256 = v4.sha256 !== null && v6.len.length === 0 ? v4.sha256 : hashPrefixes(list);
     const skipped: Record<string, number> = {};
     for (const [reason, n] of [...this.skips].sort((a, b) => a[0].localeCompare(b[0]))) skipped[reason] = n;
-    return { list, records: this.records, decoded: prefixCount(list), skipped };
+    return { list, records: this.records, decoded: prefixCount(list), skipped, sha256 };
   }
 }

@@ -1,5 +1,6 @@
 // Resolves zone sources to prefix lists: SOA first, reuse the cached set when the serial is unchanged (any change
-// refetches: no RFC 1982 ordering is needed to notice a change), else transfer, refuse an empty result, cache it.
+// refetches: no RFC 1982 ordering is needed to notice a change), else IXFR from the cached serial (ixfr.ts) or,
+// without a usable cache or when IXFR does not work out, a full transfer; refuse an empty result, cache it.
 // One ZoneResolver per run (or reconcile pass): each (server, zone) gets one SOA query and at most one transfer
 // however many devices share it, and a serial checked first (checkSerial) is not asked again by resolve.
 import type { PrefixList } from '../cidr/types.js';
@@ -9,9 +10,15 @@ import type { ZonePin } from '../plan/model.js';
 import { transferZone } from './axfr.js';
 import type { DecodedZone, DnsTimeouts } from './axfr.js';
 import { readCidrFile } from './file-source.js';
+import { requestIxfr } from './ixfr.js';
 import { formatEndpoint } from './tcp-exchange.js';
 import { readCachedZone, writeCachedZone } from './zone-cache.js';
 import { checkZoneSerial } from './zone-serial.js';
+import { CountingRecordDecoder, ONE_EACH } from './zone-tally.js';
+import type { CountedZone } from './zone-tally.js';
+
+/** How a resolved zone was obtained. */
+export type ZoneTransferKind = 'cache' | 'ixfr' | 'axfr';
 
 export interface ResolvedZone {
   readonly source: ZoneSource;
@@ -24,6 +31,11 @@ export interface ResolvedZone {
   readonly decoded: number;
   readonly skipped: Record<string, number>;
   readonly fromCache: boolean;
+  /** Zone sources: from the cache (serial unchanged), by IXFR onto the cache, or by a full transfer. */
+  readonly transfer?: ZoneTransferKind;
+  /** IXFR only: records the differences added and removed. */
+  readonly added?: number;
+  readonly removed?: number;
 }
 
 /** A fixed message plus structured fields (DESIGN.md convention 15); the drivers' Logger fits. */
@@ -40,6 +52,8 @@ export interface ZoneResolverOptions {
   /** Limit for one whole transfer. Default 5 min. */
   readonly totalTimeoutMs?: number;
   readonly log?: PolicyLog;
+  /** Ask IXFR when a cached zone is behind (default true); false always transfers the whole zone. */
+  readonly ixfr?: boolean;
 }
 
 function describeSkipped(skipped: Record<string, number>): string {
@@ -76,30 +90,66 @@ function zoneName(zone: string): string {
   return (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
 }
 
+/** A full transfer, decoded with record counts so the cache can take IXFR differences later. */
+async function transferCounted(server: Endpoint, zone: string, timeouts: DnsTimeouts): Promise<CountedZone> {
+  const decoder = new CountingRecordDecoder(zone);
+  const z = await transferZone(server, zone, { ...timeouts, decoder });
+  return { ...z, counts: decoder.counts(z.list) };
+}
+
+type Resolved = Omit<ResolvedZone, 'source'>;
+
 /**
- * Resolves one zone: SOA (unless `serial` was just asked), cache by serial, transfer. `onTransfer` is told about
- * each transfer started.
+ * Resolves one zone: SOA (unless `serial` was just asked), cache by serial, IXFR onto the cache, transfer.
+ * `onTransfer` is told about each transfer started (an IXFR is one).
  */
 export async function resolveZone(
   server: Endpoint,
   zone: string,
   opts: ZoneResolverOptions & { onTransfer?: () => void; serial?: number } = {},
-): Promise<Omit<ResolvedZone, 'source'>> {
+): Promise<Resolved> {
   const timeouts = timeoutsOf(opts);
   const name = zoneName(zone);
   const fields = { zone: name, server: formatEndpoint(server) };
   const serial = opts.serial ?? (await checkZoneSerial(server, name, timeouts));
+  let cached: CountedZone | null = null;
   if (opts.cacheDir) {
-    const cached = await readCachedZone(opts.cacheDir, server, name, (reason) =>
+    cached = await readCachedZone(opts.cacheDir, server, name, (reason) =>
       opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
     );
     if (cached && cached.serial === serial) {
       opts.log?.info('zone unchanged, using cache', { ...fields, serial });
-      return { ...cached, fromCache: true };
+      return withoutCounts(cached, { fromCache: true, transfer: 'cache' });
     }
   }
   opts.onTransfer?.();
-  const z = await transferZone(server, name, timeouts);
+  if (cached && opts.ixfr !== false) {
+    const r = await requestIxfr(server, name, cached, serial, timeouts);
+    if (r.kind === 'updated') {
+      const z = r.zone;
+      requireContent(server, name, z);
+      const { added, removed, sequences } = r;
+      opts.log?.info('zone updated by IXFR', {
+        ...fields,
+        from: cached.serial,
+        serial: z.serial,
+        sequences,
+        added,
+        removed,
+        records: z.records,
+        decoded: z.decoded,
+      });
+      await cacheZone(opts, server, name, z, fields);
+      return withoutCounts(z, { fromCache: false, transfer: 'ixfr', added, removed });
+    }
+    // 'current' cannot be the answer to a changed serial: the server contradicts its SOA, so transfer it all.
+    const reason = r.kind === 'fallback' ? r.reason : `the server says serial ${cached.serial} is current`;
+    opts.log?.info('zone IXFR not usable, full transfer', { ...fields, from: cached.serial, serial, reason });
+  }
+  // Without a cache nothing will take differences later: the plain decoder is enough.
+  const z = opts.cacheDir
+    ? await transferCounted(server, name, timeouts)
+    : { ...(await transferZone(server, name, timeouts)), counts: ONE_EACH };
   requireContent(server, name, z);
   opts.log?.info('zone transferred', { ...fields, serial: z.serial, records: z.records, decoded: z.decoded });
   // NS and SOA records are the zone's own structure: counted in the figures, not worth a warning.
@@ -107,14 +157,28 @@ export async function resolveZone(
   if (unexpected.length > 0) {
     opts.log?.warn('zone records skipped', { ...fields, skipped: Object.fromEntries(unexpected) });
   }
-  if (opts.cacheDir) {
-    try {
-      await writeCachedZone(opts.cacheDir, server, name, z);
-    } catch (err) {
-      opts.log?.warn('zone cache not written', { ...fields, error: (err as Error).message });
-    }
+  await cacheZone(opts, server, name, z, fields);
+  return withoutCounts(z, { fromCache: false, transfer: 'axfr' });
+}
+
+function withoutCounts(z: CountedZone, how: Pick<Resolved, 'fromCache' | 'transfer' | 'added' | 'removed'>): Resolved {
+  const { list, records, decoded, skipped, serial, sha256 } = z;
+  return { list, records, decoded, skipped, serial, sha256, ...how };
+}
+
+async function cacheZone(
+  opts: ZoneResolverOptions,
+  server: Endpoint,
+  name: string,
+  z: CountedZone,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  if (!opts.cacheDir) return;
+  try {
+    await writeCachedZone(opts.cacheDir, server, name, z);
+  } catch (err) {
+    opts.log?.warn('zone cache not written', { ...fields, error: (err as Error).message });
   }
-  return { ...z, fromCache: false };
 }
 
 /** One key per (server, zone) or file: two devices naming the same zone share its SOA query and transfer. */

@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 
-/** `src/lab/<platform>/testdata/real/<name>/running-config.txt`, from src/ or from dist/ in a checkout. */
+/** `src/lab/<platform>/testdata/real/<name>/running-config.txt`, from src/, dist/ or the bundled dist/cli/ of a checkout. */
 export function readRealConfig(platform: 'asa' | 'pix', name: string): string | undefined {
   const rel = `lab/${platform}/testdata/real/${name}/running-config.txt`;
-  for (const base of ['../../', '../../../src/']) {
+  for (const base of ['../../', '../../../src/', '../../src/']) {
     try {
       return readFileSync(new URL(base + rel, import.meta.url), 'utf8');
     } catch {

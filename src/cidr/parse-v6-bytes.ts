@@ -1,0 +1,162 @@
+// Byte-level IPv6 entry parser for list files: `addr[/len]` read straight from the file's bytes, no string per line
+// (the IPv6 counterpart of parse-text.ts's IPv4 fast path). It accepts only what parsePrefix accepts and defers
+// everything else (ranges, zone ids, errors, unusual blanks) to the string path, which stays the authority.
+import { maskV6Word } from './mask.js';
+import type { PrefixSink } from './range.js';
+
+const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const DOT = 46;
+const SLASH = 47;
+const COLON = 58;
+
+// HEX[c] = value of hex digit byte c, or 255.
+const HEX = new Uint8Array(256).fill(255);
+for (let c = 0; c < 10; c++) HEX[48 + c] = c;
+for (let c = 0; c < 6; c++) {
+  HEX[65 + c] = 10 + c;
+  HEX[97 + c] = 10 + c;
+}
+
+const GROUPS = new Uint32Array(8); // the 16-bit groups before and after `::`, in text order
+/** V6_LINE[0] is 1 when the last entry parseV6Line accepted had host bits set (and were cleared). */
+export const V6_LINE = new Uint8Array(1);
+
+/** A strict dotted quad at buf[i..] (no leading zeros, octets <= 255); stores two groups at GROUPS[g]. */
+function scanEmbeddedV4(buf: Uint8Array, i: number, n: number, g: number): number {
+  let value = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (i >= n || buf[i] !== DOT) return -1;
+      i++;
+    }
+    let v = i < n ? buf[i]! - 48 : -1;
+    if (v < 0 || v > 9) return -1;
+    i++;
+    for (let k = 0; k < 2 && i < n; k++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) break;
+      if (v === 0) return -1; // leading zero
+      v = v * 10 + d;
+      i++;
+    }
+    if (v > 255) return -1;
+    value = value * 256 + v;
+  }
+  GROUPS[g] = Math.floor(value / 65536);
+  GROUPS[g + 1] = value % 65536;
+  return i;
+}
+
+/** Parses the address at buf[i..]; returns the index after it (or -1) and the group count and gap in SHAPE. */
+const SHAPE = new Int32Array(2); // [groups, gap index or -1]
+function scanAddress(buf: Uint8Array, i: number, n: number): number {
+  let groups = 0;
+  let gap = -1;
+  if (i < n && buf[i] === COLON) {
+    if (i + 1 >= n || buf[i + 1] !== COLON) return -1;
+    gap = 0;
+    i += 2;
+    if (i >= n || HEX[buf[i]!] === 255) {
+      SHAPE[0] = 0;
+      SHAPE[1] = 0;
+      return i;
+    }
+  }
+  for (;;) {
+    const groupStart = i;
+    let v = 0;
+    let digits = 0;
+    while (i < n && digits < 5) {
+      const h = HEX[buf[i]!]!;
+      if (h === 255) break;
+      v = v * 16 + h;
+      digits++;
+      i++;
+    }
+    if (digits === 0 || digits > 4) return -1;
+    if (i < n && buf[i] === DOT) {
+      // Embedded IPv4: the last field, two groups.
+      if (groups > 6) return -1;
+      i = scanEmbeddedV4(buf, groupStart, n, groups);
+      if (i === -1) return -1;
+      groups += 2;
+      break;
+    }
+    if (groups === 8) return -1;
+    GROUPS[groups++] = v;
+    if (i >= n || buf[i] !== COLON) break;
+    if (i + 1 < n && buf[i + 1] === COLON) {
+      if (gap !== -1) return -1;
+      gap = groups;
+      i += 2;
+      if (i >= n || HEX[buf[i]!] === 255) break;
+    } else {
+      i++;
+    }
+  }
+  if (gap === -1 ? groups !== 8 : groups > 7) return -1;
+  SHAPE[0] = groups;
+  SHAPE[1] = gap;
+  return i;
+}
+
+/** Group k (0..7) of the address, with the gap expanded to zeros. */
+function groupAt(k: number, groups: number, gap: number): number {
+  if (gap === -1 || k < gap) return GROUPS[k]!;
+  const fill = 8 - groups;
+  return k < gap + fill ? 0 : GROUPS[k - fill]!;
+}
+
+/**
+ * Parses one IPv6 entry at buf[i..] (the line's first non-blank byte): `addr` or `addr/len`, then blanks (space,
+ * tab, CR) and end of line, end of input or a `#` comment. Adds it to sink and returns where the next line starts;
+ * returns -1, adding nothing, for anything else.
+ */
+export function parseV6Line(buf: Uint8Array, i: number, n: number, sink: PrefixSink): number {
+  const start = i;
+  i = scanAddress(buf, i, n);
+  if (i === -1 || i - start > 45) return -1;
+  let len = 128;
+  if (i < n && buf[i] === SLASH) {
+    i++;
+    const d1 = i < n ? buf[i]! - 48 : -1;
+    if (d1 < 0 || d1 > 9) return -1;
+    len = d1;
+    i++;
+    for (let k = 0; k < 2 && i < n; k++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) break;
+      if (len === 0) return -1; // leading zero
+      len = len * 10 + d;
+      i++;
+    }
+    if (len > 128 || (i < n && buf[i]! >= 48 && buf[i]! <= 57)) return -1;
+  }
+  while (i < n && (buf[i] === SPACE || buf[i] === TAB || buf[i] === CR)) i++;
+  let next: number;
+  if (i >= n) next = n;
+  else if (buf[i] === NL) next = i + 1;
+  else if (buf[i] === HASH) {
+    const eol = buf.indexOf(NL, i);
+    next = eol === -1 ? n : eol + 1;
+  } else return -1;
+  const groups = SHAPE[0]!;
+  const gap = SHAPE[1]!;
+  const w0 = groupAt(0, groups, gap) * 65536 + groupAt(1, groups, gap);
+  const w1 = groupAt(2, groups, gap) * 65536 + groupAt(3, groups, gap);
+  const w2 = groupAt(4, groups, gap) * 65536 + groupAt(5, groups, gap);
+  const w3 = groupAt(6, groups, gap) * 65536 + groupAt(7, groups, gap);
+  V6_LINE[0] =
+    (w0 & ~maskV6Word(len, 0)) !== 0 ||
+    (w1 & ~maskV6Word(len, 1)) !== 0 ||
+    (w2 & ~maskV6Word(len, 2)) !== 0 ||
+    (w3 & ~maskV6Word(len, 3)) !== 0
+      ? 1
+      : 0;
+  sink.addV6(w0, w1, w2, w3, len);
+  return next;
+}
