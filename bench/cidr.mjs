@@ -6,7 +6,7 @@
 //   npx tsc -p tsconfig.build.json && node bench/cidr.mjs [--count N] [--runs 5]
 // TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -43,6 +43,7 @@ function timeIt(fn) {
 const bytesA = readFileSync(base);
 const bytesB = readFileSync(next);
 const parse = timeIt(() => cidr.parseCidrText(bytesA, base));
+const parseAggregated = timeIt(() => cidr.parseCidrText(bytesA, base, { aggregate: true }));
 const listA = parse.result.list;
 const listB = cidr.parseCidrText(bytesB, next).list;
 const agg = timeIt(() => cidr.aggregate(listA));
@@ -56,6 +57,7 @@ const inProcess = {
   aggregated: cidr.prefixCount(aggA),
   parseErrors: parse.result.errors.length,
   parseMs: parse.ms,
+  parseAggregatedMs: parseAggregated.ms,
   aggregateMs: agg.ms,
   subtractMs: sub.ms,
   subtractEntries: cidr.prefixCount(sub.result),
@@ -71,9 +73,9 @@ const optimizeScript = join(outDir, 'run-optimize.mjs');
 writeFileSync(
   optimizeScript,
   `import { readFileSync, writeSync } from 'node:fs';
-import { aggregate, parseCidrText, writePrefixes } from '${distUrl}';
-const { list } = parseCidrText(readFileSync(process.argv[2]), process.argv[2]);
-writeSync(1, writePrefixes(aggregate(list), { bareHosts: true }));
+import { parseCidrText, writePrefixes } from '${distUrl}';
+const { list } = parseCidrText(readFileSync(process.argv[2]), process.argv[2], { aggregate: true });
+writeSync(1, writePrefixes(list, { bareHosts: true }));
 `,
 );
 const diffScript = join(outDir, 'run-diff.mjs');
@@ -156,4 +158,26 @@ if (iprange.error) {
   };
 }
 
-console.log(JSON.stringify({ corpus: { base, next, runs }, inProcess, wholeProcess }, null, 2));
+const ratios = [];
+if (wholeProcess.optimize) {
+  ratios.push({
+    figure: `parse + aggregate + write of ${count} entries, whole process (node script)${wholeProcess.optimize.byteIdentical ? '' : ' (OUTPUT DIFFERS)'}`,
+    ours_ms: wholeProcess.optimize.nodeMs,
+    reference: 'iprange --optimize',
+    reference_ms: wholeProcess.optimize.iprangeMs,
+    ratio: wholeProcess.optimize.ratioNodeToIprange,
+    goal: '<= 0.6x',
+  });
+  ratios.push({
+    figure: `symmetric diff of two ${count}-entry files, whole process (node script)`,
+    ours_ms: wholeProcess.diff.nodeMs,
+    reference: 'iprange --diff',
+    reference_ms: wholeProcess.diff.iprangeMs,
+    ratio: wholeProcess.diff.ratioNodeToIprange,
+    goal: '<= 1.0x',
+  });
+}
+const report = { corpus: { base, next, runs }, inProcess, wholeProcess, ratios };
+console.log(JSON.stringify(report, null, 2));
+mkdirSync(join(outDir, 'results'), { recursive: true });
+writeFileSync(join(outDir, 'results', 'cidr.json'), JSON.stringify(report, null, 2) + '\n');

@@ -4,10 +4,11 @@
 // Also writes the "next hour" version: ~2% of entries removed, ~2% new ones added.
 //
 //   node bench/corpus.mjs [--count N] [--out DIR]      -> DIR/v4-<n>.txt and DIR/v4-<n>-next.txt (default bench/out)
+//   node bench/corpus.mjs --shapes [--count N]          -> also DIR/v4-<shape>-<n>.txt for every shape in SHAPES
 //
 // Other benchmarks import generateCorpus / nextHourCorpus / corpusToText to build the same data in other shapes
 // (for example as RPZ zone records).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -133,6 +134,125 @@ export function corpusToText(corpus) {
   return Buffer.from(lines.join('\n') + '\n', 'latin1');
 }
 
+// --- corpus shapes (issue 11: "aggregation on any corpus") ----------------------------------------------------
+// Each shape is `count` lines (entries, or for `comments` entries plus comment and blank lines), deterministic.
+export const SHAPES = ['base', 'hosts', 'wide', 'sorted', 'dups', 'mixed', 'comments', 'crlf'];
+
+/** Mostly hosts (97% /32, spread over hot /16s and the whole space), the rest /24../31. */
+function hostsCorpus(count, seed) {
+  const rng = createRng(seed);
+  const addr = new Uint32Array(count);
+  const len = new Uint8Array(count);
+  const hot = new Uint32Array(4096);
+  for (let i = 0; i < hot.length; i++) hot[i] = (Math.floor(rng() * 65536) << 16) >>> 0;
+  for (let i = 0; i < count; i++) {
+    const a =
+      rng() < 0.5
+        ? (hot[Math.floor(rng() * hot.length)] + Math.floor(rng() * 65536)) >>> 0
+        : Math.floor(rng() * 4294967296);
+    const l = rng() < 0.97 ? 32 : 24 + Math.floor(rng() * 8);
+    addr[i] = (a & maskOf(l)) >>> 0;
+    len[i] = l;
+  }
+  return { addr, len };
+}
+
+/** Mostly wide prefixes (/8../20, 90%) with a few hosts: they swallow each other, so the output is small. */
+function wideCorpus(count, seed) {
+  const rng = createRng(seed);
+  const addr = new Uint32Array(count);
+  const len = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const l = rng() < 0.9 ? 8 + Math.floor(rng() * 13) : 32;
+    addr[i] = (Math.floor(rng() * 4294967296) & maskOf(l)) >>> 0;
+    len[i] = l;
+  }
+  return { addr, len };
+}
+
+/** The base corpus in PrefixList order (address, then length). */
+function sortedCorpus(corpus) {
+  const n = corpus.len.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = corpus.addr[i] * 64 + corpus.len[i];
+  keys.sort();
+  const addr = new Uint32Array(n);
+  const len = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    addr[i] = Math.floor(keys[i] / 64);
+    len[i] = keys[i] % 64;
+  }
+  return { addr, len };
+}
+
+/** `count` lines drawn from 50k distinct entries of the base corpus: every entry ~20 times. */
+function dupsCorpus(count, seed) {
+  const pool = generateCorpus({ count: Math.max(1, Math.floor(count / 20)), seed });
+  const rng = createRng(seed + 1);
+  const addr = new Uint32Array(count);
+  const len = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const j = Math.floor(rng() * pool.len.length);
+    addr[i] = pool.addr[j];
+    len[i] = pool.len[j];
+  }
+  return { addr, len };
+}
+
+function entryText(a, l, hostSuffix) {
+  return l === 32 && !hostSuffix ? ipv4Text(a) : `${ipv4Text(a)}/${l}`;
+}
+
+/** The text of one shape, `count` lines; every shape is plain IPv4 text FireHOL iprange reads as it is. */
+export function shapeText(shape, { count = 1_000_000, seed = 20261123 } = {}) {
+  if (shape === 'base') return corpusToText(generateCorpus({ count, seed }));
+  if (shape === 'hosts') return corpusToText(hostsCorpus(count, seed));
+  if (shape === 'wide') return corpusToText(wideCorpus(count, seed));
+  if (shape === 'sorted') return corpusToText(sortedCorpus(generateCorpus({ count, seed })));
+  if (shape === 'dups') return corpusToText(dupsCorpus(count, seed));
+  const corpus = generateCorpus({ count, seed });
+  const rng = createRng(seed + 2);
+  const lines = new Array(count);
+  if (shape === 'mixed') {
+    // Hosts as bare addresses and as /32, half each, between the networks.
+    for (let i = 0; i < count; i++) lines[i] = entryText(corpus.addr[i], corpus.len[i], rng() < 0.5);
+    return Buffer.from(lines.join('\n') + '\n', 'latin1');
+  }
+  if (shape === 'comments') {
+    // 5% comment lines, 3% blank (some with blanks), 10% of entries with a trailing comment.
+    let k = 0;
+    for (let i = 0; i < count; i++) {
+      const r = rng();
+      if (r < 0.05) lines[i] = `# feed section ${i}: scanners seen from sensor ${Math.floor(rng() * 100)}`;
+      else if (r < 0.08) lines[i] = r < 0.07 ? '' : '   ';
+      else {
+        const e = entryText(corpus.addr[k], corpus.len[k], false);
+        k++;
+        lines[i] =
+          rng() < 0.1 ? `${e}  # first seen 2026-11-${String(1 + Math.floor(rng() * 28)).padStart(2, '0')}` : e;
+      }
+    }
+    return Buffer.from(lines.join('\n') + '\n', 'latin1');
+  }
+  if (shape === 'crlf') {
+    for (let i = 0; i < count; i++) lines[i] = entryText(corpus.addr[i], corpus.len[i], false);
+    return Buffer.from(lines.join('\r\n') + '\r\n', 'latin1');
+  }
+  throw new Error(`unknown corpus shape ${shape}: one of ${SHAPES.join(', ')}`);
+}
+
+/** The path of a shape's file in outDir (base: v4-1m.txt, as before), written when missing. */
+export function shapeFile(shape, { count = 1_000_000, outDir } = {}) {
+  const dir = outDir ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
+  const label = count === 1_000_000 ? '1m' : String(count);
+  const file = join(dir, shape === 'base' ? `v4-${label}.txt` : `v4-${shape}-${label}.txt`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, shapeText(shape, { count }));
+  }
+  return file;
+}
+
 /** Writes v4-<label>.txt and v4-<label>-next.txt into outDir; returns their paths. */
 export function writeCorpusFiles({ count = 1_000_000, outDir, seed } = {}) {
   const dir = outDir ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
@@ -158,5 +278,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   }
   const paths = writeCorpusFiles({ count, outDir: opt('--out') });
+  if (args.includes('--shapes')) {
+    for (const shape of SHAPES) paths[shape] = shapeFile(shape, { count, outDir: opt('--out') });
+  }
   console.log(JSON.stringify(paths));
 }

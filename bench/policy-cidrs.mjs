@@ -1,20 +1,26 @@
-// Whole-process benchmark of `tscm policy DEVICE --cidrs` over a file source of the 1M corpus, side by side with
-// FireHOL `iprange --optimize` on the same file (the canonical minimal CIDR list): wall time and peak RSS
-// (GNU time), medians of 5 alternating runs, and a byte-for-byte comparison of the two outputs.
+// Whole-process benchmark of `tscm policy DEVICE --cidrs` over a file source, side by side with FireHOL
+// `iprange --optimize` on the same file (the canonical minimal CIDR list), for every corpus shape of
+// bench/corpus.mjs (1M lines each): wall time and CPU time (user + system) and peak RSS (GNU time), medians of
+// alternating runs (ours, then iprange, pair by pair), and a byte-for-byte comparison of the two outputs per shape.
+// iprange reads every shape as it is (comments, blank lines, CRLF, bare and /32 hosts), so no shape needs an
+// equivalent file. Writes bench/out/results/policy-cidrs.json with the `ratios` array.
 //
-//   npm run build && node bench/policy-cidrs.mjs [--runs N]
+//   npm run build && node bench/policy-cidrs.mjs [--runs N] [--shapes base,hosts,...] [--count N]
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeCorpusFiles } from './corpus.mjs';
-import { compiledPath, median, numberOption } from './harness.mjs';
+import { SHAPES, shapeFile } from './corpus.mjs';
+import { compiledPath, median, numberOption, option } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
 const cli = compiledPath('cli/main.js');
 const runs = numberOption('--runs', 5);
+const count = numberOption('--count', 1_000_000);
+const shapes = option('--shapes', SHAPES.join(',')).split(',');
+const GOAL = 0.6;
 
 function need(bin) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) {
@@ -24,57 +30,99 @@ function need(bin) {
 }
 need('iprange');
 if (!existsSync('/usr/bin/time')) need('/usr/bin/time');
+for (const s of shapes) {
+  if (!SHAPES.includes(s)) {
+    console.error(`unknown shape ${s}; known: ${SHAPES.join(', ')}`);
+    process.exit(2);
+  }
+}
 
-const corpus = existsSync(join(out, 'v4-1m.txt')) ? join(out, 'v4-1m.txt') : writeCorpusFiles({ outDir: out }).base;
-const defs = join(out, 'policy-defs');
-mkdirSync(defs, { recursive: true });
-writeFileSync(
-  join(defs, 'bench.yaml'),
-  `name: bench-01
+/** A definitions folder with one device whose block list is `file`. */
+function defsFor(shape, file) {
+  const defs = join(out, 'policy-defs', shape);
+  mkdirSync(defs, { recursive: true });
+  writeFileSync(
+    join(defs, 'bench.yaml'),
+    `name: bench-01
 platform: ios
 deviceId: tdid_bench
 management: { host: 127.0.0.1, port: 22 }
 hostKey: { fingerprint: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
 credentials: { username: { env: BENCH_USER }, password: { env: BENCH_PASSWORD } }
-policy: { blockList: { file: ${corpus} } }
+policy: { blockList: { file: ${file} } }
 objectGroups: { maxEntries: 2000000 }
 `,
-);
+  );
+  return defs;
+}
 
-/** Runs a command under GNU time; returns wall seconds and peak RSS in MB. */
+/** Runs a command under GNU time, stdout to outFile; returns wall and CPU ms and peak RSS in MB. */
 function timed(cmd, args, outFile) {
+  const timeFile = join(out, 'time.txt');
   const r = spawnSync(
     '/usr/bin/time',
-    ['-f', '%e %M', '-o', join(out, 'time.txt'), 'sh', '-c', `"$0" "$@" > ${outFile}`, cmd, ...args],
+    ['-f', '%e %U %S %M', '-o', timeFile, 'sh', '-c', `"$0" "$@" > ${outFile}`, cmd, ...args],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
-  const [wall, kb] = readFileSync(join(out, 'time.txt'), 'utf8').trim().split(/\s+/).map(Number);
-  return { wall, rssMb: kb / 1024 };
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  const [wall, user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+  return { wallMs: wall * 1000, cpuMs: (user + sys) * 1000, rssMb: kb / 1024 };
 }
 
-const ours = [];
-const theirs = [];
-for (let i = 0; i < runs; i++) {
-  ours.push(timed(process.execPath, [cli, 'policy', 'bench-01', '--cidrs', '--dir', defs], join(out, 'tscm.out')));
-  theirs.push(timed('iprange', ['--optimize', corpus], join(out, 'iprange.out')));
+const summary = (xs) => ({
+  wallMs: Math.round(median(xs.map((r) => r.wallMs))),
+  cpuMs: Math.round(median(xs.map((r) => r.cpuMs))),
+  peakRssMb: Math.round(Math.max(...xs.map((r) => r.rssMb))),
+});
+
+const results = {};
+const ratios = [];
+for (const shape of shapes) {
+  const file = shapeFile(shape, { count, outDir: out });
+  const defs = defsFor(shape, file);
+  const oursOut = join(out, `tscm-${shape}.out`);
+  const theirsOut = join(out, `iprange-${shape}.out`);
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(timed(process.execPath, [cli, 'policy', 'bench-01', '--cidrs', '--dir', defs], oursOut));
+    theirs.push(timed('iprange', ['--optimize', file], theirsOut));
+  }
+  const identical = spawnSync('cmp', ['-s', oursOut, theirsOut]).status === 0;
+  const tscm = summary(ours);
+  const iprange = summary(theirs);
+  const ratio = +(tscm.wallMs / iprange.wallMs).toFixed(2);
+  results[shape] = {
+    file,
+    entriesOut: readFileSync(oursOut, 'latin1').split('\n').length - 1,
+    tscm,
+    iprange,
+    ratio,
+    cpuRatio: +(tscm.cpuMs / iprange.cpuMs).toFixed(2),
+    byteIdentical: identical,
+  };
+  ratios.push({
+    figure: `policy --cidrs, ${shape} corpus (${count} lines), whole process${identical ? '' : ' (OUTPUT DIFFERS)'}`,
+    ours_ms: tscm.wallMs,
+    reference: 'iprange --optimize',
+    reference_ms: iprange.wallMs,
+    ratio,
+    goal: `<= ${GOAL}x`,
+  });
+  console.error(`${shape}: ${ratio}x (cpu ${results[shape].cpuRatio}x), byte-identical ${identical}`);
 }
-const identical = spawnSync('cmp', ['-s', join(out, 'tscm.out'), join(out, 'iprange.out')]).status === 0;
-const lines = readFileSync(join(out, 'tscm.out'), 'latin1').split('\n').length - 1;
-const result = {
-  task: 'tscm policy DEVICE --cidrs (file source, 1M entries) vs iprange --optimize, whole process',
-  entriesOut: lines,
-  tscm: {
-    wallMs: Math.round(median(ours.map((r) => r.wall)) * 1000),
-    peakRssMb: Math.round(Math.max(...ours.map((r) => r.rssMb))),
-  },
-  iprange: {
-    wallMs: Math.round(median(theirs.map((r) => r.wall)) * 1000),
-    peakRssMb: Math.round(Math.max(...theirs.map((r) => r.rssMb))),
-  },
-  byteIdentical: identical,
+
+const report = {
+  task: 'tscm policy DEVICE --cidrs (file source) vs iprange --optimize, whole process, per corpus shape',
+  runs,
+  shapes: results,
+  allByteIdentical: Object.values(results).every((r) => r.byteIdentical),
+  ratios,
 };
-result.ratio = +(result.tscm.wallMs / result.iprange.wallMs).toFixed(2);
-console.log(JSON.stringify(result, null, 2));
+console.log(JSON.stringify(report, null, 2));
+mkdirSync(join(out, 'results'), { recursive: true });
+writeFileSync(join(out, 'results', 'policy-cidrs.json'), JSON.stringify(report, null, 2) + '\n');
+if (!report.allByteIdentical) process.exitCode = 1;

@@ -23,7 +23,8 @@ const BENCHES = {
   cidr: 'CIDR engine: parse/aggregate/subtract/diff of 1M entries; whole process vs iprange --optimize and --diff',
   startup: '`tscm --version` and `tscm validate` of one device vs `node -e 0`, whole process',
   'cidr-v6': 'IPv6 at scale: parse/aggregate/subtract/diff/computePlan/write of 1M IPv6 vs 1M IPv4, same run',
-  'policy-cidrs': '`tscm policy DEVICE --cidrs` (1M-entry file source) vs iprange --optimize, whole process',
+  'policy-cidrs':
+    '`tscm policy DEVICE --cidrs` (1M-line file source, every corpus shape) vs iprange --optimize, whole process',
   plan: 'computePlan of 1M desired vs 1M observed (next hour), plan file and views',
   axfr: 'zone transfer of a 1M-record RPZ zone from NSD and Knot: tscm (whole process) vs dig',
   'ssh-apply': '100,000 adds to the IOS emulator: batched vs one command per round trip',

@@ -32,6 +32,24 @@ export function makePrefixList(
   return { v4: { addr: v4addr, len: v4len }, v6: { words: v6words, len: v6len } };
 }
 
+/**
+ * The first n entries of (addr, len), already normalised, sorted into PrefixList order without duplicates, as new
+ * arrays of the exact size (the inputs are reordered in place).
+ */
+export function sortedUniqueV4(addr: Uint32Array, len: Uint8Array, n: number): [Uint32Array, Uint8Array] {
+  sortV4(addr, len, n);
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    const a = addr[i]!;
+    const l = len[i]!;
+    if (out > 0 && addr[out - 1] === a && len[out - 1] === l) continue;
+    addr[out] = a;
+    len[out] = l;
+    out++;
+  }
+  return [addr.slice(0, out), len.slice(0, out)];
+}
+
 export class PrefixListBuilder {
   private v4addr: Uint32Array;
   private v4len: Uint8Array;
@@ -91,20 +109,7 @@ export class PrefixListBuilder {
   }
 
   private buildV4(): [Uint32Array, Uint8Array] {
-    const n = this.n4;
-    const addr = this.v4addr;
-    const len = this.v4len;
-    sortV4(addr, len, n);
-    let out = 0;
-    for (let i = 0; i < n; i++) {
-      const a = addr[i]!;
-      const l = len[i]!;
-      if (out > 0 && addr[out - 1] === a && len[out - 1] === l) continue;
-      addr[out] = a;
-      len[out] = l;
-      out++;
-    }
-    return [addr.slice(0, out), len.slice(0, out)];
+    return sortedUniqueV4(this.v4addr, this.v4len, this.n4);
   }
 
   private buildV6(): [Uint32Array, Uint8Array] {

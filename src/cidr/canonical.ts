@@ -26,3 +26,16 @@ export function isCanonicalV4(v4: Ipv4Prefixes): boolean {
   }
   return true;
 }
+
+// Lists made canonical by construction (aggregate's results, parseCidrText { aggregate }): aggregate hands them
+// back without the linear check. PrefixLists are values nobody writes into, so the mark stays true.
+const KNOWN_CANONICAL = new WeakSet<object>();
+
+export function markCanonical<T extends object>(list: T): T {
+  KNOWN_CANONICAL.add(list);
+  return list;
+}
+
+export function isMarkedCanonical(list: object): boolean {
+  return KNOWN_CANONICAL.has(list);
+}

@@ -10,7 +10,13 @@ export {
   type ParsedIpv6,
   type ParsedPrefix,
 } from './parse-prefix.js';
-export { isAddressShaped, parseCidrText, type CidrParseError, type CidrParseResult } from './parse-text.js';
+export {
+  isAddressShaped,
+  parseCidrText,
+  type CidrParseError,
+  type CidrParseOptions,
+  type CidrParseResult,
+} from './parse-text.js';
 export {
   formatIpv4Address,
   formatIpv6Address,

@@ -1,9 +1,13 @@
 // parseCidrText: a CIDR list file (one entry per line, `#` comments, blank lines, CRLF, `a-b` ranges) to a
-// PrefixList. IPv4 lines go through a byte-level fast path with no string per line (the hot path of
-// `tscm policy DEVICE --cidrs` over a 1M-line file); anything the fast path does not fully accept is re-parsed by
-// the string path, which is the authority and produces the error reasons.
-import { PrefixListBuilder } from './builder.js';
+// PrefixList. IPv4 lines (bare addresses, `/n`, blanks, CR, trailing comments) go through a byte-level fast path
+// with no string and no call per line (the hot path of `tscm policy DEVICE --cidrs` over a 1M-line file);
+// anything the fast path does not fully accept is re-parsed by the string path, which is the authority and
+// produces the error reasons.
+import { aggregateRawV4 } from './aggregate-raw-v4.js';
+import { EMPTY_PREFIXES, makePrefixList, PrefixListBuilder, sortedUniqueV4 } from './builder.js';
+import { markCanonical } from './canonical.js';
 import { maskV4 } from './mask.js';
+import { aggregate } from './set-ops.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
 import { parseV6Line, V6_LINE } from './parse-v6-bytes.js';
 import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
@@ -29,6 +33,15 @@ export interface CidrParseResult {
   readonly hostBitsCount: number;
 }
 
+export interface CidrParseOptions {
+  /**
+   * Return the list aggregated (the canonical minimal CIDR list, as `aggregate` makes it) instead of as written:
+   * the IPv4 entries go from the parse arrays straight to the merged blocks, skipping the dedup pass and the
+   * intermediate list. For callers that aggregate anyway (`tscm policy --cidrs`).
+   */
+  readonly aggregate?: boolean;
+}
+
 const NL = 10;
 const CR = 13;
 const SPACE = 32;
@@ -36,158 +49,185 @@ const TAB = 9;
 const HASH = 35;
 const DOT = 46;
 const SLASH = 47;
-const DASH = 45;
 
-// Results of scanV4 / scanFastV4, kept in a module scratch array so the hot loop allocates nothing (a typed
-// array slot is also cheaper than a module-level `let`, which V8 guards with a TDZ check on every access).
-const SCAN = new Float64Array(4);
-const ADDR = 0;
-const LEN = 1;
-const END = 2;
-const IS_RANGE = 3;
+/** MASK[len]: the IPv4 network mask of /len as a signed 32-bit integer (the scan keeps addresses in int32). */
+const MASK = Int32Array.from({ length: 33 }, (_, len) => maskV4(len) | 0);
 
-/** Parses a strict dotted quad at bytes[i..]; returns the index after it, or -1. Sets SCAN[ADDR]. */
-function scanV4(bytes: Uint8Array, i: number, n: number): number {
-  let value = 0;
-  for (let octetIndex = 0; octetIndex < 4; octetIndex++) {
-    if (octetIndex > 0) {
-      if (i >= n || bytes[i] !== DOT) return -1;
-      i++;
-    }
-    let c = i < n ? bytes[i]! - 48 : -1;
-    if (c < 0 || c > 9) return -1;
-    let octet = c;
-    i++;
-    c = i < n ? bytes[i]! - 48 : -1;
-    if (c >= 0 && c <= 9) {
-      if (octet === 0) return -1; // leading zero
-      octet = octet * 10 + c;
-      i++;
-      c = i < n ? bytes[i]! - 48 : -1;
-      if (c >= 0 && c <= 9) {
-        octet = octet * 10 + c;
-        if (octet > 255) return -1;
-        i++;
-      }
-    }
-    value = value * 256 + octet;
-  }
-  SCAN[ADDR] = value;
-  return i;
-}
-
-function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB || c === CR;
-}
+// scanLines' counters, kept in a typed array between calls (no object per call, no module-level `let`).
+const STATE = new Float64Array(3);
+const COUNT = 0;
+const LINE = 1;
+const HOST_BITS_SET = 2;
 
 /**
- * Accepts only a well-formed IPv4 entry: `a.b.c.d[/len]` or `a.b.c.d - e.f.g.h` (start <= end), followed by blanks
- * and then end of line, end of input or `#`. Returns the index of that terminator, or -1 to defer to the string
- * path. Sets SCAN (ADDR, LEN, END, IS_RANGE).
+ * The byte-level fast path: takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a
+ * dotted quad without leading zeros, optional /len without leading zero, blanks or CR, then end of line or a #
+ * comment), writing entries to addr/lens. Returns the start of the first line it did not take (or n); it stops
+ * there when the arrays are full too. Small on purpose: V8 compiles it early and quickly.
  */
-function scanFastV4(buf: Uint8Array, i: number, n: number): number {
-  let j = scanV4(buf, i, n);
-  if (j === -1) return -1;
-  const addr = SCAN[ADDR]!;
-  let len = 32;
-  let hadSlash = false;
-  if (j < n && buf[j] === SLASH) {
-    hadSlash = true;
-    const d1 = j + 1 < n ? buf[j + 1]! - 48 : -1;
-    if (d1 < 0 || d1 > 9) return -1;
-    const d2 = j + 2 < n ? buf[j + 2]! - 48 : -1;
-    if (d2 >= 0 && d2 <= 9) {
-      if (d1 === 0) return -1;
-      len = d1 * 10 + d2;
-      if (len > 32) return -1;
-      j += 3;
-    } else {
-      len = d1;
-      j += 2;
+function scanLines(buf: Uint8Array, pos: number, n: number, addr: Uint32Array, lens: Uint8Array): number {
+  let count = STATE[COUNT]!;
+  let line = STATE[LINE]!;
+  let hostBits = STATE[HOST_BITS_SET]!;
+  const cap = addr.length;
+  // `c` is the current byte, NL past the end (the end of input ends the last line).
+  while (pos < n && count < cap) {
+    let i = pos;
+    let c = buf[i]!;
+    while (c === SPACE || c === TAB || c === CR) c = ++i < n ? buf[i]! : NL;
+    if (c === NL || c === HASH) {
+      const eol = c === NL ? i : buf.indexOf(NL, i);
+      pos = eol === -1 ? n : eol + 1;
+      line++;
+      continue;
     }
+    // The address is built as an int32 ((a << 8) | octet): the same bits as the unsigned value, and never a heap
+    // number, so V8's optimised code does not deoptimise at the first address above 127.255.255.255.
+    let a = 0;
+    let octets = 0;
+    for (; octets < 4; octets++) {
+      if (octets > 0) {
+        if (c !== DOT) break;
+        c = ++i < n ? buf[i]! : NL;
+      }
+      let d = c - 48;
+      if (d < 0 || d > 9) break;
+      let octet = d;
+      c = ++i < n ? buf[i]! : NL;
+      d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (octet === 0) break;
+        octet = octet * 10 + d;
+        c = ++i < n ? buf[i]! : NL;
+        d = c - 48;
+        if (d >= 0 && d <= 9) {
+          octet = octet * 10 + d;
+          if (octet > 255) break;
+          c = ++i < n ? buf[i]! : NL;
+        }
+      }
+      a = (a << 8) | octet;
+    }
+    if (octets !== 4) break;
+    let len = 32;
+    if (c === SLASH) {
+      c = ++i < n ? buf[i]! : NL;
+      const d1 = c - 48;
+      if (d1 < 0 || d1 > 9) break;
+      c = ++i < n ? buf[i]! : NL;
+      const d2 = c - 48;
+      if (d2 < 0 || d2 > 9) len = d1;
+      else {
+        len = d1 * 10 + d2;
+        if (d1 === 0 || len > 32) break;
+        c = ++i < n ? buf[i]! : NL;
+      }
+    }
+    while (c === SPACE || c === TAB || c === CR) c = ++i < n ? buf[i]! : NL;
+    if (c !== NL && c !== HASH) break;
+    const network = a & MASK[len]!;
+    if (network !== a) hostBits++;
+    addr[count] = network;
+    lens[count++] = len;
+    if (c === HASH) {
+      const eol = buf.indexOf(NL, i);
+      i = eol === -1 ? n : eol;
+    }
+    pos = i + 1;
+    line++;
   }
-  while (j < n && isBlank(buf[j]!)) j++;
-  SCAN[IS_RANGE] = 0;
-  if (j < n && buf[j] === DASH) {
-    if (hadSlash) return -1;
-    j++;
-    while (j < n && isBlank(buf[j]!)) j++;
-    j = scanV4(buf, j, n);
-    if (j === -1 || SCAN[ADDR]! < addr) return -1;
-    SCAN[END] = SCAN[ADDR]!;
-    SCAN[IS_RANGE] = 1;
-    while (j < n && isBlank(buf[j]!)) j++;
-  }
-  if (j < n && buf[j] !== NL && buf[j] !== HASH) return -1;
-  SCAN[ADDR] = addr;
-  SCAN[LEN] = len;
-  return j;
+  STATE[COUNT] = count;
+  STATE[LINE] = line;
+  STATE[HOST_BITS_SET] = hostBits;
+  return pos;
 }
 
-export function parseCidrText(input: string | Uint8Array, source: string): CidrParseResult {
+export function parseCidrText(
+  input: string | Uint8Array,
+  source: string,
+  opts: CidrParseOptions = {},
+): CidrParseResult {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = buf.length;
-  // The shortest IPv4 line is 8 bytes ("1.2.3.4\n"); typical feeds average ~15, so n/12 rarely regrows.
-  const builder = new PrefixListBuilder(Math.min(n / 12, 1 << 24));
+  // The shortest IPv4 line is 8 bytes ("1.2.3.4\n"), so n/8 + 1 entries regrow only when blank lines are mixed in.
+  let addr: Uint32Array = new Uint32Array(Math.max(64, Math.min(Math.ceil(n / 8) + 1, 1 << 24)));
+  let lens: Uint8Array = new Uint8Array(addr.length);
+  // Everything the fast path does not take (IPv6, ranges, errors) goes through the string path into here.
+  const rest = new PrefixListBuilder();
   const errors: CidrParseError[] = [];
   let hostBitsCount = 0;
-  let lineNo = 0;
+  STATE.fill(0);
   // Skip a UTF-8 byte order mark.
   let pos = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  while (pos < n) {
-    lineNo++;
-    const lineStart = pos;
-    let i = pos;
-    let c = 0;
-    while (i < n && isBlank((c = buf[i]!))) i++;
-    if (i >= n || c === NL) {
-      pos = i + 1;
+  for (;;) {
+    pos = scanLines(buf, pos, n, addr, lens);
+    if (pos >= n) break;
+    if (STATE[COUNT] === addr.length) {
+      addr = grow32(addr, addr.length * 2);
+      lens = grow8(lens, lens.length * 2);
       continue;
     }
-    if (c === HASH) {
-      const eol = buf.indexOf(NL, i);
-      pos = eol === -1 ? n : eol + 1;
-      continue;
-    }
-    // Fast path: a.b.c.d[/len] or a.b.c.d - e.f.g.h, then optional blanks and # comment.
-    const j = scanFastV4(buf, i, n);
-    if (j !== -1) {
-      if (SCAN[IS_RANGE] === 1) {
-        splitRangeV4(SCAN[ADDR]!, SCAN[END]!, builder);
-      } else {
-        if ((SCAN[ADDR]! & ~maskV4(SCAN[LEN]!)) !== 0) hostBitsCount++;
-        builder.addV4(SCAN[ADDR]!, SCAN[LEN]!);
-      }
-      let next = j;
-      if (next < n && buf[next] === HASH) {
-        const eol = buf.indexOf(NL, next);
-        next = eol === -1 ? n : eol;
-      }
-      pos = next + 1;
-      continue;
-    }
+    const lineNo = ++STATE[LINE]!;
     // IPv6 byte path (parse-v6-bytes.ts): `addr[/len]`, blanks, comment; returns the next line's start or -1.
-    const next6 = parseV6Line(buf, i, n, builder);
+    let i = pos;
+    while (i < n && (buf[i] === SPACE || buf[i] === TAB || buf[i] === CR)) i++;
+    const next6 = parseV6Line(buf, i, n, rest);
     if (next6 !== -1) {
       hostBitsCount += V6_LINE[0]!;
       pos = next6;
       continue;
     }
-    // String path: ranges, errors, and anything unusual.
-    let eol = buf.indexOf(NL, lineStart);
+    // The string path: ranges, errors, and anything unusual.
+    let eol = buf.indexOf(NL, pos);
     if (eol === -1) eol = n;
-    const lineText = buf.toString('utf8', lineStart, eol);
+    const lineText = buf.toString('utf8', pos, eol);
     const hash = lineText.indexOf('#');
     const entry = (hash === -1 ? lineText : lineText.slice(0, hash)).trim();
-    const reason = parseEntry(entry, builder);
+    const reason = parseEntry(entry, rest);
     if (reason === HOST_BITS) hostBitsCount++;
     else if (reason !== null) {
       errors.push({ source, line: lineNo, reason, ...(isAddressShaped(entry) ? { token: entry } : {}) });
     }
     pos = eol + 1;
   }
-  return { list: builder.build(), errors, hostBitsCount };
+  let count = STATE[COUNT]!;
+  hostBitsCount += STATE[HOST_BITS_SET]!;
+  const others = rest.build();
+  if (others.v4.len.length > 0) {
+    const total = count + others.v4.len.length;
+    addr = grow32(addr, total);
+    lens = grow8(lens, total);
+    addr.set(others.v4.addr, count);
+    lens.set(others.v4.len, count);
+    count = total;
+  }
+  const list =
+    opts.aggregate === true
+      ? markCanonical(
+          makePrefixList(
+            ...aggregateRawV4(addr, lens, count),
+            ...v6Of(aggregate({ v4: EMPTY_PREFIXES.v4, v6: others.v6 })),
+          ),
+        )
+      : makePrefixList(...sortedUniqueV4(addr, lens, count), others.v6.words, others.v6.len);
+  return { list, errors, hostBitsCount };
+}
+
+function v6Of(list: PrefixList): [Uint32Array, Uint8Array] {
+  return [list.v6.words, list.v6.len];
+}
+
+function grow32(a: Uint32Array, size: number): Uint32Array {
+  const b = new Uint32Array(size);
+  b.set(a.subarray(0, Math.min(a.length, size)));
+  return b;
+}
+
+function grow8(a: Uint8Array, size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  b.set(a.subarray(0, Math.min(a.length, size)));
+  return b;
 }
 
 /** parseEntry's result for an entry that was added after clearing its host bits (not an error). */

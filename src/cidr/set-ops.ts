@@ -9,7 +9,7 @@ import {
   type IntervalsV4,
 } from './intervals-v4.js';
 import { aggregateV6, intersectV6, subtractV6, unionV6 } from './intervals-v6.js';
-import { isCanonicalV4 } from './canonical.js';
+import { isCanonicalV4, isMarkedCanonical, markCanonical } from './canonical.js';
 import type { PrefixSink } from './range.js';
 import { SortedPrefixWriter } from './sorted-writer.js';
 import type { Ipv6Prefixes, PrefixList } from './types.js';
@@ -27,7 +27,7 @@ function toList(v4: IntervalsV4, v6Hint: number, v6: (sink: PrefixSink) => void)
   const out = new SortedPrefixWriter(v4.n * 1.25, v6Hint);
   emitIntervalsV4(v4, out);
   v6(out);
-  return out.finish();
+  return markCanonical(out.finish());
 }
 
 const v6Op =
@@ -38,7 +38,7 @@ const v6Op =
 /** The canonical minimal CIDR list covering the same addresses as list. */
 export function aggregate(list: PrefixList): PrefixList {
   // Already canonical (a list aggregated earlier): the same list, after one linear check. IPv6 takes the full path.
-  if (list.v6.len.length === 0 && isCanonicalV4(list.v4)) return list;
+  if (isMarkedCanonical(list) || (list.v6.len.length === 0 && isCanonicalV4(list.v4))) return list;
   return toList(v4Of(list), list.v6.len.length, (sink) => aggregateV6(list.v6.words, list.v6.len, sink));
 }
 

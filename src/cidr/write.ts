@@ -33,9 +33,12 @@ export function writePrefixes(list: PrefixList, opts?: FormatOptions): Buffer {
   const { addr, len } = list.v4;
   const n4 = len.length;
   const buf = Buffer.allocUnsafe(n4 * MAX_V4_LINE + list.v6.len.length * MAX_V6_LINE);
+  // Addresses read as int32 (same bits): V8 keeps them untagged, with no deoptimisation at the first one above
+  // 127.255.255.255 in a sorted list.
+  const signed = new Int32Array(addr.buffer, addr.byteOffset, n4);
   let pos = 0;
   for (let i = 0; i < n4; i++) {
-    const a = addr[i]!;
+    const a = signed[i]!;
     pos = putOctet(buf, pos, a >>> 24);
     buf[pos++] = DOT;
     pos = putOctet(buf, pos, (a >>> 16) & 255);

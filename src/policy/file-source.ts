@@ -4,7 +4,7 @@
 // mistake must not end up in a CI log.
 import { hashPrefixes, parseCidrText, prefixCount } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
-import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
+import { FILE_KINDS, readLimitedFile, readLimitedFileSync } from '../config/limited-file.js';
 import type { FileReadError } from '../config/limited-file.js';
 import { ConfigError } from '../errors.js';
 
@@ -20,17 +20,41 @@ export interface DecodedFile {
   readonly hostBits: number;
 }
 
+/** readCidrFile without the hash (`tscm policy --cidrs` prints the set and pins nothing). */
+export type DecodedFileList = Omit<DecodedFile, 'sha256'>;
+
 export async function readCidrFile(file: string): Promise<DecodedFile> {
+  const f = await decodeCidrFile(file);
+  return { ...f, sha256: hashPrefixes(f.list) };
+}
+
+export interface DecodeOptions {
+  /**
+   * Return the list aggregated (then `records` and `decoded` count the aggregated entries): for a caller that
+   * aggregates anyway and reports no counts.
+   */
+  readonly aggregate?: boolean;
+  /**
+   * Read with blocking calls: for a one-shot command with nothing else to do meanwhile (`tscm policy --cidrs`),
+   * this saves the open/stat/read/close hops through the thread pool. Never in the long-running loop.
+   */
+  readonly blocking?: boolean;
+}
+
+/** The file's list, every bad line reported with file:line. */
+export async function decodeCidrFile(file: string, opts: DecodeOptions = {}): Promise<DecodedFileList> {
   let bytes: Buffer;
   try {
-    bytes = await readLimitedFile(file, FILE_KINDS.cidrList);
+    bytes = opts.blocking
+      ? readLimitedFileSync(file, FILE_KINDS.cidrList)
+      : await readLimitedFile(file, FILE_KINDS.cidrList);
   } catch (err) {
     throw new ConfigError(
       `the CIDR list file ${file} ${(err as FileReadError).problem}`,
       'check the path of the policy file in the device definition (relative paths start at its YAML file)',
     );
   }
-  const { list, errors, hostBitsCount } = parseCidrText(bytes, file);
+  const { list, errors, hostBitsCount } = parseCidrText(bytes, file, { aggregate: opts.aggregate === true });
   if (errors.length > 0) {
     const lines = errors
       .slice(0, MAX_LISTED_ERRORS)
@@ -48,5 +72,5 @@ export async function readCidrFile(file: string): Promise<DecodedFile> {
       'add entries, or remove this list from the device definition',
     );
   }
-  return { list, records: decoded, decoded, skipped: {}, sha256: hashPrefixes(list), hostBits: hostBitsCount };
+  return { list, records: decoded, decoded, skipped: {}, hostBits: hostBitsCount };
 }

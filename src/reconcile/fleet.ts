@@ -1,14 +1,14 @@
 // Step "load": the definitions folder -> the selected, valid devices, the state store and the zone resolver.
-// A selected device with validation problems stops the run with every problem listed.
+// A selected device with validation problems stops the run with every problem listed (load-devices.ts).
 
 import path from 'node:path';
-import { formatDiagnostic, loadDefinitions, type LoadedSettings } from '../config/index.js';
+import type { LoadedSettings } from '../config/index.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
-import { ConfigError } from '../errors.js';
 import { ZoneResolver } from '../policy/index.js';
 import { openStateBackend, type StateBackend } from '../state/index.js';
 import { readGitRevision, type GitRevision } from './git-revision.js';
+import { loadDevices } from './load-devices.js';
 
 export interface Fleet {
   readonly dir: string;
@@ -27,24 +27,8 @@ export interface Fleet {
 }
 
 export async function loadFleet(dir: string, names: readonly string[], log: Logger): Promise<Fleet> {
-  const root = path.resolve(dir);
-  const { devices, settings, diagnostics } = await loadDefinitions(root);
-  if (names.length === 0 && diagnostics.length > 0) {
-    throw new ConfigError(
-      `the device definitions have ${diagnostics.length} problem(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`,
-      'fix them (tscm validate lists them all) and run again, or name the devices to run',
-    );
-  }
-  if (devices.length === 0 && diagnostics.length === 0) {
-    throw new ConfigError(
-      `no device definitions (*.yaml) found in ${root}`,
-      'point --dir at the folder of device YAML files',
-    );
-  }
-  const selected = selectDevices(devices, names, diagnostics.length > 0);
-  if (diagnostics.length > 0)
-    log.warn('other device definitions have problems; see tscm validate', { problems: diagnostics.length });
-  return fleetOf(root, settings, selected, log);
+  const { root, settings, devices } = await loadDevices(dir, names, log);
+  return fleetOf(root, settings, devices, log);
 }
 
 export interface FleetExtras {
@@ -77,21 +61,6 @@ export function fleetOf(
     log,
     ...(onConnect === undefined ? {} : { onConnect }),
   };
-}
-
-function selectDevices(devices: readonly DeviceSpec[], names: readonly string[], someInvalid: boolean): DeviceSpec[] {
-  if (names.length === 0) return [...devices];
-  return names.map((name) => {
-    const found = devices.find((d) => d.name === name);
-    if (found) return found;
-    const known = devices.map((d) => d.name).sort();
-    throw new ConfigError(
-      `no valid device named "${name}"`,
-      someInvalid
-        ? `it may be in a file with problems (tscm validate); known devices: ${known.join(', ') || 'none'}`
-        : `known devices: ${known.join(', ') || 'none'}`,
-    );
-  });
 }
 
 function memoize<T>(fn: () => Promise<T>): () => Promise<T> {

@@ -3,9 +3,15 @@
 // /32 (the canonical minimal list FireHOL iprange prints), so it can be piped to other tools.
 
 import { prefixCount, writePrefixes } from '../../cidr/index.js';
-import { ConfigError } from '../../errors.js';
-import { loadFleet } from '../../reconcile/fleet.js';
-import { resolveDevicePolicy, type ResolvedPolicy } from '../../reconcile/resolve-policy.js';
+import type { PrefixList } from '../../cidr/types.js';
+import type { DeviceSpec, ZoneSource } from '../../config/types.js';
+import type { Logger } from '../../drivers/driver.js';
+import { ConfigError, InternalError } from '../../errors.js';
+import type { DesiredState } from '../../plan/model.js';
+import { decodeCidrFile } from '../../policy/file-source.js';
+import { desiredOfLists } from '../../reconcile/desired-policy.js';
+import { loadDevices } from '../../reconcile/load-devices.js';
+import type { ResolvedPolicy } from '../../reconcile/resolve-policy.js';
 import { isClosedPipe } from '../closed-pipe.js';
 import { createLogger, type LogLevel } from '../logger.js';
 
@@ -22,13 +28,12 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
   if (opts.cidrs && names.length !== 1) {
     throw new ConfigError("--cidrs prints one device's set: name exactly one device", 'tscm policy DEVICE --cidrs');
   }
-  const fleet = await loadFleet(opts.dir, names, log);
-  const results: { device: string; policy: ResolvedPolicy }[] = [];
-  for (const spec of fleet.devices)
-    results.push({ device: spec.name, policy: await resolveDevicePolicy(fleet.resolver, spec) });
-
   if (opts.cidrs) {
-    const { desired } = results[0]!.policy;
+    const { devices } = await loadDevices(opts.dir, names, log);
+    const spec = devices[0]!;
+    const desired = isFileOnly(spec)
+      ? await desiredFromFiles(spec, log)
+      : (await resolveAll(opts.dir, names, log))[0]!.policy.desired;
     const t = desired.truncation;
     // stdout carries only the set (for pipes); the cut is said on stderr so it is not missed.
     if (t && t.dropped > 0) log.warn('policy cut to the maximum policy size', { limit: t.limit, dropped: t.dropped });
@@ -36,6 +41,7 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
     if (block) await writeAll(writePrefixes(block.members, { bareHosts: true }));
     return 0;
   }
+  const results = await resolveAll(opts.dir, names, log);
   if (opts.json) {
     const json = results.map((r) => toJson(r.device, r.policy));
     await writeAll(Buffer.from(JSON.stringify(json, null, 2) + '\n'));
@@ -43,6 +49,39 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
   }
   await writeAll(Buffer.from(results.map((r) => renderHuman(r.device, r.policy)).join('')));
   return 0;
+}
+
+async function resolveAll(dir: string, names: string[], log: Logger) {
+  // Loaded here, not at the top: `--cidrs` over list files needs neither the state backend nor zone transfers.
+  const [{ loadFleet }, { resolveDevicePolicy }] = await Promise.all([
+    import('../../reconcile/fleet.js'),
+    import('../../reconcile/resolve-policy.js'),
+  ]);
+  const fleet = await loadFleet(dir, names, log);
+  const results: { device: string; policy: ResolvedPolicy }[] = [];
+  for (const spec of fleet.devices)
+    results.push({ device: spec.name, policy: await resolveDevicePolicy(fleet.resolver, spec) });
+  return results;
+}
+
+function isFileOnly(spec: DeviceSpec): boolean {
+  const { blockList, allowList } = spec.policy;
+  return blockList.kind === 'file' && (allowList === undefined || allowList.kind === 'file');
+}
+
+/** The desired state of a device whose lists are files: what resolveDevicePolicy computes, without the pins. */
+async function desiredFromFiles(spec: DeviceSpec, log: Logger): Promise<DesiredState> {
+  const read = async (source: ZoneSource): Promise<PrefixList> => {
+    if (source.kind !== 'file') throw new InternalError('a zone source reached the list-file path');
+    const { path } = source;
+    const f = await decodeCidrFile(path, { aggregate: true, blocking: true });
+    // The same warning as the zone resolver's for a list file.
+    if (f.hostBits > 0) log.warn('entries with host bits set were normalised', { file: path, count: f.hostBits });
+    return f.list;
+  };
+  const block = await read(spec.policy.blockList);
+  const allow = spec.policy.allowList ? await read(spec.policy.allowList) : undefined;
+  return desiredOfLists(spec, block, allow).desired;
 }
 
 function toJson(device: string, policy: ResolvedPolicy) {
