@@ -158,6 +158,11 @@ export class ZoneRecordDecoder {
       this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
       return;
     }
+    this.addPrefix(t);
+  }
+
+  /** One decoded prefix (a record that gave one); a subclass may keep it too. */
+  protected addPrefix(t: TriggerOut): void {
     if (t.v6) this.v6.addV6(t.w[0]!, t.w[1]!, t.w[2]!, t.w[3]!, t.len);
     else this.v4.add(t.w[0]!, t.len);
   }

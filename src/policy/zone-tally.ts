@@ -2,14 +2,11 @@
 // the zone give it (an rpz-ip owner with several RRs, or an A record and a trigger for the same host). Skip counts
 // per reason and the record count complete it. Counts are null when every prefix comes from exactly one record
 // (the usual RPZ feed), so the common case costs no array.
-import { PrefixListBuilder } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
 import type { DecodedZone } from './axfr.js';
-import { makeTriggerOut } from './rpz-ip.js';
-import { RecordClassifier } from './zone-records.js';
+import type { TriggerOut } from './rpz-ip.js';
+import { ZoneRecordDecoder } from './zone-records.js';
 import type { DecodedRecords } from './zone-records.js';
-import { CLASS_IN } from './wire-walk.js';
-import type { WireName } from './wire-walk.js';
 
 /** Records per prefix, parallel to the list's v4 and v6 entries; null: one each. */
 export interface PrefixCounts {
@@ -86,43 +83,22 @@ export function findV6(words: Uint32Array, len: Uint8Array, w: Uint32Array, l: n
 }
 
 /**
- * The AXFR decoder when a cache is kept: decodes like ZoneRecordDecoder (same classifier, same builder) and also
- * keeps each record's prefix, so counts() can tell how many records give each prefix.
+ * The AXFR decoder when a cache is kept: decodes exactly as ZoneRecordDecoder (it is one) and also keeps each
+ * record's prefix, so counts() can tell how many records give each prefix.
  */
-export class CountingRecordDecoder {
-  private readonly classifier: RecordClassifier;
-  private readonly builder = new PrefixListBuilder();
-  private readonly trigger = makeTriggerOut();
-  private readonly skips = new Map<string, number>();
-  private records = 0;
+export class CountingRecordDecoder extends ZoneRecordDecoder {
   private raw4 = new Uint32Array(1024);
   private rawLen4 = new Uint8Array(1024);
   private n4 = 0;
   private raw6: number[] = [];
 
-  constructor(zone: string) {
-    this.classifier = new RecordClassifier(zone);
-  }
-
-  isApex(name: WireName): boolean {
-    return this.classifier.isApex(name);
-  }
-
-  add(name: WireName, type: number, buf: Uint8Array, rdata: number, rdlength: number, cls = CLASS_IN): void {
-    this.records++;
-    const t = this.trigger;
-    const reason = this.classifier.classify(name, type, buf, rdata, rdlength, cls, t);
-    if (reason !== null) {
-      this.skips.set(reason, (this.skips.get(reason) ?? 0) + 1);
-      return;
-    }
+  protected override addPrefix(t: TriggerOut): void {
+    super.addPrefix(t);
     const w = t.w;
     if (t.v6) {
-      this.builder.addV6(w[0]!, w[1]!, w[2]!, w[3]!, t.len);
       this.raw6.push(w[0]!, w[1]!, w[2]!, w[3]!, t.len);
       return;
     }
-    this.builder.addV4(w[0]!, t.len);
     if (this.n4 === this.raw4.length) {
       const a = new Uint32Array(this.n4 * 2);
       a.set(this.raw4);
@@ -133,16 +109,6 @@ export class CountingRecordDecoder {
     }
     this.raw4[this.n4] = w[0]!;
     this.rawLen4[this.n4++] = t.len;
-  }
-
-  finish(): DecodedRecords {
-    const list = this.builder.build();
-    return {
-      list,
-      records: this.records,
-      decoded: list.v4.len.length + list.v6.len.length,
-      skipped: sortedSkips(this.skips),
-    };
   }
 
   /** The records per prefix of `list` (what finish() returned); drops the kept prefixes. */
