@@ -150,25 +150,66 @@ describe('sorts and aggregateRawV4 against simple references', () => {
     return { addr, len };
   });
 
-  it('sortV4ByAddress is a stable sort by address; sortV4 orders by address then length', () => {
+  it('sortV4ByAddress is a stable sort by address (random, sorted, nearly sorted); sortV4 by address then length', () => {
     fc.assert(
-      fc.property(raw, fc.boolean(), ({ addr, len }, presorted) => {
-        const pairs = Array.from(addr, (a, i) => [a, len[i]!] as const);
-        if (presorted) {
-          pairs.sort((p, q) => p[0] - q[0]);
-          pairs.forEach(([a, l], i) => ((addr[i] = a), (len[i] = l)));
-        }
-        const stable = [...pairs].sort((p, q) => p[0] - q[0]);
-        const a1 = addr.slice();
-        const l1 = len.slice();
-        sortV4ByAddress(a1, l1, a1.length);
-        expect(Array.from(a1, (a, i) => [a, l1[i]])).toEqual(stable);
-        const full = [...pairs].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-        sortV4(addr, len, addr.length);
-        expect(Array.from(addr, (a, i) => [a, len[i]])).toEqual(full);
-      }),
+      // 'nearly': sorted, then about 1/16 of the entries moved down (as host bits masked off a sorted file do),
+      // or a few more than that (the radix path again); equal addresses with different lengths test stability.
+      fc.property(
+        raw,
+        fc.constantFrom('random', 'sorted', 'nearly'),
+        fc.array(fc.nat()),
+        ({ addr, len }, order, moves) => {
+          const pairs = Array.from(addr, (a, i) => [a, len[i]!] as const);
+          if (order !== 'random') {
+            pairs.sort((p, q) => p[0] - q[0]);
+            if (order === 'nearly') {
+              for (const m of moves.slice(0, 2 + (pairs.length >>> 4))) {
+                if (pairs.length === 0) break;
+                const at = m % pairs.length;
+                // Down to an earlier entry's address (equal addresses, other lengths: stability), or below it.
+                const to = pairs[(m >>> 3) % (at + 1)]![0];
+                pairs[at] = [m % 2 === 0 ? to : to >>> 1, pairs[at]![1]];
+              }
+            }
+            pairs.forEach(([a, l], i) => ((addr[i] = a), (len[i] = l)));
+          }
+          const stable = [...pairs].sort((p, q) => p[0] - q[0]);
+          const a1 = addr.slice();
+          const l1 = len.slice();
+          sortV4ByAddress(a1, l1, a1.length);
+          expect(Array.from(a1, (a, i) => [a, l1[i]])).toEqual(stable);
+          const full = [...pairs].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+          sortV4(addr, len, addr.length);
+          expect(Array.from(addr, (a, i) => [a, len[i]])).toEqual(full);
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+
+  it('sortV4ByAddress on a nearly sorted list (the aside-and-merge path) keeps equal addresses in input order', () => {
+    // 64 entries in order, four moved down (at most 64/16 = 4 take this path): two onto earlier entries' addresses
+    // with other lengths, one between entries, one to 0.
+    const addr = Uint32Array.from({ length: 64 }, (_, i) => 16 * (i + 1));
+    const len = new Uint8Array(64).fill(28);
+    const moved: [number, number, number][] = [
+      [20, 48, 30],
+      [30, 48, 29],
+      [40, 100, 32],
+      [63, 0, 32],
+    ];
+    for (const [at, a, l] of moved) {
+      addr[at] = a;
+      len[at] = l;
+    }
+    const expected = Array.from(addr, (a, i) => [a, len[i]!]).sort((p, q) => p[0]! - q[0]!);
+    sortV4ByAddress(addr, len, 64);
+    expect(Array.from(addr, (a, i) => [a, len[i]!])).toEqual(expected);
+    expect(expected.filter(([a]) => a === 48)).toEqual([
+      [48, 28],
+      [48, 30],
+      [48, 29],
+    ]);
   });
 
   it('aggregateRawV4 equals aggregate of the built list', () => {

@@ -8,13 +8,65 @@ function isSortedByAddress(addr: Uint32Array, n: number): boolean {
   return true;
 }
 
+// At most this share of out-of-order entries (1/16) takes the nearly-sorted path; the index of each must fit in
+// the 21 bits under the address in a float64 sort key.
+const NEARLY_SORTED_SHIFT = 4;
+const MAX_OUT_OF_ORDER = (1 << 21) - 1;
+
+/**
+ * Input sorted but for a few entries (a sorted file where some entries had host bits, masked down once parsed): the
+ * entries not below the last kept one stay in order at the front, the others are set aside, sorted (stable: the
+ * key is address, then input index) and merged in from the back. Returns false, having changed nothing, when more
+ * than 1/16 of the entries are out of order.
+ */
+function sortNearlySorted(addr: Uint32Array, len: Uint8Array, n: number): boolean {
+  const limit = Math.min(n >>> NEARLY_SORTED_SHIFT, MAX_OUT_OF_ORDER);
+  let out = 0;
+  let last = addr[0]!;
+  for (let i = 1; i < n; i++) {
+    const a = addr[i]!;
+    if (a >= last) last = a;
+    else if (++out > limit) return false;
+  }
+  const keys = new Float64Array(out);
+  const asideLen = new Uint8Array(out);
+  let kept = 1;
+  let o = 0;
+  last = addr[0]!;
+  for (let i = 1; i < n; i++) {
+    const a = addr[i]!;
+    if (a >= last) {
+      last = a;
+      addr[kept] = a;
+      len[kept++] = len[i]!;
+    } else {
+      keys[o] = a * 2097152 + o;
+      asideLen[o++] = len[i]!;
+    }
+  }
+  keys.sort();
+  // Backwards merge: an aside entry goes after the kept ones of its address (they all came before it in the input).
+  let i = kept - 1;
+  let w = n - 1;
+  for (let j = out - 1; j >= 0; j--) {
+    const a = Math.floor(keys[j]! / 2097152);
+    while (i >= 0 && addr[i]! > a) {
+      addr[w] = addr[i]!;
+      len[w--] = len[i--]!;
+    }
+    addr[w] = a;
+    len[w--] = asideLen[keys[j]! % 2097152]!;
+  }
+  return true;
+}
+
 /**
  * Sorts the first n entries of (addr, len) in place by address (stable: equal addresses keep their order).
- * Already sorted input costs one linear check. Otherwise two stable 16-bit LSD passes, both histograms counted in
+ * Already sorted input costs one linear check, nearly sorted input two linear passes and a small sort. Otherwise two stable 16-bit LSD passes, both histograms counted in
  * one read pass.
  */
 export function sortV4ByAddress(addr: Uint32Array, len: Uint8Array, n: number): void {
-  if (n < 2 || isSortedByAddress(addr, n)) return;
+  if (n < 2 || isSortedByAddress(addr, n) || sortNearlySorted(addr, len, n)) return;
   const tmpAddr = new Uint32Array(n);
   const tmpLen = new Uint8Array(n);
   const low = new Uint32Array(65536);
