@@ -53,10 +53,16 @@ function normaliseZone(zone: string): string {
   return (zone.endsWith('.') ? zone.slice(0, -1) : zone).toLowerCase();
 }
 
-const QTYPES = { SOA: TYPE_SOA, AXFR: 252 } as const;
+const QTYPES = { SOA: TYPE_SOA, AXFR: 252, IXFR: 251 } as const;
+/** Our SOA in an IXFR query's authority section: owner, type, class, TTL, RDLENGTH, two names, five fields. */
+const IXFR_SOA_BYTES = 2 + 2 + 2 + 4 + 2 + 4 + 20;
 
-/** A TCP query (2-byte length first) for the zone, class IN; the zone as normaliseZone() leaves it. */
-export function buildQuery(id: number, zone: string, type: keyof typeof QTYPES): Buffer {
+/**
+ * A TCP query (2-byte length first) for the zone, class IN; the zone as normaliseZone() leaves it. An IXFR query
+ * also carries our SOA with `serial` in the authority section (RFC 1995 servers read nothing else of it), its
+ * names pointing at the question's. Built by hand: the transfer path loads no generic DNS codec.
+ */
+export function buildQuery(id: number, zone: string, type: keyof typeof QTYPES, serial = 0): Buffer {
   const labels = zone === '' ? [] : zone.split('.').map((l) => Buffer.from(l, 'utf8'));
   const nameBytes = labels.reduce((n, l) => n + 1 + l.length, 1);
   if (nameBytes > 255 || labels.some((l) => l.length === 0 || l.length > 63)) {
@@ -65,7 +71,8 @@ export function buildQuery(id: number, zone: string, type: keyof typeof QTYPES):
       'check the zone name in the device definition',
     );
   }
-  const msg = Buffer.alloc(2 + 12 + nameBytes + 4);
+  const ixfr = type === 'IXFR';
+  const msg = Buffer.alloc(2 + 12 + nameBytes + 4 + (ixfr ? IXFR_SOA_BYTES : 0));
   msg.writeUInt16BE(msg.length - 2, 0);
   msg.writeUInt16BE(id, 2);
   msg.writeUInt16BE(1, 6); // QDCOUNT
@@ -75,8 +82,19 @@ export function buildQuery(id: number, zone: string, type: keyof typeof QTYPES):
     pos += l.copy(msg, pos);
   }
   msg[pos++] = 0;
-  msg.writeUInt16BE(QTYPES[type], pos);
-  msg.writeUInt16BE(CLASS_IN, pos + 2);
+  pos = msg.writeUInt16BE(QTYPES[type], pos);
+  pos = msg.writeUInt16BE(CLASS_IN, pos);
+  if (ixfr) {
+    msg.writeUInt16BE(1, 10); // NSCOUNT
+    pos = msg.writeUInt16BE(0xc00c, pos); // owner: the question's name (offset 12 of the message)
+    pos = msg.writeUInt16BE(TYPE_SOA, pos);
+    pos = msg.writeUInt16BE(CLASS_IN, pos);
+    pos = msg.writeUInt32BE(0, pos); // TTL
+    pos = msg.writeUInt16BE(4 + 20, pos); // RDLENGTH
+    pos = msg.writeUInt16BE(0xc00c, pos); // MNAME
+    pos = msg.writeUInt16BE(0xc00c, pos); // RNAME
+    msg.writeUInt32BE(serial >>> 0, pos); // SERIAL; refresh, retry, expire and minimum stay 0
+  }
   return msg;
 }
 

@@ -5,7 +5,8 @@ import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPrefixes, prefixesToStrings } from '../cidr/index.js';
-import { buildIxfrQuery, IxfrFallback, IxfrWalk } from './ixfr.js';
+import { buildQuery } from './axfr.js';
+import { IxfrFallback, IxfrWalk } from './ixfr.js';
 import type { IxfrOutcome } from './ixfr.js';
 import { encodeRpzIpOwner } from './rpz-ip.js';
 import { readHeader, walkAnswers, WireName } from './wire-walk.js';
@@ -206,7 +207,7 @@ describe('IXFR sequence walk', () => {
 
 describe('IXFR query', () => {
   it('carries the zone and the cached serial in the SOA of its authority section', () => {
-    const q = buildIxfrQuery(0xbeef, 'rpz.Example.org', 4_000_000_000);
+    const q = buildQuery(0xbeef, 'rpz.Example.org', 'IXFR', 4_000_000_000);
     expect(q.readUInt16BE(0)).toBe(q.length - 2);
     const p = dnsPacket.decode(q.subarray(2));
     expect(p.id).toBe(0xbeef);

@@ -6,7 +6,7 @@
 // caller then transfers the whole zone. Nothing partial is ever returned.
 import { randomInt } from 'node:crypto';
 import type { Endpoint } from '../config/types.js';
-import { rcodeName } from './axfr.js';
+import { buildQuery, rcodeName } from './axfr.js';
 import { exchangeOverTcp } from './tcp-exchange.js';
 import type { DnsTimeouts } from './tcp-exchange.js';
 import { DeltaMismatch, ZoneDelta } from './zone-delta.js';
@@ -38,36 +38,6 @@ const misfit = (err: DeltaMismatch): IxfrFallback =>
 function serialNewer(a: number, b: number): boolean {
   const d = (a - b) >>> 0;
   return d !== 0 && d < 0x80000000;
-}
-
-const TYPE_IXFR = 251;
-
-/**
- * The IXFR query, framed for TCP: the zone in the question and our SOA (serial only; RFC 1995 servers read
- * nothing else) in the authority section, its names compressed to the question's. Built by hand: the resolver
- * path loads no generic DNS codec.
- */
-export function buildIxfrQuery(id: number, zone: string, serial: number): Buffer {
-  const labels = zone === '' ? [] : zone.split('.').map((l) => Buffer.from(l, 'latin1'));
-  const qname = Buffer.concat([...labels.flatMap((l) => [Buffer.of(l.length), l]), Buffer.of(0)]);
-  const msg = Buffer.alloc(12 + qname.length + 4 + 12 + 4 + 20);
-  msg.writeUInt16BE(id, 0);
-  msg.writeUInt16BE(1, 4); // QDCOUNT
-  msg.writeUInt16BE(1, 8); // NSCOUNT
-  let off = 12 + qname.copy(msg, 12);
-  off = msg.writeUInt16BE(TYPE_IXFR, off);
-  off = msg.writeUInt16BE(CLASS_IN, off);
-  off = msg.writeUInt16BE(0xc00c, off); // owner: the question's name
-  off = msg.writeUInt16BE(TYPE_SOA, off);
-  off = msg.writeUInt16BE(CLASS_IN, off);
-  off = msg.writeUInt32BE(0, off); // TTL
-  off = msg.writeUInt16BE(4 + 20, off); // RDLENGTH: two pointers, five 32-bit fields
-  off = msg.writeUInt16BE(0xc00c, off); // MNAME
-  off = msg.writeUInt16BE(0xc00c, off); // RNAME
-  msg.writeUInt32BE(serial >>> 0, off); // SERIAL; refresh, retry, expire, minimum stay 0
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(msg.length);
-  return Buffer.concat([len, msg]);
 }
 
 type Phase = 'first' | 'second' | 'deletions' | 'additions' | 'done';
@@ -205,7 +175,7 @@ export async function requestIxfr(
     await exchangeOverTcp(
       server,
       `IXFR of zone ${zone}`,
-      buildIxfrQuery(id, zone, base.serial),
+      buildQuery(id, zone, 'IXFR', base.serial),
       (m) => walk.onMessage(m),
       timeouts,
     );
