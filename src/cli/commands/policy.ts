@@ -10,7 +10,7 @@ import { ConfigError, InternalError } from '../../errors.js';
 import type { DesiredState } from '../../plan/model.js';
 import { decodeCidrFile } from '../../policy/file-source.js';
 import { desiredOfLists } from '../../reconcile/desired-policy.js';
-import { loadDevices } from '../../reconcile/load-devices.js';
+import { loadDevices, type LoadedDevices } from '../../reconcile/load-devices.js';
 import type { ResolvedPolicy } from '../../reconcile/resolve-policy.js';
 import { isClosedPipe } from '../closed-pipe.js';
 import { createLogger, type LogLevel } from '../logger.js';
@@ -29,11 +29,11 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
     throw new ConfigError("--cidrs prints one device's set: name exactly one device", 'tscm policy DEVICE --cidrs');
   }
   if (opts.cidrs) {
-    const { devices } = await loadDevices(opts.dir, names, log);
-    const spec = devices[0]!;
+    const loaded = await loadDevices(opts.dir, names, log);
+    const spec = loaded.devices[0]!;
     const desired = isFileOnly(spec)
       ? await desiredFromFiles(spec, log)
-      : (await resolveAll(opts.dir, names, log))[0]!.policy.desired;
+      : (await resolveAll(loaded, log))[0]!.policy.desired;
     const t = desired.truncation;
     // stdout carries only the set (for pipes); the cut is said on stderr so it is not missed.
     if (t && t.dropped > 0) log.warn('policy cut to the maximum policy size', { limit: t.limit, dropped: t.dropped });
@@ -41,7 +41,7 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
     if (block) await writeAll(writePrefixes(block.members, { bareHosts: true }));
     return 0;
   }
-  const results = await resolveAll(opts.dir, names, log);
+  const results = await resolveAll(await loadDevices(opts.dir, names, log), log);
   if (opts.json) {
     const json = results.map((r) => toJson(r.device, r.policy));
     await writeAll(Buffer.from(JSON.stringify(json, null, 2) + '\n'));
@@ -51,13 +51,14 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
   return 0;
 }
 
-async function resolveAll(dir: string, names: string[], log: Logger) {
+/** The devices' policies through the zone resolver (the definitions are loaded once, by the caller). */
+async function resolveAll({ root, settings, devices }: LoadedDevices, log: Logger) {
   // Loaded here, not at the top: `--cidrs` over list files needs neither the state backend nor zone transfers.
-  const [{ loadFleet }, { resolveDevicePolicy }] = await Promise.all([
+  const [{ fleetOf }, { resolveDevicePolicy }] = await Promise.all([
     import('../../reconcile/fleet.js'),
     import('../../reconcile/resolve-policy.js'),
   ]);
-  const fleet = await loadFleet(dir, names, log);
+  const fleet = fleetOf(root, settings, devices, log);
   const results: { device: string; policy: ResolvedPolicy }[] = [];
   for (const spec of fleet.devices)
     results.push({ device: spec.name, policy: await resolveDevicePolicy(fleet.resolver, spec) });
