@@ -7,3 +7,4 @@ export { LOG_DEFAULTS, logDirOf, parseListenAddress } from './log-settings.js';
 export { loadDefinitions, stateDirFromEnv, type LoadOptions } from './load.js';
 export { clearSecrets, describeSecretRef, redactSecrets, registerSecret, resolveSecret } from './secrets.js';
 export type * from './types.js';
+export { DEFAULT_GATES, NO_PROTECT, feedsFrom, sourcesOf } from './policy-feeds.js';

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatDiagnostic } from './diagnostic.js';
 import { loadDefinitions } from './load.js';
+import { feedsFrom, NO_PROTECT } from './policy-feeds.js';
 import type { DeviceSpec } from './types.js';
 
 /** tscm.yaml `logs` when it sets nothing. */
@@ -58,7 +59,7 @@ test('examples/devices: every file validates, one device per platform at least',
   expect(r.settings.settingsFile).toBe('tscm.yaml');
   expect(r.settings.stateDir).toBe(join(EXAMPLES, '.tscm'));
   const asa = byName(r.devices, 'dc-asa-01');
-  expect(asa.policy.allowList).toEqual({ kind: 'file', path: join(EXAMPLES, 'lists/allow.txt') });
+  expect(asa.policy.allowList).toEqual(feedsFrom({ kind: 'file', path: join(EXAMPLES, 'lists/allow.txt') }));
   expect(asa.peers).toEqual([{ host: '192.0.2.21', port: 22 }]);
   expect(asa.hostKey).toEqual({ knownHosts: join(EXAMPLES, 'known_hosts') });
   const rest = byName(r.devices, 'hq-asa-rest');
@@ -89,7 +90,11 @@ describe('defaults', () => {
       peers: [],
       credentials: { username: { env: 'U' }, password: { env: 'P' } },
       hostKey: {},
-      policy: { blockList: { kind: 'zone', zone: 'block.example', server: { host: 'ns.example', port: 53 } } },
+      policy: {
+        blockList: feedsFrom({ kind: 'zone', zone: 'block.example', server: { host: 'ns.example', port: 53 } }),
+        allowList: [],
+      },
+      protect: NO_PROTECT,
       objectGroups: { block: 'threatstop-block', allow: 'threatstop-allow', maxEntries: 10000 },
       policyUpdates: true,
       safety: { maxRemoveShare: 0.5 },
@@ -167,11 +172,9 @@ describe('defaults', () => {
     });
     expect(ios.advanced).toMatchObject({ connectTimeoutMs: 5000 });
     expect(ios.options).toEqual({ 'advanced.compressConfig': 'compress' }); // tokenAuth is asa-rest's
-    expect(ios.policy.blockList).toEqual({
-      kind: 'zone',
-      zone: 'block.example',
-      server: { host: '192.0.2.53', port: 5353 },
-    });
+    expect(ios.policy.blockList).toEqual(
+      feedsFrom({ kind: 'zone', zone: 'block.example', server: { host: '192.0.2.53', port: 5353 } }),
+    );
 
     const rest = byName(r.devices, 'r');
     expect(rest.credentials.password).toEqual({ file: join(dir, 'secrets/fleet-password') });
@@ -195,7 +198,9 @@ describe('defaults', () => {
     });
     const r = await loadDefinitions(dir);
     expect(r.diagnostics).toEqual([]);
-    expect(r.devices[0]?.policy.blockList).toEqual({ kind: 'file', path: join(dir, 'east/lists/block.txt') });
+    expect(r.devices[0]?.policy.blockList).toEqual(
+      feedsFrom({ kind: 'file', path: join(dir, 'east/lists/block.txt') }),
+    );
   });
 });
 

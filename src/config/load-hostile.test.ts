@@ -205,7 +205,7 @@ describe('no forged lines', () => {
     const ds = await diagnose({ 'd.yaml': `${VALID}"x\\nd.yaml:1:1: forged \\e[31m": 1\n` });
     expect(lines(ds)).toEqual([
       'd.yaml:11:1: /x\\nd.yaml:1:1: forged \\u001b[31m: unknown field "x\\nd.yaml:1:1: forged \\u001b[31m" ' +
-        '(known fields: name, platform, deviceId, management, peers, credentials, hostKey, policy, objectGroups, ' +
+        '(known fields: name, platform, deviceId, management, peers, credentials, hostKey, policy, protect, objectGroups, ' +
         'policyUpdates, safety, logs, advanced)',
     ]);
   });

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, InternalError } from '../errors.js';
-import { compareDiagnostics } from './diagnostic.js';
+import { compareDiagnostics, toPointer } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { findDefinitionFiles } from './discover.js';
 import { BUILTIN_DEFAULTS } from './defaults.js';
@@ -14,10 +14,11 @@ import type { FileReadError } from './limited-file.js';
 import { absolutePath, absoluteSecretRef, normaliseDevice } from './normalise-device.js';
 import { notePendingSettings } from './pending-settings.js';
 import { checkPlatformFields } from './platform-rules.js';
-import type { RawDefaults, RawDevice, RawSettings } from './raw-types.js';
+import type { RawDefaults, RawDevice, RawProtect, RawSettings } from './raw-types.js';
 import { validateDeviceDocument, validateSettingsDocument } from './schema-check.js';
 import { checkLogSettings, logServiceSettingsOf, uploadWithoutEndpoint } from './log-settings.js';
 import { checkSyncWindows, durationMsOf } from './sync-windows.js';
+import { modeOf, protectedPrefixesOf, type RepoProtect } from './policy-feeds.js';
 import type { DeviceSpec, Endpoint, RepoSettings, StateBackendSettings, SyncWindow } from './types.js';
 import { parseYamlText } from './yaml-document.js';
 import type { Position, YamlDocument } from './yaml-document.js';
@@ -29,6 +30,8 @@ export interface LoadedSettings extends RepoSettings {
   readonly settingsFile?: string;
   /** The default policy server for every device (tscm.yaml policyServer). */
   readonly policyServer?: Endpoint;
+  /** tscm.yaml `protect`: prefixes no device's block list may cover, and the default mode. */
+  readonly protect?: RepoProtect;
 }
 
 export interface Definitions {
@@ -130,6 +133,7 @@ export async function loadDefinitions(dir: string, opts: LoadOptions = stateDirF
         doc,
         defaults,
         ...(settings.policyServer === undefined ? {} : { policyServer: settings.policyServer }),
+        ...(settings.protect === undefined ? {} : { protect: settings.protect }),
       });
       diagnostics.push(...result.diagnostics);
       if (result.spec === undefined) continue;
@@ -248,7 +252,9 @@ async function loadSettings(
     // Cron expressions and time zones are read once the shape is right.
     diagnostics.push(
       ...problems,
-      ...(problems.length === 0 ? [...checkSyncWindows(doc, file), ...checkLogSettings(doc, file)] : []),
+      ...(problems.length === 0
+        ? [...checkSyncWindows(doc, file), ...checkLogSettings(doc, file), ...checkRepoProtect(doc, file)]
+        : []),
     );
     notes.push(...notePendingSettings(doc, file, ['defaults']));
   }
@@ -264,6 +270,7 @@ async function loadSettings(
     schedule: { windows: (raw.schedule?.windows ?? []).map(syncWindowOf) },
     drift: raw.drift ?? 'heal',
     logs: logServiceSettingsOf(raw.logs, root),
+    ...(raw.protect === undefined ? {} : { protect: repoProtectOf(raw.protect) }),
     ...(raw.policyServer === undefined
       ? {}
       : {
@@ -349,4 +356,26 @@ function reportDuplicateNames(sightings: NameSighting[], diagnostics: Diagnostic
     }
   }
   return duplicates;
+}
+
+function repoProtectOf(raw: RawProtect): RepoProtect {
+  const mode = modeOf(raw);
+  const prefixes = protectedPrefixesOf(raw, 'tscm.yaml protect', ['protect'], () => undefined);
+  return mode === undefined ? { prefixes } : { mode, prefixes };
+}
+
+/** tscm.yaml `protect` prefixes that are not addresses, each at its place in tscm.yaml. */
+function checkRepoProtect(doc: YamlDocument, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const raw = (doc.value as RawSettings | null)?.protect;
+  protectedPrefixesOf(raw, 'tscm.yaml protect', ['protect'], (path, message, hint) => {
+    out.push({
+      file,
+      ...doc.locate(path, 'value'),
+      path: toPointer(path),
+      message,
+      ...(hint === undefined ? {} : { hint }),
+    });
+  });
+  return out;
 }

@@ -8,8 +8,9 @@ import { toPointer } from './diagnostic.js';
 import { getPlatform } from '../drivers/registry.js';
 import { BUILTIN_DEFAULTS } from './defaults.js';
 import { checkGroupNames, selectDefaultsFor } from './platform-rules.js';
-import type { RawDefaults, RawDevice, RawEndpoint, RawZoneSource } from './raw-types.js';
-import type { DeviceSpec, Endpoint, HostKeyCheck, SecretRef, ZoneSource } from './types.js';
+import { feedsOf, protectOf, type FeedContext, type RepoProtect } from './policy-feeds.js';
+import type { RawDefaults, RawDevice, RawEndpoint } from './raw-types.js';
+import type { DeviceSpec, Endpoint, HostKeyCheck, SecretRef } from './types.js';
 import type { YamlDocument } from './yaml-document.js';
 
 export interface DeviceContext {
@@ -22,6 +23,8 @@ export interface DeviceContext {
   readonly policyServer?: Endpoint;
   /** tscm.yaml defaults, with their paths already absolute. */
   readonly defaults: RawDefaults;
+  /** tscm.yaml `protect`, normalised. */
+  readonly protect?: RepoProtect;
 }
 
 export function absolutePath(path: string, baseDir: string): string {
@@ -30,10 +33,6 @@ export function absolutePath(path: string, baseDir: string): string {
 
 export function absoluteSecretRef(ref: SecretRef, baseDir: string): SecretRef {
   return 'file' in ref ? { file: absolutePath(ref.file, baseDir) } : { env: ref.env };
-}
-
-function normaliseZone(zone: string): string {
-  return zone.toLowerCase().replace(/\.$/, '');
 }
 
 function readPath(root: unknown, path: readonly string[]): unknown {
@@ -96,20 +95,15 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
     raw.policy.server !== undefined
       ? { host: raw.policy.server.host, port: raw.policy.server.port ?? BUILTIN_DEFAULTS.policyServerPort }
       : ctx.policyServer;
-  const zoneSource = (source: RawZoneSource, field: 'blockList' | 'allowList'): ZoneSource | undefined => {
-    if (typeof source !== 'string') return { kind: 'file', path: absolutePath(source.file, ctx.baseDir) };
-    if (server === undefined) {
-      report(
-        ['policy', field],
-        'a policy zone needs a policy server, and none is set',
-        'set policy.server { host, port } here, or policyServer in tscm.yaml',
-      );
-      return undefined;
-    }
-    return { kind: 'zone', zone: normaliseZone(source), server };
+  const feedCtx: FeedContext = {
+    server,
+    gateLayers: [raw.safety, d.safety],
+    absolutePath: (p) => absolutePath(p, ctx.baseDir),
+    report,
   };
-  const blockList = zoneSource(raw.policy.blockList, 'blockList');
-  const allowList = raw.policy.allowList === undefined ? undefined : zoneSource(raw.policy.allowList, 'allowList');
+  const blockList = feedsOf(raw.policy.blockList, 'blockList', feedCtx);
+  const allowList = feedsOf(raw.policy.allowList, 'allowList', feedCtx);
+  const protect = protectOf(ctx.protect, raw.protect, report);
 
   const groupNames = platform.defaults.groups;
   const og = { ...d.objectGroups, ...raw.objectGroups };
@@ -161,7 +155,13 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
     options[path] = setting.normalise === undefined ? value : setting.normalise(value);
   }
 
-  if (diagnostics.length > 0 || username === undefined || password === undefined || blockList === undefined) {
+  if (
+    diagnostics.length > 0 ||
+    username === undefined ||
+    password === undefined ||
+    blockList === undefined ||
+    allowList === undefined
+  ) {
     return { diagnostics };
   }
   const spec: DeviceSpec = {
@@ -172,7 +172,8 @@ export function normaliseDevice(raw: RawDevice, ctx: DeviceContext): { spec?: De
     peers,
     credentials: { username, password, ...(enablePassword === undefined ? {} : { enablePassword }) },
     hostKey,
-    policy: { blockList, ...(allowList === undefined ? {} : { allowList }) },
+    policy: { blockList, allowList },
+    protect,
     objectGroups,
     policyUpdates: raw.policyUpdates ?? d.policyUpdates ?? BUILTIN_DEFAULTS.policyUpdates,
     safety: {

@@ -8,7 +8,19 @@ export interface RawEndpoint {
   port?: number;
 }
 
-export type RawZoneSource = string | { file: string };
+export interface RawGates {
+  maxShrink?: number;
+  maxChurn?: number;
+  maxRejected?: number | string;
+  staleAfter?: string;
+}
+
+export type RawZoneSource =
+  string | ({ zone: string; server?: { host: string; port?: 53 | 5353 } } & RawGates) | ({ file: string } & RawGates);
+
+export type RawPolicyList = RawZoneSource | RawZoneSource[];
+
+export type RawProtect = string[] | 'strict' | 'carve' | { mode?: 'carve' | 'strict'; prefixes?: string[] };
 
 export interface RawCredentials {
   username?: SecretRef;
@@ -51,7 +63,7 @@ export interface RawDefaults {
   hostKey?: RawHostKey;
   objectGroups?: RawObjectGroups;
   policyUpdates?: boolean;
-  safety?: { maxRemoveShare?: number };
+  safety?: { maxRemoveShare?: number } & RawGates;
   logs?: RawLogs;
   advanced?: RawAdvanced;
 }
@@ -62,7 +74,8 @@ export interface RawDevice extends RawDefaults {
   deviceId: string;
   management: RawEndpoint;
   peers?: RawEndpoint[];
-  policy: { blockList: RawZoneSource; allowList?: RawZoneSource; server?: { host: string; port?: 53 | 5353 } };
+  policy: { blockList: RawPolicyList; allowList?: RawPolicyList; server?: { host: string; port?: 53 | 5353 } };
+  protect?: RawProtect;
 }
 
 export interface RawSettings {
@@ -87,6 +100,7 @@ export interface RawSettings {
     }[];
   };
   drift?: 'heal' | 'report';
+  protect?: RawProtect;
   policyServer?: { host: string; port?: 53 | 5353 };
   defaults?: RawDefaults;
   logs?: {

@@ -49,8 +49,9 @@ export function checkSyncWindows(doc: YamlDocument, file: string): Diagnostic[] 
 
 /** "1h30m" -> 5,400,000, "30s" -> 30,000 (seconds only where the schema allows them); the schema checked the shape. */
 export function durationMsOf(duration: string): number {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
-  return ((Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0)) * 60 + Number(m?.[3] ?? 0)) * 1000;
+  const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  const hours = Number(m?.[1] ?? 0) * 24 + Number(m?.[2] ?? 0);
+  return ((hours * 60 + Number(m?.[3] ?? 0)) * 60 + Number(m?.[4] ?? 0)) * 1000;
 }
 
 // croner (its CommonJS build) is loaded for the first window only: most tscm.yaml files have none, and every

@@ -17,6 +17,40 @@ export type ZoneSource =
   | { readonly kind: 'zone'; readonly zone: string; readonly server: Endpoint }
   | { readonly kind: 'file'; readonly path: string /* absolute */ };
 
+/** The integrity gates of one policy source (safety.* in tscm.yaml defaults and the device, or on the source). */
+export interface SourceGates {
+  /** A new version holding fewer than (1 - maxShrink) of the entries last applied is refused; (0..1]. */
+  readonly maxShrink: number;
+  /** A new version whose added + removed entries exceed this share of those last applied is refused; (0..1]. */
+  readonly maxChurn: number;
+  /** A zone with more malformed records than this is refused: a count, or a share (0..1) of its records. */
+  readonly maxRejected: { readonly count: number } | { readonly share: number };
+  /** A failing source keeps its last good set; once it has failed for longer than this, every plan warns. */
+  readonly staleAfterMs: number;
+}
+
+/** One source of a block or allow list, with its gates. A list holds them in priority order (index 0 highest). */
+export interface PolicyFeed {
+  readonly source: ZoneSource;
+  readonly gates: SourceGates;
+}
+
+/** One address the block list must never cover, and where it was named (for the plan's lock-out report). */
+export interface ProtectedPrefix {
+  /** Canonical CIDR (`192.0.2.10/32`, `2001:db8::/48`). */
+  readonly prefix: string;
+  /** `tscm.yaml protect` or `protect` (the device's). */
+  readonly origin: string;
+}
+
+/** Addresses the block list must not cover, besides those tscm derives (management, peers, servers, targets). */
+export interface ProtectSettings {
+  /** carve: take a covered address out of the block list and report it; strict: refuse the plan. */
+  readonly mode: 'carve' | 'strict';
+  /** tscm.yaml `protect` first, then the device's own. */
+  readonly prefixes: readonly ProtectedPrefix[];
+}
+
 export interface DeviceCredentials {
   readonly username: SecretRef;
   readonly password: SecretRef;
@@ -66,7 +100,12 @@ export interface DeviceSpec {
   readonly peers: readonly Endpoint[];
   readonly credentials: DeviceCredentials;
   readonly hostKey: HostKeyCheck;
-  readonly policy: { readonly blockList: ZoneSource; readonly allowList?: ZoneSource };
+  /**
+   * Each list: its sources in priority order (first highest), resolved once per run and merged. blockList holds at
+   * least one; an empty allowList means the device has no allow group.
+   */
+  readonly policy: { readonly blockList: readonly PolicyFeed[]; readonly allowList: readonly PolicyFeed[] };
+  readonly protect: ProtectSettings;
   readonly objectGroups: ObjectGroupSettings;
   readonly policyUpdates: boolean;
   readonly safety: SafetySettings;

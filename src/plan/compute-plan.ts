@@ -88,7 +88,8 @@ export function computePlan(
     refusals,
     inputs: opts.inputs,
   };
-  return desired.truncation ? { ...plan, truncation: desired.truncation } : plan;
+  const withReport = desired.report ? { ...plan, policy: desired.report } : plan;
+  return desired.truncation ? { ...withReport, truncation: desired.truncation } : withReport;
 }
 
 function planDesiredGroup(

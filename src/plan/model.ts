@@ -59,9 +59,94 @@ export interface Truncation {
   readonly limit: number;
 }
 
+/** The integrity gate that held a source's new version back (issue 12). */
+export type GateName = 'failed' | 'empty' | 'serial' | 'shrink' | 'churn' | 'rejected';
+
+export interface GateFinding {
+  readonly gate: GateName;
+  /** What tripped it, with the figures ("shrank from 10000 to 3000 entries: 70% > maxShrink 50%"). */
+  readonly detail: string;
+}
+
+/** One source of a device's list: its counts (FortiGate `external-resource stats`, per source) and its gate. */
+export interface SourceReport {
+  readonly role: GroupRole;
+  /** 1: the highest priority of its list. */
+  readonly priority: number;
+  /** describeSource: `zone @ host:port` or the file's path. */
+  readonly source: string;
+  readonly serial: number | null;
+  /** Records of the version used (zones: without the SOA; files: entries read). */
+  readonly records: number;
+  readonly decoded: number;
+  /** Malformed records (bad rpz-ip triggers, bad address rdata; files refuse any bad line). */
+  readonly rejected: number;
+  /** Entries of this source alone, aggregated. */
+  readonly aggregated: number;
+  /** Entries this source gives the desired group: after higher-priority sources, the allow list and carve-outs. */
+  readonly kept: number;
+  /** Entries of this source the cap left out (lowest priority first). */
+  readonly droppedByCap: number;
+  /** fresh: this run's version; held: the last good set stands in (a gate, a failure); forced: a gate overridden. */
+  readonly status: 'fresh' | 'held' | 'forced';
+  readonly gate?: GateFinding;
+  /** A held source that failed: since when (ISO 8601), and whether that is longer than its staleAfter. */
+  readonly failingSince?: string;
+  readonly stale?: boolean;
+}
+
+/** A protected address the block list covered, taken out of it (carve mode). */
+export interface CarveOut {
+  /** The protected prefix. */
+  readonly address: string;
+  /** Why it is protected ("management address", "policy server", "protect (tscm.yaml)"). */
+  readonly why: string;
+  /** The block entry that covered it, and the source that entry came from. */
+  readonly coveredBy: string;
+  readonly source: string;
+}
+
+/** The lock-out proof: every protected address checked against the desired block set. */
+export interface LockoutReport {
+  readonly mode: 'carve' | 'strict';
+  readonly protected: readonly { readonly prefix: string; readonly why: string }[];
+  readonly carved: readonly CarveOut[];
+  /** Names (a syslog host, an upload URL) that did not resolve to an address: not proven, said in the plan. */
+  readonly unresolved: readonly string[];
+}
+
+/** The allow list's precedence over the block list, proven on the desired groups. */
+export interface AllowPrecedence {
+  /** Block entries the allow list cut into, and a few of them with the allow entry that cut each. */
+  readonly overlaps: number;
+  readonly sample: readonly { readonly allow: string; readonly blockEntry: string }[];
+  /** No desired block member shares an address with the allow group (checked after the cap). */
+  readonly proven: boolean;
+}
+
+/** How a device's policy was composed from its sources and guarded. */
+export interface PolicyReport {
+  readonly sources: readonly SourceReport[];
+  readonly lockout: LockoutReport;
+  readonly allowPrecedence?: AllowPrecedence;
+}
+
+/** The platform's practical member limit against what the device would hold after the plan. */
+export interface CapacityReport {
+  readonly limit: number;
+  /** Members on the device after the plan (tscm's and everything else counted against the same limit). */
+  readonly used: number;
+  /** device: read from the device; default: the platform's documented default. */
+  readonly source: 'device' | 'default';
+  /** How the limit was found ("show ... : 50000 elements", "documented default for FWSM 4.x"). */
+  readonly detail: string;
+}
+
 export interface DesiredState {
   readonly groups: readonly DesiredGroup[];
   readonly truncation?: Truncation;
+  /** How the policy was composed (sources, gates, lock-out proof); absent for states made in code. */
+  readonly report?: PolicyReport;
   /** What the policy lost on its way to this device (IPv6 entries on an IPv4-only platform): plan warnings. */
   readonly notes?: readonly string[];
 }
@@ -115,6 +200,10 @@ export interface DevicePlan {
   /** Safety refusals (too large a removal, a group emptied); apply needs --force to go on. */
   readonly refusals: readonly string[];
   readonly truncation?: Truncation;
+  /** How the policy was composed and guarded (copied from the desired state). */
+  readonly policy?: PolicyReport;
+  /** The platform's member limit against the members after the plan; over it, the plan is refused. */
+  readonly capacity?: CapacityReport;
   /**
    * What the changes do on the device beyond members, as its driver words it (children created and deleted, a shim
    * added or removed, the HA unit applied to); absent or empty: nothing beyond members.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedsFrom } from '../config/policy-feeds.js';
 import type { DeviceSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { changedDefinitionFiles, devicesTouched } from './changed-devices.js';
@@ -42,9 +43,12 @@ function spec(name: string, file: string, list?: string): DeviceSpec {
     name,
     source: { file, line: 1 },
     policy: {
-      blockList: list
-        ? { kind: 'file', path: path.join(defs, list) }
-        : { kind: 'zone', zone: 'z', server: { host: '127.0.0.1', port: 53 } },
+      blockList: feedsFrom(
+        list
+          ? { kind: 'file', path: path.join(defs, list) }
+          : { kind: 'zone', zone: 'z', server: { host: '127.0.0.1', port: 53 } },
+      ),
+      allowList: [],
     },
     hostKey: {},
   } as unknown as DeviceSpec;

@@ -3,6 +3,7 @@
 // Used by the loop (a new revision reconciles only the devices it touched) and `tscm plan --changed-since REV`.
 
 import path from 'node:path';
+import { sourcesOf } from '../config/policy-feeds.js';
 import type { DeviceSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 
@@ -57,8 +58,8 @@ export function devicesTouched(
 /** The definitions files a device depends on, relative to `dir`. */
 function filesOf(spec: DeviceSpec, dir: string): string[] {
   const files = [spec.source.file];
-  for (const source of [spec.policy.blockList, spec.policy.allowList]) {
-    if (source?.kind === 'file') files.push(path.relative(dir, source.path));
+  for (const source of sourcesOf(spec)) {
+    if (source.kind === 'file') files.push(path.relative(dir, source.path));
   }
   if (spec.hostKey.knownHosts !== undefined) files.push(path.relative(dir, spec.hostKey.knownHosts));
   return files.map((f) => f.split(path.sep).join('/'));

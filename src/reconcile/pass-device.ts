@@ -54,7 +54,7 @@ export async function attemptDevice(a: DeviceAttempt): Promise<DeviceOutcome> {
   const steps = new DeviceSteps(spec.name, 'load');
   try {
     if (a.hold !== undefined) {
-      const p = await planDeviceSteps(fleet, spec, steps, { refresh: true, adopt: false });
+      const p = await planDeviceSteps(fleet, spec, steps, { refresh: true, adopt: false, force: false });
       steps.enter('guard');
       return { kind: 'held', held: a.hold, plan: p.plan, peersOutOfStep: p.peersOutOfStep, policy: p.policy };
     }

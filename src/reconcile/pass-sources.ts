@@ -3,6 +3,7 @@
 // it for the transfers that follow).
 
 import type { Definitions } from '../config/index.js';
+import { sourcesOf } from '../config/policy-feeds.js';
 import type { DeviceSpec, ZoneSource } from '../config/types.js';
 import type { Logger } from '../drivers/driver.js';
 import { zoneSourceKey } from '../policy/index.js';
@@ -51,8 +52,8 @@ export async function checkZones(
 ): Promise<Map<string, ZoneCheck>> {
   const zones = new Map<string, ZoneSource & { readonly kind: 'zone' }>();
   for (const spec of devices) {
-    for (const source of [spec.policy.blockList, spec.policy.allowList]) {
-      if (source?.kind === 'zone') zones.set(zoneSourceKey(source), source);
+    for (const source of sourcesOf(spec)) {
+      if (source.kind === 'zone') zones.set(zoneSourceKey(source), source);
     }
   }
   const serials = new Map<string, ZoneCheck>();
@@ -68,8 +69,8 @@ export async function checkZones(
 
 export function zonesOf(spec: DeviceSpec, serials: ReadonlyMap<string, ZoneCheck>): Map<string, number | null> {
   const out = new Map<string, number | null>();
-  for (const source of [spec.policy.blockList, spec.policy.allowList]) {
-    if (source?.kind !== 'zone') continue;
+  for (const source of sourcesOf(spec)) {
+    if (source.kind !== 'zone') continue;
     const key = zoneSourceKey(source);
     out.set(key, serials.get(key)?.serial ?? null);
   }

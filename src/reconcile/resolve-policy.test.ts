@@ -27,11 +27,10 @@ async function resolveFor(platform: string) {
   const defs = await loadDefinitions(dir, { defaultStateDir: path.join(dir, '.tscm') });
   expect(defs.diagnostics).toEqual([]);
   const spec = defs.devices[0]!;
-  const resolver = new ZoneResolver({
-    cacheDir: path.join(dir, 'zones'),
-    log: { warn() {}, info() {}, debug() {} } as never,
-  });
-  return { spec, policy: await resolveDevicePolicy(resolver, spec) };
+  const log = { warn() {}, info() {}, debug() {}, error() {} };
+  const resolver = new ZoneResolver({ cacheDir: path.join(dir, 'zones'), log });
+  const ctx = { resolver, stateDir: path.join(dir, '.tscm'), settings: defs.settings, log };
+  return { spec, policy: await resolveDevicePolicy(ctx, spec, { state: null, force: false }) };
 }
 
 describe('the desired state holds only the address families the platform holds', () => {

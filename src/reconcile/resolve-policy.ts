@@ -1,12 +1,27 @@
-// Step "resolve": a device's block and allow zones -> CIDR sets and the desired state, with the figures
-// `tscm policy` prints. A failed or empty zone stops the device here: it never becomes an empty desired set.
+// Step "resolve": a device's sources -> the version of each the gates let through (source-gates.ts) -> the
+// protected addresses (protected-addresses.ts) -> the desired state composed from them (plan/compose.ts), with the
+// figures `tscm policy` and the plan print. A source that fails is never an empty list: it holds its last good set
+// or stops the device.
 
-import { prefixCount } from '../cidr/index.js';
-import type { PrefixList } from '../cidr/types.js';
-import type { DeviceSpec } from '../config/types.js';
-import type { DesiredState, ZonePin } from '../plan/model.js';
-import { pinOf, type ResolvedZone, type ZoneResolver } from '../policy/index.js';
-import { describeSource, desiredOfLists } from './desired-policy.js';
+import { aggregate, prefixCount } from '../cidr/index.js';
+import type { DeviceSpec, PolicyFeed } from '../config/types.js';
+import type { ComposeSource } from '../plan/compose.js';
+import type { DesiredState, GroupRole, ZonePin } from '../plan/model.js';
+import type { ZoneResolver } from '../policy/index.js';
+import { describeSource, desiredOfSources } from './desired-policy.js';
+import { protectedAddresses } from './protected-addresses.js';
+import type { FetchedFeed, PolicyContext } from './policy-context.js';
+import { gateFeeds, type GateOptions } from './source-gates.js';
+
+export interface ResolvedPolicy {
+  readonly desired: DesiredState;
+  /** One pin per source the plan depends on, block list first, each list in priority order. */
+  readonly pins: readonly ZonePin[];
+  /** The sources as composed (the version used of each, with its figures). */
+  readonly sources: readonly ComposeSource[];
+  /** What each source's fetch gave this run (`tscm policy`): skip reasons, cache use. */
+  readonly zones: readonly ZoneFigures[];
+}
 
 export interface ZoneFigures {
   readonly role: 'block' | 'allow';
@@ -19,30 +34,54 @@ export interface ZoneFigures {
   readonly fromCache: boolean;
 }
 
-export interface ResolvedPolicy {
-  readonly desired: DesiredState;
-  readonly pins: readonly ZonePin[];
-  readonly zones: readonly ZoneFigures[];
+export type { FetchedFeed, PolicyContext };
+export type ResolveOptions = GateOptions;
+
+export async function resolveDevicePolicy(
+  ctx: PolicyContext,
+  spec: DeviceSpec,
+  opts: ResolveOptions,
+): Promise<ResolvedPolicy> {
+  const fetched = await fetchFeeds(ctx.resolver, spec);
+  const gated = await gateFeeds(ctx, spec, fetched, opts);
+  const sources = gated.map((g) => g.compose);
+  const desired = desiredOfSources(spec, sources, await protectedAddresses(ctx, spec));
+  const pins = gated.flatMap((g) => (g.pin === null ? [] : [g.pin]));
+  return { desired, pins, sources, zones: fetched.flatMap(figuresOf) };
 }
 
-export async function resolveDevicePolicy(resolver: ZoneResolver, spec: DeviceSpec): Promise<ResolvedPolicy> {
-  const block = await resolver.resolve(spec.policy.blockList);
-  const allow = spec.policy.allowList ? await resolver.resolve(spec.policy.allowList) : undefined;
-  const { desired, blockList, allowList } = desiredOfLists(spec, block.list, allow?.list);
-  const zones = [figuresOf('block', block, blockList)];
-  if (allow && allowList) zones.push(figuresOf('allow', allow, allowList));
-  return { desired, pins: allow ? [pinOf(block), pinOf(allow)] : [pinOf(block)], zones };
+function figuresOf(f: FetchedFeed): ZoneFigures[] {
+  if (!f.outcome.ok) return [];
+  const z = f.outcome.zone;
+  return [
+    {
+      role: f.role,
+      source: describeSource(z.source),
+      serial: z.serial ?? null,
+      records: z.records,
+      decoded: z.decoded,
+      aggregated: prefixCount(aggregate(z.list)),
+      skipped: z.skipped,
+      fromCache: z.fromCache,
+    },
+  ];
 }
 
-function figuresOf(role: 'block' | 'allow', zone: ResolvedZone, aggregated: PrefixList): ZoneFigures {
-  return {
-    role,
-    source: describeSource(zone.source),
-    serial: zone.serial ?? null,
-    records: zone.records,
-    decoded: zone.decoded,
-    aggregated: prefixCount(aggregated),
-    skipped: zone.skipped,
-    fromCache: zone.fromCache,
-  };
+/** Each source once (the resolver shares a zone between devices and lists), every failure kept for the gates. */
+async function fetchFeeds(resolver: ZoneResolver, spec: DeviceSpec): Promise<FetchedFeed[]> {
+  const lists: [GroupRole, readonly PolicyFeed[]][] = [
+    ['block', spec.policy.blockList],
+    ['allow', spec.policy.allowList],
+  ];
+  const out: FetchedFeed[] = [];
+  for (const [role, feeds] of lists) {
+    for (const [i, feed] of feeds.entries()) {
+      const outcome = await resolver.resolve(feed.source).then(
+        (zone) => ({ ok: true as const, zone }),
+        (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) }),
+      );
+      out.push({ role, priority: i + 1, feed, outcome });
+    }
+  }
+  return out;
 }

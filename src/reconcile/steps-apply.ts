@@ -71,11 +71,11 @@ export async function applyDeviceSteps(
   const lock = await lockDevice(fleet, spec.name, opts.command);
   try {
     steps.enter('resolve');
-    const policy = await resolveDevicePolicy(fleet.resolver, spec);
     const basis: DeviceBasis = {
       state: await fleet.store.read(spec.name),
       journal: await fleet.store.readJournal(spec.name),
     };
+    const policy = await resolveDevicePolicy(fleet, spec, { state: basis.state, force: opts.force });
     const run = new DeviceRun(fleet, spec, basis, policy.pins, {
       force: opts.force,
       ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),

@@ -27,6 +27,8 @@ export interface PlanStepsOptions {
   /** Read the device (true) or trust the stored state (false). */
   readonly refresh: boolean;
   readonly adopt: boolean;
+  /** Let a source's tripped integrity gate through once (source-gates.ts); recorded by the apply. */
+  readonly force: boolean;
 }
 
 export async function planDeviceSteps(
@@ -36,8 +38,8 @@ export async function planDeviceSteps(
   opts: PlanStepsOptions,
 ): Promise<PlannedDevice> {
   steps.enter('resolve');
-  const policy = await resolveDevicePolicy(fleet.resolver, spec);
   const state = await fleet.store.read(spec.name);
+  const policy = await resolveDevicePolicy(fleet, spec, { state, force: opts.force });
   const basis: DeviceBasis = { state, journal: await fleet.store.readJournal(spec.name) };
   steps.enter('observe');
   const driver = opts.refresh ? await connectDevice(spec, spec.management, fleet) : null;

@@ -14,7 +14,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prefixesFromStrings } from '../../src/cidr/index.js';
-import { formatDiagnostic, loadDefinitions, resolveSecret } from '../../src/config/index.js';
+import { formatDiagnostic, loadDefinitions, resolveSecret, sourcesOf } from '../../src/config/index.js';
 import type { DeviceSpec, SecretRef } from '../../src/config/index.js';
 import { renderGroupChanges } from '../../src/drivers/cisco-ios/render.js';
 import { createHostKeyVerifier } from '../../src/drivers/shared/host-key.js';
@@ -248,8 +248,8 @@ async function checkFileRefs(
     tally.fileRefs++;
     await resolveSecret(ref, { baseDir: '/' }).catch((err: unknown) => clean(err, 'secret'));
   }
-  for (const source of [spec.policy.blockList, spec.policy.allowList]) {
-    if (source?.kind !== 'file') continue;
+  for (const source of sourcesOf(spec)) {
+    if (source.kind !== 'file') continue;
     tally.fileRefs++;
     await readCidrFile(source.path).catch((err: unknown) => clean(err, 'list file'));
   }

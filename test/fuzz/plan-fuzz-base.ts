@@ -200,7 +200,7 @@ function makeBase(s: Scenario, lists: { block: string[]; allow: string[] }): Fuz
   const block = prefixesFromStrings(lists.block);
   const allow = s.allowList ? prefixesFromStrings(lists.allow) : undefined;
   const desired = computeDesired(spec, block, allow);
-  const policy: ResolvedPolicy = { desired, pins: s.allowList ? PINS : PINS.slice(0, 1), zones: [] };
+  const policy: ResolvedPolicy = { desired, pins: s.allowList ? PINS : PINS.slice(0, 1), sources: [], zones: [] };
   const blockMembers = prefixesToStrings(desired.groups[0]!.members);
   const state = s.state(blockMembers);
   const basis: DeviceBasis = { state: state && { ...state, zones: policy.pins }, journal: [] };

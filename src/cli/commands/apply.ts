@@ -69,7 +69,7 @@ async function applyWith(args: string[], opts: ApplyOptions, interrupts: Interru
     );
   } else {
     fleet = await loadFleet(opts.dir, args, log);
-    const planned = await planFleet(fleet, { refresh: true, adopt: opts.adopt ?? false });
+    const planned = await planFleet(fleet, { refresh: true, adopt: opts.adopt ?? false, force: opts.force ?? false });
     plan = planned.plan;
     planFailures = planned.failures;
     peersOutOfStep = planned.planned.reduce((n, p) => n + p.peersOutOfStep, 0);

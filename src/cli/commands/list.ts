@@ -2,7 +2,7 @@
 // their last apply from the state backend: the appliance's device list.
 
 import path from 'node:path';
-import { loadDefinitions } from '../../config/index.js';
+import { loadDefinitions, sourcesOf } from '../../config/index.js';
 import type { DeviceSpec, ZoneSource } from '../../config/types.js';
 import { ConfigError } from '../../errors.js';
 import { printable } from '../../plan/message-text.js';
@@ -85,7 +85,7 @@ async function describe(
     device: spec.name,
     platform: spec.platform,
     address: `${host}:${spec.management.port}`,
-    zones: [spec.policy.blockList, spec.policy.allowList].flatMap((z) => (z ? [zoneName(z, root)] : [])),
+    zones: sourcesOf(spec).map((z) => zoneName(z, root)),
     groups: { block: spec.objectGroups.block, allow: spec.objectGroups.allow },
     policyUpdates: spec.policyUpdates,
     lastApply: state?.lastApply

@@ -3,13 +3,15 @@
 // /32 (the canonical minimal list FireHOL iprange prints), so it can be piped to other tools.
 
 import { prefixCount, writePrefixes } from '../../cidr/index.js';
-import type { PrefixList } from '../../cidr/types.js';
-import type { DeviceSpec, ZoneSource } from '../../config/types.js';
+import { sourcesOf } from '../../config/policy-feeds.js';
+import type { DeviceSpec, PolicyFeed } from '../../config/types.js';
 import type { Logger } from '../../drivers/driver.js';
 import { ConfigError, InternalError } from '../../errors.js';
-import type { DesiredState } from '../../plan/model.js';
+import type { ComposeSource } from '../../plan/compose.js';
+import type { DesiredState, GroupRole } from '../../plan/model.js';
 import { decodeCidrFile } from '../../policy/file-source.js';
-import { desiredOfLists } from '../../reconcile/desired-policy.js';
+import { desiredOfSources } from '../../reconcile/desired-policy.js';
+import { protectedAddresses } from '../../reconcile/protected-addresses.js';
 import { loadDevices, type LoadedDevices } from '../../reconcile/load-devices.js';
 import type { ResolvedPolicy } from '../../reconcile/resolve-policy.js';
 import { isClosedPipe } from '../closed-pipe.js';
@@ -32,7 +34,7 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
     const loaded = await loadDevices(opts.dir, names, log);
     const spec = loaded.devices[0]!;
     const desired = isFileOnly(spec)
-      ? await desiredFromFiles(spec, log)
+      ? await desiredFromFiles(loaded, spec, log)
       : (await resolveAll(loaded, log))[0]!.policy.desired;
     const t = desired.truncation;
     // stdout carries only the set (for pipes); the cut is said on stderr so it is not missed.
@@ -60,29 +62,38 @@ async function resolveAll({ root, settings, devices }: LoadedDevices, log: Logge
   ]);
   const fleet = fleetOf(root, settings, devices, log);
   const results: { device: string; policy: ResolvedPolicy }[] = [];
-  for (const spec of fleet.devices)
-    results.push({ device: spec.name, policy: await resolveDevicePolicy(fleet.resolver, spec) });
+  for (const spec of fleet.devices) {
+    const state = await fleet.store.read(spec.name);
+    results.push({ device: spec.name, policy: await resolveDevicePolicy(fleet, spec, { state, force: false }) });
+  }
   return results;
 }
 
 function isFileOnly(spec: DeviceSpec): boolean {
-  const { blockList, allowList } = spec.policy;
-  return blockList.kind === 'file' && (allowList === undefined || allowList.kind === 'file');
+  return sourcesOf(spec).every((s) => s.kind === 'file');
 }
 
 /** The desired state of a device whose lists are files: what resolveDevicePolicy computes, without the pins. */
-async function desiredFromFiles(spec: DeviceSpec, log: Logger): Promise<DesiredState> {
-  const read = async (source: ZoneSource): Promise<PrefixList> => {
+async function desiredFromFiles(loaded: LoadedDevices, spec: DeviceSpec, log: Logger): Promise<DesiredState> {
+  const read = async (feed: PolicyFeed, role: GroupRole, priority: number): Promise<ComposeSource> => {
+    const source = feed.source;
     if (source.kind !== 'file') throw new InternalError('a zone source reached the list-file path');
     const { path } = source;
     const f = await decodeCidrFile(path, { aggregate: true, blocking: true });
     // The same warning as the zone resolver's for a list file.
     if (f.hostBits > 0) log.warn('entries with host bits set were normalised', { file: path, count: f.hostBits });
-    return f.list;
+    const { records, decoded } = f;
+    return { role, priority, label: path, list: f.list, serial: null, records, decoded, rejected: 0, status: 'fresh' };
   };
-  const block = await read(spec.policy.blockList);
-  const allow = spec.policy.allowList ? await read(spec.policy.allowList) : undefined;
-  return desiredOfLists(spec, block, allow).desired;
+  const sources: ComposeSource[] = [];
+  for (const [role, feeds] of [
+    ['block', spec.policy.blockList],
+    ['allow', spec.policy.allowList],
+  ] as const) {
+    for (const [i, feed] of feeds.entries()) sources.push(await read(feed, role, i + 1));
+  }
+  const lockout = await protectedAddresses({ settings: loaded.settings }, spec);
+  return desiredOfSources(spec, sources, lockout);
 }
 
 function toJson(device: string, policy: ResolvedPolicy) {

@@ -1,6 +1,7 @@
 // Test-only helpers for the IOS driver tests: a DeviceSpec for a loopback emulator and a recording logger.
 // Not imported by production code.
 
+import { feedsFrom, NO_PROTECT } from '../../config/policy-feeds.js';
 import type { AdvancedSettings, DeviceSpec, HostKeyCheck } from '../../config/types.js';
 import type { DriverContext, Logger } from '../driver.js';
 
@@ -39,7 +40,8 @@ export function makeIosSpec(
     peers: [],
     credentials: { username: { env: 'LAB_USER' }, password: { env: 'LAB_PASS' }, enablePassword: { env: 'LAB_EN' } },
     hostKey,
-    policy: { blockList: { kind: 'file', path: '/dev/null' } },
+    policy: { blockList: feedsFrom({ kind: 'file', path: '/dev/null' }), allowList: [] },
+    protect: NO_PROTECT,
     objectGroups: { block: 'TSCM-BLOCK', allow: 'TSCM-ALLOW', maxEntries: 1_000_000 },
     policyUpdates: true,
     safety: { maxRemoveShare: 1 },

@@ -8,6 +8,7 @@ import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_PREFIXES, exactDifference, exactEquals, PrefixListBuilder, prefixCount } from '../../cidr/index.js';
 import type { PrefixList } from '../../cidr/types.js';
+import { feedsFrom, NO_PROTECT } from '../../config/policy-feeds.js';
 import type { DeviceSpec } from '../../config/types.js';
 import { ConfigError } from '../../errors.js';
 import { startPixEmulator } from '../../lab/pix/index.js';
@@ -61,7 +62,8 @@ function context(emu: RunningPixEmulator, options: Record<string, unknown> = {},
     peers: [],
     credentials: { username: { env: 'U' }, password: { env: 'P' }, enablePassword: { env: 'E' } },
     hostKey: telnet ? {} : { fingerprint: emu.hostKeyFingerprint },
-    policy: { blockList: { kind: 'file', path: '/dev/null' } },
+    policy: { blockList: feedsFrom({ kind: 'file', path: '/dev/null' }), allowList: [] },
+    protect: NO_PROTECT,
     objectGroups: { block: 'threatstop-block', allow: 'threatstop-allow', maxEntries: 1_000_000 },
     policyUpdates: true,
     safety: { maxRemoveShare: 1 },

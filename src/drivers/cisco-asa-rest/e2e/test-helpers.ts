@@ -6,6 +6,7 @@
 import { afterEach } from 'vitest';
 import { EMPTY_PREFIXES, exactDifference, PrefixListBuilder, prefixCount } from '../../../cidr/index.js';
 import type { PrefixList } from '../../../cidr/types.js';
+import { feedsFrom, NO_PROTECT } from '../../../config/policy-feeds.js';
 import type { DeviceSpec } from '../../../config/types.js';
 import type { GroupChange } from '../../../plan/model.js';
 import type { Driver, DriverContext, Logger, Observation } from '../../driver.js';
@@ -82,7 +83,8 @@ export function context(emu: RestEndpoint, options: Record<string, unknown> = {}
     peers: [],
     credentials: { username: { env: 'U' }, password: { env: 'P' }, enablePassword: { env: 'E' } },
     hostKey: emu.ssh === undefined ? {} : { fingerprint: emu.ssh.hostKeyFingerprint },
-    policy: { blockList: { kind: 'file', path: '/dev/null' } },
+    policy: { blockList: feedsFrom({ kind: 'file', path: '/dev/null' }), allowList: [] },
+    protect: NO_PROTECT,
     objectGroups: { block: BLOCK_GROUP, allow: ALLOW_GROUP, maxEntries: 1_000_000 },
     policyUpdates: true,
     safety: { maxRemoveShare: 1 },

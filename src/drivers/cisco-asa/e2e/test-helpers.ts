@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { EMPTY_PREFIXES, exactDifference, PrefixListBuilder, prefixCount } from '../../../cidr/index.js';
 import type { PrefixList } from '../../../cidr/types.js';
+import { feedsFrom, NO_PROTECT } from '../../../config/policy-feeds.js';
 import type { DeviceSpec } from '../../../config/types.js';
 import type { GroupChange } from '../../../plan/model.js';
 import type { Driver, DriverContext, Logger, Observation } from '../../driver.js';
@@ -73,7 +74,8 @@ function context(emu: Endpoint, options: Record<string, unknown>): DriverContext
     peers: [],
     credentials: { username: { env: 'U' }, password: { env: 'P' }, enablePassword: { env: 'E' } },
     hostKey: { fingerprint: emu.hostKeyFingerprint },
-    policy: { blockList: { kind: 'file', path: '/dev/null' } },
+    policy: { blockList: feedsFrom({ kind: 'file', path: '/dev/null' }), allowList: [] },
+    protect: NO_PROTECT,
     objectGroups: { block: BLOCK_GROUP, allow: ALLOW_GROUP, maxEntries: 1_000_000 },
     policyUpdates: true,
     safety: { maxRemoveShare: 1 },
