@@ -4,7 +4,9 @@
 //
 // SKELETON (lead's contract commit): carves nothing; the lock-out helper replaces the body.
 
+import { intersect, isEmptyList, prefixesFromStrings } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
+import { InternalError } from '../errors.js';
 import type { CarveOut } from './model.js';
 
 /** One address the block list must not cover, and why. */
@@ -37,4 +39,18 @@ export function carveProtected(
 ): { parts: PrefixList[]; carved: CarveOut[] } {
   void lockout;
   return { parts: parts.map((p) => p.list), carved: [] };
+}
+
+/**
+ * The lock-out proof on the block group the device will hold: throws an InternalError (a bug in the carve-out,
+ * never a feed's fault) when a protected address intersects it.
+ *
+ * STUB (compose helper, until the lock-out helper's version lands): the same check, plainly.
+ */
+export function assertNotCovered(block: PrefixList, lockout: LockoutInput): void {
+  for (const a of lockout.addresses) {
+    if (!isEmptyList(intersect(block, prefixesFromStrings([a.prefix])))) {
+      throw new InternalError(`lock-out proof failed: the block group covers ${a.prefix} (${a.why})`);
+    }
+  }
 }
