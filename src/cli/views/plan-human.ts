@@ -4,6 +4,7 @@
 import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
 import { hasChanges } from '../../plan/compute-plan.js';
 import { printable } from '../../plan/message-text.js';
+import { capacityWords, policyNotes, sourceCells, SOURCE_COLUMNS } from './plan-policy-text.js';
 import { describeChange, describeUnmanaged, firstMembers, summaryLine } from './plan-text.js';
 
 export interface PlanHumanOptions {
@@ -63,11 +64,29 @@ function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
       ),
     );
   }
+  lines.push(...policyLines(p, c));
   for (const l of p.layout ?? []) lines.push(`  Device: ${printable(l, MAX_NOTE)}`);
   // Free text (device lines quoted in warnings, or a plan file's): escaped, so it never drives the terminal.
   for (const w of p.warnings) lines.push(c.yellow(`  Warning: ${printable(w, MAX_NOTE)}`));
   for (const r of p.refusals) lines.push(c.red(`  Refused (apply needs --force): ${printable(r, MAX_NOTE)}`));
   lines.push(hasChanges(p) ? c.bold(summaryLine(p)) : c.green(`No changes. ${p.device} is up to date.`));
+  return lines;
+}
+
+/** The sources as a table, the policy's notes and the capacity; nothing for a plan without them (old files). */
+function policyLines(p: DevicePlan, c: Painter): string[] {
+  const lines: string[] = [];
+  if (p.policy) {
+    const rows = [[...SOURCE_COLUMNS], ...p.policy.sources.map((s) => sourceCells(s).map((x) => printable(x)))];
+    const widths = SOURCE_COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    lines.push('  Sources:');
+    for (const r of rows) lines.push(`    ${r.map((x, i) => x.padEnd(widths[i]!)).join('  ')}`.trimEnd());
+    for (const n of policyNotes(p.policy)) lines.push(`  Policy: ${printable(n, MAX_NOTE)}`);
+  }
+  if (p.capacity) {
+    const over = p.capacity.used > p.capacity.limit;
+    lines.push((over ? c.red : (s: string) => s)(`  Capacity: ${printable(capacityWords(p.capacity), MAX_NOTE)}`));
+  }
   return lines;
 }
 

@@ -13,6 +13,7 @@ import { ConfigError } from '../../errors.js';
 import { Budget, type Cut } from './markdown-budget.js';
 import { cell, codeSpan, linkTarget } from './markdown-text.js';
 import { planStatus, planTotals, type PlanStatus, type PlanTotals } from './plan-status.js';
+import { capacityWords, policyNotes, sourceCells, SOURCE_COLUMNS } from './plan-policy-text.js';
 import { firstMembers } from './plan-text.js';
 
 export interface PlanMarkdownOptions {
@@ -37,6 +38,7 @@ const CUT_NOTE_ROOM = 300;
 const FAILURES_SHARE = 0.3;
 const TABLE_SHARE = 0.5;
 const NOTES_SHARE = 0.4;
+const SOURCES_SHARE = 0.4;
 const MAX_NAMED = 20;
 
 /** The hidden line a CI job looks for to update its own comment: `<!-- tscm-plan -->` or `<!-- tscm-plan id=ID -->`. */
@@ -74,6 +76,7 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
   pushFailures(body, plan);
   pushRemoved(body, plan.scope);
   pushTable(body, plan);
+  pushSources(body, plan);
   pushNotes(body, plan);
   pushFirstChanges(body, plan, opts.maxMembers ?? DEFAULT_MAX_MEMBERS);
   const note = body.cuts.length > 0 ? [cutNote(body.cuts, maxChars), ''] : [];
@@ -154,6 +157,26 @@ function pushTable(body: Budget, plan: Plan): void {
   if (upToDate.length > 0) body.pushIfFits(`Up to date: ${named(upToDate, false)}.`, '');
 }
 
+/** Per device and source: the counts and the gate (plans made before issue 12 have no sources: nothing). */
+function pushSources(body: Budget, plan: Plan): void {
+  const rows = plan.devices.flatMap((d) =>
+    (d.policy?.sources ?? []).map(
+      (s) =>
+        `| ${cell(d.device)} | ${sourceCells(s)
+          .map((x) => cell(x))
+          .join(' | ')} |`,
+    ),
+  );
+  if (rows.length === 0) return;
+  body.pushIfFits(
+    `| Device | ${SOURCE_COLUMNS.map((c) => c[0]!.toUpperCase() + c.slice(1)).join(' | ')} |`,
+    '|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|---|',
+  );
+  const mark = `|${' … |'.repeat(SOURCE_COLUMNS.length + 1)}`;
+  body.pushAll(rows, { what: 'source rows', mark, total: rows.length }, SOURCES_SHARE);
+  body.pushIfFits('');
+}
+
 function pushNotes(body: Budget, plan: Plan): void {
   const notes = plan.devices.flatMap((d) => [
     ...d.refusals.map((r) => `- :no_entry: **${cell(d.device)}** refused (apply needs \`--force\`): ${cell(r)}`),
@@ -163,6 +186,8 @@ function pushNotes(body: Budget, plan: Plan): void {
         ]
       : []),
     ...d.warnings.map((w) => `- :warning: **${cell(d.device)}**: ${cell(w)}`),
+    ...(d.capacity ? [`- **${cell(d.device)}**: capacity: ${cell(capacityWords(d.capacity))}`] : []),
+    ...(d.policy ? policyNotes(d.policy).map((n) => `- **${cell(d.device)}**: ${cell(n)}`) : []),
     ...(d.layout ?? []).map((l) => `- **${cell(d.device)}**: ${cell(l)}`),
   ]);
   if (notes.length === 0) return;
