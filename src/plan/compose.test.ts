@@ -225,7 +225,7 @@ function check(blocks: RefEntry[][], allows: RefEntry[][], protect: RefEntry[], 
   const blockReports = d.report!.sources.filter((s) => s.role === 'block');
   expect(blockReports.map((s) => s.kept)).toEqual(want.kept);
   expect(blockReports.map((s) => s.droppedByCap)).toEqual(want.dropped);
-  expect(blockReports.map((s, i) => s.aggregated)).toEqual(blocks.map((b) => cover(setOf(b)).length));
+  expect(blockReports.map((s) => s.aggregated)).toEqual(blocks.map((b) => cover(setOf(b)).length));
   const totalDropped = want.dropped.reduce((a, b) => a + b, 0);
   expect(d.truncation?.dropped ?? 0).toBe(totalDropped);
   const groupSize = d.groups.reduce((n, g) => n + prefixCount(g.members), 0);
