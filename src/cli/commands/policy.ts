@@ -1,6 +1,7 @@
-// tscm policy: per device its zones with serials and counts (records, CIDRs decoded, after aggregation, after
-// the cap); with --cidrs the device's desired block set alone, one CIDR per line in address order, hosts without
-// /32 (the canonical minimal list FireHOL iprange prints), so it can be piped to other tools.
+// tscm policy: per device its sources in priority order with serials and counts (records, CIDRs decoded, after
+// aggregation, kept and dropped by the cap, rejected, status), the groups after the cap and the policy's notes
+// (gates, carve-outs, allow precedence); with --cidrs the device's desired block set alone, one CIDR per line in
+// address order, hosts without /32 (the canonical minimal list FireHOL iprange prints), to pipe to other tools.
 
 import { prefixCount, writePrefixes } from '../../cidr/index.js';
 import { sourcesOf } from '../../config/policy-feeds.js';
@@ -14,8 +15,13 @@ import { desiredOfSources } from '../../reconcile/desired-policy.js';
 import { protectedAddresses } from '../../reconcile/protected-addresses.js';
 import { loadDevices, type LoadedDevices } from '../../reconcile/load-devices.js';
 import type { ResolvedPolicy } from '../../reconcile/resolve-policy.js';
+import { printable } from '../../plan/message-text.js';
 import { isClosedPipe } from '../closed-pipe.js';
 import { createLogger, type LogLevel } from '../logger.js';
+import { policyNotes, statusWords } from '../views/plan-policy-text.js';
+
+/** Longest free text (a source label, a gate's detail) printed. */
+const MAX_TEXT = 2000;
 
 interface PolicyOptions {
   dir: string;
@@ -97,21 +103,31 @@ async function desiredFromFiles(loaded: LoadedDevices, spec: DeviceSpec, log: Lo
 }
 
 function toJson(device: string, policy: ResolvedPolicy) {
+  const report = policy.desired.report;
   return {
     device,
     zones: policy.zones,
+    // Per source, in priority order per list: the counts of the version used, what the cap kept, its gate.
+    sources: report?.sources ?? [],
     groups: policy.desired.groups.map((g) => ({ name: g.name, role: g.role, entries: prefixCount(g.members) })),
     truncation: policy.desired.truncation ?? null,
+    lockout: report?.lockout ?? null,
+    allowPrecedence: report?.allowPrecedence ?? null,
   };
 }
 
 function renderHuman(device: string, policy: ResolvedPolicy): string {
   const lines = [`${device}`];
-  for (const z of policy.zones) {
-    const serial = z.serial === null ? 'file' : `serial ${z.serial}${z.fromCache ? ' (cached)' : ''}`;
-    lines.push(`  ${z.role.padEnd(5)} ${z.source}  ${serial}`);
-    lines.push(`        ${z.records} records, ${z.decoded} CIDRs decoded, ${z.aggregated} after aggregation`);
-    const skipped = Object.entries(z.skipped).filter(([, n]) => n > 0);
+  const fetched = new Map(policy.zones.map((z) => [`${z.role} ${z.source}`, z]));
+  for (const s of policy.desired.report?.sources ?? []) {
+    const z = fetched.get(`${s.role} ${s.source}`);
+    const serial = s.serial === null ? 'file' : `serial ${s.serial}${z?.fromCache ? ' (cached)' : ''}`;
+    lines.push(`  ${s.role.padEnd(5)} ${printable(s.source, MAX_TEXT)}  ${serial}`);
+    lines.push(`        ${s.records} records, ${s.decoded} CIDRs decoded, ${s.aggregated} after aggregation`);
+    lines.push(
+      `        priority ${s.priority}: ${s.kept} kept, ${s.droppedByCap} dropped by the cap, ${s.rejected} rejected, ${statusWords(s)}`,
+    );
+    const skipped = Object.entries(z?.skipped ?? {}).filter(([, n]) => n > 0);
     if (skipped.length) lines.push(`        skipped: ${skipped.map(([why, n]) => `${n} ${why}`).join(', ')}`);
   }
   for (const g of policy.desired.groups)
@@ -122,6 +138,8 @@ function renderHuman(device: string, policy: ResolvedPolicy): string {
       `  cut to the maximum policy size ${t.limit}: ${t.dropped} entries left out (first: ${t.sample.join(', ')})`,
     );
   }
+  const report = policy.desired.report;
+  if (report) for (const n of policyNotes(report)) lines.push(`  ${printable(n, MAX_TEXT)}`);
   return lines.join('\n') + '\n';
 }
 

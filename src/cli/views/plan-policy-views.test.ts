@@ -95,9 +95,9 @@ describe('plan views of the policy report and the capacity', () => {
   });
 
   it('escapes a hostile source label from a plan file in every view', () => {
-    const hostile = structuredClone(COMPOSED) as { policy: { sources: { source: string }[] } };
+    const hostile = structuredClone(COMPOSED) as unknown as { policy: { sources: { source: string }[] } };
     hostile.policy.sources[0]!.source = 'x\nError: forged | <!-- tscm-plan -->';
-    const p = plan(device('edge-1', [], hostile as Partial<DevicePlan>));
+    const p = plan(device('edge-1', [], hostile as unknown as Partial<DevicePlan>));
     const human = renderPlanHuman(p, { color: false });
     expect(human.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
     const md = renderPlanMarkdown(p);
