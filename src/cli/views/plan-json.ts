@@ -4,7 +4,8 @@
 // its step, message and hint (a failed run must not read as "no changes"). Stable key order; no colour, no prose.
 
 import { prefixesToStrings } from '../../cidr/index.js';
-import type { DevicePlan, Plan, PlanScope, PolicyReport } from '../../plan/model.js';
+import type { DevicePlan, Plan, PlanScope } from '../../plan/model.js';
+import { capacityDocument, policyReportDocument } from '../../plan/policy-report-document.js';
 import { hasChanges } from '../../plan/compute-plan.js';
 import { serializePin } from '../../plan/plan-file.js';
 import { planStatus, planTotals } from './plan-status.js';
@@ -68,17 +69,8 @@ function deviceToJson(p: DevicePlan): Record<string, unknown> {
       : null,
     layout: [...(p.layout ?? [])],
     // Only when the plan has them: plans made before issue 12 print as they always did.
-    ...(p.policy ? { policy: policyToJson(p.policy) } : {}),
-    ...(p.capacity
-      ? {
-          capacity: {
-            limit: p.capacity.limit,
-            used: p.capacity.used,
-            source: p.capacity.source,
-            detail: p.capacity.detail,
-          },
-        }
-      : {}),
+    ...(p.policy ? { policy: policyReportDocument(p.policy) } : {}),
+    ...(p.capacity ? { capacity: capacityDocument(p.capacity) } : {}),
     // The same fields as the plan file's, whatever else the in-memory pins carry.
     inputs: {
       zones: p.inputs.zones.map(serializePin),
@@ -86,43 +78,5 @@ function deviceToJson(p: DevicePlan): Record<string, unknown> {
       state: p.inputs.state && { lineage: p.inputs.state.lineage, serial: p.inputs.state.serial },
       adopt: p.inputs.adopt,
     },
-  };
-}
-
-/** The same fields as the plan file's policy report, in a fixed order. */
-function policyToJson(r: PolicyReport): Record<string, unknown> {
-  const l = r.lockout;
-  return {
-    sources: r.sources.map((s) => ({
-      role: s.role,
-      priority: s.priority,
-      source: s.source,
-      serial: s.serial,
-      records: s.records,
-      decoded: s.decoded,
-      rejected: s.rejected,
-      aggregated: s.aggregated,
-      kept: s.kept,
-      droppedByCap: s.droppedByCap,
-      status: s.status,
-      ...(s.gate ? { gate: { gate: s.gate.gate, detail: s.gate.detail } } : {}),
-      ...(s.failingSince !== undefined ? { failingSince: s.failingSince } : {}),
-      ...(s.stale !== undefined ? { stale: s.stale } : {}),
-    })),
-    lockout: {
-      mode: l.mode,
-      protected: l.protected.map((a) => ({ prefix: a.prefix, why: a.why })),
-      carved: l.carved.map((c) => ({ address: c.address, why: c.why, coveredBy: c.coveredBy, source: c.source })),
-      unresolved: [...l.unresolved],
-    },
-    ...(r.allowPrecedence
-      ? {
-          allowPrecedence: {
-            overlaps: r.allowPrecedence.overlaps,
-            sample: r.allowPrecedence.sample.map((x) => ({ allow: x.allow, blockEntry: x.blockEntry })),
-            proven: r.allowPrecedence.proven,
-          },
-        }
-      : {}),
   };
 }

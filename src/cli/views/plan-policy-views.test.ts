@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { DevicePlan } from '../../plan/model.js';
+import { parsePlan, serializePlan } from '../../plan/plan-file.js';
 import { renderPlanHuman } from './plan-human.js';
 import { renderPlanJson } from './plan-json.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
@@ -128,5 +129,14 @@ describe('plan views of the policy report and the capacity', () => {
     const old = JSON.parse(renderPlanJson(SMALL)) as { devices: object[] };
     expect(validateOutput(old)).toBe(true);
     for (const d of old.devices) expect(Object.keys(d)).not.toContain('policy');
+  });
+
+  it('a saved plan keeps the policy report and the capacity: `tscm show FILE` prints what `tscm plan` did', () => {
+    const p = plan(device('edge-1', [], COMPOSED));
+    const back = parsePlan(serializePlan(p), 'test');
+    expect(back.devices[0]!.policy).toEqual(COMPOSED.policy);
+    expect(back.devices[0]!.capacity).toEqual(COMPOSED.capacity);
+    expect(renderPlanHuman(back, { color: false })).toBe(renderPlanHuman(p, { color: false }));
+    expect(serializePlan(SMALL)).not.toMatch(/"policy"|"capacity"/);
   });
 });
