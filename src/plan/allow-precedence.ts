@@ -22,8 +22,7 @@ export function allowOverlaps(block: PrefixList, allow: PrefixList, cut: PrefixL
   const sample: { allow: string; blockEntry: string }[] = [];
   for (let i = 0; i < Math.min(overlaps, PRECEDENCE_SAMPLE_SIZE); i++) {
     const entry = slicePrefixes(hit, i, i + 1);
-    const shared = takePrefixes(intersect(entry, allow), 1);
-    const at = indexContaining(allow, shared);
+    const at = firstOverlapping(allow, hit, i);
     if (at < 0) throw new InternalError('allow precedence: a cut block entry has no allow entry under it');
     sample.push({
       allow: prefixesToStrings(slicePrefixes(allow, at, at + 1))[0]!,
@@ -42,44 +41,40 @@ export function proveAllowPrecedence(block: PrefixList, allow: PrefixList): void
   }
 }
 
-/** List order index of the entry of an aggregated (disjoint) list that contains the one prefix in `one`. */
-function indexContaining(list: PrefixList, one: PrefixList): number {
-  if (one.v4.len.length === 1) {
-    const a = list.v4.addr;
-    const target = one.v4.addr[0]!;
-    const i = lastAtOrBefore(a.length, (k) => a[k]! <= target);
-    if (i < 0) return -1;
-    const size = 2 ** (32 - list.v4.len[i]!);
-    return target - a[i]! < size ? i : -1;
+/** Entry i of a list (IPv4 first, then IPv6) as [first address, last address], each family apart by its flag. */
+function rangeOf(list: PrefixList, i: number): { v6: boolean; first: bigint; last: bigint } {
+  const n4 = list.v4.len.length;
+  if (i < n4) {
+    const first = BigInt(list.v4.addr[i]!);
+    return { v6: false, first, last: first + (1n << BigInt(32 - list.v4.len[i]!)) - 1n };
   }
-  if (one.v6.len.length !== 1) return -1;
+  const k = i - n4;
   const w = list.v6.words;
-  const t = one.v6.words;
-  const cmp = (k: number): number => {
-    for (let j = 0; j < 4; j++) if (w[4 * k + j] !== t[j]) return w[4 * k + j]! < t[j]! ? -1 : 1;
-    return 0;
-  };
-  const i = lastAtOrBefore(list.v6.len.length, (k) => cmp(k) <= 0);
-  if (i < 0) return -1;
-  // Contained when the first `len` bits agree.
-  const len = list.v6.len[i]!;
-  for (let j = 0; j < 4; j++) {
-    const bits = Math.min(32, Math.max(0, len - 32 * j));
-    if (bits === 0) break;
-    const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-    if (((w[4 * i + j]! ^ t[j]!) & mask) !== 0) return -1;
-  }
-  return list.v4.len.length + i;
+  let first = 0n;
+  for (let j = 0; j < 4; j++) first = (first << 32n) | BigInt(w[4 * k + j]!);
+  return { v6: true, first, last: first + (1n << BigInt(128 - list.v6.len[k]!)) - 1n };
 }
 
-/** The last index k in [0, n) with atOrBefore(k) true, for a predicate true on a prefix of the range; -1: none. */
-function lastAtOrBefore(n: number, atOrBefore: (k: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
+/**
+ * The list order index of the first entry of `allow` (aggregated: disjoint, sorted) sharing an address with entry
+ * `at` of `block`, found by binary search (a 1M-entry allow list is not walked per sample); -1: none.
+ */
+function firstOverlapping(allow: PrefixList, block: PrefixList, at: number): number {
+  const b = rangeOf(block, at);
+  const n4 = allow.v4.len.length;
+  const [from, to] = b.v6 ? [n4, n4 + allow.v6.len.length] : [0, n4];
+  // The last allow entry starting at or before the block entry, then the one after it.
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (atOrBefore(mid)) lo = mid + 1;
+    if (rangeOf(allow, mid).first <= b.first) lo = mid + 1;
     else hi = mid;
   }
-  return lo - 1;
+  for (const i of [lo - 1, lo]) {
+    if (i < from || i >= to) continue;
+    const a = rangeOf(allow, i);
+    if (a.first <= b.last && b.first <= a.last) return i;
+  }
+  return -1;
 }

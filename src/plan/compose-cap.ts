@@ -1,11 +1,13 @@
 // The priority cap (issue 12): a list's sources as disjoint parts in priority order, cut to a budget so that the
 // lowest-priority part loses its entries first; within a part, capPrefixes' rule (widest first). Pure.
 
-import { capPrefixes, EMPTY_PREFIXES, prefixCount, subtract, union } from '../cidr/index.js';
+import { aggregate, capPrefixes, EMPTY_PREFIXES, prefixCount, subtract, union } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
 
 /** The union of lists, aggregated. */
 export function unionAll(lists: readonly PrefixList[]): PrefixList {
+  // One list (the usual case): aggregate returns an aggregated list as it is, without a copy.
+  if (lists.length === 1) return aggregate(lists[0]!);
   return lists.reduce((a, b) => union(a, b), EMPTY_PREFIXES);
 }
 

@@ -74,8 +74,8 @@ export function composeDesired(
   }
   let precedence: Omit<AllowPrecedence, 'proven'> | undefined;
   if (allow) {
-    const whole = unionAll(merged);
-    precedence = allowOverlaps(whole, allow, subtract(whole, allow));
+    // The parts are disjoint: the union of (part − allow) is (all of them − allow).
+    precedence = allowOverlaps(unionAll(merged), allow, unionAll(blockParts));
   }
 
   const carved = carveProtected(

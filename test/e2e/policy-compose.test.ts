@@ -163,6 +163,12 @@ objectGroups: { maxEntries: ${MAX} }
     expect(doc!.truncation).toEqual({ dropped: 30, limit: MAX, sample: FILE.slice(0, 5) });
     expect(doc!.allowPrecedence).toMatchObject({ overlaps: 3, proven: true });
 
+    const human = await runTscm(['policy', '--dir', defs]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(`  block ${Z.b3} @ ${server()}  serial 33 (cached)\n        21 records, 20 CIDRs decoded`);
+    expect(human.stdout).toContain('priority 3: 10 kept, 10 dropped by the cap, 0 rejected, fresh');
+    expect(human.stdout).toContain('priority 4: 0 kept, 20 dropped by the cap, 0 rejected, fresh');
+
     const cidrs = await runTscm(['policy', 'edge-1', '--cidrs', '--dir', defs]);
     expect(cidrs.code, cidrs.stderr).toBe(0);
     expect(cidrs.stdout).toBe(
