@@ -165,7 +165,9 @@ objectGroups: { maxEntries: ${MAX} }
 
     const human = await runTscm(['policy', '--dir', defs]);
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toContain(`  block ${Z.b3} @ ${server()}  serial 33 (cached)\n        21 records, 20 CIDRs decoded`);
+    expect(human.stdout).toContain(
+      `  block ${Z.b3} @ ${server()}  serial 33 (cached)\n        21 records, 20 CIDRs decoded`,
+    );
     expect(human.stdout).toContain('priority 3: 10 kept, 10 dropped by the cap, 0 rejected, fresh');
     expect(human.stdout).toContain('priority 4: 0 kept, 20 dropped by the cap, 0 rejected, fresh');
 
