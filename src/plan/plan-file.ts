@@ -15,8 +15,8 @@ import { parseJsonLiftingMembers, readMembers, type LiftedMembers } from './json
 import { encodeJsonDocument, joinMemberArray, MemberText } from './json-members.js';
 import { printable } from './message-text.js';
 import type { DevicePlan, GroupChange, Plan, PlanFailure, PlanScope, ZonePin } from './model.js';
+import { policyReportDocument } from './policy-report-document.js';
 import { assertMatchesSchema } from './schema-validator.js';
-import { capacityDocument, policyReportDocument } from './policy-report-document.js';
 
 // apply reads a plan file and checks it is still fresh; both live behind this one import.
 export { checkPlanFresh, type CurrentInputs } from './plan-fresh.js';
@@ -83,9 +83,12 @@ function planDeviceDocument(p: DevicePlan): Record<string, unknown> {
   };
   if (p.truncation)
     doc['truncation'] = { dropped: p.truncation.dropped, sample: [...p.truncation.sample], limit: p.truncation.limit };
+  if (p.capacity) {
+    const c = p.capacity;
+    doc['capacity'] = { limit: c.limit, used: c.used, source: c.source, detail: c.detail };
+  }
   if (p.layout !== undefined && p.layout.length > 0) doc['layout'] = [...p.layout];
   if (p.policy) doc['policy'] = policyReportDocument(p.policy);
-  if (p.capacity) doc['capacity'] = capacityDocument(p.capacity);
   const state = p.inputs.state;
   doc['inputs'] = {
     zones: p.inputs.zones.map(serializePin),
