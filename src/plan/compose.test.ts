@@ -231,6 +231,14 @@ function check(blocks: RefEntry[][], allows: RefEntry[][], protect: RefEntry[], 
   const groupSize = d.groups.reduce((n, g) => n + prefixCount(g.members), 0);
   expect(groupSize).toBeLessThanOrEqual(limit);
   if (want.allow) {
+    // Each allow source keeps what the allow sources above it do not name.
+    const seen = new Set<number>();
+    const allowKept = allows.map((a) => {
+      const part = minus(setOf(a), seen);
+      for (const x of setOf(a)) seen.add(x);
+      return cover(part).length;
+    });
+    expect(d.report!.sources.filter((s) => s.role === 'allow').map((s) => s.kept)).toEqual(allowKept);
     // Overlaps: the merged block entries the allow set cuts into.
     const allowSet = unite(allows.map(setOf));
     const cut = cover(unite(blocks.map(setOf))).filter((e) => [...setOf([e])].some((a) => allowSet.has(a)));
