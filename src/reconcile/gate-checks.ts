@@ -74,7 +74,10 @@ export function checkGates(next: SourceVersion, last: SourceVersion | null, gate
 function rejectedLimit(gates: SourceGates, records: number): { count: number; text: string } {
   const m = gates.maxRejected;
   if ('count' in m) return { count: m.count, text: String(m.count) };
-  return { count: Math.floor(m.share * records), text: `${pct(m.share, 1)} (${Math.floor(m.share * records)} records)` };
+  return {
+    count: Math.floor(m.share * records),
+    text: `${pct(m.share, 1)} (${Math.floor(m.share * records)} records)`,
+  };
 }
 
 /** A share as a percentage, one decimal when it is not whole ("12.5%"). */
