@@ -19,7 +19,6 @@ afterEach(async () => {
 });
 
 const T0 = Date.parse('2026-11-30T00:00:00.000Z');
-const log = { warn() {}, info() {}, debug() {}, error() {} };
 
 /** Every other address of 10.<block>.0.0/16, `n` of them (never aggregated). */
 function hosts(block: number, n: number): string[] {
@@ -42,6 +41,13 @@ async function setup() {
   expect(defs.diagnostics).toEqual([]);
   const spec = defs.devices[0]!;
   const store = new StateStore(stateDir);
+  const warned: { msg: string; fields: Record<string, unknown> | undefined }[] = [];
+  const log = {
+    warn: (msg: string, fields?: Record<string, unknown>) => warned.push({ msg, fields }),
+    info() {},
+    debug() {},
+    error() {},
+  };
   let now = T0;
   const resolve = (state: DeviceState | null, opts: { force?: boolean; planned?: ResolvedPolicy } = {}) =>
     resolveDevicePolicy(
@@ -75,6 +81,7 @@ async function setup() {
     record,
     tick: (ms: number) => (now += ms),
     store,
+    warned,
   };
 }
 
@@ -173,6 +180,11 @@ describe('the integrity gates, through the resolve step', () => {
       g.tick(hours === 2 ? 2 * 3_600_000 : 3_600_000);
       const stale = await g.resolve(s1);
       expect(sourceOf(stale)).toMatchObject({ status: 'held', stale: true, failingSince: new Date(T0).toISOString() });
+      // Logged on every run too (the loop prints no plan).
+      expect(g.warned.pop()).toEqual({
+        msg: 'policy source held at its last good set',
+        fields: expect.objectContaining({ device: 'd1', source: g.listFile, gate: 'failed', stale: true }),
+      });
       expect(stale.desired.notes![0]).toContain(
         `has been failing since 2026-11-30T00:00:00.000Z (${hours}h, longer than staleAfter 1h): the device still enforces the set last applied (100 entries); fix the source or take it out of the definitions`,
       );

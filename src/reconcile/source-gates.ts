@@ -68,7 +68,21 @@ export async function gateFeeds(
   const failing: SourceHealth[] = [];
   const out: GatedFeed[] = [];
   try {
-    for (const f of fetched) out.push(gateOne(spec, f, { opts, now, health, failing }));
+    for (const f of fetched) {
+      const g = gateOne(spec, f, { opts, now, health, failing });
+      // Said on every run, the loop's too (whose plans are not printed): tscm never silently stops enforcing.
+      if (g.compose.status !== 'fresh') {
+        ctx.log.warn(g.compose.status === 'held' ? 'policy source held at its last good set' : 'policy gate forced', {
+          device: spec.name,
+          source: g.compose.label,
+          gate: g.compose.gate?.gate,
+          detail: g.compose.gate?.detail,
+          ...(g.compose.failingSince === undefined ? {} : { failingSince: g.compose.failingSince }),
+          ...(g.compose.stale === true ? { stale: true } : {}),
+        });
+      }
+      out.push(g);
+    }
   } finally {
     // Recorded even when a source stops the device: its failure started now, not when it first had a set to hold.
     await writeSourceHealth(ctx.stateDir, spec.name, failing, health).catch((err: unknown) =>
