@@ -83,13 +83,15 @@ export async function applyDeviceSteps(
       force: opts.force,
       ...(opts.plannedSources === undefined ? {} : { planned: opts.plannedSources }),
     });
+    const { gated } = policy;
     const run = new DeviceRun(fleet, spec, basis, policy.pins, {
       force: opts.force,
-      ...(policy.gated === undefined
+      // What the state records of each source: the version applied (its last good set) and the gates forced.
+      ...(gated === undefined
         ? {}
         : {
             sources: (lastApply: LastApplyRecord) =>
-              sourcesRecord(policy.gated!, basis.state, lastApply, new Date().toISOString()),
+              sourcesRecord(gated, basis.state, lastApply, new Date().toISOString()),
           }),
       ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
