@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPrefixes, prefixesFromStrings } from '../cidr/index.js';
 import { DEFAULT_GATES } from '../config/index.js';
@@ -37,6 +38,17 @@ describe('serialBefore (RFC 1982, 32 bits)', () => {
     expect(serialBefore(2 ** 31, 0)).toBe(false);
     expect(serialBefore(5, 2 ** 31 + 4)).toBe(true);
     expect(serialBefore(5, 2 ** 31 + 6)).toBe(false);
+  });
+
+  it('agrees with the RFC 1982 definition on any pair: s1 < s2 when (s2 - s1) mod 2^32 is in (0, 2^31)', () => {
+    const serial = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, 1, 2 ** 31, 2 ** 32 - 1));
+    fc.assert(
+      fc.property(serial, serial, (a, b) => {
+        const d = (BigInt(b) - BigInt(a) + 2n ** 32n) % 2n ** 32n;
+        expect(serialBefore(a, b)).toBe(d > 0n && d < 2n ** 31n);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -101,6 +113,33 @@ describe('checkGates', () => {
   it('reports every gate tripped, serial first', () => {
     const found = checkGates(version(hosts(2, 10), 3), last, DEFAULT_GATES);
     expect(found.map((f) => f.gate)).toEqual(['serial', 'shrink', 'churn']);
+  });
+
+  it('shrink and churn agree with a reference over sets of entries', () => {
+    // Even addresses of one /24: entries that never aggregate, so the reference can count plain strings.
+    const set = fc.uniqueArray(fc.integer({ min: 0, max: 127 }), { maxLength: 60 });
+    const gates = fc.record({
+      maxShrink: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      maxChurn: fc.double({ min: 0.01, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(set, set, gates, (a, b, g) => {
+        const cidrs = (xs: number[]) => xs.map((x) => `192.0.2.${2 * x}/32`);
+        const last = version(cidrs(a), 1);
+        const next = version(cidrs(b), 2);
+        const found = checkGates(next, last, { ...DEFAULT_GATES, ...g }).map((f) => f.gate);
+        const A = new Set(a);
+        const B = new Set(b);
+        const same = a.length === b.length && a.every((x) => B.has(x));
+        const shrink = !same && a.length > 0 && (a.length - b.length) / a.length > g.maxShrink;
+        const churn =
+          !same &&
+          a.length > 0 &&
+          (b.filter((x) => !A.has(x)).length + a.filter((x) => !B.has(x)).length) / a.length > g.maxChurn;
+        expect(found).toEqual([...(shrink ? ['shrink'] : []), ...(churn ? ['churn'] : [])]);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('files (no serial) skip the serial gate', () => {
