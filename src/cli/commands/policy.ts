@@ -113,6 +113,7 @@ function toJson(device: string, policy: ResolvedPolicy) {
     truncation: policy.desired.truncation ?? null,
     lockout: report?.lockout ?? null,
     allowPrecedence: report?.allowPrecedence ?? null,
+    warnings: policy.desired.notes ?? [],
   };
 }
 
@@ -140,6 +141,8 @@ function renderHuman(device: string, policy: ResolvedPolicy): string {
   }
   const report = policy.desired.report;
   if (report) for (const n of policyNotes(report)) lines.push(`  ${printable(n, MAX_TEXT)}`);
+  // The gates' words on a held, forced or stale source, and what the platform left out.
+  for (const n of policy.desired.notes ?? []) lines.push(`  warning: ${printable(n, MAX_TEXT)}`);
   return lines.join('\n') + '\n';
 }
 

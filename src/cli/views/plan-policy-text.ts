@@ -43,16 +43,12 @@ export function statusWords(s: SourceReport): string {
   return `${s.stale ? 'stale, ' : ''}${s.status}${gate}`;
 }
 
-/** One sentence per fact worth a reader's attention: gates, failing sources, carve-outs, unresolved names, allow. */
+/**
+ * One sentence per fact of the lock-out proof and the allow precedence. A held, forced or stale source is in the
+ * status column; its gate's words (figures, the fix) are the plan's warnings, not repeated here.
+ */
 export function policyNotes(r: PolicyReport): string[] {
   const notes: string[] = [];
-  for (const s of r.sources) {
-    const who = `${s.role} list source ${s.priority} (${s.source})`;
-    if (s.gate) notes.push(`${who} ${s.status}: gate ${s.gate.gate}: ${s.gate.detail}`);
-    if (s.failingSince !== undefined) {
-      notes.push(`${who} failing since ${s.failingSince}${s.stale ? ', longer than its staleAfter' : ''}`);
-    }
-  }
   const l = r.lockout;
   const carved = l.carved.map((c) => `${c.address} (${c.why}) covered by ${c.coveredBy} from ${c.source}`);
   notes.push(
