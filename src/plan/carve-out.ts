@@ -1,10 +1,21 @@
 // The lock-out proof's pure half (issue 12): protected addresses (the device's management address and peers, tscm's
 // own address toward it, policy servers, syslog and upload targets, `protect` prefixes) carved out of the block
 // list, each with the entry that covered it; with `protect: strict` a covered address refuses the plan instead.
-//
-// SKELETON (lead's contract commit): carves nothing; the lock-out helper replaces the body.
+// assertNotCovered is the proof run on the final block group: a protected address left in it is a bug in tscm.
 
+import {
+  aggregate,
+  formatPrefix,
+  intersect,
+  isEmptyList,
+  parsePrefix,
+  prefixesFromStrings,
+  subtract,
+  type ParsedPrefix,
+} from '../cidr/index.js';
+import { maskV4, maskV6Word } from '../cidr/mask.js';
 import type { PrefixList } from '../cidr/types.js';
+import { ConfigError, InternalError } from '../errors.js';
 import type { CarveOut } from './model.js';
 
 /** One address the block list must not cover, and why. */
@@ -27,6 +38,11 @@ export interface BlockPart {
   readonly label: string;
 }
 
+/** How many covering entries a carve names before "and N more" (a wide protect prefix can cover thousands). */
+const COVERING_SHOWN = 3;
+/** How many covered addresses a strict refusal names. */
+const REFUSAL_SHOWN = 10;
+
 /**
  * Each part with the protected addresses taken out (aggregated), and what was carved. strict: throws a ConfigError
  * naming each covered address, why it is protected and the covering entry, instead of carving.
@@ -35,6 +51,91 @@ export function carveProtected(
   parts: readonly BlockPart[],
   lockout: LockoutInput,
 ): { parts: PrefixList[]; carved: CarveOut[] } {
-  void lockout;
-  return { parts: parts.map((p) => p.list), carved: [] };
+  const guard = guardListOf(lockout.addresses);
+  const parsed = lockout.addresses.map((a) => ({ ...a, value: parseProtected(a.prefix) }));
+  const carved: CarveOut[] = [];
+  const out = parts.map((part) => {
+    // One linear pass decides; the per-address scan for the covering entries runs only on a hit.
+    if (isEmptyList(intersect(part.list, guard))) return aggregate(part.list);
+    for (const a of parsed) {
+      const covering = overlappingEntries(part.list, a.value);
+      if (covering.length > 0) {
+        carved.push({ address: a.prefix, why: a.why, coveredBy: describeCovering(covering), source: part.label });
+      }
+    }
+    return subtract(part.list, guard);
+  });
+  if (lockout.mode === 'strict' && carved.length > 0) throw strictRefusal(carved);
+  return { parts: out, carved };
+}
+
+/** The proof on the final block group: throws InternalError when any protected address is still covered. */
+export function assertNotCovered(block: PrefixList, lockout: LockoutInput): void {
+  if (isEmptyList(intersect(block, guardListOf(lockout.addresses)))) return;
+  const covered = lockout.addresses.filter((a) => overlappingEntries(block, parseProtected(a.prefix)).length > 0);
+  throw new InternalError(
+    `the block group still covers protected addresses after the carve-out: ${covered
+      .map((a) => `${a.prefix} (${a.why})`)
+      .join(', ')}`,
+  );
+}
+
+function guardListOf(addresses: readonly ProtectedAddress[]): PrefixList {
+  // prefixesFromStrings rejects a malformed prefix with a ConfigError; ours are canonical by contract.
+  for (const a of addresses) parseProtected(a.prefix);
+  return aggregate(prefixesFromStrings(addresses.map((a) => a.prefix)));
+}
+
+function parseProtected(prefix: string): ParsedPrefix {
+  const p = parsePrefix(prefix);
+  if (p === null || p.hostBits) throw new InternalError(`protected address "${prefix}" is not a canonical CIDR`);
+  return p;
+}
+
+/** The entries of list sharing an address with p (one holds the other: prefixes never partly overlap). */
+function overlappingEntries(list: PrefixList, p: ParsedPrefix): string[] {
+  const found: string[] = [];
+  if (p.family === 'ipv4') {
+    const { addr, len } = list.v4;
+    for (let i = 0; i < len.length; i++) {
+      const m = maskV4(Math.min(len[i]!, p.len));
+      if (((addr[i]! ^ p.addr) & m) === 0) found.push(formatPrefix({ family: 'ipv4', addr: addr[i]!, len: len[i]! }));
+    }
+    return found;
+  }
+  const { words, len } = list.v6;
+  for (let i = 0; i < len.length; i++) {
+    const l = Math.min(len[i]!, p.len);
+    let same = true;
+    for (let k = 0; k < 4 && same; k++) same = ((words[4 * i + k]! ^ p.words[k]!) & maskV6Word(l, k)) === 0;
+    if (same) {
+      const w: [number, number, number, number] = [
+        words[4 * i]!,
+        words[4 * i + 1]!,
+        words[4 * i + 2]!,
+        words[4 * i + 3]!,
+      ];
+      found.push(formatPrefix({ family: 'ipv6', words: w, len: len[i]! }));
+    }
+  }
+  return found;
+}
+
+function describeCovering(entries: readonly string[]): string {
+  const shown = entries.slice(0, COVERING_SHOWN).join(', ');
+  return entries.length > COVERING_SHOWN ? `${shown} and ${entries.length - COVERING_SHOWN} more` : shown;
+}
+
+function strictRefusal(carved: readonly CarveOut[]): ConfigError {
+  const shown = carved
+    .slice(0, REFUSAL_SHOWN)
+    .map((c) => `${c.address} (${c.why}) covered by ${c.coveredBy} from ${c.source}`);
+  const more = carved.length > REFUSAL_SHOWN ? `; and ${carved.length - REFUSAL_SHOWN} more` : '';
+  const n = new Set(carved.map((c) => c.address)).size;
+  return new ConfigError(
+    `protect: strict: the block list covers ${n} protected address${n === 1 ? '' : 'es'}: ` +
+      `${shown.join('; ')}${more}; refusing the plan (the device keeps its current groups)`,
+    'remove the covering entries from the source, or set protect: carve (tscm.yaml or the device) to carve ' +
+      'the protected addresses out of the block list and report them in the plan',
+  );
 }
