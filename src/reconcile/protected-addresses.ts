@@ -1,5 +1,5 @@
 // Step "resolve", the lock-out proof's inputs (issue 12): the addresses a device's block list must never cover:
-// its management address and HA peers, tscm's own source address toward each (asked of the kernel with a connected
+// its management address and HA peers, tscm's own source address toward them (asked of the kernel with a connected
 // UDP socket: nothing is sent), the policy servers, the syslog and upload targets, and `protect` prefixes.
 // A name that does not resolve is listed as unresolved (the plan says it is not proven), never an error: the
 // device's own connection fails clearly enough when its address does not resolve.
@@ -33,7 +33,10 @@ interface Target {
   readonly host: string;
   readonly port: number;
   readonly why: string;
-  /** tscm's source address toward it is protected too. */
+  /**
+   * tscm's source address toward it is protected too: the device's own endpoints (the host tscm runs on, as it
+   * reaches the device); traffic to the servers need not cross the device at all.
+   */
   readonly fromTscm: boolean;
 }
 
@@ -83,7 +86,7 @@ function targetsOf(ctx: ProtectContext, spec: DeviceSpec): Target[] {
     f.source.kind === 'zone' ? [f.source.server] : [],
   );
   if (ctx.settings.policyServer !== undefined) servers.push(ctx.settings.policyServer);
-  targets.push(...servers.map((s) => ({ ...s, why: 'policy server', fromTscm: true })));
+  targets.push(...servers.map((s) => ({ ...s, why: 'policy server', fromTscm: false })));
   // The device sends its syslog to tscm's receiver: an address named in tscm.yaml (a wildcard is tscm's host).
   for (const [field, list] of [
     ['logs.udp', ctx.settings.logs.udp],
@@ -94,12 +97,12 @@ function targetsOf(ctx: ProtectContext, spec: DeviceSpec): Target[] {
     }
   }
   if (spec.logs.forward !== undefined)
-    targets.push({ ...spec.logs.forward, why: 'syslog forward target', fromTscm: true });
+    targets.push({ ...spec.logs.forward, why: 'syslog forward target', fromTscm: false });
   if (spec.logs.upload) {
     const upload = endpointOfUrl(ctx.settings.logs.uploadUrl);
-    if (upload !== null) targets.push({ ...upload, why: 'log upload target', fromTscm: true });
+    if (upload !== null) targets.push({ ...upload, why: 'log upload target', fromTscm: false });
     const proxy = endpointOfUrl(spec.logs.proxy?.url);
-    if (proxy !== null) targets.push({ ...proxy, why: 'log upload proxy', fromTscm: true });
+    if (proxy !== null) targets.push({ ...proxy, why: 'log upload proxy', fromTscm: false });
   }
   return targets;
 }
