@@ -64,6 +64,18 @@ describe('carveProtected', () => {
     ]);
   });
 
+  it('names every entry holding the address in a list that is not aggregated (nested holders, then those inside)', () => {
+    const parts = [
+      { list: p('0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/24', '10.0.0.4/30', '10.0.0.5', '10.0.0.6'), label: 'f' },
+    ];
+    const out = carveProtected(parts, lockout('carve', ['10.0.0.4/31', 'protect']));
+    expect(out.carved[0]!.coveredBy).toBe('0.0.0.0/0, 10.0.0.0/8, 10.0.0.0/24 and 2 more');
+    const v6 = [{ list: p('::/0', '2001:db8::/32', '2001:db8::1', '2001:db8::2', '2001:db9::1'), label: 'g' }];
+    const out6 = carveProtected(v6, lockout('carve', ['2001:db8::/126', 'protect']));
+    expect(out6.carved[0]!.coveredBy).toBe('::/0, 2001:db8::/32, 2001:db8::1/128 and 1 more');
+    expect(formatPrefixes(out6.parts[0]!)).not.toContain('2001:db8::1/128');
+  });
+
   it('carves IPv6 too, each family on its own', () => {
     const parts = [{ list: p('2001:db8::/32', '10.0.0.0/8'), label: 'z' }];
     const out = carveProtected(

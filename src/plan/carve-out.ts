@@ -5,7 +5,6 @@
 
 import {
   aggregate,
-  formatPrefix,
   intersect,
   isEmptyList,
   parsePrefix,
@@ -13,9 +12,9 @@ import {
   subtract,
   type ParsedPrefix,
 } from '../cidr/index.js';
-import { maskV4, maskV6Word } from '../cidr/mask.js';
 import type { PrefixList } from '../cidr/types.js';
 import { ConfigError, InternalError } from '../errors.js';
+import { coveringEntries, type CoveringEntries } from './covering-entries.js';
 import type { CarveOut } from './model.js';
 
 /** One address the block list must not cover, and why. */
@@ -54,25 +53,26 @@ export function carveProtected(
   const guard = guardListOf(lockout.addresses);
   const parsed = lockout.addresses.map((a) => ({ ...a, value: parseProtected(a.prefix) }));
   const carved: CarveOut[] = [];
-  const out = parts.map((part) => {
-    // One linear pass decides; the per-address scan for the covering entries runs only on a hit.
-    if (isEmptyList(intersect(part.list, guard))) return aggregate(part.list);
+  // One linear pass per part decides; the covering entries are searched for only in a part that was hit.
+  const hit = parts.map((part) => !isEmptyList(intersect(part.list, guard)));
+  for (const [i, part] of parts.entries()) {
+    if (!hit[i]) continue;
     for (const a of parsed) {
-      const covering = overlappingEntries(part.list, a.value);
-      if (covering.length > 0) {
+      const covering = coveringEntries(part.list, a.value, COVERING_SHOWN);
+      if (covering.count > 0) {
         carved.push({ address: a.prefix, why: a.why, coveredBy: describeCovering(covering), source: part.label });
       }
     }
-    return subtract(part.list, guard);
-  });
+  }
   if (lockout.mode === 'strict' && carved.length > 0) throw strictRefusal(carved);
+  const out = parts.map((part, i) => (hit[i] ? subtract(part.list, guard) : aggregate(part.list)));
   return { parts: out, carved };
 }
 
 /** The proof on the final block group: throws InternalError when any protected address is still covered. */
 export function assertNotCovered(block: PrefixList, lockout: LockoutInput): void {
   if (isEmptyList(intersect(block, guardListOf(lockout.addresses)))) return;
-  const covered = lockout.addresses.filter((a) => overlappingEntries(block, parseProtected(a.prefix)).length > 0);
+  const covered = lockout.addresses.filter((a) => coveringEntries(block, parseProtected(a.prefix), 0).count > 0);
   throw new InternalError(
     `the block group still covers protected addresses after the carve-out: ${covered
       .map((a) => `${a.prefix} (${a.why})`)
@@ -92,38 +92,9 @@ function parseProtected(prefix: string): ParsedPrefix {
   return p;
 }
 
-/** The entries of list sharing an address with p (one holds the other: prefixes never partly overlap). */
-function overlappingEntries(list: PrefixList, p: ParsedPrefix): string[] {
-  const found: string[] = [];
-  if (p.family === 'ipv4') {
-    const { addr, len } = list.v4;
-    for (let i = 0; i < len.length; i++) {
-      const m = maskV4(Math.min(len[i]!, p.len));
-      if (((addr[i]! ^ p.addr) & m) === 0) found.push(formatPrefix({ family: 'ipv4', addr: addr[i]!, len: len[i]! }));
-    }
-    return found;
-  }
-  const { words, len } = list.v6;
-  for (let i = 0; i < len.length; i++) {
-    const l = Math.min(len[i]!, p.len);
-    let same = true;
-    for (let k = 0; k < 4 && same; k++) same = ((words[4 * i + k]! ^ p.words[k]!) & maskV6Word(l, k)) === 0;
-    if (same) {
-      const w: [number, number, number, number] = [
-        words[4 * i]!,
-        words[4 * i + 1]!,
-        words[4 * i + 2]!,
-        words[4 * i + 3]!,
-      ];
-      found.push(formatPrefix({ family: 'ipv6', words: w, len: len[i]! }));
-    }
-  }
-  return found;
-}
-
-function describeCovering(entries: readonly string[]): string {
-  const shown = entries.slice(0, COVERING_SHOWN).join(', ');
-  return entries.length > COVERING_SHOWN ? `${shown} and ${entries.length - COVERING_SHOWN} more` : shown;
+function describeCovering(c: CoveringEntries): string {
+  const shown = c.first.join(', ');
+  return c.count > c.first.length ? `${shown} and ${c.count - c.first.length} more` : shown;
 }
 
 function strictRefusal(carved: readonly CarveOut[]): ConfigError {
