@@ -20,7 +20,7 @@ async function resolveFor(platform: string) {
   await writeFile(path.join(dir, 'allow.txt'), '2001:db8:2::1\n');
   await writeFile(
     path.join(dir, 'd.yaml'),
-    `name: d1\nplatform: ${platform}\ndeviceId: tdid_1\nmanagement: { host: 192.0.2.1 }\n` +
+    `name: d1\nplatform: ${platform}\ndeviceId: tdid_1\nmanagement: { host: 127.0.0.1 }\n` +
       'credentials: { username: { env: U }, password: { env: P } }\n' +
       'policy: { blockList: { file: block.txt }, allowList: { file: allow.txt } }\n',
   );

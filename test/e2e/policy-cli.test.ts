@@ -115,7 +115,9 @@ describe('tscm policy against a real NSD on 127.x.y.z:5353', () => {
       allowTransfer: z.xfr,
     }));
     for (let attempt = 0; ; attempt++) {
-      const host = `127.${randomInt(1, 254)}.${randomInt(1, 254)}.${randomInt(1, 254)}`;
+      // Below 127.128/9: the generated feed lists 127.128.0.0/9, and a policy server inside the block list is
+      // carved out of it (the lock-out proof), which the reference here does not model.
+      const host = `127.${randomInt(1, 128)}.${randomInt(1, 254)}.${randomInt(1, 254)}`;
       try {
         nsd = await startNsd(zones, { host, port: 5353 });
         break;
