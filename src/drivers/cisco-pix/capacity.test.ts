@@ -9,15 +9,8 @@ const REAL = readFileSync(
   'utf8',
 ).split('\n');
 
+// The real module's text is a golden case (testdata/real-cisco-community-fwsm-np-acl-count, golden.test.ts).
 describe('show np 3 acl count', () => {
-  it("reads a real FWSM's ACL rule count and maximum", () => {
-    expect(parseNpAclCount(REAL)).toEqual({
-      limit: 56627,
-      inUse: 3491,
-      detail: 'show np 3 acl count: CLS ACL Rule MAX 56627, 3491 in use',
-    });
-  });
-
   it('states nothing without the ACL maximum: a PIX refusal, another rule type, a mangled figure', () => {
     expect(parseNpAclCount(["Type help or '?' for a list of available commands."])).toBeUndefined();
     expect(parseNpAclCount(REAL.filter((l) => !l.startsWith('CLS ACL Rule MAX')))).toBeUndefined();
