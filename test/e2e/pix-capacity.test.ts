@@ -35,11 +35,13 @@ describe('capacity: an FWSM with a small ACE limit', () => {
   let limit: number;
   const env = { TSCM_CAP_USER: 'netops', TSCM_CAP_PASS: randomBytes(8).toString('hex'), TSCM_CAP_EN: 'en-x' };
   const run = (args: string[]) => runTscm([...args, '--dir', dir], { env });
+  let lastPlan = '';
+  /** `tscm plan --out FILE`: the device's plan as saved (lastPlan: the file). */
   const planFile = async (args: string[]) => {
-    const out = path.join(dir, `plan-${randomInt(1e9)}.json`);
-    const r = await run(['plan', '--out', out, ...args]);
+    lastPlan = path.join(dir, `plan-${randomInt(1e9)}.json`);
+    const r = await run(['plan', '--out', lastPlan, ...args]);
     expect(r.code, r.stderr).not.toBe(1);
-    return JSON.parse(await readFile(out, 'utf8')).devices[0];
+    return JSON.parse(await readFile(lastPlan, 'utf8')).devices[0];
   };
 
   beforeAll(async () => {
@@ -113,10 +115,13 @@ describe('capacity: an FWSM with a small ACE limit', () => {
 
     const config = emu.runningConfig();
     const logged = emu.commandLog().length;
-    const forced = await run(['apply', '--auto-approve', '--force']);
-    expect(forced.code).toBe(1);
-    expect(forced.stderr).toMatch(/fwsm-01: the plan is refused: capacity: .* over the pix limit of \d+/);
-    expect(forced.stderr).toMatch(/--force does not lift a capacity refusal/);
+    // Planned and applied at once, and the saved plan: both refused by the apply's own guard.
+    for (const args of [['--auto-approve'], [lastPlan, '--auto-approve']]) {
+      const forced = await run(['apply', ...args, '--force']);
+      expect(forced.code, forced.stdout).toBe(1);
+      expect(forced.stderr).toMatch(/fwsm-01: the plan is refused: capacity: .* over the pix limit of \d+/);
+      expect(forced.stderr).toMatch(/--force does not lift a capacity refusal/);
+    }
     expect(emu.runningConfig()).toBe(config);
     const sent = emu.commandLog().slice(logged);
     // Read only: the configuration and the limit, never a configuration command or a save.
