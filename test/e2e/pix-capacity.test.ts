@@ -1,7 +1,7 @@
 // Capacity per platform through the built CLI, on the FWSM emulator (loopback 127.0.43.0/24) booted from a real
 // context configuration with a small ACE limit: the plan shows the limit the module states (`show np 3 acl count`)
 // against the ACEs it would hold; a plan past it is refused and `apply --force` sends nothing; with --refresh=false
-// the platform's documented default stands in.
+// the platform's documented default stands in, as it does on a PIX, which states no limit.
 
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,6 +28,24 @@ const ROOM = 40;
 
 /** n addresses no two of which aggregate. */
 const hosts = (n: number): string => Array.from({ length: n }, (_, i) => `203.0.113.${2 * i + 1}`).join('\n') + '\n';
+
+function deviceYaml(name: string, emu: RunningPixEmulator): string {
+  return [
+    `name: ${name}`,
+    'platform: pix',
+    `deviceId: tdid_${name.replace('-', '')}`,
+    `management: { host: ${emu.host}, port: ${emu.port} }`,
+    `hostKey: { fingerprint: "${emu.hostKeyFingerprint}" }`,
+    'credentials:',
+    '  username: { env: TSCM_CAP_USER }',
+    '  password: { env: TSCM_CAP_PASS }',
+    '  enablePassword: { env: TSCM_CAP_EN }',
+    'policy: { blockList: { file: block.txt } }',
+    'objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: 1000 }',
+    'advanced: { saveRetryDelayMs: 20, configLockRetryDelayMs: 20 }',
+    '',
+  ].join('\n');
+}
 
 describe('capacity: an FWSM with a small ACE limit', () => {
   let emu: RunningPixEmulator;
@@ -60,24 +78,7 @@ describe('capacity: an FWSM with a small ACE limit', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tscm-capacity-'));
     await mkdir(path.join(dir, 'devices'));
     await writeFile(path.join(dir, 'devices', 'block.txt'), hosts(30));
-    await writeFile(
-      path.join(dir, 'devices', 'fwsm.yaml'),
-      [
-        'name: fwsm-01',
-        'platform: pix',
-        'deviceId: tdid_capacity01',
-        `management: { host: ${emu.host}, port: ${emu.port} }`,
-        `hostKey: { fingerprint: "${emu.hostKeyFingerprint}" }`,
-        'credentials:',
-        '  username: { env: TSCM_CAP_USER }',
-        '  password: { env: TSCM_CAP_PASS }',
-        '  enablePassword: { env: TSCM_CAP_EN }',
-        'policy: { blockList: { file: block.txt } }',
-        'objectGroups: { block: threatstop-block, allow: threatstop-allow, maxEntries: 1000 }',
-        'advanced: { saveRetryDelayMs: 20, configLockRetryDelayMs: 20 }',
-        '',
-      ].join('\n'),
-    );
+    await writeFile(path.join(dir, 'devices', 'fwsm.yaml'), deviceYaml('fwsm-01', emu));
   });
   afterAll(async () => {
     await emu?.close();
@@ -142,5 +143,34 @@ describe('capacity: an FWSM with a small ACE limit', () => {
     });
     expect(p.refusals).toEqual([]);
     expect(emu.commandLog().length).toBe(logged);
+  });
+
+  it('a PIX states no limit (it refuses show np): the plan uses the documented default', async () => {
+    const pix = await startPixEmulator({
+      host: `127.0.43.${randomInt(2, 250)}`,
+      variant: 'pix7',
+      username: env.TSCM_CAP_USER,
+      password: env.TSCM_CAP_PASS,
+      enablePassword: env.TSCM_CAP_EN,
+    });
+    const other = await mkdtemp(path.join(tmpdir(), 'tscm-capacity-pix-'));
+    try {
+      await mkdir(path.join(other, 'devices'));
+      await writeFile(path.join(other, 'devices', 'block.txt'), hosts(12));
+      await writeFile(path.join(other, 'devices', 'pix.yaml'), deviceYaml('pix-01', pix));
+      const out = path.join(other, 'plan.json');
+      const r = await runTscm(['plan', '--out', out, '--dir', other], { env });
+      expect(r.code, r.stderr).not.toBe(1);
+      expect(pix.commandLog()).toContain('show np 3 acl count');
+      expect(JSON.parse(await readFile(out, 'utf8')).devices[0].capacity).toEqual({
+        limit: 80000,
+        used: 12,
+        source: 'default',
+        detail: 'documented FWSM 3.1 maximum: 80K rules in single context mode',
+      });
+    } finally {
+      await pix.close();
+      await rm(other, { recursive: true, force: true });
+    }
   });
 });
