@@ -88,7 +88,10 @@ logOptions(
     .argument('[planfile-or-device...]', 'a plan file from `tscm plan --out`, or device nicknames (default: all)')
     .addOption(dirOption())
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--force', 'apply even when the plan is refused for safety (large removals, emptied groups)')
+    .option(
+      '--force',
+      'apply even when the plan is refused for safety (large removals, emptied groups); let a source an integrity gate holds through once',
+    )
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
     .addOption(noColorOption()),
 ).action(async (args, opts) => run(opts, () => import('./commands/apply.js').then((m) => m.applyCommand(args, opts))));

@@ -119,6 +119,8 @@ async function applyOneDevice(
   const done = await applyDeviceSteps(fleet, spec, steps, {
     command: opts.command,
     force: opts.force,
+    // The plan shown or saved decided which gates --force lets through; none when it shows no sources.
+    plannedSources: devicePlan.policy?.sources ?? [],
     revision,
     planId: () => planId,
     summary: devicePlan.summary,

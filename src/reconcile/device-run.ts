@@ -18,7 +18,14 @@ import type { DesiredState, DevicePlan, Inventory, ObservedDevice, ZonePin } fro
 import { hasChanges } from '../plan/compute-plan.js';
 import { inventoryAfterApply, mergeInventories } from '../plan/ownership.js';
 import { getPlatform } from '../drivers/registry.js';
-import { endpointKey, inventoryFromState, type DeviceLock, type DeviceState } from '../state/index.js';
+import {
+  endpointKey,
+  inventoryFromState,
+  type DeviceLock,
+  type DeviceState,
+  type DeviceStateUpdate,
+  type LastApplyRecord,
+} from '../state/index.js';
 import { connectDevice, endpointsOf } from './connect.js';
 import type { Fleet } from './fleet.js';
 import { describeLayout, inventoryOf, observeDevice, type DeviceBasis } from './plan-device.js';
@@ -53,6 +60,8 @@ export interface EndpointPlanner {
 export interface DeviceRunOptions {
   /** Apply a plan a safety rule refused. */
   readonly force: boolean;
+  /** What the state records of the policy's sources (source-gates.ts sourcesRecord); default: the state's, kept. */
+  readonly sources?: (lastApply: LastApplyRecord) => Pick<DeviceStateUpdate, 'sources' | 'overrides'>;
   readonly onProgress?: (device: string, endpoint: Endpoint, p: ApplyProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -174,7 +183,11 @@ export class DeviceRun {
     const keep = new Set(unread.map(endpointKey));
     // This run's journal entries for an unread endpoint are in the file with the older ones.
     const journal = (await this.fleet.store.readJournal(spec.name)).filter((e) => keep.has(e.endpoint));
-    const state = await this.fleet.store.write(spec.name, { inventory, zones: this.zones, lastApply });
+    const sources = this.opts.sources?.(lastApply) ?? {
+      sources: basis.state?.sources ?? [],
+      overrides: basis.state?.overrides ?? [],
+    };
+    const state = await this.fleet.store.write(spec.name, { inventory, zones: this.zones, lastApply, ...sources });
     await this.fleet.store.writeJournal(spec.name, journal);
     return state;
   }

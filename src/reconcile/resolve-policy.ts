@@ -11,7 +11,7 @@ import type { ZoneResolver } from '../policy/index.js';
 import { describeSource, desiredOfSources } from './desired-policy.js';
 import { protectedAddresses } from './protected-addresses.js';
 import type { FetchedFeed, PolicyContext } from './policy-context.js';
-import { gateFeeds, type GateOptions } from './source-gates.js';
+import { gateFeeds, gateNotes, type GatedFeed, type GateOptions } from './source-gates.js';
 
 export interface ResolvedPolicy {
   readonly desired: DesiredState;
@@ -21,6 +21,8 @@ export interface ResolvedPolicy {
   readonly sources: readonly ComposeSource[];
   /** What each source's fetch gave this run (`tscm policy`): skip reasons, cache use. */
   readonly zones: readonly ZoneFigures[];
+  /** Per source, the version an apply records as its last good set, and the gates --force let through. */
+  readonly gated?: readonly Pick<GatedFeed, 'applied' | 'override'>[];
 }
 
 export interface ZoneFigures {
@@ -45,9 +47,9 @@ export async function resolveDevicePolicy(
   const fetched = await fetchFeeds(ctx.resolver, spec);
   const gated = await gateFeeds(ctx, spec, fetched, opts);
   const sources = gated.map((g) => g.compose);
-  const desired = desiredOfSources(spec, sources, await protectedAddresses(ctx, spec));
+  const desired = gateNotes(desiredOfSources(spec, sources, await protectedAddresses(ctx, spec)), gated);
   const pins = gated.flatMap((g) => (g.pin === null ? [] : [g.pin]));
-  return { desired, pins, sources, zones: fetched.flatMap(figuresOf) };
+  return { desired, pins, sources, zones: fetched.flatMap(figuresOf), gated };
 }
 
 function figuresOf(f: FetchedFeed): ZoneFigures[] {

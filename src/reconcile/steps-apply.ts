@@ -9,12 +9,13 @@ import type { ApplyProgress } from '../drivers/driver.js';
 import { hasChanges } from '../plan/compute-plan.js';
 import type { DevicePlan, ZonePin } from '../plan/model.js';
 import { TransientError } from '../errors.js';
-import type { DeviceState } from '../state/index.js';
+import type { DeviceState, LastApplyRecord } from '../state/index.js';
 import { endpointsOf } from './connect.js';
 import { DeviceRun, lockDevice, type EndpointPlanner } from './device-run.js';
 import type { Fleet } from './fleet.js';
 import type { DeviceBasis } from './plan-device.js';
 import { resolveDevicePolicy, type ResolvedPolicy } from './resolve-policy.js';
+import { sourcesRecord, type GateOptions } from './source-gates.js';
 import type { DeviceSteps } from './steps.js';
 
 export interface PlannerContext {
@@ -32,6 +33,8 @@ export interface ApplyStepsOptions {
   /** Named in the lock (who holds it). */
   readonly command: string;
   readonly force: boolean;
+  /** Applying a plan made before: its sources (--force lets through only the gates it let through). */
+  readonly plannedSources?: GateOptions['planned'];
   /** The definitions' git revision, recorded in the state. */
   readonly revision: string | null;
   /** The id recorded as the state's last apply, given the plans made so far (one per endpoint reached). */
@@ -75,9 +78,21 @@ export async function applyDeviceSteps(
       state: await fleet.store.read(spec.name),
       journal: await fleet.store.readJournal(spec.name),
     };
-    const policy = await resolveDevicePolicy(fleet, spec, { state: basis.state, force: opts.force });
+    const policy = await resolveDevicePolicy(fleet, spec, {
+      state: basis.state,
+      force: opts.force,
+      ...(opts.plannedSources === undefined ? {} : { planned: opts.plannedSources }),
+    });
+    const { gated } = policy;
     const run = new DeviceRun(fleet, spec, basis, policy.pins, {
       force: opts.force,
+      // What the state records of each source: the version applied (its last good set) and the gates forced.
+      ...(gated === undefined
+        ? {}
+        : {
+            sources: (lastApply: LastApplyRecord) =>
+              sourcesRecord(gated, basis.state, lastApply, new Date().toISOString()),
+          }),
       ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });

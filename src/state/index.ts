@@ -9,9 +9,12 @@ export { lockStaleness, DEFAULT_LOCK_MAX_AGE_MS, type DeviceLock, type LockOptio
 export { parseState, serializeState } from './state-file.js';
 export { endpointKey, journalInventory, type JournalEntry } from './apply-journal.js';
 export {
+  OVERRIDES_KEEP,
   STATE_FORMAT_VERSION,
+  type AppliedSource,
   type DeviceState,
   type DeviceStateUpdate,
+  type GateOverride,
   type LastApplyRecord,
   type LockOwner,
   type PlanHistoryEntry,

@@ -7,12 +7,15 @@ import { encodeState, parseState, serializeState, STATE_FILE_FORMAT_VERSION } fr
 const V1 = new URL('./testdata/state-v1.json', import.meta.url);
 const V2 = new URL('./testdata/state-v2.json', import.meta.url);
 const V3 = new URL('./testdata/state-v3.json', import.meta.url);
+const V4 = new URL('./testdata/state-v4.json', import.meta.url);
 
 describe('state file', () => {
-  it('round-trips the version 3 fixture byte for byte, each inventory group as one member string', async () => {
-    const text = await readFile(V3, 'utf8');
+  it('round-trips the version 4 fixture byte for byte, each inventory group and last good set as one member string', async () => {
+    const text = await readFile(V4, 'utf8');
     const state = parseState(text, 'state.json');
-    expect(STATE_FILE_FORMAT_VERSION).toBe(3);
+    expect(STATE_FILE_FORMAT_VERSION).toBe(4);
+    expect(prefixesToStrings(state.sources![0]!.members)).toEqual(['10.0.0.0/8', '198.51.100.0/24', '2001:db8::/32']);
+    expect(state.overrides![0]).toMatchObject({ gate: 'churn', planId: '0123456789abcdef' });
     expect(state.formatVersion).toBe(1); // the in-memory model's version, not the file's
     expect(prefixesToStrings(state.inventory.groups[0]!.members)).toEqual([
       '10.0.0.0/8',
@@ -24,18 +27,31 @@ describe('state file', () => {
     expect(parseState(Buffer.from(text), 'state.json')).toEqual(state);
   });
 
-  it('upgrades the version 1 and 2 fixtures to exactly the version 3 fixture (groups not known as created)', async () => {
-    const v3 = await readFile(V3, 'utf8');
-    for (const old of [V1, V2]) {
+  it('upgrades the version 1, 2 and 3 fixtures to the version 4 fixture without sources (groups not known as created)', async () => {
+    const v4 = { ...parseState(await readFile(V4, 'utf8'), 'new.json'), sources: [], overrides: [] };
+    for (const old of [V1, V2, V3]) {
       const state = parseState(await readFile(old, 'utf8'), 'old.json');
-      expect(state).toEqual(parseState(v3, 'new.json'));
+      expect(state).toEqual(v4);
       expect(state.inventory.groups.every((g) => !g.created)).toBe(true);
-      expect(serializeState(state)).toBe(v3);
+      expect(serializeState(state)).toBe(serializeState(v4));
     }
   });
 
+  it('names the file and the source of a damaged last good set', async () => {
+    const doc = JSON.parse(await readFile(V4, 'utf8'));
+    doc.sources[0].members = '10.0.0.0/8\n300.0.0.0/8';
+    expect(() => parseState(JSON.stringify(doc), 's.json')).toThrow(
+      /^state file s.json: sources\[0\].members: invalid prefix: line 2/,
+    );
+    doc.sources[0].members = '10.0.0.0/8';
+    doc.overrides[0].gate = 'bogus';
+    expect(() => parseState(JSON.stringify(doc), 's.json')).toThrow(
+      /overrides\/0\/gate must be equal to one of the allowed values/,
+    );
+  });
+
   it('names the file and the group of a damaged member list, with how to recover', async () => {
-    const doc = JSON.parse(await readFile(V3, 'utf8'));
+    const doc = JSON.parse(await readFile(V4, 'utf8'));
     doc.inventory.groups[0].members = '10.0.0.0/8\n10.0.0.0/33';
     let err: unknown;
     try {
@@ -51,7 +67,7 @@ describe('state file', () => {
     doc.inventory.groups[0].members = ['10.0.0.0/8'];
     expect(() => parseState(JSON.stringify(doc), 's.json')).toThrow(/inventory\/groups\/0\/members must be string/);
     expect(() => parseState('[]', 's.json')).toThrow(/state file s.json is not a tscm state/);
-    expect(() => parseState('{"formatVersion": 4}', 's.json')).toThrow(/formatVersion 4, newer than this tscm/);
+    expect(() => parseState('{"formatVersion": 5}', 's.json')).toThrow(/formatVersion 5, newer than this tscm/);
   });
 
   it('quotes no raw line of a file that is not JSON (JSON.parse quotes the text around the error)', async () => {

@@ -1,23 +1,31 @@
 // The state file format: versioned JSON validated against schemas/state.schema.json. Format 2 writes each inventory
 // group's members as ONE string of newline-separated CIDRs built as bytes (plan/json-members.ts): the inventory of
-// a 1M-entry group costs no JS string per entry. Format 3 records per group whether tscm created it. Older formats
-// are upgraded on read.
+// a 1M-entry group costs no JS string per entry. Format 3 records per group whether tscm created it. Format 4 records
+// per source the version last applied (its last good set, members as one string too) and the gates --force
+// overrode. Older formats are upgraded on read.
 
 import { ConfigError } from '../errors.js';
 import { mapArrayField, isObject, upgradeDocument, type DocumentUpgrade } from '../plan/format-upgrade.js';
 import { parseJsonLiftingMembers, readMembers, type LiftedMembers } from '../plan/json-members-read.js';
 import { encodeJsonDocument, joinMemberArray, MemberText } from '../plan/json-members.js';
-import type { InventoryGroup } from '../plan/model.js';
+import type { GroupRole, InventoryGroup } from '../plan/model.js';
 import { printable } from '../plan/message-text.js';
 import { JSON_ERROR_LIMIT, serializePin } from '../plan/plan-file.js';
 import { assertMatchesSchema } from '../plan/schema-validator.js';
-import { STATE_FORMAT_VERSION, type DeviceState, type LastApplyRecord } from './model.js';
+import {
+  STATE_FORMAT_VERSION,
+  type AppliedSource,
+  type DeviceState,
+  type GateOverride,
+  type LastApplyRecord,
+} from './model.js';
 
 /** The version of the file format (the in-memory DeviceState keeps the model's STATE_FORMAT_VERSION). */
-export const STATE_FILE_FORMAT_VERSION = 3;
+export const STATE_FILE_FORMAT_VERSION = 4;
 export const STATE_UPGRADES: ReadonlyMap<number, DocumentUpgrade> = new Map([
   [1, upgradeStateV1ToV2],
   [2, upgradeStateV2ToV3],
+  [3, upgradeStateV3ToV4],
 ]);
 
 /** The bytes of a state file (UTF-8). Deterministic: the same state gives the same bytes. */
@@ -38,6 +46,24 @@ export function encodeState(state: DeviceState): Buffer {
     },
     zones: state.zones.map(serializePin),
     lastApply: state.lastApply && serializeLastApply(state.lastApply),
+    sources: (state.sources ?? []).map((a) => ({
+      role: a.role,
+      source: a.source,
+      serial: a.serial,
+      sha256: a.sha256,
+      records: a.records,
+      decoded: a.decoded,
+      rejected: a.rejected,
+      members: new MemberText(a.members),
+    })),
+    overrides: (state.overrides ?? []).map((o) => ({
+      at: o.at,
+      planId: o.planId,
+      role: o.role,
+      source: o.source,
+      gate: o.gate,
+      detail: o.detail,
+    })),
   });
 }
 
@@ -58,10 +84,12 @@ function serializeLastApply(a: LastApplyRecord): LastApplyRecord {
   return out;
 }
 
-interface RawState extends Omit<DeviceState, 'inventory' | 'formatVersion'> {
+interface RawState extends Omit<DeviceState, 'inventory' | 'formatVersion' | 'sources' | 'overrides'> {
   readonly inventory: {
     readonly groups: { name: string; role: InventoryGroup['role']; created: boolean; members: string }[];
   };
+  readonly sources: (Omit<AppliedSource, 'members'> & { role: GroupRole; members: string })[];
+  readonly overrides: GateOverride[];
 }
 
 /**
@@ -80,7 +108,11 @@ export function parseState(
     created: g.created,
     members: readMembers(lifted, g.members, `state file ${file}: inventory.groups[${i}] (${g.name}).members`, hint),
   }));
-  return { ...raw, formatVersion: STATE_FORMAT_VERSION, inventory: { groups } };
+  const sources: AppliedSource[] = raw.sources.map((a, i) => ({
+    ...a,
+    members: readMembers(lifted, a.members, `state file ${file}: sources[${i}].members`, hint),
+  }));
+  return { ...raw, formatVersion: STATE_FORMAT_VERSION, inventory: { groups }, sources };
 }
 
 /**
@@ -143,4 +175,9 @@ function upgradeStateV2ToV3(doc: Record<string, unknown>): Record<string, unknow
     return { ...rest, created: false, members };
   });
   return { ...doc, formatVersion: 3, inventory: next };
+}
+
+/** Format 3 -> 4: no source's applied version was recorded (the gates then have nothing to compare against). */
+function upgradeStateV3ToV4(doc: Record<string, unknown>): Record<string, unknown> {
+  return { ...doc, formatVersion: 4, sources: [], overrides: [] };
 }

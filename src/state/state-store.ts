@@ -76,6 +76,8 @@ export class StateStore implements StateBackend {
       inventory: next.inventory,
       zones: next.zones,
       lastApply: next.lastApply,
+      sources: next.sources ?? [],
+      overrides: next.overrides ?? [],
     };
     await mkdir(deviceDir(this.stateDir, device), { recursive: true });
     await writeFileAtomic(stateFilePath(this.stateDir, device), encodeState(state));

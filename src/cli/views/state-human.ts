@@ -72,6 +72,7 @@ export function renderStateShow(location: string, r: DeviceReport, opts: { membe
           : `    file ${z.path}: sha256 ${z.sha256.slice(0, 12)}`,
       );
     }
+    out.push(...sourcesText(s));
   }
   const st = r.status;
   if (st !== null) {
@@ -109,11 +110,39 @@ export function stateShowJson(location: string, r: DeviceReport, opts: { members
         ...(opts.members ? { members: prefixesToStrings(g.members) } : {}),
       })) ?? [],
     zones: s?.zones ?? [],
+    sources: (s?.sources ?? []).map((a) => ({
+      role: a.role,
+      source: a.source,
+      serial: a.serial,
+      sha256: a.sha256,
+      records: a.records,
+      decoded: a.decoded,
+      rejected: a.rejected,
+      count: prefixCount(a.members),
+    })),
+    overrides: s?.overrides ?? [],
     lastApply: s?.lastApply ?? null,
     status: r.status,
     lock: r.lock,
     history: r.history.map((h) => ({ recordedAt: h.recordedAt, serial: h.serial, file: h.file })),
   };
+}
+
+/** The version of each source last applied (the sets the gates hold), and the gates --force overrode. */
+function sourcesText(s: DeviceState): string[] {
+  const out: string[] = [];
+  const sources = s.sources ?? [];
+  if (sources.length > 0) out.push(`  sources applied, the last good sets (${sources.length}):`);
+  for (const a of sources) {
+    const serial = a.serial === null ? '' : `serial ${a.serial}, `;
+    out.push(`    ${a.role} ${a.source}: ${serial}${prefixCount(a.members)} entries, sha256 ${a.sha256.slice(0, 12)}`);
+  }
+  const overrides = s.overrides ?? [];
+  if (overrides.length > 0) out.push(`  gates overridden by --force (${overrides.length}):`);
+  for (const o of overrides) {
+    out.push(`    ${o.at}  ${o.gate} gate of ${o.role} list source ${o.source} (plan ${o.planId}): ${o.detail}`);
+  }
+  return out;
 }
 
 function ownedCount(s: DeviceState): number {

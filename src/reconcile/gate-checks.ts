@@ -1,0 +1,87 @@
+// The integrity gates of one source's new version against the version last applied to the device (issue 12), pure:
+// serial backwards (RFC 1982), more malformed records than maxRejected, a shrink past maxShrink, a churn past
+// maxChurn. Entries are counted on aggregated lists, and churn as entries added plus removed (ipset-fast-update's
+// measure), so a feed re-ordered or re-split into the same prefixes changes nothing.
+
+import { aggregate, exactDifference, prefixCount } from '../cidr/index.js';
+import type { PrefixList } from '../cidr/types.js';
+import type { SourceGates } from '../config/types.js';
+import type { GateFinding } from '../plan/model.js';
+
+/** A version of a source: what the gates compare. `members` aggregated. */
+export interface SourceVersion {
+  readonly serial: number | null;
+  readonly sha256: string;
+  readonly records: number;
+  readonly rejected: number;
+  readonly members: PrefixList;
+}
+
+/** RFC 1982 serial arithmetic (32 bits): is `s1` before `s2`? Serials 2^31 apart are undefined: not before. */
+export function serialBefore(s1: number, s2: number): boolean {
+  if (s1 === s2) return false;
+  const HALF = 2 ** 31;
+  return (s1 < s2 && s2 - s1 < HALF) || (s1 > s2 && s1 - s2 > HALF);
+}
+
+/** The aggregated entries of a decoded list. */
+export function entriesOf(list: PrefixList): PrefixList {
+  return aggregate(list);
+}
+
+/**
+ * The gates the new version trips, in order (serial, rejected, shrink, churn); empty when it passes. `last` null:
+ * nothing applied to compare with, only the rejected gate applies. An unchanged version (same hash) passes.
+ */
+export function checkGates(next: SourceVersion, last: SourceVersion | null, gates: SourceGates): GateFinding[] {
+  if (last !== null && last.sha256 === next.sha256) return [];
+  const found: GateFinding[] = [];
+  if (last !== null && next.serial !== null && last.serial !== null && serialBefore(next.serial, last.serial)) {
+    found.push({
+      gate: 'serial',
+      detail: `serial went backwards from ${last.serial} to ${next.serial} (RFC 1982)`,
+    });
+  }
+  const limit = rejectedLimit(gates, next.records);
+  if (next.rejected > limit.count) {
+    found.push({
+      gate: 'rejected',
+      detail: `${next.rejected} of ${next.records} records malformed (${pct(next.rejected, next.records)}) > maxRejected ${limit.text}`,
+    });
+  }
+  if (last === null) return found;
+  const before = prefixCount(last.members);
+  const after = prefixCount(next.members);
+  if (before > 0 && (before - after) / before > gates.maxShrink) {
+    found.push({
+      gate: 'shrink',
+      detail: `shrank from ${before} to ${after} entries: ${pct(before - after, before)} > maxShrink ${pct(gates.maxShrink, 1)}`,
+    });
+  }
+  if (before > 0) {
+    const added = prefixCount(exactDifference(next.members, last.members));
+    const removed = prefixCount(exactDifference(last.members, next.members));
+    if ((added + removed) / before > gates.maxChurn) {
+      found.push({
+        gate: 'churn',
+        detail: `${added} entries added and ${removed} removed against ${before} last applied: ${pct(added + removed, before)} > maxChurn ${pct(gates.maxChurn, 1)}`,
+      });
+    }
+  }
+  return found;
+}
+
+function rejectedLimit(gates: SourceGates, records: number): { count: number; text: string } {
+  const m = gates.maxRejected;
+  if ('count' in m) return { count: m.count, text: String(m.count) };
+  return {
+    count: Math.floor(m.share * records),
+    text: `${pct(m.share, 1)} (${Math.floor(m.share * records)} records)`,
+  };
+}
+
+/** A share as a percentage, one decimal when it is not whole ("12.5%"). */
+function pct(part: number, whole: number): string {
+  const p = whole === 0 ? 0 : (part / whole) * 100;
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}
