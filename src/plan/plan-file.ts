@@ -82,6 +82,10 @@ function planDeviceDocument(p: DevicePlan): Record<string, unknown> {
   };
   if (p.truncation)
     doc['truncation'] = { dropped: p.truncation.dropped, sample: [...p.truncation.sample], limit: p.truncation.limit };
+  if (p.capacity) {
+    const c = p.capacity;
+    doc['capacity'] = { limit: c.limit, used: c.used, source: c.source, detail: c.detail };
+  }
   if (p.layout !== undefined && p.layout.length > 0) doc['layout'] = [...p.layout];
   const state = p.inputs.state;
   doc['inputs'] = {
