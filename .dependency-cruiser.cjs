@@ -39,7 +39,7 @@ module.exports = {
         path: '^src/',
         pathNot: [
           '^src/drivers/(platform|driver)\\.ts$',
-          '^src/drivers/shared/(cli-settings|nested-settings|shim-setting)\\.ts$',
+          '^src/drivers/shared/(cli-settings|nested-settings|shim-setting|asa-capacity)\\.ts$',
           '^src/errors\\.ts$',
         ],
         dependencyTypesNot: ['dynamic-import'],

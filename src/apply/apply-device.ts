@@ -9,6 +9,7 @@ import { DeviceApplyError } from '../drivers/driver.js';
 import type { ApplyProgress, Driver, GroupRef, Logger, Observation } from '../drivers/driver.js';
 import { withFingerprint } from '../plan/fingerprint.js';
 import { ConfigError } from '../errors.js';
+import { capacityRefusal } from '../plan/capacity.js';
 import { hasChanges } from '../plan/compute-plan.js';
 import type { DesiredState, DevicePlan, GroupChange, Inventory, ObservedDevice } from '../plan/model.js';
 import { inventoryAfterApply, inventoryAfterPartialApply, mergeInventories } from '../plan/ownership.js';
@@ -76,6 +77,20 @@ export function refuseUnsafe(plan: DevicePlan, force: boolean): void {
   throw new PlanRefusedError(
     `${plan.device}: the plan is refused for safety:\n  - ${plan.refusals.join('\n  - ')}`,
     'review the plan; if the change is intended, run again with --force',
+  );
+}
+
+/**
+ * Step "guard", before the safety refusal: a plan that would add past the platform's limit is refused whatever
+ * --force says (the device would refuse the adds, or drop the whole batch); it is recomputed here from the read of
+ * the endpoint the apply is about to change, never taken from a saved plan.
+ */
+export function refuseOverCapacity(plan: DevicePlan): void {
+  const why = capacityRefusal(plan);
+  if (why === undefined) return;
+  throw new PlanRefusedError(
+    `${plan.device}: the plan is refused: ${why}`,
+    '--force does not lift a capacity refusal: lower objectGroups.maxEntries, or raise the limit on the device, then plan again',
   );
 }
 

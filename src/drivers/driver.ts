@@ -2,7 +2,7 @@
 // through registry.ts only. A driver = pure render + pure parse + a thin session; only the session touches sockets.
 
 import type { DeviceSpec, Endpoint } from '../config/types.js';
-import type { GroupChange, GroupRole, ObservedGroup } from '../plan/model.js';
+import type { DeviceCapacity, GroupChange, GroupRole, ObservedGroup } from '../plan/model.js';
 
 /** A structured logger: a fixed message plus fields. Secret values never reach it. */
 export interface Logger {
@@ -30,6 +30,8 @@ export interface Observation {
   readonly haRole?: 'active' | 'standby';
   /** How this endpoint was read, for the plan's warnings ("reconciled over SSH: the REST API answered 404"). */
   readonly notes?: readonly string[];
+  /** The member limit where the device shows one (FWSM); absent: the platform's documented default (traits). */
+  readonly capacity?: DeviceCapacity;
 }
 
 export interface DriverContext {

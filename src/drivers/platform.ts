@@ -12,6 +12,15 @@ export interface PlatformTraits {
   readonly ha: 'each-endpoint' | 'active-only';
   /** The longest object-group name the device takes. */
   readonly maxNameLength: number;
+  /** The platform's practical member limit when the device does not state one (documented: see the README). */
+  readonly capacity: PlatformCapacity;
+}
+
+/** A documented default limit: entries (group members, or the expanded ACEs they become) a device holds. */
+export interface PlatformCapacity {
+  readonly limit: number;
+  /** Where the figure comes from, shown in the plan ("FWSM 3.1 configuration guide: 80K rules"). */
+  readonly detail: string;
 }
 
 /**

@@ -30,6 +30,17 @@ export interface ObservedDevice {
   readonly haRole?: 'active' | 'standby';
   /** The driver's words on how the endpoint was read (a fallback transport): plan warnings. */
   readonly notes?: readonly string[];
+  /** The platform's limit as the device states it (FWSM `show np 3 acl count`); absent: the documented default. */
+  readonly capacity?: DeviceCapacity;
+}
+
+/** A member limit read from a device, and what the device counts against it now. */
+export interface DeviceCapacity {
+  readonly limit: number;
+  /** Entries counted against the limit now, device-wide (tscm's groups and everything else); null: not shown. */
+  readonly inUse: number | null;
+  /** Where it was read ("show np 3 acl count: CLS ACL Rule MAX 56627"). */
+  readonly detail: string;
 }
 
 /** What tscm owns on a device: only these members are ever removed (DESIGN.md convention 9). */

@@ -4,7 +4,14 @@
 // so it is never ahead of or behind the devices.
 
 import { prefixCount } from '../cidr/index.js';
-import { addsOf, ApplyFailedError, applyEndpoint, refuseUnsafe, type EndpointResult } from '../apply/apply-device.js';
+import {
+  addsOf,
+  ApplyFailedError,
+  applyEndpoint,
+  refuseOverCapacity,
+  refuseUnsafe,
+  type EndpointResult,
+} from '../apply/apply-device.js';
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { ApplyProgress } from '../drivers/driver.js';
 import type { DesiredState, DevicePlan, Inventory, ObservedDevice, ZonePin } from '../plan/model.js';
@@ -101,6 +108,7 @@ export class DeviceRun {
       const plan = describeLayout(await planner.plan(observed), driver, observed);
       steps.enter('guard');
       await planner.guard?.(plan, observed);
+      refuseOverCapacity(plan);
       refuseUnsafe(plan, this.opts.force);
       const key = endpointKey(endpoint);
       const journal = (window: Parameters<typeof addsOf>[0]): Promise<void> =>

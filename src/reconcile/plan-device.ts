@@ -5,7 +5,9 @@
 import type { DeviceSpec, Endpoint } from '../config/types.js';
 import type { Driver } from '../drivers/driver.js';
 import { groupRefsOf } from '../apply/apply-device.js';
+import { withCapacity } from '../plan/capacity.js';
 import { computePlan } from '../plan/compute-plan.js';
+import { getPlatform } from '../drivers/registry.js';
 import { fingerprintObserved, withFingerprint } from '../plan/fingerprint.js';
 import type { DevicePlan, Inventory, ObservedDevice } from '../plan/model.js';
 import { mergeInventories } from '../plan/ownership.js';
@@ -77,7 +79,7 @@ export function planDevice(
   opts: PlanDeviceOptions,
 ): DevicePlan {
   const { state } = basis;
-  const plan = computePlan(policy.desired, observed, inventoryOf(basis, endpoint), {
+  const computed = computePlan(policy.desired, observed, inventoryOf(basis, endpoint), {
     device: spec.name,
     platform: spec.platform,
     maxRemoveShare: spec.safety.maxRemoveShare,
@@ -88,6 +90,8 @@ export function planDevice(
       adopt: opts.adopt && state === null,
     },
   });
+  // With refresh off the stored state stands in for the device: no limit read, the documented default applies.
+  const plan = withCapacity(computed, observed, getPlatform(spec.platform).traits.capacity);
   if (spec.policyUpdates) return plan;
   const note = `policyUpdates is false for ${spec.name}: planned and reported only; apply leaves the device untouched`;
   return { ...plan, warnings: [note, ...plan.warnings] };

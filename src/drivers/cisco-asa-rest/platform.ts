@@ -3,6 +3,7 @@
 // struggling on-box agent up, and an opt-in fallback to the ASA driver over SSH (hence the CLI settings).
 
 import type { PlatformModule } from '../platform.js';
+import { ASA_CAPACITY } from '../shared/asa-capacity.js';
 import { CLI_SETTINGS } from '../shared/cli-settings.js';
 import { NESTED_CHILD_NAMES, NESTED_SIZE_SETTING } from '../shared/nested-settings.js';
 import { SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
@@ -11,7 +12,14 @@ export const ASA_REST_PLATFORM: PlatformModule = {
   platform: 'asa-rest',
   title: 'Cisco ASA (REST API over HTTPS)',
   defaults: { port: 443, groups: { block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' } },
-  traits: { families: ['v4', 'v6'], emptyInUseGroup: 'shim', ha: 'active-only', maxNameLength: 64 },
+  traits: {
+    families: ['v4', 'v6'],
+    emptyInUseGroup: 'shim',
+    ha: 'active-only',
+    maxNameLength: 64,
+    // Same as the asa platform (README.md, "Capacity"): Cisco publishes no object-group member limit for the ASA.
+    capacity: ASA_CAPACITY,
+  },
   // The defaults here are options.ts's (ASA_REST_DEFAULTS; a test keeps them equal): platform data stays pure.
   settings: {
     // Read only by the ASA driver over SSH when advanced.fallback is ssh.

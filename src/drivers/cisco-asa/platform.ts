@@ -3,6 +3,7 @@
 // configuration on the active unit of a failover pair only.
 
 import type { PlatformModule } from '../platform.js';
+import { ASA_CAPACITY } from '../shared/asa-capacity.js';
 import { NESTED_SIZE_SETTING, NESTED_CHILD_NAMES } from '../shared/nested-settings.js';
 import { CLI_SETTINGS } from '../shared/cli-settings.js';
 import { SHIM_ADDRESS_SETTING } from '../shared/shim-setting.js';
@@ -12,7 +13,13 @@ export const ASA_PLATFORM: PlatformModule = {
   title: 'Cisco ASA (CLI over SSH)',
   defaults: { port: 22, groups: { block: 'ThreatSTOP-Block', allow: 'ThreatSTOP-Allow' } },
   // 64: object-group names (ASA command reference "object-group"); children take NAME-<n>.
-  traits: { families: ['v4', 'v6'], emptyInUseGroup: 'shim', ha: 'active-only', maxNameLength: 64 },
+  traits: {
+    families: ['v4', 'v6'],
+    emptyInUseGroup: 'shim',
+    ha: 'active-only',
+    maxNameLength: 64,
+    capacity: ASA_CAPACITY,
+  },
   settings: {
     ...CLI_SETTINGS,
     'objectGroups.nestedSize': NESTED_SIZE_SETTING,

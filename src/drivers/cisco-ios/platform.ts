@@ -11,7 +11,15 @@ export const IOS_PLATFORM: PlatformModule = {
   title: 'Cisco IOS / IOS-XE (CLI over SSH)',
   defaults: { port: 22, groups: { block: 'threatstop-block', allow: 'threatstop-allow' } },
   // 64: the longest name accepted in practice (no documented limit found); README.md.
-  traits: { families: ['v4', 'v6'], emptyInUseGroup: 'allowed', ha: 'each-endpoint', maxNameLength: 64 },
+  traits: {
+    families: ['v4', 'v6'],
+    emptyInUseGroup: 'allowed',
+    ha: 'each-endpoint',
+    maxNameLength: 64,
+    // README.md "Capacity": Cisco publishes no object-group member limit for IOS/IOS-XE (memory-bound), and the
+    // device shows none; tscm's own ceiling (objectGroups.maxEntries' maximum) stands in.
+    capacity: { limit: 2_000_000, detail: "no documented IOS limit (memory-bound): tscm's ceiling" },
+  },
   settings: {
     ...CLI_SETTINGS,
     'advanced.compressConfig': {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatIpv4Address, parseIpv4Address, prefixesFromStrings, prefixesToStrings } from '../../cidr/index.js';
 import type { GroupChange } from '../../plan/model.js';
+import { NP_ACL_COUNT_COMMAND, parseNpAclCount } from './capacity.js';
 import { describePixLayout, layoutPixChanges } from './layout.js';
 import { foldPixGroups } from './observe.js';
 import { describePixGroups, parsePixText } from './parse.js';
@@ -23,7 +24,7 @@ const SHIM = parseIpv4Address('10.255.255.254');
 
 type ChangeJson = Omit<GroupChange, 'add' | 'remove'> & { add: string[]; remove: string[] };
 
-const READERS = /^(show running-config|write terminal|show object-group|show access-list)\b/;
+const READERS = /^(show running-config|write terminal|show object-group|show access-list|show np 3 acl count)\b/;
 
 function checkGolden(file: string, actual: string): void {
   if (update || !existsSync(file)) {
@@ -51,7 +52,14 @@ describe('cisco-pix golden files', () => {
       }
       const command = readFileSync(join(dir, 'command.txt'), 'utf8').trim();
       expect(command, `${name}: no parser reads "${command}"`).toMatch(READERS);
-      const parsed = parsePixText(readFileSync(join(dir, 'device.txt'), 'utf8'));
+      const text = readFileSync(join(dir, 'device.txt'), 'utf8');
+      if (command === NP_ACL_COUNT_COMMAND) {
+        // The FWSM's ACE limit (capacity.ts), not groups.
+        const capacity = parseNpAclCount(text.split('\n'));
+        checkGolden(join(dir, 'expected-parse.json'), JSON.stringify({ capacity }, null, 2) + '\n');
+        return;
+      }
+      const parsed = parsePixText(text);
       const changesFile = join(dir, 'changes.json');
       const changes: GroupChange[] = existsSync(changesFile)
         ? (JSON.parse(readFileSync(changesFile, 'utf8')) as ChangeJson[]).map((c) => ({

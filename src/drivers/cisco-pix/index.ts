@@ -6,7 +6,7 @@
 
 import { parseIpv4Address } from '../../cidr/index.js';
 import { InternalError, TransientError } from '../../errors.js';
-import type { GroupChange } from '../../plan/model.js';
+import type { DeviceCapacity, GroupChange } from '../../plan/model.js';
 import { DeviceApplyError } from '../driver.js';
 import { batchFailureError, sendConfigLine } from '../shared/config-lines.js';
 import type { ConfigLineContext } from '../shared/config-lines.js';
@@ -19,6 +19,7 @@ import { findDeviceError } from '../shared/cli-text.js';
 import { DEFAULT_BATCH_WINDOW } from '../shared/ssh-session.js';
 import type { CliSession } from '../shared/ssh-session.js';
 import { connectTelnet } from '../shared/telnet-connect.js';
+import { NP_ACL_COUNT_COMMAND, parseNpAclCount } from './capacity.js';
 import { ACE_LIMIT, PIX_ERROR_RULES } from './error-rules.js';
 import { describePixLayout, layoutPixChanges, predictPixBasis } from './layout.js';
 import { foldPixGroups, isPixFacts } from './observe.js';
@@ -129,8 +130,18 @@ class PixDriver implements Driver {
 
   async observe(groups: readonly GroupRef[]): Promise<Observation> {
     const folded = foldPixGroups(await this.readConfig(), groups, this.shim);
+    const capacity = await this.readCapacity();
     this.ctx.log.info('pix observed', { device: this.label, groups: folded.groups.length });
-    return { groups: folded.groups, facts: folded.facts };
+    return { groups: folded.groups, facts: folded.facts, ...(capacity === undefined ? {} : { capacity }) };
+  }
+
+  /** The ACE limit an FWSM states (capacity.ts); a PIX refuses the command, and the documented default applies. */
+  private async readCapacity(): Promise<DeviceCapacity | undefined> {
+    const seg = await this.session.send(NP_ACL_COUNT_COMMAND);
+    const hit = findDeviceError(seg.lines, PIX_ERROR_RULES);
+    const capacity = hit === undefined ? parseNpAclCount(seg.lines) : undefined;
+    if (capacity === undefined) this.ctx.log.debug('pix states no ACE limit', { device: this.label });
+    return capacity;
   }
 
   /** The whole configuration, parsed as the lines arrive (a 100k-member group is never held as text). */

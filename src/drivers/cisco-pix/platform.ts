@@ -10,7 +10,16 @@ export const PIX_PLATFORM: PlatformModule = {
   title: 'Cisco PIX / FWSM (CLI over SSH or telnet)',
   defaults: { port: 22, groups: { block: 'threatstop-block', allow: 'threatstop-allow' } },
   // IPv4 only; names up to 64 characters as on the ASA code base PIX 7 shares (cisco-protocol.md §2).
-  traits: { families: ['v4'], emptyInUseGroup: 'shim', ha: 'each-endpoint', maxNameLength: 64 },
+  traits: {
+    families: ['v4'],
+    emptyInUseGroup: 'shim',
+    ha: 'each-endpoint',
+    maxNameLength: 64,
+    // FWSM 3.1 configuration guide (OL-6392-01, ch. 10 "Maximum Number of ACEs"): 80K rules for the whole system in
+    // single context mode, expanded ACEs included; a real FWSM states its own (show np 3 acl count, read by observe).
+    // Cisco publishes no figure for the PIX. README.md "Capacity".
+    capacity: { limit: 80_000, detail: 'documented FWSM 3.1 maximum: 80K rules in single context mode' },
+  },
   settings: {
     ...CLI_SETTINGS,
     'advanced.transport': {

@@ -85,7 +85,7 @@ function memberChange(remove: boolean): PixHandler {
     group.addMember(member.key, member.form);
     journal.push({ op: 'add', key: member.key, line: null });
     config.touch();
-    const limit = faults.aceLimit;
+    const limit = c.device.aclRuleMax();
     if (limit !== undefined && config.userOf(group.name) !== undefined && config.elements() > limit) {
       // FWSM: over the limit the whole batch is removed [S: FWSM 3.x guide OL-6392-01, cisco-protocol.md §7].
       for (const entry of journal.reverse()) {

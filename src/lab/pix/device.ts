@@ -6,6 +6,9 @@ import { parsePixConfig } from './config-model.js';
 import type { PixConfig } from './config-model.js';
 import type { PixFaults, PixVariant } from './types.js';
 
+/** `CLS ACL Rule MAX` of the real FWSM quoted in src/drivers/cisco-pix/testdata/real-cisco-community-fwsm-np-acl-count. */
+export const FWSM_ACL_RULE_MAX = 56_627;
+
 /** When no config is given: the shape of a real PIX 7.2 factory config, cut down [I]. */
 const SKELETON = [
   ': Saved',
@@ -33,6 +36,7 @@ export class PixDevice {
     faults: PixFaults | undefined,
     readonly enablePassword: string,
     readonly context: string | undefined,
+    private readonly bootAclRuleMax?: number,
   ) {
     this.config = parsePixConfig(text ?? SKELETON.join('\n') + '\n', variant === 'pix6' ? '  ' : ' ');
     if (hostname !== undefined) this.config.setHostname(hostname);
@@ -42,6 +46,15 @@ export class PixDevice {
 
   get hostname(): string {
     return this.config.hostname ?? (this.variant === 'fwsm3' ? 'FWSM' : 'pixfirewall');
+  }
+
+  /**
+   * The access-list element limit the device enforces and (FWSM) states: the `aceLimit` fault, else the boot
+   * option, else an FWSM's default; undefined: none (a PIX).
+   */
+  aclRuleMax(): number | undefined {
+    const fwsm = this.variant === 'fwsm3' ? FWSM_ACL_RULE_MAX : undefined;
+    return this.faults.aceLimit ?? this.bootAclRuleMax ?? fwsm;
   }
 
   runningConfigText(): string {

@@ -5,7 +5,7 @@ import { kw } from '../vty/grammar.js';
 import type { GrammarNode, KeywordEdge } from '../vty/grammar.js';
 import type { PixHandler } from './command-context.js';
 import { INVALID_PASSWORD, STANDBY_WARNING } from './messages.js';
-import { accessListLines, groupLines, versionLines } from './show-output.js';
+import { accessListLines, groupLines, npAclCountLines, versionLines } from './show-output.js';
 import type { PixVariant } from './types.js';
 
 type Node = GrammarNode<PixHandler>;
@@ -38,6 +38,8 @@ const showRunning: PixHandler = (c) => c.printPaged(c.device.config.renderLines(
 const showGroups: PixHandler = (c) =>
   c.printPaged(groupLines(c.device.config, c.args['name'], c.words[1] === 'object-group'));
 const showAcl: PixHandler = (c) => c.printPaged(accessListLines(c.device.variant, c.device.config, c.args['name']));
+const showNpAclCount: PixHandler = (c) =>
+  c.printPaged(npAclCountLines(c.device.config.elements(), c.device.aclRuleMax() ?? 0));
 const showPager: PixHandler = (c) => c.console.print(pagerLine(c.console.terminal.length));
 const showFailover: PixHandler = (c) =>
   c.console.print(
@@ -74,6 +76,14 @@ function showNode(variant: PixVariant): Node {
     kw('pager', { run: showPager }),
     kw('failover', { run: showFailover }),
   ];
+  // The FWSM's network processors (np 1-3); 3 holds the ACL rules [S: testdata above]. PIX has no `show np`.
+  const np: Node = {
+    param: {
+      spec: NUMBER,
+      next: { keywords: [kw('acl', { keywords: [kw('count', { run: showNpAclCount, pipe: true })] })] },
+    },
+  };
+  if (variant === 'fwsm3') keywords.push(kw('np', np));
   if (variant !== 'pix6')
     keywords.push(
       kw('running-config', { run: showRunning, pipe: true, keywords: [kw('object-group', groupFilter())] }),

@@ -23,6 +23,7 @@ export async function startPixEmulator(opts: PixEmulatorOptions): Promise<Runnin
     opts.faults,
     opts.enablePassword,
     opts.context,
+    opts.aclRuleMax,
   );
   const vtyOptions: VtyOptions = {
     pager: PAGER,

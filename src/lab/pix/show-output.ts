@@ -44,6 +44,37 @@ function expand(config: PixConfig, text: string): string[] {
 }
 
 /**
+ * FWSM `show np 3 acl count`: the rule counts, then the maximum of each [S: a Cisco engineer's quote, see
+ * src/drivers/cisco-pix/testdata/real-cisco-community-fwsm-np-acl-count]. The ACL figures are the emulator's (its
+ * expanded ACEs, its limit); the other rule types are printed as that module had them [I]. No blank lines between
+ * the lines (the forum page shows one after each, its rendering) [I].
+ */
+export function npAclCountLines(aclRules: number, aclMax: number): string[] {
+  return [
+    '-------------- CLS Rule Current Counts --------------',
+    'CLS Filter Rule Count : 0',
+    'CLS Fixup Rule Count : 11',
+    'CLS Est Ctl Rule Count : 0',
+    'CLS AAA Rule Count : 0',
+    'CLS Est Data Rule Count : 0',
+    'CLS Console Rule Count : 7',
+    'CLS Policy NAT Rule Count : 0',
+    `CLS ACL Rule Count : ${aclRules}`,
+    'CLS ACL Uncommitted Add : 0',
+    'CLS ACL Uncommitted Del : 0',
+    '---------------- CLS Rule MAX Counts ----------------',
+    'CLS Filter MAX : 3584',
+    'CLS Fixup MAX : 32',
+    'CLS Est Ctl Rule MAX : 716',
+    'CLS Est Data Rule MAX : 716',
+    'CLS AAA Rule MAX : 5017',
+    'CLS Console Rule MAX : 2150',
+    'CLS Policy NAT Rule MAX : 3584',
+    `CLS ACL Rule MAX : ${aclMax}`,
+  ];
+}
+
+/**
  * `show access-list [NAME]`. PIX 6: each line with ` (hitcnt=0) ` [S: ZipTie PIX 6.1]; PIX 7/FWSM: the header, per
  * list `; N elements`, each line numbered, then its expansion with `(hitcnt=0)` [S: ZipTie FWSM 3.1].
  */

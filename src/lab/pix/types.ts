@@ -46,6 +46,12 @@ export interface PixEmulatorOptions {
   hostKey?: string | Buffer;
   /** FWSM multi-context: prompts read `H/CONTEXT#`. */
   context?: string;
+  /**
+   * FWSM: the module's ACL rule maximum, stated by `show np 3 acl count` (`CLS ACL Rule MAX`) and enforced as the
+   * `aceLimit` fault is (which, when set, wins). Default on fwsm3: 56,627, the figure of the real module in
+   * testdata (README.md); PIX 6/7 state none and enforce only `aceLimit`.
+   */
+  aclRuleMax?: number;
 }
 
 export interface RunningPixEmulator {
