@@ -21,7 +21,7 @@ export type ZoneSource =
 export interface SourceGates {
   /** A new version holding fewer than (1 - maxShrink) of the entries last applied is refused; (0..1]. */
   readonly maxShrink: number;
-  /** A new version whose added + removed entries exceed this share of those last applied is refused; (0..1]. */
+  /** A new version whose added + removed entries exceed this share of the entries in either version is refused; (0..1]. */
   readonly maxChurn: number;
   /** A zone with more malformed records than this is refused: a count, or a share (0..1) of its records. */
   readonly maxRejected: { readonly count: number } | { readonly share: number };

@@ -7,6 +7,7 @@ import type { PrefixList } from '../cidr/types.js';
 import { FILE_KINDS, readLimitedFile, readLimitedFileSync } from '../config/limited-file.js';
 import type { FileReadError } from '../config/limited-file.js';
 import { ConfigError } from '../errors.js';
+import { EmptyFeedError } from './empty-feed.js';
 
 const MAX_LISTED_ERRORS = 20;
 
@@ -67,7 +68,7 @@ export async function decodeCidrFile(file: string, opts: DecodeOptions = {}): Pr
   }
   const decoded = prefixCount(list);
   if (decoded === 0) {
-    throw new ConfigError(
+    throw new EmptyFeedError(
       `the CIDR list file ${file} has no entries; an empty policy is refused rather than emptying the device's group`,
       'add entries, or remove this list from the device definition',
     );

@@ -4,6 +4,7 @@ export { checkZoneSerial } from './zone-serial.js';
 export type { ResolvedZone, ZoneResolverOptions, PolicyLog } from './zone-resolver.js';
 export { querySoa, transferZone, rcodeName } from './axfr.js';
 export type { SoaAnswer, DecodedZone, TransferOptions, DnsTimeouts } from './axfr.js';
+export { EmptyFeedError } from './empty-feed.js';
 export { readCidrFile } from './file-source.js';
 export type { DecodedFile } from './file-source.js';
 export { readCachedZone, writeCachedZone, cacheFilePath } from './zone-cache.js';

@@ -5,12 +5,13 @@
 // however many devices share it, and a serial checked first (checkSerial) is not asked again by resolve.
 import type { PrefixList } from '../cidr/types.js';
 import type { Endpoint, ZoneSource } from '../config/types.js';
-import { ConfigError, InternalError } from '../errors.js';
+import { InternalError } from '../errors.js';
 import type { ZonePin } from '../plan/model.js';
 import { transferZone } from './axfr.js';
 import type { DecodedZone, DnsTimeouts } from './axfr.js';
 import { readCidrFile } from './file-source.js';
 import { requestIxfr } from './ixfr.js';
+import { EmptyFeedError } from './empty-feed.js';
 import { formatEndpoint } from './tcp-exchange.js';
 import { readCachedZone, writeCachedZone } from './zone-cache.js';
 import { checkZoneSerial } from './zone-serial.js';
@@ -65,13 +66,13 @@ function describeSkipped(skipped: Record<string, number>): string {
 function requireContent(server: Endpoint, zone: string, z: DecodedZone): void {
   const at = `zone ${zone} on ${formatEndpoint(server)}`;
   if (z.records - (z.skipped['ns'] ?? 0) === 0) {
-    throw new ConfigError(
+    throw new EmptyFeedError(
       `${at} is empty (no records besides SOA and NS); refused so that it never empties the device's group`,
       'check the policy on the server: a policy with no entries is not published as an empty list',
     );
   }
   if (z.decoded === 0) {
-    throw new ConfigError(
+    throw new EmptyFeedError(
       `${at} has ${z.records} records but no rpz-ip trigger or A/AAAA record (skipped: ${describeSkipped(z.skipped)})`,
       'is this the right zone? tscm reads IP triggers (<prefix>.<reversed ip>.rpz-ip.<zone>) and A/AAAA records',
     );

@@ -75,16 +75,20 @@ describe('checkGates', () => {
     expect(checkGates(version(hosts(0, 50), 11), last, DEFAULT_GATES)).toEqual([]);
   });
 
-  it('refuses a churn past maxChurn (entries added plus removed over those last applied)', () => {
-    // 50 kept, 50 removed, 50 added: 100% churn, no shrink.
-    expect(checkGates(version([...hosts(0, 50), ...hosts(1, 50)], 11), last, DEFAULT_GATES)).toEqual([
+  it('refuses a churn past maxChurn (entries added plus removed over the entries of either version)', () => {
+    // 10 kept, 90 removed, 90 added: 180 of 190, no shrink.
+    expect(checkGates(version([...hosts(0, 10), ...hosts(1, 90)], 11), last, DEFAULT_GATES)).toEqual([
       {
         gate: 'churn',
-        detail: '50 entries added and 50 removed against 100 last applied: 100% > maxChurn 80%',
+        detail: '90 entries added and 90 removed of 190 in either version: 94.7% > maxChurn 80%',
       },
     ]);
-    // 40 + 40 = 80%: at the limit, through.
-    expect(checkGates(version([...hosts(0, 60), ...hosts(1, 40)], 11), last, DEFAULT_GATES)).toEqual([]);
+    // 20 kept, 80 removed, 80 added: 160 of 180 = 88.9%; with maxChurn 0.9, through.
+    const next = version([...hosts(0, 20), ...hosts(1, 80)], 11);
+    expect(checkGates(next, last, DEFAULT_GATES).map((f) => f.gate)).toEqual(['churn']);
+    expect(checkGates(next, last, { ...DEFAULT_GATES, maxChurn: 0.9 })).toEqual([]);
+    // A feed that doubles is half new, not 100% churn: a growing feed is not held.
+    expect(checkGates(version([...hosts(0, 100), ...hosts(1, 100)], 11), last, DEFAULT_GATES)).toEqual([]);
   });
 
   it('counts entries after aggregation: the same addresses re-split are no churn', () => {
@@ -132,10 +136,9 @@ describe('checkGates', () => {
         const B = new Set(b);
         const same = a.length === b.length && a.every((x) => B.has(x));
         const shrink = !same && a.length > 0 && (a.length - b.length) / a.length > g.maxShrink;
-        const churn =
-          !same &&
-          a.length > 0 &&
-          (b.filter((x) => !A.has(x)).length + a.filter((x) => !B.has(x)).length) / a.length > g.maxChurn;
+        const added = b.filter((x) => !A.has(x)).length;
+        const removed = a.filter((x) => !B.has(x)).length;
+        const churn = !same && a.length > 0 && (added + removed) / (a.length + added) > g.maxChurn;
         expect(found).toEqual([...(shrink ? ['shrink'] : []), ...(churn ? ['churn'] : [])]);
       }),
       { numRuns: 200 },

@@ -1,7 +1,8 @@
 // The integrity gates of one source's new version against the version last applied to the device (issue 12), pure:
 // serial backwards (RFC 1982), more malformed records than maxRejected, a shrink past maxShrink, a churn past
-// maxChurn. Entries are counted on aggregated lists, and churn as entries added plus removed (ipset-fast-update's
-// measure), so a feed re-ordered or re-split into the same prefixes changes nothing.
+// maxChurn. Entries are counted on aggregated lists, so a feed re-ordered or re-split into the same prefixes changes
+// nothing. Churn is the entries added plus removed over the entries of either version (|last ∪ next|): 0 unchanged,
+// 1 replaced outright, so a feed that grows a lot is not churn, and maxChurn 1 turns the gate off.
 
 import { aggregate, exactDifference, prefixCount } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
@@ -61,10 +62,11 @@ export function checkGates(next: SourceVersion, last: SourceVersion | null, gate
   if (before > 0) {
     const added = prefixCount(exactDifference(next.members, last.members));
     const removed = prefixCount(exactDifference(last.members, next.members));
-    if ((added + removed) / before > gates.maxChurn) {
+    const either = before + added;
+    if ((added + removed) / either > gates.maxChurn) {
       found.push({
         gate: 'churn',
-        detail: `${added} entries added and ${removed} removed against ${before} last applied: ${pct(added + removed, before)} > maxChurn ${pct(gates.maxChurn, 1)}`,
+        detail: `${added} entries added and ${removed} removed of ${either} in either version: ${pct(added + removed, either)} > maxChurn ${pct(gates.maxChurn, 1)}`,
       });
     }
   }

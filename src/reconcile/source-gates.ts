@@ -10,7 +10,7 @@ import type { DeviceSpec } from '../config/types.js';
 import type { ComposeSource } from '../plan/compose.js';
 import type { DesiredState, GateFinding, GroupRole, SourceReport, ZonePin } from '../plan/model.js';
 import { prefixCount } from '../cidr/index.js';
-import { pinOf } from '../policy/index.js';
+import { EmptyFeedError, pinOf } from '../policy/index.js';
 import {
   OVERRIDES_KEEP,
   type AppliedSource,
@@ -111,7 +111,10 @@ function gateOne(spec: DeviceSpec, f: FetchedFeed, run: GateRun): GatedFeed {
     run.failing.push({ role: f.role, source: label, failingSince });
     // Nothing applied to hold: the device stops here, with the source's own error (transient or not), as before.
     if (last === null) throw error;
-    const gate: GateFinding = { gate: isEmptyFeed(error) ? 'empty' : 'failed', detail: firstLine(error.message) };
+    const gate: GateFinding = {
+      gate: error instanceof EmptyFeedError ? 'empty' : 'failed',
+      detail: firstLine(error.message),
+    };
     const since = run.now.getTime() - Date.parse(failingSince);
     const stale = since > f.feed.gates.staleAfterMs;
     const held = describeHeld(last);
@@ -221,9 +224,6 @@ function describeHeld(v: AppliedSource): string {
 }
 
 /** The resolver refuses an empty zone (zone-resolver.ts requireContent) with these words. */
-function isEmptyFeed(err: Error): boolean {
-  return /\bis empty \(no records besides SOA and NS\)|has \d+ records but no rpz-ip trigger/.test(err.message);
-}
 
 function firstLine(s: string): string {
   const i = s.indexOf('\n');

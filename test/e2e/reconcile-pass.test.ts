@@ -327,7 +327,12 @@ describe('planned, not applied', () => {
   });
 
   it('a plan refused for safety is reported as Refused, and nothing is sent', async () => {
-    lab = await startFleetLab({ zones: { [A]: hosts('10.1.0.0', 10) }, devices: [{ name: 'r1', zone: A }] });
+    // The zone is replaced outright: churn 100%, which the churn gate would hold first (source-gates-nsd tests it).
+    lab = await startFleetLab({
+      zones: { [A]: hosts('10.1.0.0', 10) },
+      devices: [{ name: 'r1', zone: A }],
+      settings: 'defaults:\n  safety: { maxChurn: 1 }\n',
+    });
     const memory = createPassMemory();
     await pass(memory);
     const log = lab.routers.get('r1')!.commandLog().length;

@@ -150,7 +150,7 @@ advanced: { saveRetryDelayMs: 20, configLockRetryDelayMs: 20 }
   it('churn and a serial that went backwards: each held, then forced and recorded', async () => {
     await serve(102, hosts(1, 60));
     expect((await planJson()).warnings.join('\n')).toContain(
-      'the churn gate refused serial 102 (60 entries added and 60 removed against 60 last applied: 200% > maxChurn 80%)',
+      'the churn gate refused serial 102 (60 entries added and 60 removed of 120 in either version: 100% > maxChurn 80%)',
     );
     expect(members()).toEqual(hosts(0, 60));
     expect((await run('apply', '--auto-approve', '--force')).code).toBe(0);
