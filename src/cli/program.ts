@@ -68,6 +68,10 @@ logOptions(
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
     .option('--refresh <bool>', 'read the devices (true) or trust the stored state (false)', 'true')
     .option('--adopt', 'take over the members already in the groups on devices tscm has no state for')
+    .option(
+      '--force',
+      "plan as if a source's tripped integrity gate were accepted (save with --out, then `tscm apply FILE --force`)",
+    )
     .addOption(noColorOption()),
 ).action(async (devices, opts) =>
   run(opts, () => import('./commands/plan.js').then((m) => m.planCommand(devices, opts))),

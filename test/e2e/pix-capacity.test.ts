@@ -112,7 +112,9 @@ describe('capacity: an FWSM with a small ACE limit', () => {
       ),
     ]);
     const human = await run(['plan']);
-    expect(human.stdout).toMatch(/capacity: fwsm-01 would hold/);
+    // Its own words say --force does not lift it: the view does not add "apply needs --force".
+    expect(human.stdout).toMatch(/ {2}Refused: capacity: fwsm-01 would hold/);
+    expect(human.stdout).not.toContain('Refused (apply needs --force): capacity');
 
     const config = emu.runningConfig();
     const logged = emu.commandLog().length;

@@ -153,7 +153,14 @@ advanced: { saveRetryDelayMs: 20, configLockRetryDelayMs: 20 }
       'the churn gate refused serial 102 (60 entries added and 60 removed of 120 in either version: 100% > maxChurn 80%)',
     );
     expect(members()).toEqual(hosts(0, 60));
-    expect((await run('apply', '--auto-approve', '--force')).code).toBe(0);
+    // The reviewed route: a plan made with --force, saved, then applied with --force.
+    const saved = path.join(dir, 'plan-forced.json');
+    const planned = await run('plan', '--force', '--out', saved);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('the churn gate is overridden by --force');
+    expect(members()).toEqual(hosts(0, 60)); // a plan changes nothing
+    const applied = await run('apply', saved, '--auto-approve', '--force');
+    expect(applied.code, applied.stderr).toBe(0);
     expect(members()).toEqual(hosts(1, 60));
 
     await serve(50, hosts(1, 61));

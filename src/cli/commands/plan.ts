@@ -31,6 +31,8 @@ export interface PlanOptions {
   detailedExitcode?: boolean;
   refresh: string;
   adopt?: boolean;
+  /** Let tripped integrity gates through in this plan (applied only with `tscm apply FILE --force`). */
+  force?: boolean;
   color: boolean;
   logLevel: LogLevel;
   logFormat: 'text' | 'json';
@@ -73,7 +75,7 @@ export async function planCommand(names: string[], opts: PlanOptions): Promise<n
   }
   const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
   const { fleet, scope } = await selectFleet(await loadFleet(opts.dir, names, log), names, opts.changedSince);
-  const result = await planFleet(fleet, { refresh, adopt: opts.adopt ?? false, force: false });
+  const result = await planFleet(fleet, { refresh, adopt: opts.adopt ?? false, force: opts.force ?? false });
   const plan: Plan = { ...result.plan, failures: result.failures.map(planFailureOf), scope };
 
   if (opts.out) await writePlanFile(opts.out, plan);

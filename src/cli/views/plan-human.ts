@@ -2,6 +2,7 @@
 // (-), capped per group, then warnings, safety refusals and the summary line. Colour only when the caller says so.
 
 import type { DevicePlan, GroupChange, Plan } from '../../plan/model.js';
+import { capacityRefusal } from '../../plan/capacity.js';
 import { hasChanges } from '../../plan/compute-plan.js';
 import { printable } from '../../plan/message-text.js';
 import { capacityWords, policyNotes, sourceCells, SOURCE_COLUMNS } from './plan-policy-text.js';
@@ -68,7 +69,12 @@ function renderDevice(p: DevicePlan, limit: number, c: Painter): string[] {
   for (const l of p.layout ?? []) lines.push(`  Device: ${printable(l, MAX_NOTE)}`);
   // Free text (device lines quoted in warnings, or a plan file's): escaped, so it never drives the terminal.
   for (const w of p.warnings) lines.push(c.yellow(`  Warning: ${printable(w, MAX_NOTE)}`));
-  for (const r of p.refusals) lines.push(c.red(`  Refused (apply needs --force): ${printable(r, MAX_NOTE)}`));
+  // A capacity refusal says in its own words that --force does not lift it (plan/capacity.ts).
+  const overCapacity = capacityRefusal(p);
+  for (const r of p.refusals) {
+    const why = r === overCapacity ? 'Refused' : 'Refused (apply needs --force)';
+    lines.push(c.red(`  ${why}: ${printable(r, MAX_NOTE)}`));
+  }
   lines.push(hasChanges(p) ? c.bold(summaryLine(p)) : c.green(`No changes. ${p.device} is up to date.`));
   return lines;
 }
