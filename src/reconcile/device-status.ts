@@ -52,9 +52,10 @@ export function deviceStatus(c: StatusContext): DeviceStatus {
         ...base,
         ready: true,
         reason: changed ? 'Applied' : 'UpToDate',
-        message: changed
-          ? `applied: ${outcome.added} added, ${outcome.removed} removed`
-          : 'up to date: the device holds the desired groups',
+        message:
+          (changed
+            ? `applied: ${outcome.added} added, ${outcome.removed} removed`
+            : 'up to date: the device holds the desired groups') + heldNote(outcome.plans),
         lastAppliedRevision: c.revision,
         lastAppliedAt: at,
         drift: c.driftCheck ? { checkedAt: at, found, healed: found > 0 } : base.drift,
@@ -64,7 +65,8 @@ export function deviceStatus(c: StatusContext): DeviceStatus {
       const found = changesOf(outcome.plan) + outcome.peersOutOfStep;
       const drift = c.driftCheck ? { checkedAt: at, found, healed: false } : base.drift;
       if (found === 0) {
-        return { ...base, ready: true, reason: 'UpToDate', message: 'up to date (planned only)', drift };
+        const message = `up to date (planned only)${heldNote([outcome.plan])}`;
+        return { ...base, ready: true, reason: 'UpToDate', message, drift };
       }
       const { add, remove } = outcome.plan.summary;
       const peers = outcome.peersOutOfStep > 0 ? `, ${outcome.peersOutOfStep} HA peer(s) out of step` : '';
@@ -72,7 +74,7 @@ export function deviceStatus(c: StatusContext): DeviceStatus {
         ...base,
         ready: false,
         reason: 'Planned',
-        message: `planned, not applied (${outcome.held}): ${add} to add, ${remove} to remove${peers}`,
+        message: `planned, not applied (${outcome.held}): ${add} to add, ${remove} to remove${peers}${heldNote([outcome.plan])}`,
         drift,
       };
     }
@@ -100,6 +102,18 @@ export function deviceStatus(c: StatusContext): DeviceStatus {
       };
     }
   }
+}
+
+/**
+ * The sources the plan holds at their last good set (a tripped gate, a failing source), for the status message: a
+ * device that enforces an old version of a feed never reads as plainly up to date.
+ */
+function heldNote(plans: readonly DevicePlan[]): string {
+  const held = plans[0]?.policy?.sources.filter((s) => s.status === 'held') ?? [];
+  if (held.length === 0) return '';
+  const gates = [...new Set(held.map((s) => s.gate?.gate ?? 'failed'))].join(', ');
+  const stale = held.filter((s) => s.stale === true).length;
+  return `; ${held.length} source(s) held at their last good set (${gates})${stale > 0 ? `, ${stale} stale` : ''}`;
 }
 
 function changesOf(plan: DevicePlan): number {

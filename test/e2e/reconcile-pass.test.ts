@@ -326,6 +326,18 @@ describe('planned, not applied', () => {
     expect(groupMembers(lab.routers.get('r3')!)).toEqual([]);
   });
 
+  it('a source held by a gate is named in the status: the device is never plainly up to date on an old feed', async () => {
+    lab = await startFleetLab({ zones: { [A]: hosts('10.1.0.0', 10) }, devices: [{ name: 'r1', zone: A }] });
+    const memory = createPassMemory();
+    await pass(memory);
+    const before = groupMembers(lab.routers.get('r1')!);
+    lab.setZone(A, hosts('10.1.0.0', 3), 2); // 70% smaller: the shrink gate holds it
+    const r = await pass(memory);
+    expect(r.status('r1')).toMatchObject({ ready: true, reason: 'UpToDate' });
+    expect(r.status('r1').message).toMatch(/; 1 source\(s\) held at their last good set \(shrink\)$/);
+    expect(groupMembers(lab.routers.get('r1')!)).toEqual(before);
+  });
+
   it('a plan refused for safety is reported as Refused, and nothing is sent', async () => {
     // The zone is replaced outright: churn 100%, which the churn gate would hold first (source-gates-nsd tests it).
     lab = await startFleetLab({
