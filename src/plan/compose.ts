@@ -24,7 +24,7 @@ export interface ComposeSource {
   readonly priority: number;
   /** describeSource: `zone @ host:port` or the file's path. */
   readonly label: string;
-  /** The version used (this run's, or the last good set when held), not aggregated. */
+  /** The version used (this run's, or the last good set when held); aggregated or not. */
   readonly list: PrefixList;
   readonly serial: number | null;
   readonly records: number;

@@ -6,7 +6,7 @@
 import { aggregate, prefixCount } from '../cidr/index.js';
 import type { DeviceSpec, PolicyFeed } from '../config/types.js';
 import type { ComposeSource } from '../plan/compose.js';
-import type { DesiredState, GroupRole, ZonePin } from '../plan/model.js';
+import type { DesiredState, GroupRole, SourceReport, ZonePin } from '../plan/model.js';
 import type { ZoneResolver } from '../policy/index.js';
 import { describeSource, desiredOfSources } from './desired-policy.js';
 import { protectedAddresses } from './protected-addresses.js';
@@ -49,12 +49,18 @@ export async function resolveDevicePolicy(
   const sources = gated.map((g) => g.compose);
   const desired = gateNotes(desiredOfSources(spec, sources, await protectedAddresses(ctx, spec)), gated);
   const pins = gated.flatMap((g) => (g.pin === null ? [] : [g.pin]));
-  return { desired, pins, sources, zones: fetched.flatMap(figuresOf), gated };
+  const reported = desired.report?.sources ?? [];
+  return { desired, pins, sources, zones: fetched.flatMap((f) => figuresOf(f, reported)), gated };
 }
 
-function figuresOf(f: FetchedFeed): ZoneFigures[] {
+/**
+ * What the fetch gave. `aggregated` comes from compose's report when it used this version (aggregated once there);
+ * a held source's report is of its last good set, so only then is the fetched version aggregated here.
+ */
+function figuresOf(f: FetchedFeed, reported: readonly SourceReport[]): ZoneFigures[] {
   if (!f.outcome.ok) return [];
   const z = f.outcome.zone;
+  const report = reported.find((r) => r.role === f.role && r.priority === f.priority);
   return [
     {
       role: f.role,
@@ -62,7 +68,7 @@ function figuresOf(f: FetchedFeed): ZoneFigures[] {
       serial: z.serial ?? null,
       records: z.records,
       decoded: z.decoded,
-      aggregated: prefixCount(aggregate(z.list)),
+      aggregated: report !== undefined && report.status !== 'held' ? report.aggregated : prefixCount(aggregate(z.list)),
       skipped: z.skipped,
       fromCache: z.fromCache,
     },

@@ -139,7 +139,8 @@ function gateOne(spec: DeviceSpec, f: FetchedFeed, run: GateRun): GatedFeed {
     rejected: MALFORMED.reduce((n, r) => n + (z.skipped[r] ?? 0), 0),
     members: entriesOf(z.list),
   };
-  const fresh = { ...composeOf(f, label, next), list: z.list };
+  // The gates' aggregate is handed on: compose's own aggregate of a canonical list is a check, not another pass.
+  const fresh = composeOf(f, label, next);
   const pin = pinOf(z);
   const tripped = checkGates(next, last, f.feed.gates);
   if (tripped.length === 0) return { compose: { ...fresh, status: 'fresh' }, pin, applied: next };
