@@ -1,9 +1,10 @@
 // The option helpers every command of the commander program shares (program.ts and the program-*.ts groups), and
-// run(): a command's exit code, or its error reported in the run's log format.
+// run() (run-command.ts, which start-up can load without commander).
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { resolveLogFormat, type LogFormat } from './logger.js';
+
+export { run } from './run-command.js';
 
 export const dirOption = () =>
   new Option('--dir <dir>', 'the folder of device definitions').default('.').env('TSCM_DIR');
@@ -29,13 +30,3 @@ export const envOption = (flags: string, description: string, env: string, value
   const option = new Option(flags, description).env(env);
   return value === undefined ? option : option.default(value);
 };
-
-/** Runs a command: its exit code into process.exitCode, or its error reported in the run's log format. */
-export async function run(opts: { logFormat?: LogFormat }, fn: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await fn();
-  } catch (err) {
-    const { reportError } = await import('./report-error.js');
-    process.exitCode = reportError(err, opts.logFormat ?? resolveLogFormat(undefined, process.stderr.isTTY));
-  }
-}
