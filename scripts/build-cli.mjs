@@ -1,49 +1,99 @@
-// Build step: bundles the CLI (src/cli/main.ts and everything it imports, with yaml and commander) into
-// dist/cli/main.js and chunks beside it, so a start loads a handful of files instead of ~150 (yaml alone is 73
-// CommonJS files). Node 20 has no compile cache: resolving, reading and compiling each module file is most of a
-// short command's start-up (`tscm validate` of one device: ~1.9x `node -e 0` bundled, ~2.6x not, CPU time).
-// Code splitting keeps every command a chunk of its own, loaded when that command runs, as the dynamic imports in
-// program.ts say. The other dependencies stay external (ssh2 has a native part; the rest load with the command that
-// needs them). The chunks sit at the same depth as the modules of dist/ (dist/cli/), so paths found from
-// import.meta.url (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them.
-// tsc's dist/ stays as it is for the benchmarks and library use; only dist/cli/main.js is replaced.
+// Build step: bundles the CLI for a short start. Node 20 has no compile cache: resolving, reading and compiling
+// each module file was most of a short command's start-up (`tscm validate` of one device: ~2.6x `node -e 0` from
+// tsc's ~150 files, ~2.0x bundled as ES module chunks). So:
+// - dist/cli/tscm.cjs: the CLI proper (src/cli/startup-entry.ts and everything it imports, with yaml, commander
+//   and chokidar) as one CommonJS file, which main.ts runs through vm.Script with V8's code cache
+//   (src/cli/startup-loader.ts). CommonJS because only a classic script takes cached data on Node 20. Every
+//   command's code stays inside a lazy wrapper until that command runs, as the dynamic imports in program.ts say.
+//   The other dependencies stay external (ssh2 has a native part; the rest load with the command that needs
+//   them); chokidar is bundled as it is published as ES modules only, which require() cannot load on Node 20.
+// - dist/cli/main.js: the bin, main.ts alone (--version, then the loader).
+// - dist/cli/tscm.cjs.v8-cache: made here by one warm run of `tscm validate` (a CI job's command), so the cache
+//   holds the functions that run compiled, not only the top level; a run that finds it missing or rejected makes it
+//   again.
+// Both sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
+// (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
+// stays as it is for the benchmarks and library use; only dist/cli/main.js is replaced.
 //
 //   node scripts/build-cli.mjs      (after tsc: npm run build)
 
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'cli');
-const BUNDLED = new Set(['yaml', 'commander']);
+const BUNDLED = new Set(['yaml', 'commander', 'chokidar']);
 const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
+const bundle = join(outDir, 'tscm.cjs');
 
-// Chunks of an earlier build (their names are content hashes) and tsc's map of the replaced entry.
-for (const f of readdirSync(outDir)) if (/^chunk-[\w-]+\.js$/.test(f)) rmSync(join(outDir, f));
+// An earlier build's ES module chunks (content-hashed names), its code cache, and tsc's map of the replaced entry.
+for (const f of readdirSync(outDir)) {
+  if (/^chunk-[\w-]+\.js$/.test(f) || f.startsWith('tscm.cjs.v8-cache')) rmSync(join(outDir, f));
+}
 rmSync(join(outDir, 'main.js.map'), { force: true });
 
-await build({
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
-  outdir: outDir,
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   tsconfig: join(root, 'tsconfig.build.json'),
-  chunkNames: 'chunk-[hash]',
   allowOverwrite: true,
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'startup-entry.ts')],
+  outfile: bundle,
+  format: 'cjs',
+  // import() of an external package (simple-git) becomes require(): a vm.Script run from cached data has no
+  // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
+  supported: { 'dynamic-import': false },
   external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
-  // commander and yaml are CommonJS: their require() of Node's built-ins needs a require in an ES module.
-  banner: {
-    js: "import { createRequire as __tscmCreateRequire } from 'node:module'; const require = __tscmCreateRequire(import.meta.url);",
-  },
+  // A CommonJS file has no import.meta: its URL is the bundle's own (same folder as the modules it replaces).
+  define: { 'import.meta.url': '__tscmModuleUrl' },
+  banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+// esbuild escapes non-ASCII characters in strings and regular expressions (charset ascii, its default) but keeps
+// the comments it preserves as they are (a '§' in a doc comment): escape those too, so the loader can read the
+// bundle as latin1 into a one-byte string (src/cli/startup-loader.ts). Its first line is its id, the hash of its
+// content, which the code cache is kept under.
+const code = readFileSync(bundle, 'utf8').replace(
+  /[^\0-\x7f]/g,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+);
+writeFileSync(bundle, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile: join(outDir, 'main.js'),
+  format: 'esm',
+  external: deps.flatMap((d) => [d, `${d}/*`]),
 });
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
   stdio: 'inherit',
 });
+
+// The warm run that writes the code cache: `validate` of one device (and a check that the bundle runs at all).
+const sample = mkdtempSync(join(tmpdir(), 'tscm-build-'));
+try {
+  writeFileSync(join(sample, 'tscm.yaml'), 'policyServer: { host: 192.0.2.53 }\n');
+  writeFileSync(
+    join(sample, 'edge.yaml'),
+    'name: edge-01\nplatform: ios\ndeviceId: tdid_edge01\nmanagement: { host: 192.0.2.10 }\n' +
+      'credentials: { username: { env: U }, password: { env: P } }\n' +
+      'hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n' +
+      'policy: { blockList: block.example }\n',
+  );
+  execFileSync(process.execPath, [join(outDir, 'main.js'), 'validate', '--dir', sample], { stdio: 'ignore' });
+} finally {
+  rmSync(sample, { recursive: true, force: true });
+}

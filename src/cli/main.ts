@@ -5,25 +5,23 @@
 // wins over the environment (program.ts).
 //
 // Start-up is part of every run (a CI job validates, `policy --cidrs` feeds a script), so this entry loads nothing
-// it does not need: `--version` is answered here without commander, so is a plain `validate` (startup-validate.ts),
-// and everything else loads program.ts, which imports each command's module only when that command runs.
+// it does not need: `--version` is answered here, and everything else runs the CLI bundle (startup-entry.ts, built
+// into tscm.cjs beside this file) with V8's code cache (startup-loader.ts).
 
+import { fileURLToPath } from 'node:url';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
-import { run } from './run-command.js';
-import { validateArgs } from './startup-validate.js';
+import type { runCli } from './startup-entry.js';
+import { runCachedBundle } from './startup-loader.js';
 import { TOOL_VERSION } from './version.js';
 
 endQuietlyOnClosedPipe(process.stdout);
 endQuietlyOnClosedPipe(process.stderr);
 
 const args = process.argv.slice(2);
-const validate = validateArgs(args, process.env, process.stderr.isTTY);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // What commander prints for the program's version option (program.ts still answers it in any other position).
   process.stdout.write(`${TOOL_VERSION}\n`);
-} else if (validate !== undefined) {
-  await run(validate, () => import('./commands/validate.js').then((m) => m.validateCommand(validate)));
 } else {
-  const { runProgram } = await import('./program.js');
-  await runProgram(process.argv);
+  const cli = runCachedBundle(fileURLToPath(new URL('./tscm.cjs', import.meta.url))) as { runCli: typeof runCli };
+  await cli.runCli(process.argv);
 }

@@ -1,47 +1,58 @@
-// What a short command loads, through the built CLI (the bundle of scripts/build-cli.mjs): `--version` loads
-// neither commander nor yaml nor ajv, and `validate` of one device loads the device and settings validators only,
-// never ajv's compiler or the SSH, git, HTTP and metrics stacks. Start-up time is bench/startup.mjs's business; this
-// pins the lazy loading that keeps it short, with the module files each run loaded (ESM through a load hook, CommonJS
-// from require.cache).
+// What a short command loads and runs, through the built CLI (scripts/build-cli.mjs): `--version` does not even
+// read the CLI bundle, and `validate` of one device runs yaml, the config loader and the device and settings
+// validators only: never commander, ajv's compiler or the SSH, git, HTTP and metrics stacks. And the code cache
+// (src/cli/startup-loader.ts): used when it fits, made again when missing, stale or rejected, never an error when it
+// cannot be written. Start-up time is bench/startup.mjs's business; this pins the behaviour that keeps it short.
+//
+// V8's coverage (NODE_V8_COVERAGE) names every script a run compiled, and for the bundle every module wrapper
+// that ran: esbuild wraps each bundled module in a function named by its path (`"node_modules/yaml/dist/index.js"()`).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// Loaded before the CLI: a load hook (on the hooks thread) appends every ES module URL to the trace file, and at
-// exit the CommonJS modules in require.cache are appended too.
-const PRELOAD = `import { register, createRequire } from 'node:module';
-import { appendFileSync } from 'node:fs';
-const trace = process.env.TSCM_TEST_TRACE;
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  appendFileSync(\${JSON.stringify(trace)}, url + '\\\\n');
-  return next(url, context);
-}\`));
-process.on('exit', () => {
-  const cjs = Object.keys(createRequire(import.meta.url).cache).map((f) => 'file://' + f);
-  appendFileSync(trace, cjs.join('\\n') + '\\n');
-});
-`;
-
 let dir: string;
+let defs: string;
+
+/**
+ * A copy of the built CLI (dist/cli, times kept, so its code cache still fits) in a folder of its own beside the
+ * repository's package.json, schemas and node_modules: the runs here may rewrite its cache, never the suite's.
+ */
+async function copyOfCli(): Promise<{ main: string; bundle: string; cache: string }> {
+  const root = await mkdtemp(path.join(dir, 'install-'));
+  await mkdir(path.join(root, 'dist'));
+  await cp(path.join(ROOT, 'dist', 'cli'), path.join(root, 'dist', 'cli'), {
+    recursive: true,
+    preserveTimestamps: true,
+  });
+  await cp(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
+  await symlink(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  await symlink(path.join(ROOT, 'schemas'), path.join(root, 'schemas'));
+  const cli = path.join(root, 'dist', 'cli');
+  return {
+    main: path.join(cli, 'main.js'),
+    bundle: path.join(cli, 'tscm.cjs'),
+    cache: path.join(cli, 'tscm.cjs.v8-cache'),
+  };
+}
+let CLI: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tscm-startup-'));
-  await writeFile(path.join(dir, 'preload.mjs'), PRELOAD);
+  defs = path.join(dir, 'defs');
+  await mkdir(defs);
+  CLI = (await copyOfCli()).main;
   await writeFile(
-    path.join(dir, 'tscm.yaml'),
+    path.join(defs, 'tscm.yaml'),
     'policyServer: { host: 192.0.2.53, port: 53 }\ndefaults:\n  credentials: { username: { env: U }, password: { env: P } }\n',
   );
   await writeFile(
-    path.join(dir, 'edge.yaml'),
+    path.join(defs, 'edge.yaml'),
     `name: edge-01
 platform: ios
 deviceId: tdid_edge01
@@ -56,54 +67,155 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI; returns its stdout and the local files it loaded (paths relative to the repository). */
-async function loadedBy(args: string[]): Promise<{ stdout: string; files: string[]; text: (f: string) => string }> {
-  const trace = path.join(dir, `trace-${args[0]}.txt`);
-  await writeFile(trace, '');
-  const r = spawnSync(process.execPath, ['--import', path.join(dir, 'preload.mjs'), CLI, ...args], {
-    env: { ...process.env, TSCM_TEST_TRACE: trace, NO_COLOR: '1' },
-    encoding: 'utf8',
-  });
-  expect(r.status, r.stderr).toBe(0);
-  const urls = (await readFile(trace, 'utf8')).split('\n').filter((u) => u.startsWith('file://'));
-  const files = [...new Set(urls.map((u) => path.relative(ROOT, fileURLToPath(u))))];
-  const contents = new Map(
-    await Promise.all(files.map(async (f) => [f, await readFile(path.join(ROOT, f), 'utf8')] as const)),
-  );
-  return { stdout: r.stdout, files, text: (f) => contents.get(f) ?? '' };
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Script files compiled (relative to the repository, or to the copy of dist/cli the run used). */
+  readonly files: string[];
+  /** The bundled modules (their paths as esbuild names them) whose code ran. */
+  readonly modules: string[];
 }
 
-/** The loaded files that are, or bundle, the package's code (esbuild marks each bundled file with a path comment). */
-const withPackage = (run: Awaited<ReturnType<typeof loadedBy>>, pkg: string) =>
-  run.files.filter((f) => f.startsWith(`node_modules/${pkg}/`) || run.text(f).includes(`// node_modules/${pkg}/`));
+interface Coverage {
+  result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+}
+
+/** Runs the CLI at `cli` with V8 coverage on; returns its output, the script files it compiled and the modules run. */
+async function traced(args: string[], cli = CLI): Promise<Run> {
+  const base = path.dirname(path.dirname(path.dirname(cli)));
+  const cov = await mkdtemp(path.join(dir, 'cov-'));
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    env: { ...process.env, NODE_V8_COVERAGE: cov, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  const files = new Set<string>();
+  const modules = new Set<string>();
+  for (const f of await readdir(cov)) {
+    const { result } = JSON.parse(await readFile(path.join(cov, f), 'utf8')) as Coverage;
+    for (const script of result) {
+      const file = script.url.startsWith('file:') ? fileURLToPath(script.url) : script.url;
+      if (!path.isAbsolute(file)) continue;
+      files.add(path.relative(base, file));
+      for (const fn of script.functions) {
+        if (/^(src|node_modules)\//.test(fn.functionName) && fn.ranges[0]!.count > 0) modules.add(fn.functionName);
+      }
+    }
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, files: [...files], modules: [...modules] };
+}
+
+/** The package's code that ran: its files loaded from node_modules, or its modules run inside the bundle. */
+const ranPackage = (run: Run, pkg: string) =>
+  [...run.files, ...run.modules].filter((f) => f.startsWith(`node_modules/${pkg}/`));
 
 describe('start-up loading', () => {
-  it('--version loads neither commander, yaml nor ajv', async () => {
-    const run = await loadedBy(['--version']);
+  it('--version reads neither the bundle nor commander, yaml or ajv', async () => {
+    const run = await traced(['--version']);
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(run.stdout).toBe(`${pkg.version}\n`);
     expect(run.files).toContain('dist/cli/main.js');
-    for (const name of ['commander', 'yaml', 'ajv', 'ajv-formats']) expect(withPackage(run, name)).toEqual([]);
+    expect(run.files).not.toContain('dist/cli/tscm.cjs');
+    for (const name of ['commander', 'yaml', 'ajv', 'ajv-formats']) expect(ranPackage(run, name)).toEqual([]);
   });
 
-  it('--help loads commander (the check above can see it)', async () => {
-    const run = await loadedBy(['--help']);
-    expect(withPackage(run, 'commander')).not.toEqual([]);
-    expect(withPackage(run, 'yaml')).toEqual([]);
+  it('--help runs commander (the checks here can see it) and not yaml', async () => {
+    const run = await traced(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.files).toContain('dist/cli/tscm.cjs'); // not the path of the folder the cache was made in
+    expect(ranPackage(run, 'commander')).not.toEqual([]);
+    expect(ranPackage(run, 'yaml')).toEqual([]);
   });
 
-  it('validate of one device loads the device and settings validators, not the others nor the heavy stacks', async () => {
-    const run = await loadedBy(['validate', '--dir', dir]);
+  it('validate of one device runs yaml and the device and settings validators, not commander nor the heavy stacks', async () => {
+    const run = await traced(['validate', '--dir', defs]);
     expect(run.stdout).toBe('1 device definition(s) valid.\n');
-    expect(withPackage(run, 'yaml')).not.toEqual([]);
+    expect(ranPackage(run, 'yaml')).not.toEqual([]);
+    expect(run.modules).toContain('src/config/load.ts');
+    expect(ranPackage(run, 'commander')).toEqual([]);
+    expect(run.modules.filter((m) => m.startsWith('src/cli/program'))).toEqual([]);
     const validators = run.files.filter((f) => f.includes('schema-validators/')).map((f) => path.basename(f));
     expect(validators.sort()).toEqual(['device.cjs', 'settings.cjs']);
     // ajv's run-time helpers are what the pre-compiled validators use; its compiler is for explaining a failure.
-    expect(
-      run.files.filter((f) => f.startsWith('node_modules/ajv/')).map((f) => f.split('/').slice(2).join('/')),
-    ).not.toContain('dist/2020.js');
+    expect(ranPackage(run, 'ajv')).not.toContain('node_modules/ajv/dist/2020.js');
     for (const name of ['ssh2', 'simple-git', 'undici', 'prom-client', 'croner', 'chokidar', 'dns-packet', 'diff']) {
-      expect(withPackage(run, name)).toEqual([]);
+      expect(ranPackage(run, name)).toEqual([]);
     }
+  });
+});
+
+describe('the code cache', () => {
+  const validate = (main: string) => traced(['validate', '--dir', defs], main);
+  const expectValid = (run: Run) => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('1 device definition(s) valid.\n');
+  };
+  const leftovers = async (cache: string) =>
+    (await readdir(path.dirname(cache))).filter((f) => f.startsWith(path.basename(cache)) && f.endsWith('.tmp'));
+
+  it('the build made one that fits: a run uses it and leaves it as it is', async () => {
+    const cache = path.join(ROOT, 'dist', 'cli', 'tscm.cjs.v8-cache');
+    const before = await readFile(cache);
+    const { mtimeMs } = await stat(cache);
+    expectValid(await validate(path.join(ROOT, 'dist', 'cli', 'main.js')));
+    expect((await readFile(cache)).equals(before)).toBe(true);
+    expect((await stat(cache)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it('a copy (an install) makes its own once, then uses it', async () => {
+    const { main, cache } = await copyOfCli();
+    const built = await readFile(cache);
+    expectValid(await validate(main));
+    const made = await readFile(cache);
+    expect(made.equals(built)).toBe(false);
+    expect(made.includes(Buffer.from(path.join(path.dirname(main), 'tscm.cjs')))).toBe(true);
+    const { mtimeMs } = await stat(cache);
+    expectValid(await validate(main));
+    expect((await stat(cache)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it('is made again when missing, when the bundle changed since, and when V8 rejects it', async () => {
+    const { main, bundle, cache } = await copyOfCli();
+
+    await rm(cache);
+    expectValid(await validate(main));
+    const made = await readFile(cache);
+    expect(made.length).toBeGreaterThan(1000);
+
+    // Another bundle in place (here: the same code under another id): the cache is not its, so V8 never sees it.
+    const code = await readFile(bundle, 'latin1');
+    await writeFile(
+      bundle,
+      code.replace(/^\/\/ tscm-bundle [0-9a-f]{64}/, `// tscm-bundle ${'0'.repeat(64)}`),
+      'latin1',
+    );
+    expectValid(await validate(main));
+    const restamped = await readFile(cache);
+    expect(restamped.subarray(0, 64).toString('latin1')).toBe('0'.repeat(64));
+    expect(made.subarray(0, 64).toString('latin1')).toBe(/^\/\/ tscm-bundle ([0-9a-f]{64})/.exec(code)![1]);
+
+    // The right stamp on data V8 cannot use (another Node, damaged): rejected, then made again.
+    const stamp = 64 + Buffer.byteLength(bundle) + 1; // id, path, NUL
+    expect(restamped.subarray(64, stamp).toString()).toBe(`${bundle}\0`);
+    await writeFile(cache, Buffer.concat([restamped.subarray(0, stamp), Buffer.alloc(4096, 7)]));
+    expectValid(await validate(main));
+    const remade = await readFile(cache);
+    expect(remade.subarray(0, stamp).equals(restamped.subarray(0, stamp))).toBe(true);
+    expect(remade.length).toBeGreaterThan(1000);
+    expect(remade.subarray(stamp, stamp + 4096).equals(Buffer.alloc(4096, 7))).toBe(false);
+    expect(await leftovers(cache)).toEqual([]);
+  });
+
+  it('a cache that cannot be written is no error: every command still runs, and nothing is left behind', async () => {
+    const { main, cache } = await copyOfCli();
+    await rm(cache);
+    await mkdir(cache); // the rename onto it fails, whoever runs the test (root ignores a read-only folder)
+    expectValid(await validate(main));
+    const help = await traced(['--help'], main);
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^Usage: tscm /);
+    expect(await leftovers(cache)).toEqual([]);
   });
 });
