@@ -1,16 +1,18 @@
 // Build step: bundles the CLI for a short start. Node 20 has no compile cache: resolving, reading and compiling
 // each module file was most of a short command's start-up (`tscm validate` of one device: ~2.6x `node -e 0` from
 // tsc's ~150 files, ~2.0x bundled as ES module chunks). So:
-// - dist/cli/tscm.cjs: the CLI proper (src/cli/startup-entry.ts and everything it imports, with yaml, commander
-//   and chokidar) as one CommonJS file, which main.ts runs through vm.Script with V8's code cache
+// - dist/cli/tscm.cjs: the CLI proper (src/cli/program.ts and everything it imports, with yaml, commander and
+//   chokidar) as one CommonJS file, which main.ts runs through vm.Script with V8's code cache
 //   (src/cli/startup-loader.ts). CommonJS because only a classic script takes cached data on Node 20. Every
 //   command's code stays inside a lazy wrapper until that command runs, as the dynamic imports in program.ts say.
+// - dist/cli/tscm-validate.cjs: the same for a plain `validate` (src/cli/startup-entry.ts), which main.ts runs
+//   without commander.
 //   The other dependencies stay external (ssh2 has a native part; the rest load with the command that needs
 //   them); chokidar is bundled as it is published as ES modules only, which require() cannot load on Node 20.
 // - dist/cli/main.js: the bin, main.ts alone (--version, then the loader).
-// - dist/cli/tscm.cjs.v8-cache: made here by one warm run of `tscm validate` (a CI job's command), so the cache
-//   holds the functions that run compiled, not only the top level; a run that finds it missing or rejected makes it
-//   again.
+// - their code caches (*.cjs.v8-cache): made here by warm runs of `tscm validate` (a CI job's command), so a cache
+//   holds the functions that run compiled, not only the top level; a run that finds one missing or rejected makes
+//   it again.
 // Both sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
 // stays as it is for the benchmarks and library use; only dist/cli/main.js is replaced.
@@ -29,11 +31,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'cli');
 const BUNDLED = new Set(['yaml', 'commander', 'chokidar']);
 const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
-const bundle = join(outDir, 'tscm.cjs');
 
-// An earlier build's ES module chunks (content-hashed names), its code cache, and tsc's map of the replaced entry.
+// An earlier build's ES module chunks (content-hashed names), its code caches, and tsc's map of the replaced entry.
 for (const f of readdirSync(outDir)) {
-  if (/^chunk-[\w-]+\.js$/.test(f) || f.startsWith('tscm.cjs.v8-cache')) rmSync(join(outDir, f));
+  if (/^chunk-[\w-]+\.js$/.test(f) || /^tscm[\w-]*\.cjs\.v8-cache/.test(f)) rmSync(join(outDir, f));
 }
 rmSync(join(outDir, 'main.js.map'), { force: true });
 
@@ -46,29 +47,35 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({
-  ...common,
-  entryPoints: [join(root, 'src', 'cli', 'startup-entry.ts')],
-  outfile: bundle,
-  format: 'cjs',
-  // import() of an external package (simple-git) becomes require(): a vm.Script run from cached data has no
-  // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
-  supported: { 'dynamic-import': false },
-  external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
-  // A CommonJS file has no import.meta: its URL is the bundle's own (same folder as the modules it replaces).
-  define: { 'import.meta.url': '__tscmModuleUrl' },
-  banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+/** One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line. */
+async function bundleCli(entry, outfile) {
+  await build({
+    ...common,
+    entryPoints: [join(root, 'src', 'cli', entry)],
+    outfile,
+    format: 'cjs',
+    // import() of an external package (simple-git) becomes require(): a vm.Script run from cached data has no
+    // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
+    supported: { 'dynamic-import': false },
+    external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+    // A CommonJS file has no import.meta: its URL is the bundle's own (same folder as the modules it replaces).
+    define: { 'import.meta.url': '__tscmModuleUrl' },
+    banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  // esbuild escapes non-ASCII characters in strings and regular expressions (charset ascii, its default) but keeps
+  // the comments it preserves as they are (a '§' in a doc comment): escape those too, so the loader can read the
+  // bundle as latin1 into a one-byte string (src/cli/startup-loader.ts).
+  const code = readFileSync(outfile, 'utf8').replace(
+    /[^\0-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  writeFileSync(outfile, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+}
 
-// esbuild escapes non-ASCII characters in strings and regular expressions (charset ascii, its default) but keeps
-// the comments it preserves as they are (a '§' in a doc comment): escape those too, so the loader can read the
-// bundle as latin1 into a one-byte string (src/cli/startup-loader.ts). Its first line is its id, the hash of its
-// content, which the code cache is kept under.
-const code = readFileSync(bundle, 'utf8').replace(
-  /[^\0-\x7f]/g,
-  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-);
-writeFileSync(bundle, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+// The whole CLI (the commander program), and `validate` alone: a program of its own, so a CI job's check reads,
+// and V8 deserialises, a third of the code (one of the two runs in a process, never both: no module is shared).
+await bundleCli('program.ts', join(outDir, 'tscm.cjs'));
+await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
 await build({
   ...common,
@@ -82,7 +89,9 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), j
   stdio: 'inherit',
 });
 
-// The warm run that writes the code cache: `validate` of one device (and a check that the bundle runs at all).
+// The warm runs that write the code caches (and check that each bundle runs at all): `validate` of one device,
+// alone and through commander (a repeated --no-color, which only commander reads; warming the definitions loader
+// that plan, apply and policy share).
 const sample = mkdtempSync(join(tmpdir(), 'tscm-build-'));
 try {
   writeFileSync(join(sample, 'tscm.yaml'), 'policyServer: { host: 192.0.2.53 }\n');
@@ -93,7 +102,11 @@ try {
       'hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n' +
       'policy: { blockList: block.example }\n',
   );
-  execFileSync(process.execPath, [join(outDir, 'main.js'), 'validate', '--dir', sample], { stdio: 'ignore' });
+  for (const extra of [[], ['--no-color', '--no-color']]) {
+    execFileSync(process.execPath, [join(outDir, 'main.js'), 'validate', '--dir', sample, ...extra], {
+      stdio: 'ignore',
+    });
+  }
 } finally {
   rmSync(sample, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 // What a short command loads and runs, through the built CLI (scripts/build-cli.mjs): `--version` does not even
-// read the CLI bundle, and `validate` of one device runs yaml, the config loader and the device and settings
-// validators only: never commander, ajv's compiler or the SSH, git, HTTP and metrics stacks. And the code cache
+// read a CLI bundle, and `validate` of one device reads the validate bundle and runs yaml, the config loader and the
+// device and settings validators only: never commander, ajv's compiler or the SSH, git, HTTP and metrics stacks. And the code cache
 // (src/cli/startup-loader.ts): used when it fits, made again when missing, stale or rejected, never an error when it
 // cannot be written. Start-up time is bench/startup.mjs's business; this pins the behaviour that keeps it short.
 //
@@ -36,8 +36,8 @@ async function copyOfCli(): Promise<{ main: string; bundle: string; cache: strin
   const cli = path.join(root, 'dist', 'cli');
   return {
     main: path.join(cli, 'main.js'),
-    bundle: path.join(cli, 'tscm.cjs'),
-    cache: path.join(cli, 'tscm.cjs.v8-cache'),
+    bundle: path.join(cli, 'tscm-validate.cjs'),
+    cache: path.join(cli, 'tscm-validate.cjs.v8-cache'),
   };
 }
 let CLI: string;
@@ -110,12 +110,12 @@ const ranPackage = (run: Run, pkg: string) =>
   [...run.files, ...run.modules].filter((f) => f.startsWith(`node_modules/${pkg}/`));
 
 describe('start-up loading', () => {
-  it('--version reads neither the bundle nor commander, yaml or ajv', async () => {
+  it('--version reads no bundle, nor commander, yaml or ajv', async () => {
     const run = await traced(['--version']);
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(run.stdout).toBe(`${pkg.version}\n`);
     expect(run.files).toContain('dist/cli/main.js');
-    expect(run.files).not.toContain('dist/cli/tscm.cjs');
+    expect(run.files.filter((f) => f.endsWith('.cjs'))).toEqual([]);
     for (const name of ['commander', 'yaml', 'ajv', 'ajv-formats']) expect(ranPackage(run, name)).toEqual([]);
   });
 
@@ -130,8 +130,9 @@ describe('start-up loading', () => {
   it('validate of one device runs yaml and the device and settings validators, not commander nor the heavy stacks', async () => {
     const run = await traced(['validate', '--dir', defs]);
     expect(run.stdout).toBe('1 device definition(s) valid.\n');
+    expect(run.files).toContain('dist/cli/tscm-validate.cjs');
+    expect(run.files).not.toContain('dist/cli/tscm.cjs');
     expect(ranPackage(run, 'yaml')).not.toEqual([]);
-    expect(run.modules).toContain('src/config/load.ts');
     expect(ranPackage(run, 'commander')).toEqual([]);
     expect(run.modules.filter((m) => m.startsWith('src/cli/program'))).toEqual([]);
     const validators = run.files.filter((f) => f.includes('schema-validators/')).map((f) => path.basename(f));
@@ -155,7 +156,7 @@ describe('the code cache', () => {
     (await readdir(path.dirname(cache))).filter((f) => f.startsWith(path.basename(cache)) && f.endsWith('.tmp'));
 
   it('the build made one that fits: a run uses it and leaves it as it is', async () => {
-    const cache = path.join(ROOT, 'dist', 'cli', 'tscm.cjs.v8-cache');
+    const cache = path.join(ROOT, 'dist', 'cli', 'tscm-validate.cjs.v8-cache');
     const before = await readFile(cache);
     const { mtimeMs } = await stat(cache);
     expectValid(await validate(path.join(ROOT, 'dist', 'cli', 'main.js')));
@@ -169,7 +170,7 @@ describe('the code cache', () => {
     expectValid(await validate(main));
     const made = await readFile(cache);
     expect(made.equals(built)).toBe(false);
-    expect(made.includes(Buffer.from(path.join(path.dirname(main), 'tscm.cjs')))).toBe(true);
+    expect(made.includes(Buffer.from(path.join(path.dirname(main), 'tscm-validate.cjs')))).toBe(true);
     const { mtimeMs } = await stat(cache);
     expectValid(await validate(main));
     expect((await stat(cache)).mtimeMs).toBe(mtimeMs);
