@@ -226,4 +226,19 @@ describe('writePrefixes (IPv6 bytes) matches formatPrefixes', () => {
       opts,
     );
   });
+
+  it('for one entry of every group width and zero-run placement (the buffer is exactly its bound)', () => {
+    const group = fc.constantFrom(0, 0, 1, 0xf, 0x10, 0xff, 0x100, 0xfff, 0x1000, 0xffff);
+    const one = fc.tuple(fc.array(group, { minLength: 8, maxLength: 8 }), length).map(([g, l]) => {
+      const b = new PrefixListBuilder();
+      b.addV6(...([0, 2, 4, 6].map((k) => (g[k]! * 65536 + g[k + 1]!) >>> 0) as [number, number, number, number]), l);
+      return b.build();
+    });
+    fc.assert(
+      fc.property(one, fc.boolean(), (l, bareHosts) => {
+        expect(writePrefixes(l, { bareHosts }).toString('latin1')).toBe(`${formatPrefixes(l, { bareHosts })[0]}\n`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
