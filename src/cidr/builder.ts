@@ -147,6 +147,13 @@ export class PrefixListBuilder {
       words[q + 3] = w3;
       len[out++] = l;
     }
+    // At least half full (a parse that reserved for its run): the arrays themselves, the builder starting afresh; a
+    // copy would touch another 17 MB of fresh pages per 1M entries. Otherwise a copy, not to pin a large buffer.
+    if (out >= 1024 && 2 * out >= len.length) {
+      this.v6words = new Uint32Array(4 * INITIAL_CAPACITY);
+      this.v6len = new Uint8Array(INITIAL_CAPACITY);
+      return [words.subarray(0, 4 * out), len.subarray(0, out)];
+    }
     return [words.slice(0, 4 * out), len.slice(0, out)];
   }
 

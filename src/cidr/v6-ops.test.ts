@@ -190,7 +190,10 @@ describe('sortV6', () => {
     );
   });
 
-  it('orders a large clustered list (16-bit digits, recursion into runs)', () => {
+  it.each([
+    ['one /16', (r: (k: number) => number) => 0x20010000 + r(4)],
+    ['many /16s (entries moved between buckets in place)', (r: (k: number) => number) => ((r(40) * 1543) << 16) + r(4)],
+  ])('orders a large clustered list in %s (16-bit digits, recursion into runs)', (_, top) => {
     let seed = 12345;
     const rnd = (k: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -200,7 +203,7 @@ describe('sortV6', () => {
     const w = new Uint32Array(4 * n);
     const l = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      w[4 * i] = 0x20010000 + rnd(4);
+      w[4 * i] = top(rnd) >>> 0;
       w[4 * i + 1] = rnd(3) === 0 ? rnd(1 << 20) : rnd(40);
       w[4 * i + 2] = rnd(2) === 0 ? 0 : rnd(0x100000000);
       w[4 * i + 3] = rnd(5);
@@ -240,5 +243,23 @@ describe('writePrefixes (IPv6 bytes) matches formatPrefixes', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('PrefixListBuilder IPv6 build', () => {
+  it('hands over its arrays for a large build and stays reusable without touching the first list', () => {
+    const b = new PrefixListBuilder();
+    b.reserveV6(3000);
+    for (let i = 0; i < 2000; i++) b.addV6(0x20010db8, 0, 0, 2000 - i, 128);
+    const first = b.build();
+    const copy = first.v6.words.slice();
+    for (let i = 0; i < 2000; i++) b.addV6(0x2a000000, 0, 0, i, 128);
+    const second = b.build();
+    expect(first.v6.words).toEqual(copy);
+    expect(first.v6.len.length).toBe(2000);
+    expect(first.v6.words[3]).toBe(1);
+    expect(second.v6.words[0]).toBe(0x2a000000);
+    expect(validatePrefixList(first)).toBeNull();
+    expect(validatePrefixList(second)).toBeNull();
   });
 });
