@@ -104,11 +104,15 @@ function scanAddress(buf: Uint8Array, i: number, n: number): number {
   return i;
 }
 
-/** Group k (0..7) of the address, with the gap expanded to zeros. */
-function groupAt(k: number, groups: number, gap: number): number {
-  if (gap === -1 || k < gap) return GROUPS[k]!;
+const EXPANDED = new Uint32Array(8);
+
+/** The 8 groups of an address with a `::` at gap (groups of them written), the gap filled with zeros. */
+function expand(groups: number, gap: number): Uint32Array {
   const fill = 8 - groups;
-  return k < gap + fill ? 0 : GROUPS[k - fill]!;
+  for (let k = 0; k < gap; k++) EXPANDED[k] = GROUPS[k]!;
+  for (let k = gap; k < gap + fill; k++) EXPANDED[k] = 0;
+  for (let k = gap + fill; k < 8; k++) EXPANDED[k] = GROUPS[k - fill]!;
+  return EXPANDED;
 }
 
 // Masks of every prefix length, word by word: V6_MASK[4 * len + k] (no call per entry).
@@ -182,12 +186,12 @@ function parseOne(buf: Uint8Array, i: number, n: number, sink: PrefixSink): numb
     const eol = buf.indexOf(NL, i);
     next = eol === -1 ? n : eol + 1;
   } else return -1;
-  const groups = SHAPE[0]!;
   const gap = SHAPE[1]!;
-  const w0 = groupAt(0, groups, gap) * 65536 + groupAt(1, groups, gap);
-  const w1 = groupAt(2, groups, gap) * 65536 + groupAt(3, groups, gap);
-  const w2 = groupAt(4, groups, gap) * 65536 + groupAt(5, groups, gap);
-  const w3 = groupAt(6, groups, gap) * 65536 + groupAt(7, groups, gap);
+  const g = gap === -1 ? GROUPS : expand(SHAPE[0]!, gap);
+  const w0 = ((g[0]! << 16) | g[1]!) >>> 0;
+  const w1 = ((g[2]! << 16) | g[3]!) >>> 0;
+  const w2 = ((g[4]! << 16) | g[5]!) >>> 0;
+  const w3 = ((g[6]! << 16) | g[7]!) >>> 0;
   const m = 4 * len;
   if (
     (w0 & ~V6_MASK[m]!) !== 0 ||
