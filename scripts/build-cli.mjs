@@ -1,19 +1,17 @@
 // Build step: bundles the CLI for a short start. Node 20 has no compile cache: resolving, reading and compiling
 // each module file was most of a short command's start-up (`tscm validate` of one device: ~2.6x `node -e 0` from
 // tsc's ~150 files, ~2.0x bundled as ES module chunks). So:
-// - dist/cli/tscm.cjs: the CLI proper (src/cli/program.ts and everything it imports, with yaml, commander and
-//   chokidar) as one CommonJS file, which main.ts runs through vm.Script with V8's code cache
-//   (src/cli/startup-loader.ts). CommonJS because only a classic script takes cached data on Node 20. Every
-//   command's code stays inside a lazy wrapper until that command runs, as the dynamic imports in program.ts say.
-// - dist/cli/tscm-validate.cjs: the same for a plain `validate` (src/cli/startup-entry.ts), which main.ts runs
-//   without commander.
-//   The other dependencies stay external (ssh2 has a native part; the rest load with the command that needs
-//   them); chokidar is bundled as it is published as ES modules only, which require() cannot load on Node 20.
-// - dist/cli/main.js: the bin, main.ts alone (--version, then the loader).
-// - their code caches (*.cjs.v8-cache): made here by warm runs of `tscm validate` (a CI job's command), so a cache
-//   holds the functions that run compiled, not only the top level; a run that finds one missing or rejected makes
-//   it again.
-// Both sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
+// - dist/cli/main.js and chunks beside it: main.ts and everything it imports, with yaml and commander, as ES
+//   modules; code splitting keeps every command a chunk of its own, loaded when that command runs, as the dynamic
+//   imports in program.ts say. The other dependencies stay external (ssh2 has a native part; the rest load with the
+//   command that needs them).
+// - dist/cli/tscm-validate.cjs: a plain `validate` (src/cli/startup-entry.ts and everything it imports, with yaml)
+//   as one CommonJS file, which main.ts runs through vm.Script with V8's code cache (src/cli/startup-loader.ts):
+//   CommonJS because only a classic script takes cached data on Node 20. A program of its own, never loaded beside
+//   the chunks. Its code cache (tscm-validate.cjs.v8-cache) is made here by a warm run, so it holds the functions
+//   that run compiled, not only the top level; a run that finds it missing or rejected makes it again. (The whole
+//   CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made `--help` ~50 ms slower than these chunks.)
+// All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
 // stays as it is for the benchmarks and library use; only dist/cli/main.js is replaced.
 //
@@ -29,12 +27,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'cli');
-const BUNDLED = new Set(['yaml', 'commander', 'chokidar']);
+const BUNDLED = new Set(['yaml', 'commander']);
 const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
 
-// An earlier build's ES module chunks (content-hashed names), its code caches, and tsc's map of the replaced entry.
+// An earlier build's ES module chunks (content-hashed names), CommonJS bundles and code caches, and tsc's map of the
+// replaced entry.
 for (const f of readdirSync(outDir)) {
-  if (/^chunk-[\w-]+\.js$/.test(f) || /^tscm[\w-]*\.cjs\.v8-cache/.test(f)) rmSync(join(outDir, f));
+  if (/^chunk-[\w-]+\.js$/.test(f) || /^tscm[\w-]*\.cjs(\.v8-cache.*)?$/.test(f)) rmSync(join(outDir, f));
 }
 rmSync(join(outDir, 'main.js.map'), { force: true });
 
@@ -72,26 +71,28 @@ async function bundleCli(entry, outfile) {
   writeFileSync(outfile, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
 }
 
-// The whole CLI (the commander program), and `validate` alone: a program of its own, so a CI job's check reads,
-// and V8 deserialises, a third of the code (one of the two runs in a process, never both: no module is shared).
-await bundleCli('program.ts', join(outDir, 'tscm.cjs'));
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
 await build({
   ...common,
-  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-  outfile: join(outDir, 'main.js'),
+  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  outdir: outDir,
+  splitting: true,
   format: 'esm',
-  external: deps.flatMap((d) => [d, `${d}/*`]),
+  chunkNames: 'chunk-[hash]',
+  external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+  // commander and yaml are CommonJS: their require() of Node's built-ins needs a require in an ES module.
+  banner: {
+    js: "import { createRequire as __tscmCreateRequire } from 'node:module'; const require = __tscmCreateRequire(import.meta.url);",
+  },
 });
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
   stdio: 'inherit',
 });
 
-// The warm runs that write the code caches (and check that each bundle runs at all): `validate` of one device,
-// alone and through commander (a repeated --no-color, which only commander reads; warming the definitions loader
-// that plan, apply and policy share).
+// The warm run that writes the code cache: `validate` of one device (a CI job's command); and a check that the
+// commander program runs (the same through commander: a repeated --no-color, which only commander reads).
 const sample = mkdtempSync(join(tmpdir(), 'tscm-build-'));
 try {
   writeFileSync(join(sample, 'tscm.yaml'), 'policyServer: { host: 192.0.2.53 }\n');

@@ -1,6 +1,6 @@
-// Runs the bundled CLI (dist/cli/tscm.cjs, scripts/build-cli.mjs) with V8's code cache. Node 20 has no compile
-// cache for modules, and compiling the code a short command runs (yaml, the config loader, commander) was a large
-// part of its start-up; a vm.Script given the cached data skips it. The cache is made at build time by a warm run
+// Runs a CommonJS bundle of the CLI (dist/cli/tscm-validate.cjs, scripts/build-cli.mjs) with V8's code cache.
+// Node 20 has no compile cache for modules, and compiling the code a short command runs (yaml, the config loader)
+// was a large part of its start-up; a vm.Script given the cached data skips it. The cache is made at build time by a warm run
 // and made again by any run that finds it missing or rejected by V8 (another Node version or V8 flags, a rebuilt
 // bundle): written at exit to a temporary file and renamed, so concurrent runs never read half a file, and never an
 // error when the folder is read-only. The cache starts with the bundle's id (the hash of its content, which the
