@@ -1,12 +1,12 @@
 // Runs a CommonJS bundle of the CLI (dist/cli/tscm-validate.cjs, scripts/build-cli.mjs) with V8's code cache.
 // Node 20 has no compile cache for modules, and compiling the code a short command runs (yaml, the config loader)
-// was a large part of its start-up; a vm.Script given the cached data skips it. The cache is made at build time by a warm run
-// and made again by any run that finds it missing or rejected by V8 (another Node version or V8 flags, a rebuilt
-// bundle): written at exit to a temporary file and renamed, so concurrent runs never read half a file, and never an
-// error when the folder is read-only. The cache starts with the bundle's id (the hash of its content, which the
-// build writes on its first line) and its path: a bundle changed in place is never run with another bundle's
-// compiled code (V8's own check looks at the source's length only), and a cache made elsewhere (the build's folder,
-// before an install copied it) is made again, as V8 would keep that folder's path in every stack trace.
+// was a large part of its start-up; a vm.Script given the cached data skips it. The cache is made at build time by
+// a warm run and made again by any run that finds it missing or rejected by V8 (another Node version or V8 flags, a
+// rebuilt bundle): written at exit to a temporary file and renamed, so concurrent runs never read half a file, and
+// never an error when the folder is read-only. The cache starts with the bundle's id (the hash of its content,
+// which the build writes on its first line) and its path: a bundle changed in place is never run with another
+// bundle's compiled code (V8's own check looks at the source's length only), and a cache made elsewhere (the build's
+// folder, before an install copied it) is made again, as V8 would keep that folder's path in every stack trace.
 
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +21,7 @@ type CommonJsMain = (exports: object, require: NodeJS.Require, module: object, f
 export function runCachedBundle(file: string): Record<string, unknown> {
   const cacheFile = `${file}.v8-cache`;
   // The build keeps the bundle ASCII, and latin1 makes it a one-byte string: as UTF-8 a single non-ASCII byte made
-  // V8 hold a two-byte copy of the whole 1.6 MB source, and decoding it took longer than running the command.
+  // V8 hold a two-byte copy of the whole source (1.6 MB then), and decoding it took longer than running the command.
   const source = readFileSync(file).toString('latin1');
   const id = ID_LINE.exec(source)?.[1];
   const stamp = id === undefined ? undefined : Buffer.from(`${id}${file}\0`);
