@@ -29,6 +29,7 @@ export {
 } from './format.js';
 export { writePrefixes } from './write.js';
 export { aggregate, intersect, subtract, union } from './set-ops.js';
+export { overlaps } from './overlaps.js';
 export { exactDifference, exactEquals, exactIntersection, exactUnion } from './exact-ops.js';
 export { capPrefixes, type CapResult } from './cap.js';
 export { hashPrefixes } from './hash.js';
