@@ -1,0 +1,385 @@
+;; The IPv4 text kernel of `tscm policy DEVICE --cidrs` (v4-kernel.ts drives it): scan lines into (addr, len)
+;; arrays, sort by address, merge into the canonical minimal CIDR list, write it as text. WebAssembly because a
+;; one-shot command runs these loops once each, over 1M entries: V8's JavaScript spends most of that time before
+;; its optimised code is ready, while WebAssembly is compiled before the first call. Every loop is the same as the
+;; JavaScript it replaces (parse-text.ts's string path stays the authority for any line scan does not take).
+;;
+;; Built by scripts/build-wasm.mjs into v4-kernel-wasm.ts (base64); v4-kernel.test.ts checks the two match.
+;; Memory is the caller's: one WebAssembly.Memory per job, laid out by v4-kernel.ts.
+(module
+  (import "env" "memory" (memory 1))
+  ;; scan's counters between calls: entries taken, lines passed, entries with host bits set.
+  (global $count (export "count") (mut i32) (i32.const 0))
+  (global $line (export "line") (mut i32) (i32.const 0))
+  (global $hostBits (export "hostBits") (mut i32) (i32.const 0))
+  ;; write's digit tables (see init), and the second level's counts of sort.
+  (global $table (mut i32) (i32.const 0))
+  (global $hist2 (mut i32) (i32.const 0))
+
+  ;; Takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a dotted quad without leading
+  ;; zeros, optional /len without leading zero, blanks or CR, then end of line or a # comment), storing entries at
+  ;; addr (u32) and lens (u8). Returns the start of the first line it did not take (n or more at the end). It stops
+  ;; when cap entries are stored. The byte at n must be a newline (the sentinel that ends the last line).
+  (func (export "scan") (param $pos i32) (param $n i32) (param $addr i32) (param $lens i32) (param $cap i32)
+    (result i32)
+    (local $i i32) (local $c i32) (local $a i32) (local $octets i32) (local $d i32) (local $octet i32)
+    (local $len i32) (local $net i32) (local $count i32) (local $line i32) (local $hb i32)
+    (local.set $count (global.get $count))
+    (local.set $line (global.get $line))
+    (local.set $hb (global.get $hostBits))
+    (block $stop
+      (loop $lines
+        (br_if $stop (i32.ge_u (local.get $pos) (local.get $n)))
+        (br_if $stop (i32.ge_u (local.get $count) (local.get $cap)))
+        (local.set $i (local.get $pos))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (call $blanks (local.get $i) (local.get $c))
+        (local.set $c) (local.set $i)
+        ;; A blank line or a comment line.
+        (if (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 35)))
+          (then
+            (local.set $pos (i32.add (call $eol (local.get $i)) (i32.const 1)))
+            (local.set $line (i32.add (local.get $line) (i32.const 1)))
+            (br $lines)))
+        ;; Four octets.
+        (local.set $a (i32.const 0))
+        (local.set $octets (i32.const 0))
+        (block $quad
+          (loop $octet
+            (br_if $quad (i32.eq (local.get $octets) (i32.const 4)))
+            (if (local.get $octets)
+              (then
+                (br_if $quad (i32.ne (local.get $c) (i32.const 46)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.load8_u (local.get $i)))))
+            (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+            (br_if $quad (i32.gt_u (local.get $d) (i32.const 9)))
+            (local.set $octet (local.get $d))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+            (if (i32.le_u (local.get $d) (i32.const 9))
+              (then
+                (br_if $quad (i32.eqz (local.get $octet)))
+                (local.set $octet (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $d)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.load8_u (local.get $i)))
+                (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+                (if (i32.le_u (local.get $d) (i32.const 9))
+                  (then
+                    (local.set $octet (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $d)))
+                    (br_if $quad (i32.gt_u (local.get $octet) (i32.const 255)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (local.set $c (i32.load8_u (local.get $i)))))))
+            (local.set $a (i32.or (i32.shl (local.get $a) (i32.const 8)) (local.get $octet)))
+            (local.set $octets (i32.add (local.get $octets) (i32.const 1)))
+            (br $octet)))
+        (br_if $stop (i32.ne (local.get $octets) (i32.const 4)))
+        ;; An optional /len, 0..32, no leading zero.
+        (local.set $len (i32.const 32))
+        (if (i32.eq (local.get $c) (i32.const 47))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $octet (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (br_if $stop (i32.gt_u (local.get $octet) (i32.const 9)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+            (if (i32.gt_u (local.get $d) (i32.const 9))
+              (then (local.set $len (local.get $octet)))
+              (else
+                (local.set $len (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $d)))
+                (br_if $stop (i32.eqz (local.get $octet)))
+                (br_if $stop (i32.gt_u (local.get $len) (i32.const 32)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.load8_u (local.get $i)))))))
+        (call $blanks (local.get $i) (local.get $c))
+        (local.set $c) (local.set $i)
+        (br_if $stop
+          (i32.and (i32.ne (local.get $c) (i32.const 10)) (i32.ne (local.get $c) (i32.const 35))))
+        (local.set $net
+          (i32.and (local.get $a)
+            (select (i32.const 0) (i32.shl (i32.const -1) (i32.sub (i32.const 32) (local.get $len)))
+              (i32.eqz (local.get $len)))))
+        (if (i32.ne (local.get $net) (local.get $a))
+          (then (local.set $hb (i32.add (local.get $hb) (i32.const 1)))))
+        (i32.store (i32.add (local.get $addr) (i32.shl (local.get $count) (i32.const 2))) (local.get $net))
+        (i32.store8 (i32.add (local.get $lens) (local.get $count)) (local.get $len))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (if (i32.eq (local.get $c) (i32.const 35)) (then (local.set $i (call $eol (local.get $i)))))
+        (local.set $pos (i32.add (local.get $i) (i32.const 1)))
+        (local.set $line (i32.add (local.get $line) (i32.const 1)))
+        (br $lines)))
+    (global.set $count (local.get $count))
+    (global.set $line (local.get $line))
+    (global.set $hostBits (local.get $hb))
+    (local.get $pos))
+
+  ;; Skips spaces, tabs and CRs from i (c is the byte at i); returns the new i and the byte there.
+  (func $blanks (param $i i32) (param $c i32) (result i32 i32)
+    (block $done
+      (loop $skip
+        (br_if $done
+          (i32.and (i32.and (i32.ne (local.get $c) (i32.const 32)) (i32.ne (local.get $c) (i32.const 9)))
+            (i32.ne (local.get $c) (i32.const 13))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (br $skip)))
+    (local.get $i) (local.get $c))
+
+  ;; The position of the next newline from i on (the sentinel at the end stops it).
+  (func $eol (param $i i32) (result i32)
+    (block $done
+      (loop $find
+        (br_if $done (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $find)))
+    (local.get $i))
+
+  ;; Sorts the first n entries by address (equal addresses in any order: aggregate merges them whatever their
+  ;; lengths), in place, so no second copy of the entries is touched: nothing when already sorted, else an
+  ;; American flag sort on the high 16 bits, then each bucket by the next 8 bits when large, then insertion sort.
+  ;; hist: 2 x 256 KiB of counts, then 2 x 1 KiB for the second level.
+  (func (export "sort") (param $addr i32) (param $lens i32) (param $n i32) (param $hist i32)
+    (local $i i32)
+    (local.set $i (i32.const 1))
+    (block $unsorted
+      (loop $check
+        (if (i32.ge_u (local.get $i) (local.get $n)) (then (return)))
+        (br_if $unsorted
+          (i32.gt_u
+            (i32.load (i32.add (local.get $addr) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 2))))
+            (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $check)))
+    (global.set $hist2 (i32.add (local.get $hist) (i32.const 524288)))
+    (call $flag (local.get $addr) (local.get $lens) (i32.const 0) (local.get $n) (i32.const 16) (i32.const 65536)
+      (local.get $hist) (i32.add (local.get $hist) (i32.const 262144))))
+
+  ;; One American flag pass over entries [lo, hi) on the digit (address >>> shift) mod nb: counts (cnt), bucket
+  ;; starts (nxt), then each entry is carried to its bucket by cycles of swaps; each bucket is finished as soon as
+  ;; it is full.
+  (func $flag (param $addr i32) (param $lens i32) (param $lo i32) (param $hi i32) (param $shift i32) (param $nb i32)
+    (param $cnt i32) (param $nxt i32)
+    (local $i i32) (local $a i32) (local $l i32) (local $d i32) (local $b i32) (local $p i32) (local $sum i32)
+    (local $end i32) (local $start i32) (local $mask i32) (local $q i32)
+    (local.set $mask (i32.sub (local.get $nb) (i32.const 1)))
+    (memory.fill (local.get $cnt) (i32.const 0) (i32.shl (local.get $nb) (i32.const 2)))
+    (local.set $i (local.get $lo))
+    (loop $count
+      (local.set $p
+        (i32.add (local.get $cnt)
+          (i32.shl
+            (i32.and
+              (i32.shr_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))
+                (local.get $shift))
+              (local.get $mask))
+            (i32.const 2))))
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $count (i32.lt_u (local.get $i) (local.get $hi))))
+    ;; cnt[b] becomes the end of bucket b, nxt[b] its start.
+    (local.set $sum (local.get $lo))
+    (local.set $b (i32.const 0))
+    (loop $offsets
+      (local.set $p (i32.shl (local.get $b) (i32.const 2)))
+      (i32.store (i32.add (local.get $nxt) (local.get $p)) (local.get $sum))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $cnt) (local.get $p)))))
+      (i32.store (i32.add (local.get $cnt) (local.get $p)) (local.get $sum))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $offsets (i32.lt_u (local.get $b) (local.get $nb))))
+    (local.set $start (local.get $lo))
+    (local.set $b (i32.const 0))
+    (loop $buckets
+      (local.set $end (i32.load (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2)))))
+      (block $full
+        (loop $fill
+          (local.set $i (i32.load (i32.add (local.get $nxt) (i32.shl (local.get $b) (i32.const 2)))))
+          (br_if $full (i32.ge_u (local.get $i) (local.get $end)))
+          (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $l (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+          ;; Carry (a, l) to its bucket, taking the entry there, until the entry held belongs at i.
+          (block $home
+            (loop $cycle
+              (local.set $d (i32.and (i32.shr_u (local.get $a) (local.get $shift)) (local.get $mask)))
+              (br_if $home (i32.eq (local.get $d) (local.get $b)))
+              (local.set $q (i32.add (local.get $nxt) (i32.shl (local.get $d) (i32.const 2))))
+              (local.set $p (i32.load (local.get $q)))
+              (i32.store (local.get $q) (i32.add (local.get $p) (i32.const 1)))
+              (local.set $q (i32.add (local.get $addr) (i32.shl (local.get $p) (i32.const 2))))
+              (local.set $d (i32.load (local.get $q)))
+              (i32.store (local.get $q) (local.get $a))
+              (local.set $a (local.get $d))
+              (local.set $q (i32.add (local.get $lens) (local.get $p)))
+              (local.set $d (i32.load8_u (local.get $q)))
+              (i32.store8 (local.get $q) (local.get $l))
+              (local.set $l (local.get $d))
+              (br $cycle)))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $lens) (local.get $i)) (local.get $l))
+          (i32.store (i32.add (local.get $nxt) (i32.shl (local.get $b) (i32.const 2)))
+            (i32.add (local.get $i) (i32.const 1)))
+          (br $fill)))
+      (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 1))
+        (then (call $finish (local.get $addr) (local.get $lens) (local.get $start) (local.get $end) (local.get $shift))))
+      (local.set $start (local.get $end))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $buckets (i32.lt_u (local.get $b) (local.get $nb)))))
+
+  ;; Orders a bucket of entries [lo, hi) that agree on the bits above shift: a large one of the first level by the
+  ;; next 8 bits first, then insertion sort (buckets are small: ~15 entries at 1M, ~120 in a hot /16).
+  (func $finish (param $addr i32) (param $lens i32) (param $lo i32) (param $hi i32) (param $shift i32)
+    (local $i i32) (local $j i32) (local $a i32) (local $l i32) (local $prev i32)
+    (if (i32.and (i32.eq (local.get $shift) (i32.const 16))
+          (i32.gt_u (i32.sub (local.get $hi) (local.get $lo)) (i32.const 48)))
+      (then
+        (call $flag (local.get $addr) (local.get $lens) (local.get $lo) (local.get $hi) (i32.const 8) (i32.const 256)
+          (global.get $hist2) (i32.add (global.get $hist2) (i32.const 1024)))
+        (return)))
+    (local.set $i (i32.add (local.get $lo) (i32.const 1)))
+    (loop $entries
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $l (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+      (local.set $j (local.get $i))
+      (block $placed
+        (loop $shift_up
+          (br_if $placed (i32.le_u (local.get $j) (local.get $lo)))
+          (local.set $prev
+            (i32.load (i32.add (local.get $addr) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 2)))))
+          (br_if $placed (i32.le_u (local.get $prev) (local.get $a)))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $j) (i32.const 2))) (local.get $prev))
+          (i32.store8 (i32.add (local.get $lens) (local.get $j))
+            (i32.load8_u (i32.add (local.get $lens) (i32.sub (local.get $j) (i32.const 1)))))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+          (br $shift_up)))
+      (i32.store (i32.add (local.get $addr) (i32.shl (local.get $j) (i32.const 2))) (local.get $a))
+      (i32.store8 (i32.add (local.get $lens) (local.get $j)) (local.get $l))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $entries (i32.lt_u (local.get $i) (local.get $hi)))))
+
+  ;; The first n entries, sorted by address, merged into the canonical minimal CIDR list in place (the split of a
+  ;; union of k aligned blocks has at most k prefixes, so output never overtakes input). Returns its length.
+  (func (export "aggregate") (param $addr i32) (param $lens i32) (param $n i32) (result i32)
+    (local $i i32) (local $out i32) (local $s i64) (local $e i64) (local $a i64) (local $next i64) (local $k i64)
+    (local $tz i64)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (local.set $s (i64.extend_i32_u (i32.load (local.get $addr))))
+    (local.set $e (i64.add (local.get $s) (call $size (i32.load8_u (local.get $lens)))))
+    (local.set $i (i32.const 1))
+    (loop $entries
+      (local.set $a (i64.const 0))
+      (local.set $next (i64.const 0))
+      (block $close
+        (if (i32.lt_u (local.get $i) (local.get $n))
+          (then
+            (local.set $a
+              (i64.extend_i32_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $next
+              (i64.add (local.get $a) (call $size (i32.load8_u (i32.add (local.get $lens) (local.get $i))))))
+            (br_if $close (i64.gt_u (local.get $a) (local.get $e)))
+            (if (i64.gt_u (local.get $next) (local.get $e)) (then (local.set $e (local.get $next))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $entries))))
+      ;; [s, e) is closed: split it greedily into the largest aligned blocks that fit.
+      (block $split
+        (loop $block
+          (br_if $split (i64.ge_u (local.get $s) (local.get $e)))
+          (local.set $k (i64.sub (i64.const 63) (i64.clz (i64.sub (local.get $e) (local.get $s)))))
+          (if (i64.ne (local.get $s) (i64.const 0))
+            (then
+              (local.set $tz (i64.ctz (local.get $s)))
+              (if (i64.lt_u (local.get $tz) (local.get $k)) (then (local.set $k (local.get $tz))))))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $out) (i32.const 2))) (i32.wrap_i64 (local.get $s)))
+          (i32.store8 (i32.add (local.get $lens) (local.get $out)) (i32.sub (i32.const 32) (i32.wrap_i64 (local.get $k))))
+          (local.set $out (i32.add (local.get $out) (i32.const 1)))
+          (local.set $s (i64.add (local.get $s) (i64.shl (i64.const 1) (local.get $k))))
+          (br $block)))
+      (local.set $s (local.get $a))
+      (local.set $e (local.get $next))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $entries (i32.le_u (local.get $i) (local.get $n))))
+    (local.get $out))
+
+  ;; The number of addresses in a /len, as i64 (2^32 for /0).
+  (func $size (param $len i32) (result i64)
+    (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $len)))))
+
+  ;; Fills write's tables at table (1156 bytes): per octet value its digits and their count (byte 3), per length
+  ;; "/" and its digits and the count.
+  (func (export "init") (param $table i32)
+    (local $v i32) (local $p i32)
+    (global.set $table (local.get $table))
+    (loop $octets
+      (local.set $p (i32.add (local.get $table) (i32.shl (local.get $v) (i32.const 2))))
+      (if (i32.ge_u (local.get $v) (i32.const 100))
+        (then
+          (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 100))))
+          (i32.store8 offset=1 (local.get $p)
+            (i32.add (i32.const 48) (i32.rem_u (i32.div_u (local.get $v) (i32.const 10)) (i32.const 10))))
+          (i32.store8 offset=2 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+          (i32.store8 offset=3 (local.get $p) (i32.const 3)))
+        (else
+          (if (i32.ge_u (local.get $v) (i32.const 10))
+            (then
+              (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 10))))
+              (i32.store8 offset=1 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+              (i32.store8 offset=3 (local.get $p) (i32.const 2)))
+            (else
+              (i32.store8 (local.get $p) (i32.add (i32.const 48) (local.get $v)))
+              (i32.store8 offset=3 (local.get $p) (i32.const 1))))))
+      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+      (br_if $octets (i32.lt_u (local.get $v) (i32.const 256))))
+    (local.set $v (i32.const 0))
+    (loop $lengths
+      (local.set $p (i32.add (i32.add (local.get $table) (i32.const 1024)) (i32.shl (local.get $v) (i32.const 2))))
+      (i32.store8 (local.get $p) (i32.const 47))
+      (if (i32.ge_u (local.get $v) (i32.const 10))
+        (then
+          (i32.store8 offset=1 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 10))))
+          (i32.store8 offset=2 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+          (i32.store8 offset=3 (local.get $p) (i32.const 3)))
+        (else
+          (i32.store8 offset=1 (local.get $p) (i32.add (i32.const 48) (local.get $v)))
+          (i32.store8 offset=3 (local.get $p) (i32.const 2))))
+      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+      (br_if $lengths (i32.le_u (local.get $v) (i32.const 32)))))
+
+  ;; Writes the n entries as lines at out ("a.b.c.d/len\n"; with bare, hosts without "/32"); returns the end. Each
+  ;; piece is stored as 4 bytes and the position moves by its width, so out needs 3 bytes to spare at the end.
+  (func (export "write") (param $addr i32) (param $lens i32) (param $n i32) (param $out i32) (param $bare i32)
+    (result i32)
+    (local $i i32) (local $a i32) (local $len i32) (local $t i32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $out))))
+    (loop $entries
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $out (call $octet (local.get $out) (i32.shr_u (local.get $a) (i32.const 24))))
+      (i32.store8 (local.get $out) (i32.const 46))
+      (local.set $out
+        (call $octet (i32.add (local.get $out) (i32.const 1))
+          (i32.and (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 255))))
+      (i32.store8 (local.get $out) (i32.const 46))
+      (local.set $out
+        (call $octet (i32.add (local.get $out) (i32.const 1))
+          (i32.and (i32.shr_u (local.get $a) (i32.const 8)) (i32.const 255))))
+      (i32.store8 (local.get $out) (i32.const 46))
+      (local.set $out
+        (call $octet (i32.add (local.get $out) (i32.const 1)) (i32.and (local.get $a) (i32.const 255))))
+      (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+      (if (i32.eqz (i32.and (local.get $bare) (i32.eq (local.get $len) (i32.const 32))))
+        (then
+          (local.set $t
+            (i32.load (i32.add (i32.add (global.get $table) (i32.const 1024)) (i32.shl (local.get $len) (i32.const 2)))))
+          (i32.store (local.get $out) (local.get $t))
+          (local.set $out (i32.add (local.get $out) (i32.shr_u (local.get $t) (i32.const 24))))))
+      (i32.store8 (local.get $out) (i32.const 10))
+      (local.set $out (i32.add (local.get $out) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $entries (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $out))
+
+  ;; Stores v's digits (as 4 bytes) at p; returns p plus their count.
+  (func $octet (param $p i32) (param $v i32) (result i32)
+    (local $t i32)
+    (local.set $t (i32.load (i32.add (global.get $table) (i32.shl (local.get $v) (i32.const 2)))))
+    (i32.store (local.get $p) (local.get $t))
+    (i32.add (local.get $p) (i32.shr_u (local.get $t) (i32.const 24)))))
