@@ -33,7 +33,7 @@ describe('the WebAssembly kernel', () => {
     expect(binary.toString('base64')).toBe(V4_KERNEL_WASM);
   });
 
-  it('sorts and aggregates crowded buckets (both sort levels, duplicates) as aggregate does', () => {
+  it('sorts and aggregates crowded /16s and duplicates as aggregate does', () => {
     const rng = createRng(11);
     for (const n of [2, 49, 5000, 70_000]) {
       const addr = new Uint32Array(n);

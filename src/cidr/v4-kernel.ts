@@ -10,7 +10,7 @@ interface WasmGlobal {
 }
 interface WasmExports {
   scan(pos: number, n: number, addr: number, lens: number, cap: number): number;
-  sort(addr: number, lens: number, n: number, hist: number): void;
+  sort(addr: number, lens: number, n: number, tmpAddr: number, tmpLen: number, hist: number): void;
   aggregate(addr: number, lens: number, n: number): number;
   init(table: number): void;
   write(addr: number, lens: number, n: number, out: number, bare: number): number;
@@ -29,7 +29,7 @@ let compiled: object | undefined;
 
 const PAGE = 65536;
 const TABLE_BYTES = 1156;
-const HIST_BYTES = 2 * 65536 * 4 + 2 * 256 * 4;
+const HIST_BYTES = 2 * 65536 * 4;
 /** How much of a file a job holds at a time. */
 export const CHUNK_BYTES = 1 << 20;
 /** Longest IPv4 line: 255.255.255.255/32 and a newline. */
@@ -56,7 +56,15 @@ export class V4Kernel {
   /** Where write puts its text. */
   readonly out: Buffer;
   private readonly k: WasmExports;
-  private readonly at: { input: number; addr: number; len: number; hist: number; out: number };
+  private readonly at: {
+    input: number;
+    addr: number;
+    len: number;
+    tmpAddr: number;
+    tmpLen: number;
+    hist: number;
+    out: number;
+  };
 
   constructor(private readonly layout: KernelLayout) {
     const inputBytes = layout.input ?? 0;
@@ -65,7 +73,9 @@ export class V4Kernel {
     const table = 0;
     const addr = align(table + TABLE_BYTES);
     const len = align(addr + 4 * cap);
-    const hist = align(len + cap);
+    const tmpAddr = align(len + cap);
+    const tmpLen = layout.sort ? align(tmpAddr + 4 * cap) : tmpAddr;
+    const hist = layout.sort ? align(tmpLen + cap) : tmpLen;
     const out = layout.sort ? hist + HIST_BYTES : hist;
     const input = align(out + (layout.out ?? 0) + 8);
     const total = input + inputBytes + 8;
@@ -79,7 +89,7 @@ export class V4Kernel {
     this.addr = new Uint32Array(buf, addr, cap);
     this.len = new Uint8Array(buf, len, cap);
     this.out = Buffer.from(buf, out, layout.out ?? 0);
-    this.at = { input, addr, len, hist, out };
+    this.at = { input, addr, len, tmpAddr, tmpLen, hist, out };
     this.k.init(table);
   }
 
@@ -128,9 +138,9 @@ export class V4Kernel {
   /** The first n entries (normalised) to the canonical minimal CIDR list, in place; returns its length. */
   aggregate(n: number): number {
     if (n === 0) return 0;
-    const { addr, len, hist } = this.at;
+    const { addr, len, tmpAddr, tmpLen, hist } = this.at;
     if (this.layout.sort !== true) throw new InternalError('a CIDR kernel without sort space was asked to sort');
-    this.k.sort(addr, len, n, hist);
+    this.k.sort(addr, len, n, tmpAddr, tmpLen, hist);
     return this.k.aggregate(addr, len, n);
   }
 

@@ -12,9 +12,8 @@
   (global $count (export "count") (mut i32) (i32.const 0))
   (global $line (export "line") (mut i32) (i32.const 0))
   (global $hostBits (export "hostBits") (mut i32) (i32.const 0))
-  ;; write's digit tables (see init), and the second level's counts of sort.
+  ;; write's digit tables (see init).
   (global $table (mut i32) (i32.const 0))
-  (global $hist2 (mut i32) (i32.const 0))
 
   ;; Takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a dotted quad without leading
   ;; zeros, optional /len without leading zero, blanks or CR, then end of line or a # comment), storing entries at
@@ -136,12 +135,15 @@
         (br $find)))
     (local.get $i))
 
-  ;; Sorts the first n entries by address (equal addresses in any order: aggregate merges them whatever their
-  ;; lengths), in place, so no second copy of the entries is touched: nothing when already sorted, else an
-  ;; American flag sort on the high 16 bits, then each bucket by the next 8 bits when large, then insertion sort.
-  ;; hist: 2 x 256 KiB of counts, then 2 x 1 KiB for the second level.
-  (func (export "sort") (param $addr i32) (param $lens i32) (param $n i32) (param $hist i32)
-    (local $i i32)
+  ;; Sorts the first n entries by address, stable (equal addresses keep their order): nothing when already
+  ;; sorted, else two 16-bit LSD radix passes through tmpAddr/tmpLen with the histograms at hist (2 x 256 KiB).
+  ;; (An in-place American flag sort saves the second copy's fresh memory but costs more in cache misses.)
+  (func (export "sort") (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
+    (param $hist i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $p i32) (local $sumLow i32) (local $sumHigh i32)
+    (local $high i32) (local $v i32)
+    (local.set $high (i32.add (local.get $hist) (i32.const 262144)))
+    ;; Already in order?
     (local.set $i (i32.const 1))
     (block $unsorted
       (loop $check
@@ -152,110 +154,52 @@
             (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $check)))
-    (global.set $hist2 (i32.add (local.get $hist) (i32.const 524288)))
-    (call $flag (local.get $addr) (local.get $lens) (i32.const 0) (local.get $n) (i32.const 16) (i32.const 65536)
-      (local.get $hist) (i32.add (local.get $hist) (i32.const 262144))))
-
-  ;; One American flag pass over entries [lo, hi) on the digit (address >>> shift) mod nb: counts (cnt), bucket
-  ;; starts (nxt), then each entry is carried to its bucket by cycles of swaps; each bucket is finished as soon as
-  ;; it is full.
-  (func $flag (param $addr i32) (param $lens i32) (param $lo i32) (param $hi i32) (param $shift i32) (param $nb i32)
-    (param $cnt i32) (param $nxt i32)
-    (local $i i32) (local $a i32) (local $l i32) (local $d i32) (local $b i32) (local $p i32) (local $sum i32)
-    (local $end i32) (local $start i32) (local $mask i32) (local $q i32)
-    (local.set $mask (i32.sub (local.get $nb) (i32.const 1)))
-    (memory.fill (local.get $cnt) (i32.const 0) (i32.shl (local.get $nb) (i32.const 2)))
-    (local.set $i (local.get $lo))
+    (memory.fill (local.get $hist) (i32.const 0) (i32.const 524288))
+    ;; Both histograms in one read pass.
+    (local.set $i (i32.const 0))
     (loop $count
-      (local.set $p
-        (i32.add (local.get $cnt)
-          (i32.shl
-            (i32.and
-              (i32.shr_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))
-                (local.get $shift))
-              (local.get $mask))
-            (i32.const 2))))
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $hist) (i32.shl (i32.and (local.get $a) (i32.const 0xffff)) (i32.const 2))))
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
+      (local.set $p (i32.add (local.get $high) (i32.shl (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 2))))
       (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $count (i32.lt_u (local.get $i) (local.get $hi))))
-    ;; cnt[b] becomes the end of bucket b, nxt[b] its start.
-    (local.set $sum (local.get $lo))
+      (br_if $count (i32.lt_u (local.get $i) (local.get $n))))
+    ;; Counts -> start offsets.
     (local.set $b (i32.const 0))
     (loop $offsets
-      (local.set $p (i32.shl (local.get $b) (i32.const 2)))
-      (i32.store (i32.add (local.get $nxt) (local.get $p)) (local.get $sum))
-      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $cnt) (local.get $p)))))
-      (i32.store (i32.add (local.get $cnt) (local.get $p)) (local.get $sum))
+      (local.set $p (i32.add (local.get $hist) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (local.get $sumLow))
+      (local.set $sumLow (i32.add (local.get $sumLow) (local.get $v)))
+      (local.set $p (i32.add (local.get $high) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (local.get $sumHigh))
+      (local.set $sumHigh (i32.add (local.get $sumHigh) (local.get $v)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $offsets (i32.lt_u (local.get $b) (local.get $nb))))
-    (local.set $start (local.get $lo))
-    (local.set $b (i32.const 0))
-    (loop $buckets
-      (local.set $end (i32.load (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2)))))
-      (block $full
-        (loop $fill
-          (local.set $i (i32.load (i32.add (local.get $nxt) (i32.shl (local.get $b) (i32.const 2)))))
-          (br_if $full (i32.ge_u (local.get $i) (local.get $end)))
-          (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
-          (local.set $l (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
-          ;; Carry (a, l) to its bucket, taking the entry there, until the entry held belongs at i.
-          (block $home
-            (loop $cycle
-              (local.set $d (i32.and (i32.shr_u (local.get $a) (local.get $shift)) (local.get $mask)))
-              (br_if $home (i32.eq (local.get $d) (local.get $b)))
-              (local.set $q (i32.add (local.get $nxt) (i32.shl (local.get $d) (i32.const 2))))
-              (local.set $p (i32.load (local.get $q)))
-              (i32.store (local.get $q) (i32.add (local.get $p) (i32.const 1)))
-              (local.set $q (i32.add (local.get $addr) (i32.shl (local.get $p) (i32.const 2))))
-              (local.set $d (i32.load (local.get $q)))
-              (i32.store (local.get $q) (local.get $a))
-              (local.set $a (local.get $d))
-              (local.set $q (i32.add (local.get $lens) (local.get $p)))
-              (local.set $d (i32.load8_u (local.get $q)))
-              (i32.store8 (local.get $q) (local.get $l))
-              (local.set $l (local.get $d))
-              (br $cycle)))
-          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))
-          (i32.store8 (i32.add (local.get $lens) (local.get $i)) (local.get $l))
-          (i32.store (i32.add (local.get $nxt) (i32.shl (local.get $b) (i32.const 2)))
-            (i32.add (local.get $i) (i32.const 1)))
-          (br $fill)))
-      (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 1))
-        (then (call $finish (local.get $addr) (local.get $lens) (local.get $start) (local.get $end) (local.get $shift))))
-      (local.set $start (local.get $end))
-      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $buckets (i32.lt_u (local.get $b) (local.get $nb)))))
-
-  ;; Orders a bucket of entries [lo, hi) that agree on the bits above shift: a large one of the first level by the
-  ;; next 8 bits first, then insertion sort (buckets are small: ~15 entries at 1M, ~120 in a hot /16).
-  (func $finish (param $addr i32) (param $lens i32) (param $lo i32) (param $hi i32) (param $shift i32)
-    (local $i i32) (local $j i32) (local $a i32) (local $l i32) (local $prev i32)
-    (if (i32.and (i32.eq (local.get $shift) (i32.const 16))
-          (i32.gt_u (i32.sub (local.get $hi) (local.get $lo)) (i32.const 48)))
-      (then
-        (call $flag (local.get $addr) (local.get $lens) (local.get $lo) (local.get $hi) (i32.const 8) (i32.const 256)
-          (global.get $hist2) (i32.add (global.get $hist2) (i32.const 1024)))
-        (return)))
-    (local.set $i (i32.add (local.get $lo) (i32.const 1)))
-    (loop $entries
+      (br_if $offsets (i32.lt_u (local.get $b) (i32.const 65536))))
+    ;; Pass 1: by the low 16 bits, main -> tmp.
+    (local.set $i (i32.const 0))
+    (loop $pass1
       (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
-      (local.set $l (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
-      (local.set $j (local.get $i))
-      (block $placed
-        (loop $shift_up
-          (br_if $placed (i32.le_u (local.get $j) (local.get $lo)))
-          (local.set $prev
-            (i32.load (i32.add (local.get $addr) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 2)))))
-          (br_if $placed (i32.le_u (local.get $prev) (local.get $a)))
-          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $j) (i32.const 2))) (local.get $prev))
-          (i32.store8 (i32.add (local.get $lens) (local.get $j))
-            (i32.load8_u (i32.add (local.get $lens) (i32.sub (local.get $j) (i32.const 1)))))
-          (local.set $j (i32.sub (local.get $j) (i32.const 1)))
-          (br $shift_up)))
-      (i32.store (i32.add (local.get $addr) (i32.shl (local.get $j) (i32.const 2))) (local.get $a))
-      (i32.store8 (i32.add (local.get $lens) (local.get $j)) (local.get $l))
+      (local.set $p (i32.add (local.get $hist) (i32.shl (i32.and (local.get $a) (i32.const 0xffff)) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (i32.add (local.get $v) (i32.const 1)))
+      (i32.store (i32.add (local.get $tmpAddr) (i32.shl (local.get $v) (i32.const 2))) (local.get $a))
+      (i32.store8 (i32.add (local.get $tmpLen) (local.get $v)) (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $entries (i32.lt_u (local.get $i) (local.get $hi)))))
+      (br_if $pass1 (i32.lt_u (local.get $i) (local.get $n))))
+    ;; Pass 2: by the high 16 bits, tmp -> main.
+    (local.set $i (i32.const 0))
+    (loop $pass2
+      (local.set $a (i32.load (i32.add (local.get $tmpAddr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $high) (i32.shl (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (i32.add (local.get $v) (i32.const 1)))
+      (i32.store (i32.add (local.get $addr) (i32.shl (local.get $v) (i32.const 2))) (local.get $a))
+      (i32.store8 (i32.add (local.get $lens) (local.get $v)) (i32.load8_u (i32.add (local.get $tmpLen) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $pass2 (i32.lt_u (local.get $i) (local.get $n)))))
 
   ;; The first n entries, sorted by address, merged into the canonical minimal CIDR list in place (the split of a
   ;; union of k aligned blocks has at most k prefixes, so output never overtakes input). Returns its length.
