@@ -16,6 +16,7 @@ interface WasmExports {
   write(addr: number, lens: number, n: number, out: number, bare: number): number;
   count: WasmGlobal;
   line: WasmGlobal;
+  cover: WasmGlobal;
   hostBits: WasmGlobal;
 }
 interface WasmApi {
@@ -30,6 +31,7 @@ let compiled: object | undefined;
 const PAGE = 65536;
 const TABLE_BYTES = 1156;
 const HIST_BYTES = 2 * 65536 * 4;
+const COVER_BYTES = 65536;
 /** How much of a file a job holds at a time. */
 export const CHUNK_BYTES = 1 << 20;
 /** Longest IPv4 line: 255.255.255.255/32 and a newline. */
@@ -56,6 +58,7 @@ export class V4Kernel {
   /** Where write puts its text. */
   readonly out: Buffer;
   private readonly k: WasmExports;
+  private readonly coverTable: Uint8Array;
   private readonly at: {
     input: number;
     addr: number;
@@ -76,7 +79,8 @@ export class V4Kernel {
     const tmpAddr = align(len + cap);
     const tmpLen = layout.sort ? align(tmpAddr + 4 * cap) : tmpAddr;
     const hist = layout.sort ? align(tmpLen + cap) : tmpLen;
-    const out = layout.sort ? hist + HIST_BYTES : hist;
+    const cover = layout.sort ? hist + HIST_BYTES : hist;
+    const out = layout.sort ? cover + COVER_BYTES : cover;
     const input = align(out + (layout.out ?? 0) + 8);
     const total = input + inputBytes + 8;
     if (total > 2 ** 32) throw new InternalError(`a CIDR job of ${total} bytes exceeds the 4 GiB of WebAssembly`);
@@ -91,6 +95,9 @@ export class V4Kernel {
     this.out = Buffer.from(buf, out, layout.out ?? 0);
     this.at = { input, addr, len, tmpAddr, tmpLen, hist, out };
     this.k.init(table);
+    // An aggregating job drops entries inside space already covered as it scans (see scan in the .wat).
+    if (layout.sort) this.k.cover.value = cover;
+    this.coverTable = new Uint8Array(buf, cover, layout.sort ? COVER_BYTES : 0);
   }
 
   /**
@@ -102,6 +109,7 @@ export class V4Kernel {
     next.addr.set(this.addr.subarray(0, Math.min(this.addr.length, next.addr.length)));
     next.len.set(this.len.subarray(0, Math.min(this.len.length, next.len.length)));
     next.input.set(this.input.subarray(0, Math.min(this.input.length - 1, next.input.length - 1)));
+    next.coverTable.set(this.coverTable);
     next.k.count.value = this.k.count.value;
     next.k.line.value = this.k.line.value;
     next.k.hostBits.value = this.k.hostBits.value;

@@ -14,10 +14,13 @@
   (global $hostBits (export "hostBits") (mut i32) (i32.const 0))
   ;; write's digit tables (see init).
   (global $table (mut i32) (i32.const 0))
+  ;; For an aggregating scan (0: off): one byte per /16, set once an entry taken covers that whole /16, so entries
+  ;; inside covered space are not stored (a list of mostly wide prefixes shrinks to the few that matter).
+  (global $cover (export "cover") (mut i32) (i32.const 0))
 
   ;; Takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a dotted quad without leading
   ;; zeros, optional /len without leading zero, blanks or CR, then end of line or a # comment), storing entries at
-  ;; addr (u32) and lens (u8). Returns the start of the first line it did not take (n or more at the end). It stops
+  ;; addr (u32) and lens (u8), but for those inside space already covered when $cover is on. Returns the start of the first line it did not take (n or more at the end). It stops
   ;; when cap entries are stored. The byte at n must be a newline (the sentinel that ends the last line).
   (func (export "scan") (param $pos i32) (param $n i32) (param $addr i32) (param $lens i32) (param $cap i32)
     (result i32)
@@ -102,9 +105,20 @@
               (i32.eqz (local.get $len)))))
         (if (i32.ne (local.get $net) (local.get $a))
           (then (local.set $hb (i32.add (local.get $hb) (i32.const 1)))))
-        (i32.store (i32.add (local.get $addr) (i32.shl (local.get $count) (i32.const 2))) (local.get $net))
-        (i32.store8 (i32.add (local.get $lens) (local.get $count)) (local.get $len))
-        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (block $stored
+          (if (global.get $cover)
+            (then
+              ;; Dropped when every /16 it touches is already covered: it adds nothing to the union.
+              (local.set $d (i32.add (global.get $cover) (i32.shr_u (local.get $net) (i32.const 16))))
+              (local.set $octet
+                (select (i32.const 1) (i32.shl (i32.const 1) (i32.sub (i32.const 16) (local.get $len)))
+                  (i32.ge_u (local.get $len) (i32.const 16))))
+              (br_if $stored (call $covered (local.get $d) (local.get $octet)))
+              (if (i32.le_u (local.get $len) (i32.const 16))
+                (then (memory.fill (local.get $d) (i32.const 1) (local.get $octet))))))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $count) (i32.const 2))) (local.get $net))
+          (i32.store8 (i32.add (local.get $lens) (local.get $count)) (local.get $len))
+          (local.set $count (i32.add (local.get $count) (i32.const 1))))
         (if (i32.eq (local.get $c) (i32.const 35)) (then (local.set $i (call $eol (local.get $i)))))
         (local.set $pos (i32.add (local.get $i) (i32.const 1)))
         (local.set $line (i32.add (local.get $line) (i32.const 1)))
@@ -113,6 +127,16 @@
     (global.set $line (local.get $line))
     (global.set $hostBits (local.get $hb))
     (local.get $pos))
+
+  ;; Whether the k bytes from p are all set (k /16s all covered).
+  (func $covered (param $p i32) (param $k i32) (result i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (local.get $k)))
+    (loop $each
+      (if (i32.eqz (i32.load8_u (local.get $p))) (then (return (i32.const 0))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $p) (local.get $end))))
+    (i32.const 1))
 
   ;; Skips spaces, tabs and CRs from i (c is the byte at i); returns the new i and the byte there.
   (func $blanks (param $i i32) (param $c i32) (result i32 i32)
