@@ -1,7 +1,8 @@
 // Property tests of the IPv4 fast paths (the WebAssembly kernel's scan, with its covered-space filter when
-// aggregating; parseCidrText { aggregate }; sort.ts; the kernel's sort and aggregate) against a line-by-line reference built from the string parsers (parsePrefix,
-// parseIpv4Address) and the list operations (PrefixListBuilder, aggregate), for every shape feature: CRLF,
-// comments, blank lines, a BOM, bare and /32 hosts, host bits, duplicates, sorted input, errors and ranges.
+// aggregating; parseCidrText { aggregate }; sort.ts; the kernel's sort and aggregate) against a line-by-line
+// reference built from the string parsers (parsePrefix, parseIpv4Address) and the list operations
+// (PrefixListBuilder, aggregate), for every shape feature: CRLF, comments, blank lines, a BOM, bare and /32 hosts,
+// host bits, duplicates, sorted input, errors and ranges.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PrefixListBuilder } from './builder.js';
