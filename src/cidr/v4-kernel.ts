@@ -17,6 +17,7 @@ interface WasmExports {
   count: WasmGlobal;
   line: WasmGlobal;
   cover: WasmGlobal;
+  seen: WasmGlobal;
   hostBits: WasmGlobal;
 }
 interface WasmApi {
@@ -32,6 +33,7 @@ const PAGE = 65536;
 const TABLE_BYTES = 1156;
 const HIST_BYTES = 2 * 65536 * 4;
 const COVER_BYTES = 65536;
+const SEEN_BYTES = 65536 * 8;
 /** How much of a file a job holds at a time. */
 export const CHUNK_BYTES = 1 << 20;
 /** Longest IPv4 line: 255.255.255.255/32 and a newline. */
@@ -80,7 +82,8 @@ export class V4Kernel {
     const tmpLen = layout.sort ? align(tmpAddr + 4 * cap) : tmpAddr;
     const hist = layout.sort ? align(tmpLen + cap) : tmpLen;
     const cover = layout.sort ? hist + HIST_BYTES : hist;
-    const out = layout.sort ? cover + COVER_BYTES : cover;
+    const seen = layout.sort ? cover + COVER_BYTES : cover;
+    const out = layout.sort ? seen + SEEN_BYTES : seen;
     const input = align(out + (layout.out ?? 0) + 8);
     const total = input + inputBytes + 8;
     if (total > 2 ** 32) throw new InternalError(`a CIDR job of ${total} bytes exceeds the 4 GiB of WebAssembly`);
@@ -95,8 +98,11 @@ export class V4Kernel {
     this.out = Buffer.from(buf, out, layout.out ?? 0);
     this.at = { input, addr, len, tmpAddr, tmpLen, hist, out };
     this.k.init(table);
-    // An aggregating job drops entries inside space already covered as it scans (see scan in the .wat).
-    if (layout.sort) this.k.cover.value = cover;
+    // An aggregating job drops entries inside space already covered, and exact repeats, as it scans (see scan).
+    if (layout.sort) {
+      this.k.cover.value = cover;
+      this.k.seen.value = seen;
+    }
     this.coverTable = new Uint8Array(buf, cover, layout.sort ? COVER_BYTES : 0);
   }
 

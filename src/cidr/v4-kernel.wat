@@ -17,6 +17,9 @@
   ;; For an aggregating scan (0: off): one byte per /16, set once an entry taken covers that whole /16, so entries
   ;; inside covered space are not stored (a list of mostly wide prefixes shrinks to the few that matter).
   (global $cover (export "cover") (mut i32) (i32.const 0))
+  ;; With it, a repeat cache: 65536 slots of 8 bytes, each the last entry hashed there (address, length, plus 1), so
+  ;; a list that repeats its entries stores each about once.
+  (global $seen (export "seen") (mut i32) (i32.const 0))
 
   ;; Takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a dotted quad without leading
   ;; zeros, optional /len without leading zero, blanks or CR, then end of line or a # comment), storing entries at
@@ -25,7 +28,7 @@
   (func (export "scan") (param $pos i32) (param $n i32) (param $addr i32) (param $lens i32) (param $cap i32)
     (result i32)
     (local $i i32) (local $c i32) (local $a i32) (local $octets i32) (local $d i32) (local $octet i32)
-    (local $len i32) (local $net i32) (local $count i32) (local $line i32) (local $hb i32)
+    (local $len i32) (local $net i32) (local $count i32) (local $line i32) (local $hb i32) (local $key i64)
     (local.set $count (global.get $count))
     (local.set $line (global.get $line))
     (local.set $hb (global.get $hostBits))
@@ -115,7 +118,17 @@
                   (i32.ge_u (local.get $len) (i32.const 16))))
               (br_if $stored (call $covered (local.get $d) (local.get $octet)))
               (if (i32.le_u (local.get $len) (i32.const 16))
-                (then (memory.fill (local.get $d) (i32.const 1) (local.get $octet))))))
+                (then (memory.fill (local.get $d) (i32.const 1) (local.get $octet))))
+              ;; Dropped when it is the entry last seen in its slot of the repeat cache: an exact repeat.
+              (local.set $d
+                (i32.add (global.get $seen)
+                  (i32.shl (i32.shr_u (i32.mul (i32.xor (local.get $net) (local.get $len)) (i32.const 0x9e3779b1))
+                    (i32.const 16)) (i32.const 3))))
+              (local.set $key
+                (i64.add (i64.or (i64.shl (i64.extend_i32_u (local.get $net)) (i64.const 8)) (i64.extend_i32_u (local.get $len)))
+                  (i64.const 1)))
+              (br_if $stored (i64.eq (i64.load (local.get $d)) (local.get $key)))
+              (i64.store (local.get $d) (local.get $key))))
           (i32.store (i32.add (local.get $addr) (i32.shl (local.get $count) (i32.const 2))) (local.get $net))
           (i32.store8 (i32.add (local.get $lens) (local.get $count)) (local.get $len))
           (local.set $count (i32.add (local.get $count) (i32.const 1))))
