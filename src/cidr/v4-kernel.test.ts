@@ -24,6 +24,12 @@ function createRng(seed: number): () => number {
   };
 }
 
+function prefixesOf(addr: Uint32Array, len: Uint8Array) {
+  const b = new PrefixListBuilder();
+  addr.forEach((a, i) => b.addV4(a, len[i]!));
+  return b.build();
+}
+
 describe('the WebAssembly kernel', () => {
   it('is the committed build of v4-kernel.wat (run scripts/build-wasm.mjs after editing it)', async () => {
     const build = (await import(pathToFileURL(join(here, '..', '..', 'scripts', 'build-wasm.mjs')).href)) as {
@@ -53,12 +59,25 @@ describe('the WebAssembly kernel', () => {
         builder.addV4(masked, l);
       }
       const expected = aggregate(builder.build());
-      const k = new V4Kernel({ entries: n, sort: true });
-      k.addr.set(addr);
-      k.len.set(len);
-      const m = k.aggregate(n);
-      expect(Array.from(k.addr.subarray(0, m))).toEqual(Array.from(expected.v4.addr));
-      expect(Array.from(k.len.subarray(0, m))).toEqual(Array.from(expected.v4.len));
+      // As drawn (the radix path); sorted (no sort); sorted with 1 in 20 entries moved down (the set-aside path).
+      const order = Array.from(addr.keys()).sort((x, y) => addr[x]! - addr[y]!);
+      const sorted = { addr: Uint32Array.from(order, (i) => addr[i]!), len: Uint8Array.from(order, (i) => len[i]!) };
+      const nearly = { addr: sorted.addr.slice(), len: sorted.len.slice() };
+      for (let i = 7; i < n; i += 20) nearly.addr[i] = Math.floor(nearly.addr[i]! / 2 ** 20) * 2 ** 20;
+      for (let i = 7; i < n; i += 20) nearly.len[i] = 20;
+      const nearlyExpected = aggregate(prefixesOf(nearly.addr, nearly.len));
+      for (const [input, want] of [
+        [{ addr, len }, expected],
+        [sorted, expected],
+        [nearly, nearlyExpected],
+      ] as const) {
+        const k = new V4Kernel({ entries: n, sort: true });
+        k.addr.set(input.addr);
+        k.len.set(input.len);
+        const m = k.aggregate(n);
+        expect(Array.from(k.addr.subarray(0, m))).toEqual(Array.from(want.v4.addr));
+        expect(Array.from(k.len.subarray(0, m))).toEqual(Array.from(want.v4.len));
+      }
     }
   });
 });

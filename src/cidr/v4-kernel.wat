@@ -172,25 +172,81 @@
         (br $find)))
     (local.get $i))
 
-  ;; Sorts the first n entries by address, stable (equal addresses keep their order): nothing when already
-  ;; sorted, else two 16-bit LSD radix passes through tmpAddr/tmpLen with the histograms at hist (2 x 256 KiB).
-  ;; (An in-place American flag sort saves the second copy's fresh memory but costs more in cache misses.)
+  ;; Sorts the first n entries by address (equal addresses in any order: aggregate merges them whatever their
+  ;; lengths): nothing when already sorted; when at most 1/16 are out of order (a sorted file whose host-bit
+  ;; entries were masked down), those are set aside in tmp, radix-sorted there and merged back from the end; else
+  ;; a two-pass LSD radix sort through tmpAddr/tmpLen. hist: 2 x 256 KiB.
   (func (export "sort") (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
+    (param $hist i32)
+    (local $i i32) (local $a i32) (local $last i32) (local $out i32) (local $kept i32) (local $j i32) (local $w i32)
+    (local $b i32)
+    (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return)))
+    ;; Count the entries below the running maximum.
+    (local.set $last (i32.load (local.get $addr)))
+    (local.set $i (i32.const 1))
+    (loop $count
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (if (i32.lt_u (local.get $a) (local.get $last))
+        (then (local.set $out (i32.add (local.get $out) (i32.const 1))))
+        (else (local.set $last (local.get $a))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $count (i32.lt_u (local.get $i) (local.get $n))))
+    (if (i32.eqz (local.get $out)) (then (return)))
+    (if (i32.gt_u (local.get $out) (i32.shr_u (local.get $n) (i32.const 4)))
+      (then
+        (call $radix (local.get $addr) (local.get $lens) (local.get $n) (local.get $tmpAddr) (local.get $tmpLen)
+          (local.get $hist))
+        (return)))
+    ;; Nearly sorted: the kept entries close up at the front, the others go to tmp[0, out).
+    (local.set $last (i32.load (local.get $addr)))
+    (local.set $kept (i32.const 1))
+    (local.set $j (i32.const 0))
+    (local.set $i (i32.const 1))
+    (loop $split
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $b (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+      (if (i32.lt_u (local.get $a) (local.get $last))
+        (then
+          (i32.store (i32.add (local.get $tmpAddr) (i32.shl (local.get $j) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $tmpLen) (local.get $j)) (local.get $b))
+          (local.set $j (i32.add (local.get $j) (i32.const 1))))
+        (else
+          (local.set $last (local.get $a))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $kept) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $lens) (local.get $kept)) (local.get $b))
+          (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $split (i32.lt_u (local.get $i) (local.get $n))))
+    ;; The aside entries sorted, with tmp[out, 2 out) as the radix sort's scratch.
+    (call $radix (local.get $tmpAddr) (local.get $tmpLen) (local.get $out)
+      (i32.add (local.get $tmpAddr) (i32.shl (local.get $out) (i32.const 2))) (i32.add (local.get $tmpLen) (local.get $out))
+      (local.get $hist))
+    ;; Merged from the back: the larger of the two last entries goes last.
+    (local.set $i (i32.sub (local.get $kept) (i32.const 1)))
+    (local.set $j (i32.sub (local.get $out) (i32.const 1)))
+    (local.set $w (i32.sub (local.get $n) (i32.const 1)))
+    (loop $merge
+      (local.set $a (i32.load (i32.add (local.get $tmpAddr) (i32.shl (local.get $j) (i32.const 2)))))
+      (if (i32.and (i32.ge_s (local.get $i) (i32.const 0))
+            (i32.gt_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $a)))
+        (then
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $w) (i32.const 2)))
+            (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+          (i32.store8 (i32.add (local.get $lens) (local.get $w)) (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+          (local.set $i (i32.sub (local.get $i) (i32.const 1))))
+        (else
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $w) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $lens) (local.get $w)) (i32.load8_u (i32.add (local.get $tmpLen) (local.get $j))))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1)))))
+      (local.set $w (i32.sub (local.get $w) (i32.const 1)))
+      (br_if $merge (i32.ge_s (local.get $j) (i32.const 0)))))
+
+  ;; Two stable 16-bit LSD radix passes over the first n entries, through tmpAddr/tmpLen, histograms at hist.
+  (func $radix (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
     (param $hist i32)
     (local $i i32) (local $a i32) (local $b i32) (local $p i32) (local $sumLow i32) (local $sumHigh i32)
     (local $high i32) (local $v i32)
     (local.set $high (i32.add (local.get $hist) (i32.const 262144)))
-    ;; Already in order?
-    (local.set $i (i32.const 1))
-    (block $unsorted
-      (loop $check
-        (if (i32.ge_u (local.get $i) (local.get $n)) (then (return)))
-        (br_if $unsorted
-          (i32.gt_u
-            (i32.load (i32.add (local.get $addr) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 2))))
-            (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $check)))
     (memory.fill (local.get $hist) (i32.const 0) (i32.const 524288))
     ;; Both histograms in one read pass.
     (local.set $i (i32.const 0))
