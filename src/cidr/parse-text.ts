@@ -7,7 +7,7 @@ import { EMPTY_PREFIXES, makePrefixList, PrefixListBuilder, sortedUniqueV4 } fro
 import { markCanonical } from './canonical.js';
 import { aggregate } from './set-ops.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
-import { parseV6Line, V6_LINE } from './parse-v6-bytes.js';
+import { parseV6Lines, V6_LINE } from './parse-v6-bytes.js';
 import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
 import type { PrefixList } from './types.js';
 import { CHUNK_BYTES, V4Kernel } from './v4-kernel.js';
@@ -79,10 +79,13 @@ export class CidrTextParser {
   private readonly rest = new PrefixListBuilder();
   private readonly errors: CidrParseError[] = [];
   private hostBitsCount = 0;
+  /** The file offset of the input region's first byte. */
+  private base = 0;
+  private reservedV6 = false;
 
   constructor(
     private readonly source: string,
-    sizeHint: number,
+    private readonly sizeHint: number,
     private readonly opts: CidrParseOptions = {},
   ) {
     this.k = new V4Kernel({
@@ -108,6 +111,7 @@ export class CidrTextParser {
     this.scan(lastNl + 1);
     this.k.input.copyWithin(0, lastNl + 1, end);
     this.have = end - lastNl - 1;
+    this.base += lastNl + 1;
   }
 
   finish(): CidrParseResult {
@@ -168,12 +172,19 @@ export class CidrTextParser {
   /** The line at pos, which the fast path did not take: IPv6, or the string path. Returns the next line's start. */
   private slowLine(buf: Buffer, pos: number, n: number): number {
     const lineNo = ++this.k.line;
-    // IPv6 byte path (parse-v6-bytes.ts): `addr[/len]`, blanks, comment; returns the next line's start or -1.
+    // IPv6 byte path (parse-v6-bytes.ts): a run of `addr[/len]` lines; returns the next line's start or -1.
     let i = pos;
     while (i < n && (buf[i] === SPACE || buf[i] === TAB || buf[i] === CR)) i++;
-    const next6 = parseV6Line(buf, i, n, this.rest);
+    if (!this.reservedV6) {
+      // Room for the rest of the file at once (parseV6Lines reserves only for the chunk at hand: per chunk, the
+      // builder would regrow, and copy, once per chunk).
+      this.reservedV6 = true;
+      this.rest.reserveV6(Math.ceil(Math.max(0, this.sizeHint - this.base - i) / 24));
+    }
+    const next6 = parseV6Lines(buf, i, n, this.rest);
     if (next6 !== -1) {
       this.hostBitsCount += V6_LINE[0]!;
+      this.k.line += V6_LINE[1]! - 1;
       return next6;
     }
     // The string path: ranges, errors, and anything unusual.

@@ -1,21 +1,22 @@
 // writePrefixes: newline-terminated prefix lines built directly as bytes. At 1M entries this takes ~1/8 of the time
 // of building and joining strings (perf-notes.md). With bareHosts the bytes match `iprange --optimize` output.
 import type { FormatOptions } from './format.js';
-import { MAX_V6_LINE, putV6Lines } from './write-v6.js';
+import { putV6Lines, v6LinesBound } from './write-v6.js';
 import type { PrefixList } from './types.js';
 import { MAX_V4_LINE, V4Kernel } from './v4-kernel.js';
 
 /** One line per entry (IPv4 first, then IPv6), each ending in "\n". */
 export function writePrefixes(list: PrefixList, opts?: FormatOptions): Buffer {
   const bare = opts?.bareHosts === true;
-  const n4 = list.v4.len.length;
-  // The IPv4 lines come from the WebAssembly kernel (v4-kernel.wat), into its memory, which is sized for the IPv6
-  // lines too and never grows: the Buffer returned is a view of it.
-  const k = new V4Kernel({ entries: n4, out: n4 * MAX_V4_LINE + 3 + list.v6.len.length * MAX_V6_LINE });
-  k.addr.set(list.v4.addr);
-  k.len.set(list.v4.len);
-  const pos = putV6Lines(k.out, k.write(n4, bare), list.v6, bare); // write-v6.ts
-  return k.out.subarray(0, pos);
+  const buf = Buffer.allocUnsafe(list.v4.len.length * MAX_V4_LINE + v6LinesBound(list.v6, bare));
+  // The IPv4 lines come in pieces from the WebAssembly kernel (v4-kernel.wat), copied into buf.
+  let pos = 0;
+  for (const piece of v4Pieces(list, bare)) {
+    buf.set(piece, pos);
+    pos += piece.length;
+  }
+  pos = putV6Lines(buf, pos, list.v6, bare); // write-v6.ts
+  return buf.subarray(0, pos);
 }
 
 /** Entries per piece of prefixTextPieces: ~1.2 MB of text, reused, so the output never touches fresh memory. */
@@ -28,22 +29,31 @@ const PIECE_ENTRIES = 65536;
  */
 export function* prefixTextPieces(list: PrefixList, opts?: FormatOptions): Generator<Buffer, void, undefined> {
   const bare = opts?.bareHosts === true;
+  yield* v4Pieces(list, bare);
+  const { words, len } = list.v6;
+  const n6 = len.length;
+  if (n6 === 0) return;
+  let out: Buffer | undefined;
+  for (let i = 0; i < n6; i += PIECE_ENTRIES) {
+    const j = Math.min(n6, i + PIECE_ENTRIES);
+    const v6 = { words: words.subarray(4 * i, 4 * j), len: len.subarray(i, j) };
+    const bound = v6LinesBound(v6, bare);
+    if (out === undefined || out.length < bound) out = Buffer.allocUnsafe(bound);
+    yield out.subarray(0, putV6Lines(out, 0, v6, bare));
+  }
+}
+
+/** The IPv4 lines in pieces of one reused kernel buffer. */
+function* v4Pieces(list: PrefixList, bare: boolean): Generator<Buffer, void, undefined> {
   const { addr, len } = list.v4;
   const n4 = len.length;
-  const k = new V4Kernel({ entries: PIECE_ENTRIES, out: PIECE_ENTRIES * MAX_V4_LINE + 3 });
+  if (n4 === 0) return;
+  const size = Math.min(n4, PIECE_ENTRIES);
+  const k = new V4Kernel({ entries: size, out: size * MAX_V4_LINE + 3 });
   for (let i = 0; i < n4; i += PIECE_ENTRIES) {
     const j = Math.min(n4, i + PIECE_ENTRIES);
     k.addr.set(addr.subarray(i, j));
     k.len.set(len.subarray(i, j));
     yield k.out.subarray(0, k.write(j - i, bare));
-  }
-  const { words, len: len6 } = list.v6;
-  const n6 = len6.length;
-  if (n6 === 0) return;
-  const out = Buffer.allocUnsafe(Math.min(n6, PIECE_ENTRIES) * MAX_V6_LINE);
-  for (let i = 0; i < n6; i += PIECE_ENTRIES) {
-    const j = Math.min(n6, i + PIECE_ENTRIES);
-    const v6 = { words: words.subarray(4 * i, 4 * j), len: len6.subarray(i, j) };
-    yield out.subarray(0, putV6Lines(out, 0, v6, bare));
   }
 }
