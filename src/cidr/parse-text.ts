@@ -43,6 +43,8 @@ export interface CidrParseOptions {
 
 const NL = 10;
 const CR = 13;
+/** Entries a job holds when not aggregating (then it is drained into the list's arrays). */
+const BATCH = 65536;
 const SPACE = 32;
 const TAB = 9;
 
@@ -82,6 +84,8 @@ export class CidrTextParser {
   /** The file offset of the input region's first byte. */
   private base = 0;
   private reservedV6 = false;
+  /** Not aggregating: the entries scanned in earlier batches. */
+  private readonly drained: { addr: Uint32Array; len: Uint8Array; n: number };
 
   constructor(
     private readonly source: string,
@@ -90,9 +94,12 @@ export class CidrTextParser {
   ) {
     this.k = new V4Kernel({
       input: Math.max(64, Math.min(sizeHint, CHUNK_BYTES)),
-      entries: Math.floor(sizeHint / 8) + 2,
+      // Not aggregating: a batch at a time, drained into `drained` (see drain).
+      entries: opts.aggregate === true ? Math.floor(sizeHint / 8) + 2 : Math.min(BATCH, Math.floor(sizeHint / 8) + 2),
       sort: opts.aggregate === true,
     });
+    const size = opts.aggregate === true ? 0 : Math.floor(sizeHint / 8) + 2;
+    this.drained = { addr: new Uint32Array(size), len: new Uint8Array(size), n: 0 };
   }
 
   /** Where the next bytes go (never empty). */
@@ -126,14 +133,12 @@ export class CidrTextParser {
     const others = rest.build();
     const extra = others.v4.len.length;
     if (this.opts.aggregate !== true) {
-      const total = count + extra;
-      const addr = new Uint32Array(total);
-      const lens = new Uint8Array(total);
-      addr.set(k.addr.subarray(0, count));
-      lens.set(k.len.subarray(0, count));
-      addr.set(others.v4.addr, count);
-      lens.set(others.v4.len, count);
-      const list = makePrefixList(...sortedUniqueV4(addr, lens, total), others.v6.words, others.v6.len);
+      this.drain(extra);
+      const { drained } = this;
+      const total = drained.n + extra;
+      drained.addr.set(others.v4.addr, drained.n);
+      drained.len.set(others.v4.len, drained.n);
+      const list = makePrefixList(...sortedUniqueV4(drained.addr, drained.len, total), others.v6.words, others.v6.len);
       return { list, errors, hostBitsCount };
     }
     // Entries of the string path (ranges) join the scanned ones, in a larger job when they do not fit.
@@ -164,9 +169,34 @@ export class CidrTextParser {
     for (;;) {
       pos = this.k.scan(pos, n);
       if (pos >= n) return;
-      if (this.k.count === this.k.addr.length) this.k = this.k.grown({ entries: 2 * this.k.addr.length });
-      else pos = this.slowLine(this.k.input.subarray(0, n), pos, n);
+      if (this.k.count < this.k.addr.length) pos = this.slowLine(this.k.input.subarray(0, n), pos, n);
+      else if (this.opts.aggregate === true) this.k = this.k.grown({ entries: 2 * this.k.addr.length });
+      else this.drain(0);
     }
+  }
+
+  /**
+   * Not aggregating, the entries scanned so far move to growable JavaScript arrays (sized from the size hint, as
+   * the list's own arrays would be) and the job's batch starts again: a job per parse, sized for the whole file,
+   * would be fresh memory on every call of a long-running process. Leaves room for `extra` more entries.
+   */
+  private drain(extra: number): void {
+    const { k, drained } = this;
+    const count = k.count;
+    const need = drained.n + count + extra;
+    if (need > drained.addr.length) {
+      const size = Math.max(need, 2 * drained.addr.length);
+      const addr = new Uint32Array(size);
+      const len = new Uint8Array(size);
+      addr.set(drained.addr.subarray(0, drained.n));
+      len.set(drained.len.subarray(0, drained.n));
+      drained.addr = addr;
+      drained.len = len;
+    }
+    drained.addr.set(k.addr.subarray(0, count), drained.n);
+    drained.len.set(k.len.subarray(0, count), drained.n);
+    drained.n += count;
+    k.count = 0;
   }
 
   /** The line at pos, which the fast path did not take: IPv6, or the string path. Returns the next line's start. */
