@@ -58,7 +58,7 @@ describe('zone cache', () => {
     // The arrays start aligned: the header (magic, size, JSON and its padding) is a multiple of 4 bytes.
     expect((16 + 4 + good.readUInt32LE(16)) % 4).toBe(0);
     const data = Buffer.from(good);
-    data[data.length - 4] += 1; // a byte of the arrays (the last IPv6 count)
+    data[data.length - 4] = data[data.length - 4]! ^ 1; // a byte of the arrays (the last IPv6 count)
     await writeFile(file, data);
     const reasons: string[] = [];
     expect(await readCachedZone(dir, SERVER, ZONE, (r) => reasons.push(r))).toBeNull();
