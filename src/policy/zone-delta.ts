@@ -46,7 +46,6 @@ class ChangeLog {
 
   /** Change indices sorted by prefix, arrival order kept within a prefix. */
   order(): Uint32Array {
-    if (this.width === 1) return radixOrderV4(this.words, this.len, this.n);
     const { words, len, width } = this;
     const order = new Uint32Array(this.n);
     for (let i = 0; i < this.n; i++) order[i] = i;
@@ -59,30 +58,6 @@ class ChangeLog {
       return len[x]! - len[y]! || x - y;
     });
   }
-}
-
-/**
- * IPv4 change indices sorted by (address, length), arrival order kept: a stable LSD radix sort (the length, then
- * the address byte by byte from the lowest), five linear passes where a comparison sort of 40k changes was ~20 ms.
- */
-function radixOrderV4(addr: Uint32Array, len: Uint8Array, n: number): Uint32Array {
-  let order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let next = new Uint32Array(n);
-  const counts = new Uint32Array(257);
-  for (let pass = 0; pass < 5; pass++) {
-    const shift = 8 * (pass - 1);
-    const digit = (i: number): number => (pass === 0 ? len[i]! : (addr[i]! >>> shift) & 255);
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[digit(order[k]!) + 1]!++;
-    for (let d = 0; d < 256; d++) counts[d + 1]! += counts[d]!;
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      next[counts[digit(i)]!++] = i;
-    }
-    [order, next] = [next, order];
-  }
-  return order;
 }
 
 /** One family's arrays after the merge. */
@@ -168,98 +143,6 @@ export class ZoneDelta {
 
 /** Replays the changes per prefix from the cached counts and merges them into one family's cached arrays. */
 function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
-  return changes.width === 1 ? mergeV4(changes, words, len, counts) : mergeWide(changes, words, len, counts);
-}
-
-/**
- * merge for IPv4 in one function with no closure: at 1M entries and 2% changes it runs ~40k times between short
- * runs of cached entries, mostly before V8 optimises it, where each closure call cost.
- */
-function mergeV4(changes: ChangeLog, addr: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
-  const order = changes.order();
-  const ca = changes.words;
-  const cl = changes.len;
-  const steps = changes.step;
-  const n = len.length;
-  // Per touched prefix: the change standing for it, its final count, its cached position.
-  const groups = new Uint32Array(3 * order.length);
-  let ng = 0;
-  let needCounts = counts !== null;
-  let pos = 0;
-  for (let j = 0; j < order.length;) {
-    const first = order[j]!;
-    const a = ca[first]!;
-    const l = cl[first]!;
-    // Lower bound of (a, l) from pos: gallop (the next change is usually a few dozen entries on), then bisect.
-    let lo = pos;
-    let step = 16;
-    let hi = pos;
-    while (hi < n && (addr[hi]! < a || (addr[hi] === a && len[hi]! < l))) {
-      lo = hi + 1;
-      hi += step;
-      step *= 2;
-    }
-    if (hi > n) hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (addr[mid]! < a || (addr[mid] === a && len[mid]! < l)) lo = mid + 1;
-      else hi = mid;
-    }
-    pos = lo;
-    let c = pos < n && addr[pos] === a && len[pos] === l ? (counts ? counts[pos]! : 1) : 0;
-    for (; j < order.length && ca[order[j]!] === a && cl[order[j]!] === l; j++) {
-      c += steps[order[j]!]!;
-      if (c < 0)
-        throw new DeltaMismatch(
-          `deletes a record of ${describe(ca.subarray(first), 1, l)}, which the cache does not hold`,
-        );
-    }
-    groups[ng++] = first;
-    groups[ng++] = c;
-    groups[ng++] = pos;
-    if (c > 1) needCounts = true;
-  }
-
-  const cap = n + ng / 3;
-  const outAddr = new Uint32Array(cap);
-  const outLen = new Uint8Array(cap);
-  const outCounts = needCounts ? new Uint32Array(cap) : null;
-  let out = 0;
-  let i = 0;
-  for (let g = 0; g <= ng; g += 3) {
-    // The cached entries up to the group's position (all the rest after the last group), then the group.
-    const to = g < ng ? groups[g + 2]! : n;
-    if (outCounts) {
-      if (counts) outCounts.set(counts.subarray(i, to), out);
-      else outCounts.fill(1, out, out + to - i);
-    }
-    for (; i < to; i++, out++) {
-      outAddr[out] = addr[i]!;
-      outLen[out] = len[i]!;
-    }
-    if (g === ng) break;
-    const first = groups[g]!;
-    const c = groups[g + 1]!;
-    const a = ca[first]!;
-    const l = cl[first]!;
-    if (i < n && addr[i] === a && len[i] === l) i++; // the cached entry is replaced by the group's
-    if (c === 0) continue;
-    outAddr[out] = a;
-    outLen[out] = l;
-    if (outCounts) outCounts[out] = c;
-    out++;
-  }
-  // Views, not copies: the arrays are at most the deleted entries longer than needed.
-  const finalCounts = outCounts?.subarray(0, out);
-  return {
-    words: outAddr.subarray(0, out),
-    len: outLen.subarray(0, out),
-    counts: finalCounts && finalCounts.some((c) => c !== 1) ? finalCounts : null,
-  };
-}
-
-/** merge for IPv6 (four words per entry). */
-function mergeWide(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
   const width = changes.width;
   const order = changes.order();
   const cw = changes.words;
