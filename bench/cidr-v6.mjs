@@ -3,7 +3,8 @@
 // parse (parseCidrText of the file bytes), aggregate, subtract (address space, last hour minus next hour),
 // exactDifference (the same, as prefixes), computePlan (group holding last hour, desired next hour, as
 // bench/plan.mjs), write (writePrefixes of the aggregate). Ratio v6/v4 per step, goal <= 2x. Peak RSS of each
-// family's whole pipeline in its own child process (goal < 250 MB for IPv6).
+// family's whole pipeline in its own child process (goal < 250 MB for IPv6), with each step's time in that cold
+// pass (parse and write are reported cold too), and each warm step's spread and page faults.
 //
 //   npx tsc -p tsconfig.build.json && node bench/cidr-v6.mjs [--count N] [--runs 5]
 // TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from.
@@ -93,18 +94,30 @@ if (child !== undefined) {
   // One cold pass of the whole pipeline, as one `tscm` run makes it; the parent reads the peak RSS.
   const p = pipeline(child, { keepBytes: false });
   const t0 = performance.now();
-  for (const step of STEPS) p[step]();
+  const stepMs = {};
+  for (const step of STEPS) {
+    const t1 = performance.now();
+    p[step]();
+    stepMs[step] = ms(performance.now() - t1);
+  }
   const wallMs = performance.now() - t0;
-  console.log(JSON.stringify({ wallMs: ms(wallMs), peakRssMB: peakRssMB() }));
+  console.log(JSON.stringify({ wallMs: ms(wallMs), peakRssMB: peakRssMB(), stepMs }));
   process.exit(0);
 }
 
 const p4 = pipeline('v4');
 const p6 = pipeline('v6');
 const times = { v4: {}, v6: {} };
+// Minor page faults per call: a step that allocates its output touches fresh pages unless the allocator reuses
+// memory freed earlier, and a fresh page costs ~10 us on the machines we measured (a 24 MB output: ~60 ms). Whether
+// the allocator reuses memory depends on the size (glibc maps chunks over 32 MB afresh every time) and on when the
+// GC freed the last result, so a step's times can be bimodal; the spread and the faults say which mode a median is.
+const faults = { v4: {}, v6: {} };
 for (const step of STEPS) {
   times.v4[step] = [];
   times.v6[step] = [];
+  faults.v4[step] = [];
+  faults.v6[step] = [];
   // Warm-up, then alternate v4 and v6 so load on the machine hits both alike.
   p4[step]();
   p6[step]();
@@ -118,9 +131,11 @@ for (const step of STEPS) {
           ['v6', p6],
           ['v4', p4],
         ]) {
+      const f0 = process.resourceUsage().minorPageFault;
       const t0 = performance.now();
       p[step]();
       times[family][step].push(performance.now() - t0);
+      faults[family][step].push(process.resourceUsage().minorPageFault - f0);
     }
   }
 }
@@ -153,6 +168,18 @@ function childRun(family) {
   return JSON.parse(r.stdout.toString());
 }
 const whole = { v4: childRun('v4'), v6: childRun('v6') };
+// The same steps cold, as one `tscm` run meets them (fresh process, every output on fresh pages): parse and write
+// are the two whose warm figures depend most on memory reuse.
+for (const step of ['parse', 'write']) {
+  ratios.push({
+    figure: `IPv6 ${step} at ${count} entries, cold (one call in a child process)`,
+    ours_ms: whole.v6.stepMs[step],
+    reference: `IPv4 ${step} cold, same count`,
+    reference_ms: whole.v4.stepMs[step],
+    ratio: Math.round((whole.v6.stepMs[step] / whole.v4.stepMs[step]) * 100) / 100,
+    goal: '<= 2x',
+  });
+}
 ratios.push({
   figure: `IPv6 whole pipeline at ${count} entries (one cold pass in a child process)`,
   ours_ms: whole.v6.wallMs,
@@ -176,6 +203,24 @@ const report = {
   },
   checks: { v6OutputReadsBack: roundTrip, v6PlanMatchesExactDifferences: planMatches },
   peakRss: { v6MB: whole.v6.peakRssMB, v4MB: whole.v4.peakRssMB, goal: 'IPv6 < 250 MB' },
+  // Per step and family: fastest, median and slowest warm call (ms), and the median minor page faults per call.
+  spread: Object.fromEntries(
+    STEPS.map((step) => [
+      step,
+      Object.fromEntries(
+        ['v4', 'v6'].map((f) => [
+          f,
+          {
+            min: ms(Math.min(...times[f][step])),
+            median: ms(median(times[f][step])),
+            max: ms(Math.max(...times[f][step])),
+            minorFaults: median(faults[f][step]),
+          },
+        ]),
+      ),
+    ]),
+  ),
+  cold: { v4: whole.v4.stepMs, v6: whole.v6.stepMs },
   ratios,
   node: process.version,
 };

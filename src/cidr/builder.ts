@@ -90,6 +90,11 @@ export class PrefixListBuilder {
     this.v6len[n] = len;
   }
 
+  /** Makes room for count more IPv6 entries: a parser that sees a run coming grows once instead of repeatedly. */
+  reserveV6(count: number): void {
+    if (this.n6 + count > this.v6len.length) this.resizeV6(this.n6 + count);
+  }
+
   /** Adds every entry of an existing list (already normalised). */
   addList(list: PrefixList): void {
     const { addr, len } = list.v4;
@@ -142,6 +147,13 @@ export class PrefixListBuilder {
       words[q + 3] = w3;
       len[out++] = l;
     }
+    // At least half full (a parse that reserved for its run): the arrays themselves, the builder starting afresh; a
+    // copy would touch another 17 MB of fresh pages per 1M entries. Otherwise a copy, not to pin a large buffer.
+    if (out >= 1024 && 2 * out >= len.length) {
+      this.v6words = new Uint32Array(4 * INITIAL_CAPACITY);
+      this.v6len = new Uint8Array(INITIAL_CAPACITY);
+      return [words.subarray(0, 4 * out), len.subarray(0, out)];
+    }
     return [words.slice(0, 4 * out), len.slice(0, out)];
   }
 
@@ -158,11 +170,14 @@ export class PrefixListBuilder {
   private growV6(): void {
     // Past the first 64 entries, jump to half the IPv4 hint (a list file's size / 24: IPv6 lines are about twice
     // as long as IPv4 ones), so a 1M-line IPv6 file grows once more at most, not 14 times.
-    const cap = Math.max(this.v6len.length * 2, Math.floor(this.v4len.length / 2));
+    this.resizeV6(Math.max(this.v6len.length * 2, Math.floor(this.v4len.length / 2)));
+  }
+
+  private resizeV6(cap: number): void {
     const words = new Uint32Array(4 * cap);
-    words.set(this.v6words);
+    words.set(this.v6words.subarray(0, 4 * this.n6));
     const len = new Uint8Array(cap);
-    len.set(this.v6len);
+    len.set(this.v6len.subarray(0, this.n6));
     this.v6words = words;
     this.v6len = len;
   }

@@ -9,7 +9,7 @@ import { markCanonical } from './canonical.js';
 import { maskV4 } from './mask.js';
 import { aggregate } from './set-ops.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
-import { parseV6Line, V6_LINE } from './parse-v6-bytes.js';
+import { parseV6Lines, V6_LINE } from './parse-v6-bytes.js';
 import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
 import type { PrefixList } from './types.js';
 
@@ -169,12 +169,13 @@ export function parseCidrText(
       continue;
     }
     const lineNo = ++STATE[LINE]!;
-    // IPv6 byte path (parse-v6-bytes.ts): `addr[/len]`, blanks, comment; returns the next line's start or -1.
+    // IPv6 byte path (parse-v6-bytes.ts): a run of `addr[/len]` lines; returns the next line's start or -1.
     let i = pos;
     while (i < n && (buf[i] === SPACE || buf[i] === TAB || buf[i] === CR)) i++;
-    const next6 = parseV6Line(buf, i, n, rest);
+    const next6 = parseV6Lines(buf, i, n, rest);
     if (next6 !== -1) {
       hostBitsCount += V6_LINE[0]!;
+      STATE[LINE]! += V6_LINE[1]! - 1;
       pos = next6;
       continue;
     }

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { formatIpv6Address } from './format.js';
 import { parsePrefix } from './parse-prefix.js';
 import { parseCidrText } from './parse-text.js';
-import { parseV6Line, V6_LINE } from './parse-v6-bytes.js';
+import { parseV6Line, parseV6Lines, V6_LINE } from './parse-v6-bytes.js';
 import { prefixesFromStrings } from './strings.js';
 import { exactEquals } from './exact-ops.js';
 
@@ -186,5 +186,41 @@ describe('parseCidrText with IPv6 lines', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parseV6Lines (a run of lines in one call)', () => {
+  it('takes consecutive IPv6 lines, counts lines and host bits, and stops at the first line it does not take', () => {
+    const text = '2001:db8::1\n  2001:db8::/32 # c\n2001:db8::1/64\r\n10.0.0.1\n2001:db8::2\n';
+    const buf = Buffer.from(text, 'latin1');
+    const added: number[] = [];
+    const next = parseV6Lines(buf, 0, buf.length, {
+      addV4: () => {},
+      addV6: (_w0, _w1, _w2, _w3, len) => added.push(len),
+    });
+    expect(next).toBe(text.indexOf('10.0.0.1'));
+    expect(added).toEqual([128, 32, 64]);
+    expect([V6_LINE[0], V6_LINE[1]]).toEqual([1, 3]);
+    expect(parseV6Lines(buf, next, buf.length, { addV4: () => {}, addV6: () => {} })).toBe(-1);
+  });
+
+  it('keeps parseCidrText line numbers exact around runs of IPv6 lines', () => {
+    const lines = [
+      '2001:db8::1',
+      '2001:db8::2',
+      'bad',
+      '',
+      '# c',
+      '10.0.0.0/8',
+      '2001:db8::3',
+      '2001:db8::4',
+      '::/129',
+      '2001:db8::5',
+      '1.2.3.4/33',
+    ];
+    const got = parseCidrText(lines.join('\n'), 'f');
+    expect(got.errors.map((e) => e.line)).toEqual([3, 9, 11]);
+    expect(got.list.v6.len.length).toBe(5);
+    expect(got.list.v4.len.length).toBe(1);
   });
 });

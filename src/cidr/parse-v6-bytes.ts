@@ -22,8 +22,8 @@ for (let c = 0; c < 6; c++) {
 }
 
 const GROUPS = new Uint32Array(8); // the 16-bit groups before and after `::`, in text order
-/** V6_LINE[0] is 1 when the last entry parseV6Line accepted had host bits set (and were cleared). */
-export const V6_LINE = new Uint8Array(1);
+/** Counters of the last call: [entries with host bits set (cleared), lines taken] (see parseV6Lines). */
+export const V6_LINE = new Float64Array(2);
 
 /** A strict dotted quad at buf[i..] (no leading zeros, octets <= 255); stores two groups at GROUPS[g]. */
 function scanEmbeddedV4(buf: Uint8Array, i: number, n: number, g: number): number {
@@ -104,19 +104,61 @@ function scanAddress(buf: Uint8Array, i: number, n: number): number {
   return i;
 }
 
-/** Group k (0..7) of the address, with the gap expanded to zeros. */
-function groupAt(k: number, groups: number, gap: number): number {
-  if (gap === -1 || k < gap) return GROUPS[k]!;
+const EXPANDED = new Uint32Array(8);
+
+/** The 8 groups of an address with a `::` at gap (groups of them written), the gap filled with zeros. */
+function expand(groups: number, gap: number): Uint32Array {
   const fill = 8 - groups;
-  return k < gap + fill ? 0 : GROUPS[k - fill]!;
+  for (let k = 0; k < gap; k++) EXPANDED[k] = GROUPS[k]!;
+  for (let k = gap; k < gap + fill; k++) EXPANDED[k] = 0;
+  for (let k = gap + fill; k < 8; k++) EXPANDED[k] = GROUPS[k - fill]!;
+  return EXPANDED;
 }
+
+// Masks of every prefix length, word by word: V6_MASK[4 * len + k] (no call per entry).
+const V6_MASK = new Int32Array(4 * 129);
+for (let len = 0; len <= 128; len++) for (let k = 0; k < 4; k++) V6_MASK[4 * len + k] = maskV6Word(len, k) | 0;
 
 /**
  * Parses one IPv6 entry at buf[i..] (the line's first non-blank byte): `addr` or `addr/len`, then blanks (space,
  * tab, CR) and end of line, end of input or a `#` comment. Adds it to sink and returns where the next line starts;
- * returns -1, adding nothing, for anything else.
+ * returns -1, adding nothing, for anything else. V6_LINE[0] is 1 when the entry had host bits set.
  */
 export function parseV6Line(buf: Uint8Array, i: number, n: number, sink: PrefixSink): number {
+  V6_LINE[0] = 0;
+  return parseOne(buf, i, n, sink);
+}
+
+/** A sink that can make room for a run of entries at once (PrefixListBuilder does). */
+export type V6RunSink = PrefixSink & { reserveV6?(count: number): void };
+
+/**
+ * parseV6Line over consecutive lines: takes IPv6 entry lines from buf[i..] (i at the first line's first non-blank
+ * byte) until a line it does not take, in one call (a 1M-line IPv6 file is one call, not one per line). Returns
+ * where that line starts (or n), or -1 when it took no line. V6_LINE[0] is the number of entries with host bits
+ * set, V6_LINE[1] the number of lines taken.
+ */
+export function parseV6Lines(buf: Uint8Array, i: number, n: number, sink: V6RunSink): number {
+  V6_LINE[0] = 0;
+  V6_LINE[1] = 0;
+  let next = parseOne(buf, i, n, sink);
+  if (next === -1) return -1;
+  // IPv6 lines average ~30 bytes: room for the rest of the input at 24 bytes a line grows once at most.
+  sink.reserveV6?.(Math.ceil((n - next) / 24));
+  let lines = 1;
+  while (next < n) {
+    let j = next;
+    while (j < n && (buf[j] === SPACE || buf[j] === TAB || buf[j] === CR)) j++;
+    const after = parseOne(buf, j, n, sink);
+    if (after === -1) break;
+    next = after;
+    lines++;
+  }
+  V6_LINE[1] = lines;
+  return next;
+}
+
+function parseOne(buf: Uint8Array, i: number, n: number, sink: PrefixSink): number {
   const start = i;
   i = scanAddress(buf, i, n);
   if (i === -1 || i - start > 45) return -1;
@@ -144,19 +186,21 @@ export function parseV6Line(buf: Uint8Array, i: number, n: number, sink: PrefixS
     const eol = buf.indexOf(NL, i);
     next = eol === -1 ? n : eol + 1;
   } else return -1;
-  const groups = SHAPE[0]!;
   const gap = SHAPE[1]!;
-  const w0 = groupAt(0, groups, gap) * 65536 + groupAt(1, groups, gap);
-  const w1 = groupAt(2, groups, gap) * 65536 + groupAt(3, groups, gap);
-  const w2 = groupAt(4, groups, gap) * 65536 + groupAt(5, groups, gap);
-  const w3 = groupAt(6, groups, gap) * 65536 + groupAt(7, groups, gap);
-  V6_LINE[0] =
-    (w0 & ~maskV6Word(len, 0)) !== 0 ||
-    (w1 & ~maskV6Word(len, 1)) !== 0 ||
-    (w2 & ~maskV6Word(len, 2)) !== 0 ||
-    (w3 & ~maskV6Word(len, 3)) !== 0
-      ? 1
-      : 0;
+  const g = gap === -1 ? GROUPS : expand(SHAPE[0]!, gap);
+  const w0 = ((g[0]! << 16) | g[1]!) >>> 0;
+  const w1 = ((g[2]! << 16) | g[3]!) >>> 0;
+  const w2 = ((g[4]! << 16) | g[5]!) >>> 0;
+  const w3 = ((g[6]! << 16) | g[7]!) >>> 0;
+  const m = 4 * len;
+  if (
+    (w0 & ~V6_MASK[m]!) !== 0 ||
+    (w1 & ~V6_MASK[m + 1]!) !== 0 ||
+    (w2 & ~V6_MASK[m + 2]!) !== 0 ||
+    (w3 & ~V6_MASK[m + 3]!) !== 0
+  ) {
+    V6_LINE[0]!++;
+  }
   sink.addV6(w0, w1, w2, w3, len);
   return next;
 }

@@ -190,7 +190,10 @@ describe('sortV6', () => {
     );
   });
 
-  it('orders a large clustered list (16-bit digits, recursion into runs)', () => {
+  it.each([
+    ['one /16', (r: (k: number) => number) => 0x20010000 + r(4)],
+    ['many /16s (entries moved between buckets in place)', (r: (k: number) => number) => ((r(40) * 1543) << 16) + r(4)],
+  ])('orders a large clustered list in %s (16-bit digits, recursion into runs)', (_, top) => {
     let seed = 12345;
     const rnd = (k: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -200,7 +203,7 @@ describe('sortV6', () => {
     const w = new Uint32Array(4 * n);
     const l = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      w[4 * i] = 0x20010000 + rnd(4);
+      w[4 * i] = top(rnd) >>> 0;
       w[4 * i + 1] = rnd(3) === 0 ? rnd(1 << 20) : rnd(40);
       w[4 * i + 2] = rnd(2) === 0 ? 0 : rnd(0x100000000);
       w[4 * i + 3] = rnd(5);
@@ -225,5 +228,38 @@ describe('writePrefixes (IPv6 bytes) matches formatPrefixes', () => {
       }),
       opts,
     );
+  });
+
+  it('for one entry of every group width and zero-run placement (the buffer is exactly its bound)', () => {
+    const group = fc.constantFrom(0, 0, 1, 0xf, 0x10, 0xff, 0x100, 0xfff, 0x1000, 0xffff);
+    const one = fc.tuple(fc.array(group, { minLength: 8, maxLength: 8 }), length).map(([g, l]) => {
+      const b = new PrefixListBuilder();
+      b.addV6(...([0, 2, 4, 6].map((k) => (g[k]! * 65536 + g[k + 1]!) >>> 0) as [number, number, number, number]), l);
+      return b.build();
+    });
+    fc.assert(
+      fc.property(one, fc.boolean(), (l, bareHosts) => {
+        expect(writePrefixes(l, { bareHosts }).toString('latin1')).toBe(`${formatPrefixes(l, { bareHosts })[0]}\n`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('PrefixListBuilder IPv6 build', () => {
+  it('hands over its arrays for a large build and stays reusable without touching the first list', () => {
+    const b = new PrefixListBuilder();
+    b.reserveV6(3000);
+    for (let i = 0; i < 2000; i++) b.addV6(0x20010db8, 0, 0, 2000 - i, 128);
+    const first = b.build();
+    const copy = first.v6.words.slice();
+    for (let i = 0; i < 2000; i++) b.addV6(0x2a000000, 0, 0, i, 128);
+    const second = b.build();
+    expect(first.v6.words).toEqual(copy);
+    expect(first.v6.len.length).toBe(2000);
+    expect(first.v6.words[3]).toBe(1);
+    expect(second.v6.words[0]).toBe(0x2a000000);
+    expect(validatePrefixList(first)).toBeNull();
+    expect(validatePrefixList(second)).toBeNull();
   });
 });

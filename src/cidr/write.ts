@@ -1,7 +1,7 @@
 // writePrefixes: newline-terminated prefix lines built directly as bytes. At 1M entries this takes ~1/8 of the time
 // of building and joining strings (perf-notes.md). With bareHosts the bytes match `iprange --optimize` output.
 import type { FormatOptions } from './format.js';
-import { MAX_V6_LINE, putV6Lines } from './write-v6.js';
+import { putV6Lines, v6LinesBound } from './write-v6.js';
 import type { PrefixList } from './types.js';
 
 // Decimal digits of 0..255, three bytes per value, plus its digit count.
@@ -32,7 +32,7 @@ export function writePrefixes(list: PrefixList, opts?: FormatOptions): Buffer {
   const bare = opts?.bareHosts === true;
   const { addr, len } = list.v4;
   const n4 = len.length;
-  const buf = Buffer.allocUnsafe(n4 * MAX_V4_LINE + list.v6.len.length * MAX_V6_LINE);
+  const buf = Buffer.allocUnsafe(n4 * MAX_V4_LINE + v6LinesBound(list.v6, bare));
   // Addresses read as int32 (same bits): V8 keeps them untagged, with no deoptimisation at the first one above
   // 127.255.255.255 in a sorted list.
   const signed = new Int32Array(addr.buffer, addr.byteOffset, n4);
