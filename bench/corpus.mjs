@@ -157,14 +157,20 @@ function hostsCorpus(count, seed) {
   return { addr, len };
 }
 
-/** Mostly wide prefixes (/8../20, 90%) with a few hosts: they swallow each other, so the output is small. */
+/**
+ * Mostly wide prefixes (/8../20, 90%) with a few hosts: they swallow each other, so the output is small. None in
+ * 127.0.0.0/8: tscm carves the device's management address (the bench's is 127.0.0.1) out of a block list since
+ * issue 12, which iprange does not, and the output would be one 0.0.0.0/0 anyway.
+ */
 function wideCorpus(count, seed) {
   const rng = createRng(seed);
   const addr = new Uint32Array(count);
   const len = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const l = rng() < 0.9 ? 8 + Math.floor(rng() * 13) : 32;
-    addr[i] = (Math.floor(rng() * 4294967296) & maskOf(l)) >>> 0;
+    let a = (Math.floor(rng() * 4294967296) & maskOf(l)) >>> 0;
+    if (a >>> 24 === 127) a = (a ^ 0x01000000) >>> 0; // 126.x.y.z: same length, same alignment
+    addr[i] = a;
     len[i] = l;
   }
   return { addr, len };

@@ -11,6 +11,7 @@ export {
   type ParsedPrefix,
 } from './parse-prefix.js';
 export {
+  CidrTextParser,
   isAddressShaped,
   parseCidrText,
   type CidrParseError,
@@ -27,8 +28,9 @@ export {
   type FormatOptions,
   type PrefixValue,
 } from './format.js';
-export { writePrefixes } from './write.js';
+export { prefixTextPieces, writePrefixes } from './write.js';
 export { aggregate, intersect, subtract, union } from './set-ops.js';
+export { overlaps } from './overlaps.js';
 export { exactDifference, exactEquals, exactIntersection, exactUnion } from './exact-ops.js';
 export { capPrefixes, type CapResult } from './cap.js';
 export { hashPrefixes } from './hash.js';

@@ -48,6 +48,57 @@ export function intervalsFromV4(addr: Uint32Array, len: Uint8Array): IntervalsV4
   return out;
 }
 
+/**
+ * The address set of a sorted prefix array (PrefixList order) as minimal prefixes, in address order, straight into
+ * sink: each merged interval is split as soon as it is complete, none is stored (a 1M-entry aggregate saves two
+ * 4 MB arrays and a pass).
+ */
+export function emitMergedV4(addr: Uint32Array, len: Uint8Array, sink: PrefixSink): void {
+  const n = len.length;
+  if (n === 0) return;
+  let s = addr[0]!;
+  let e = s + POW2[32 - len[0]!]! - 1;
+  for (let i = 1; i < n; i++) {
+    const a = addr[i]!;
+    const end = a + POW2[32 - len[i]!]! - 1;
+    if (a <= e + 1) {
+      if (end > e) e = end;
+      continue;
+    }
+    splitRangeV4(s, e, sink);
+    s = a;
+    e = end;
+  }
+  splitRangeV4(s, e, sink);
+}
+
+/**
+ * The entries of `a` (sorted and disjoint: an aggregated list) that overlap an interval of `near`, as intervals:
+ * a binary search per interval of `near`, so a few intervals against 1M entries touch a few entries.
+ */
+export function disjointNearV4(addr: Uint32Array, len: Uint8Array, near: IntervalsV4): IntervalsV4 {
+  const out = new IntervalsV4(16);
+  const n = len.length;
+  let from = 0;
+  for (let k = 0; k < near.n; k++) {
+    const s = near.start[k]!;
+    const e = near.end[k]!;
+    // The last entry starting at or before s may reach into [s, e]; being disjoint, no earlier one does.
+    let lo = from;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (addr[mid]! <= s) lo = mid + 1;
+      else hi = mid;
+    }
+    let i = Math.max(from, lo - 1);
+    for (; i < n && addr[i]! <= e; i++) out.push(addr[i]!, addr[i]! + POW2[32 - len[i]!]! - 1);
+    // The last entry taken may reach into the next interval of `near` too (pushing it again merges).
+    from = Math.max(from, i - 1);
+  }
+  return out;
+}
+
 export function unionV4(a: IntervalsV4, b: IntervalsV4): IntervalsV4 {
   const out = new IntervalsV4(a.n + b.n);
   let i = 0;

@@ -3,15 +3,14 @@
 // with no string and no call per line (the hot path of `tscm policy DEVICE --cidrs` over a 1M-line file);
 // anything the fast path does not fully accept is re-parsed by the string path, which is the authority and
 // produces the error reasons.
-import { aggregateRawV4 } from './aggregate-raw-v4.js';
 import { EMPTY_PREFIXES, makePrefixList, PrefixListBuilder, sortedUniqueV4 } from './builder.js';
 import { markCanonical } from './canonical.js';
-import { maskV4 } from './mask.js';
 import { aggregate } from './set-ops.js';
 import { describePrefixError, parseIpv4Address, parseIpv6Address, parsePrefix } from './parse-prefix.js';
 import { parseV6Lines, V6_LINE } from './parse-v6-bytes.js';
 import { compareWordsV6, splitRangeV4, splitRangeV6 } from './range.js';
 import type { PrefixList } from './types.js';
+import { CHUNK_BYTES, V4Kernel } from './v4-kernel.js';
 
 export interface CidrParseError {
   readonly source: string;
@@ -44,103 +43,10 @@ export interface CidrParseOptions {
 
 const NL = 10;
 const CR = 13;
+/** Entries a job holds when not aggregating (then it is drained into the list's arrays). */
+const BATCH = 65536;
 const SPACE = 32;
 const TAB = 9;
-const HASH = 35;
-const DOT = 46;
-const SLASH = 47;
-
-/** MASK[len]: the IPv4 network mask of /len as a signed 32-bit integer (the scan keeps addresses in int32). */
-const MASK = Int32Array.from({ length: 33 }, (_, len) => maskV4(len) | 0);
-
-// scanLines' counters, kept in a typed array between calls (no object per call, no module-level `let`).
-const STATE = new Float64Array(3);
-const COUNT = 0;
-const LINE = 1;
-const HOST_BITS_SET = 2;
-
-/**
- * The byte-level fast path: takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a
- * dotted quad without leading zeros, optional /len without leading zero, blanks or CR, then end of line or a #
- * comment), writing entries to addr/lens. Returns the start of the first line it did not take (or n); it stops
- * there when the arrays are full too. Small on purpose: V8 compiles it early and quickly.
- */
-function scanLines(buf: Uint8Array, pos: number, n: number, addr: Uint32Array, lens: Uint8Array): number {
-  let count = STATE[COUNT]!;
-  let line = STATE[LINE]!;
-  let hostBits = STATE[HOST_BITS_SET]!;
-  const cap = addr.length;
-  // `c` is the current byte, NL past the end (the end of input ends the last line).
-  while (pos < n && count < cap) {
-    let i = pos;
-    let c = buf[i]!;
-    while (c === SPACE || c === TAB || c === CR) c = ++i < n ? buf[i]! : NL;
-    if (c === NL || c === HASH) {
-      const eol = c === NL ? i : buf.indexOf(NL, i);
-      pos = eol === -1 ? n : eol + 1;
-      line++;
-      continue;
-    }
-    // The address is built as an int32 ((a << 8) | octet): the same bits as the unsigned value, and never a heap
-    // number, so V8's optimised code does not deoptimise at the first address above 127.255.255.255.
-    let a = 0;
-    let octets = 0;
-    for (; octets < 4; octets++) {
-      if (octets > 0) {
-        if (c !== DOT) break;
-        c = ++i < n ? buf[i]! : NL;
-      }
-      let d = c - 48;
-      if (d < 0 || d > 9) break;
-      let octet = d;
-      c = ++i < n ? buf[i]! : NL;
-      d = c - 48;
-      if (d >= 0 && d <= 9) {
-        if (octet === 0) break;
-        octet = octet * 10 + d;
-        c = ++i < n ? buf[i]! : NL;
-        d = c - 48;
-        if (d >= 0 && d <= 9) {
-          octet = octet * 10 + d;
-          if (octet > 255) break;
-          c = ++i < n ? buf[i]! : NL;
-        }
-      }
-      a = (a << 8) | octet;
-    }
-    if (octets !== 4) break;
-    let len = 32;
-    if (c === SLASH) {
-      c = ++i < n ? buf[i]! : NL;
-      const d1 = c - 48;
-      if (d1 < 0 || d1 > 9) break;
-      c = ++i < n ? buf[i]! : NL;
-      const d2 = c - 48;
-      if (d2 < 0 || d2 > 9) len = d1;
-      else {
-        len = d1 * 10 + d2;
-        if (d1 === 0 || len > 32) break;
-        c = ++i < n ? buf[i]! : NL;
-      }
-    }
-    while (c === SPACE || c === TAB || c === CR) c = ++i < n ? buf[i]! : NL;
-    if (c !== NL && c !== HASH) break;
-    const network = a & MASK[len]!;
-    if (network !== a) hostBits++;
-    addr[count] = network;
-    lens[count++] = len;
-    if (c === HASH) {
-      const eol = buf.indexOf(NL, i);
-      i = eol === -1 ? n : eol;
-    }
-    pos = i + 1;
-    line++;
-  }
-  STATE[COUNT] = count;
-  STATE[LINE] = line;
-  STATE[HOST_BITS_SET] = hostBits;
-  return pos;
-}
 
 export function parseCidrText(
   input: string | Uint8Array,
@@ -148,36 +54,168 @@ export function parseCidrText(
   opts: CidrParseOptions = {},
 ): CidrParseResult {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = buf.length;
-  // The shortest IPv4 line is 8 bytes ("1.2.3.4\n"), so n/8 + 1 entries regrow only when blank lines are mixed in.
-  let addr: Uint32Array = new Uint32Array(Math.max(64, Math.min(Math.ceil(n / 8) + 1, 1 << 24)));
-  let lens: Uint8Array = new Uint8Array(addr.length);
+  const parser = new CidrTextParser(source, bytes.length, opts);
+  for (let off = 0; off < bytes.length;) {
+    const space = parser.space();
+    const m = Math.min(space.length, bytes.length - off);
+    space.set(bytes.subarray(off, off + m));
+    parser.took(m);
+    off += m;
+  }
+  return parser.finish();
+}
+
+/**
+ * parseCidrText in pieces, for a caller that reads a large file into space() as it goes: the text is scanned a
+ * chunk at a time (lines split across reads are carried over), so no buffer of the whole file is ever touched.
+ */
+export class CidrTextParser {
+  // The IPv4 byte path runs in WebAssembly (v4-kernel.wat) in a job sized for the file: an entry line is at
+  // least 8 bytes with its newline ("1.2.3.4\n"), so sizeHint/8 + 2 entries hold what it takes (a file longer
+  // than its size said grows the job).
+  private k: V4Kernel;
+  /** Bytes in the input region not scanned yet (the start of a line and what follows). */
+  private have = 0;
+  private started = false;
   // Everything the fast path does not take (IPv6, ranges, errors) goes through the string path into here.
-  const rest = new PrefixListBuilder();
-  const errors: CidrParseError[] = [];
-  let hostBitsCount = 0;
-  STATE.fill(0);
-  // Skip a UTF-8 byte order mark.
-  let pos = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  for (;;) {
-    pos = scanLines(buf, pos, n, addr, lens);
-    if (pos >= n) break;
-    if (STATE[COUNT] === addr.length) {
-      addr = grow32(addr, addr.length * 2);
-      lens = grow8(lens, lens.length * 2);
-      continue;
+  private readonly rest = new PrefixListBuilder();
+  private readonly errors: CidrParseError[] = [];
+  private hostBitsCount = 0;
+  /** The file offset of the input region's first byte. */
+  private base = 0;
+  private reservedV6 = false;
+  /** Not aggregating: the entries scanned in earlier batches. */
+  private readonly drained: { addr: Uint32Array; len: Uint8Array; n: number };
+
+  constructor(
+    private readonly source: string,
+    private readonly sizeHint: number,
+    private readonly opts: CidrParseOptions = {},
+  ) {
+    this.k = new V4Kernel({
+      input: Math.max(64, Math.min(sizeHint, CHUNK_BYTES)),
+      // Not aggregating: a batch at a time, drained into `drained` (see drain).
+      entries: opts.aggregate === true ? Math.floor(sizeHint / 8) + 2 : Math.min(BATCH, Math.floor(sizeHint / 8) + 2),
+      sort: opts.aggregate === true,
+    });
+    const size = opts.aggregate === true ? 0 : Math.floor(sizeHint / 8) + 2;
+    this.drained = { addr: new Uint32Array(size), len: new Uint8Array(size), n: 0 };
+  }
+
+  /** Where the next bytes go (never empty). */
+  space(): Uint8Array {
+    const room = this.k.input.length - 1;
+    if (this.have === room) this.k = this.k.grown({ input: 2 * room });
+    return this.k.input.subarray(this.have, this.k.input.length - 1);
+  }
+
+  /** Takes `bytes` bytes just put into space(): scans the whole lines, keeps the last partial one. */
+  took(bytes: number): void {
+    const end = this.have + bytes;
+    const lastNl = this.k.input.lastIndexOf(NL, end - 1);
+    this.have = end;
+    if (lastNl < 0) return;
+    this.scan(lastNl + 1);
+    this.k.input.copyWithin(0, lastNl + 1, end);
+    this.have = end - lastNl - 1;
+    this.base += lastNl + 1;
+  }
+
+  finish(): CidrParseResult {
+    if (this.have > 0) {
+      this.k.input[this.have] = NL; // the sentinel that ends the last line
+      this.scan(this.have);
+      this.have = 0;
     }
-    const lineNo = ++STATE[LINE]!;
+    const { k, rest, errors } = this;
+    const count = k.count;
+    const hostBitsCount = this.hostBitsCount + k.hostBits;
+    const others = rest.build();
+    const extra = others.v4.len.length;
+    if (this.opts.aggregate !== true) {
+      this.drain(extra);
+      const { drained } = this;
+      const total = drained.n + extra;
+      drained.addr.set(others.v4.addr, drained.n);
+      drained.len.set(others.v4.len, drained.n);
+      const list = makePrefixList(...sortedUniqueV4(drained.addr, drained.len, total), others.v6.words, others.v6.len);
+      return { list, errors, hostBitsCount };
+    }
+    // Entries of the string path (ranges) join the scanned ones, in a larger job when they do not fit.
+    const job = count + extra > k.addr.length ? k.grown({ entries: count + extra }) : k;
+    job.addr.set(others.v4.addr, count);
+    job.len.set(others.v4.len, count);
+    const m = job.aggregate(count + extra);
+    // Views of the job's memory, not copies: a copy would touch another 5 bytes per entry of fresh memory.
+    const list = markCanonical(
+      makePrefixList(
+        job.addr.subarray(0, m),
+        job.len.subarray(0, m),
+        ...v6Of(aggregate({ v4: EMPTY_PREFIXES.v4, v6: others.v6 })),
+      ),
+    );
+    return { list, errors, hostBitsCount };
+  }
+
+  /** Scans input[0, n), which ends with a newline. */
+  private scan(n: number): void {
+    let pos = 0;
+    if (!this.started) {
+      this.started = true;
+      const b = this.k.input;
+      // Skip a UTF-8 byte order mark.
+      if (n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) pos = 3;
+    }
+    for (;;) {
+      pos = this.k.scan(pos, n);
+      if (pos >= n) return;
+      if (this.k.count < this.k.addr.length) pos = this.slowLine(this.k.input.subarray(0, n), pos, n);
+      else if (this.opts.aggregate === true) this.k = this.k.grown({ entries: 2 * this.k.addr.length });
+      else this.drain(0);
+    }
+  }
+
+  /**
+   * Not aggregating, the entries scanned so far move to growable JavaScript arrays (sized from the size hint, as
+   * the list's own arrays would be) and the job's batch starts again: a job per parse, sized for the whole file,
+   * would be fresh memory on every call of a long-running process. Leaves room for `extra` more entries.
+   */
+  private drain(extra: number): void {
+    const { k, drained } = this;
+    const count = k.count;
+    const need = drained.n + count + extra;
+    if (need > drained.addr.length) {
+      const size = Math.max(need, 2 * drained.addr.length);
+      const addr = new Uint32Array(size);
+      const len = new Uint8Array(size);
+      addr.set(drained.addr.subarray(0, drained.n));
+      len.set(drained.len.subarray(0, drained.n));
+      drained.addr = addr;
+      drained.len = len;
+    }
+    drained.addr.set(k.addr.subarray(0, count), drained.n);
+    drained.len.set(k.len.subarray(0, count), drained.n);
+    drained.n += count;
+    k.count = 0;
+  }
+
+  /** The line at pos, which the fast path did not take: IPv6, or the string path. Returns the next line's start. */
+  private slowLine(buf: Buffer, pos: number, n: number): number {
+    const lineNo = ++this.k.line;
     // IPv6 byte path (parse-v6-bytes.ts): a run of `addr[/len]` lines; returns the next line's start or -1.
     let i = pos;
     while (i < n && (buf[i] === SPACE || buf[i] === TAB || buf[i] === CR)) i++;
-    const next6 = parseV6Lines(buf, i, n, rest);
+    if (!this.reservedV6) {
+      // Room for the rest of the file at once (parseV6Lines reserves only for the chunk at hand: per chunk, the
+      // builder would regrow, and copy, once per chunk).
+      this.reservedV6 = true;
+      this.rest.reserveV6(Math.ceil(Math.max(0, this.sizeHint - this.base - i) / 24));
+    }
+    const next6 = parseV6Lines(buf, i, n, this.rest);
     if (next6 !== -1) {
-      hostBitsCount += V6_LINE[0]!;
-      STATE[LINE]! += V6_LINE[1]! - 1;
-      pos = next6;
-      continue;
+      this.hostBitsCount += V6_LINE[0]!;
+      this.k.line += V6_LINE[1]! - 1;
+      return next6;
     }
     // The string path: ranges, errors, and anything unusual.
     let eol = buf.indexOf(NL, pos);
@@ -185,50 +223,22 @@ export function parseCidrText(
     const lineText = buf.toString('utf8', pos, eol);
     const hash = lineText.indexOf('#');
     const entry = (hash === -1 ? lineText : lineText.slice(0, hash)).trim();
-    const reason = parseEntry(entry, rest);
-    if (reason === HOST_BITS) hostBitsCount++;
+    const reason = parseEntry(entry, this.rest);
+    if (reason === HOST_BITS) this.hostBitsCount++;
     else if (reason !== null) {
-      errors.push({ source, line: lineNo, reason, ...(isAddressShaped(entry) ? { token: entry } : {}) });
+      this.errors.push({
+        source: this.source,
+        line: lineNo,
+        reason,
+        ...(isAddressShaped(entry) ? { token: entry } : {}),
+      });
     }
-    pos = eol + 1;
+    return eol + 1;
   }
-  let count = STATE[COUNT]!;
-  hostBitsCount += STATE[HOST_BITS_SET]!;
-  const others = rest.build();
-  if (others.v4.len.length > 0) {
-    const total = count + others.v4.len.length;
-    addr = grow32(addr, total);
-    lens = grow8(lens, total);
-    addr.set(others.v4.addr, count);
-    lens.set(others.v4.len, count);
-    count = total;
-  }
-  const list =
-    opts.aggregate === true
-      ? markCanonical(
-          makePrefixList(
-            ...aggregateRawV4(addr, lens, count),
-            ...v6Of(aggregate({ v4: EMPTY_PREFIXES.v4, v6: others.v6 })),
-          ),
-        )
-      : makePrefixList(...sortedUniqueV4(addr, lens, count), others.v6.words, others.v6.len);
-  return { list, errors, hostBitsCount };
 }
 
 function v6Of(list: PrefixList): [Uint32Array, Uint8Array] {
   return [list.v6.words, list.v6.len];
-}
-
-function grow32(a: Uint32Array, size: number): Uint32Array {
-  const b = new Uint32Array(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
-}
-
-function grow8(a: Uint8Array, size: number): Uint8Array {
-  const b = new Uint8Array(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
 }
 
 /** parseEntry's result for an entry that was added after clearing its host bits (not an error). */

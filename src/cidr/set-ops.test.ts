@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EMPTY_PREFIXES, PrefixListBuilder } from './builder.js';
+import { EMPTY_PREFIXES, makePrefixList, PrefixListBuilder } from './builder.js';
 import { formatPrefixes } from './format.js';
 import { aggregate, intersect, subtract, union } from './set-ops.js';
 import { prefixesFromStrings } from './strings.js';
@@ -245,6 +245,44 @@ describe('set operations match the reference', () => {
         expect(f(intersect(a, a))).toEqual(f(agg));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+// A list 64 times longer than the other and aggregated is searched near the other's entries (set-ops nearOf):
+// against the reference with and without the canonical mark, with the small list around the big one's entries.
+describe('intersect of a long aggregated list with a short one', () => {
+  const spread = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 12, max: 32 }));
+  const nearby = fc.tuple(fc.nat(), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 32 }));
+  const pair = fc
+    .tuple(fc.array(spread, { minLength: 300, maxLength: 600 }), fc.array(nearby, { maxLength: 4 }))
+    .map(([big, small]) => {
+      const b = new PrefixListBuilder();
+      for (const [a, l] of big) b.addV4(a, l);
+      const long = aggregate(b.build());
+      const s = new PrefixListBuilder();
+      for (const [i, shift, l] of small) {
+        const at = long.v4.addr[i % long.v4.addr.length]! + shift * 4096;
+        s.addV4(Math.min(0xffffffff, Math.max(0, at)), l);
+      }
+      return { long, short: s.build() };
+    });
+
+  it('matches the reference, either way round, marked or not', () => {
+    fc.assert(
+      fc.property(pair, ({ long, short }) => {
+        const unmarked = makePrefixList(
+          long.v4.addr.slice(),
+          long.v4.len.slice(),
+          new Uint32Array(0),
+          new Uint8Array(0),
+        );
+        for (const big of [long, unmarked]) {
+          checkOp(intersect(big, short), big, short, (x, y) => x && y);
+          checkOp(intersect(short, big), short, big, (x, y) => x && y);
+        }
+      }),
+      { numRuns: 120 },
     );
   });
 });

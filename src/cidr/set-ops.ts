@@ -1,7 +1,9 @@
 // Address-space set operations. Every result is aggregated: the canonical minimal CIDR list (no overlaps,
 // adjacent blocks merged), exactly what `iprange --optimize` prints for the same address set.
 import {
+  disjointNearV4,
   emitIntervalsV4,
+  emitMergedV4,
   intersectV4,
   intervalsFromV4,
   subtractV4,
@@ -25,8 +27,17 @@ function v4Of(list: PrefixList): IntervalsV4 {
  * sort needed.
  */
 function toList(v4: IntervalsV4, v6Hint: number, v6: (sink: PrefixSink) => void): PrefixList {
-  const out = new SortedPrefixWriter(v4.n * 1.25, v6Hint);
-  emitIntervalsV4(v4, out);
+  return toListFrom((sink) => emitIntervalsV4(v4, sink), v4.n * 1.25, v6Hint, v6);
+}
+
+function toListFrom(
+  v4: (sink: PrefixSink) => void,
+  v4Hint: number,
+  v6Hint: number,
+  v6: (sink: PrefixSink) => void,
+): PrefixList {
+  const out = new SortedPrefixWriter(v4Hint, v6Hint);
+  v4(out);
   v6(out);
   return markCanonical(out.finish());
 }
@@ -40,7 +51,13 @@ const v6Op =
 export function aggregate(list: PrefixList): PrefixList {
   // Already canonical (a list aggregated earlier): the same list, after one linear check. IPv6 takes the full path.
   if (isMarkedCanonical(list) || (list.v6.len.length === 0 && isCanonicalV4(list.v4))) return list;
-  return toList(v4Of(list), list.v6.len.length, (sink) => aggregateV6(list.v6.words, list.v6.len, sink));
+  const { addr, len } = list.v4;
+  return toListFrom(
+    (sink) => emitMergedV4(addr, len, sink),
+    len.length,
+    list.v6.len.length,
+    (sink) => aggregateV6(list.v6.words, list.v6.len, sink),
+  );
 }
 
 /** Addresses in a or b, aggregated. */
@@ -57,5 +74,18 @@ export function subtract(a: PrefixList, b: PrefixList): PrefixList {
 
 /** Addresses in both a and b, aggregated. */
 export function intersect(a: PrefixList, b: PrefixList): PrefixList {
-  return toList(intersectV4(v4Of(a), v4Of(b)), Math.min(a.v6.len.length, b.v6.len.length), v6Op(intersectV6, a, b));
+  const v6Hint = Math.min(a.v6.len.length, b.v6.len.length);
+  return toList(intersectV4(nearOf(a, b), nearOf(b, a)), v6Hint, v6Op(intersectV6, a, b));
+}
+
+/** A list this much longer than the other, and aggregated, is searched near the other's entries, not walked. */
+const NEAR_RATIO = 64;
+
+/** The intervals of `list` that matter to an intersection with `other`. */
+function nearOf(list: PrefixList, other: PrefixList): IntervalsV4 {
+  const { addr, len } = list.v4;
+  if (len.length > NEAR_RATIO * other.v4.len.length && (isMarkedCanonical(list) || isCanonicalV4(list.v4))) {
+    return disjointNearV4(addr, len, v4Of(other));
+  }
+  return v4Of(list);
 }

@@ -3,61 +3,57 @@
 import type { FormatOptions } from './format.js';
 import { putV6Lines, v6LinesBound } from './write-v6.js';
 import type { PrefixList } from './types.js';
-
-// Decimal digits of 0..255, three bytes per value, plus its digit count.
-const OCTET_DIGITS = new Uint8Array(256 * 3);
-const OCTET_WIDTH = new Uint8Array(256);
-for (let v = 0; v < 256; v++) {
-  const s = String(v);
-  OCTET_WIDTH[v] = s.length;
-  for (let k = 0; k < s.length; k++) OCTET_DIGITS[v * 3 + k] = s.charCodeAt(k);
-}
-
-const MAX_V4_LINE = 19; // 255.255.255.255/32\n
-const DOT = 46;
-const SLASH = 47;
-const NEWLINE = 10;
-
-function putOctet(buf: Uint8Array, pos: number, v: number): number {
-  const w = OCTET_WIDTH[v]!;
-  const base = v * 3;
-  buf[pos] = OCTET_DIGITS[base]!;
-  if (w > 1) buf[pos + 1] = OCTET_DIGITS[base + 1]!;
-  if (w > 2) buf[pos + 2] = OCTET_DIGITS[base + 2]!;
-  return pos + w;
-}
+import { MAX_V4_LINE, V4Kernel } from './v4-kernel.js';
 
 /** One line per entry (IPv4 first, then IPv6), each ending in "\n". */
 export function writePrefixes(list: PrefixList, opts?: FormatOptions): Buffer {
   const bare = opts?.bareHosts === true;
-  const { addr, len } = list.v4;
-  const n4 = len.length;
-  const buf = Buffer.allocUnsafe(n4 * MAX_V4_LINE + v6LinesBound(list.v6, bare));
-  // Addresses read as int32 (same bits): V8 keeps them untagged, with no deoptimisation at the first one above
-  // 127.255.255.255 in a sorted list.
-  const signed = new Int32Array(addr.buffer, addr.byteOffset, n4);
+  const buf = Buffer.allocUnsafe(list.v4.len.length * MAX_V4_LINE + v6LinesBound(list.v6, bare));
+  // The IPv4 lines come in pieces from the WebAssembly kernel (v4-kernel.wat), copied into buf.
   let pos = 0;
-  for (let i = 0; i < n4; i++) {
-    const a = signed[i]!;
-    pos = putOctet(buf, pos, a >>> 24);
-    buf[pos++] = DOT;
-    pos = putOctet(buf, pos, (a >>> 16) & 255);
-    buf[pos++] = DOT;
-    pos = putOctet(buf, pos, (a >>> 8) & 255);
-    buf[pos++] = DOT;
-    pos = putOctet(buf, pos, a & 255);
-    const l = len[i]!;
-    if (!(bare && l === 32)) {
-      buf[pos++] = SLASH;
-      if (l >= 10) {
-        buf[pos++] = 48 + Math.floor(l / 10);
-        buf[pos++] = 48 + (l % 10);
-      } else {
-        buf[pos++] = 48 + l;
-      }
-    }
-    buf[pos++] = NEWLINE;
+  for (const piece of v4Pieces(list, bare)) {
+    buf.set(piece, pos);
+    pos += piece.length;
   }
   pos = putV6Lines(buf, pos, list.v6, bare); // write-v6.ts
   return buf.subarray(0, pos);
+}
+
+/** Entries per piece of prefixTextPieces: ~1.2 MB of text, reused, so the output never touches fresh memory. */
+const PIECE_ENTRIES = 65536;
+
+/**
+ * The text of writePrefixes in pieces of at most ~1.2 MB, for a caller that writes each piece out before asking
+ * for the next: every piece is a view of one reused buffer, valid until the next one is asked for. A 1M-entry
+ * list is ~10 MB of text, and touching that much fresh memory costs more than producing it.
+ */
+export function* prefixTextPieces(list: PrefixList, opts?: FormatOptions): Generator<Buffer, void, undefined> {
+  const bare = opts?.bareHosts === true;
+  yield* v4Pieces(list, bare);
+  const { words, len } = list.v6;
+  const n6 = len.length;
+  if (n6 === 0) return;
+  let out: Buffer | undefined;
+  for (let i = 0; i < n6; i += PIECE_ENTRIES) {
+    const j = Math.min(n6, i + PIECE_ENTRIES);
+    const v6 = { words: words.subarray(4 * i, 4 * j), len: len.subarray(i, j) };
+    const bound = v6LinesBound(v6, bare);
+    if (out === undefined || out.length < bound) out = Buffer.allocUnsafe(bound);
+    yield out.subarray(0, putV6Lines(out, 0, v6, bare));
+  }
+}
+
+/** The IPv4 lines in pieces of one reused kernel buffer. */
+function* v4Pieces(list: PrefixList, bare: boolean): Generator<Buffer, void, undefined> {
+  const { addr, len } = list.v4;
+  const n4 = len.length;
+  if (n4 === 0) return;
+  const size = Math.min(n4, PIECE_ENTRIES);
+  const k = new V4Kernel({ entries: size, out: size * MAX_V4_LINE + 3 });
+  for (let i = 0; i < n4; i += PIECE_ENTRIES) {
+    const j = Math.min(n4, i + PIECE_ENTRIES);
+    k.addr.set(addr.subarray(i, j));
+    k.len.set(len.subarray(i, j));
+    yield k.out.subarray(0, k.write(j - i, bare));
+  }
 }

@@ -154,6 +154,51 @@ export async function readLimitedFile(path: string, kind: FileKind): Promise<Buf
   }
 }
 
+/** Where readLimitedFileInto puts a file as it reads it. */
+export interface ReadSink {
+  /** fstat's size, before the first read (0 for a file that does not know it, /proc). */
+  start(size: number): void;
+  /** The buffer for the next read (not empty). */
+  space(): Uint8Array;
+  /** Takes what the last read put at the start of space(). */
+  took(bytes: number): void;
+}
+
+/**
+ * readLimitedFileSync into the caller's buffers: for a large file processed as it is read (a 1M-line CIDR list),
+ * so no buffer of the whole file is touched. The same checks and limit.
+ */
+export function readLimitedFileInto(path: string, kind: FileKind, sink: ReadSink): void {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (err) {
+    throw fromSystemError(err);
+  }
+  // Only the file's own errors are turned into FileReadErrors; the sink's pass through as they are.
+  const fsCall = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (err) {
+      throw err instanceof FileReadError ? err : fromSystemError(err);
+    }
+  };
+  try {
+    sink.start(fsCall(() => checkStat(fstatSync(fd), kind)));
+    let total = 0;
+    for (;;) {
+      const space = sink.space();
+      const bytes = fsCall(() => readSync(fd, space, 0, Math.min(space.length, kind.maxBytes + 1 - total), null));
+      if (bytes === 0) return;
+      total += bytes;
+      if (total > kind.maxBytes) throw tooLarge(kind);
+      sink.took(bytes);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** readLimitedFile for the few synchronous callers (the SSH host key check runs inside a synchronous setup). */
 export function readLimitedFileSync(path: string, kind: FileKind): Buffer {
   let fd: number;

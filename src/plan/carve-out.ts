@@ -3,15 +3,7 @@
 // list, each with the entry that covered it; with `protect: strict` a covered address refuses the plan instead.
 // assertNotCovered is the proof run on the final block group: a protected address left in it is a bug in tscm.
 
-import {
-  aggregate,
-  intersect,
-  isEmptyList,
-  parsePrefix,
-  prefixesFromStrings,
-  subtract,
-  type ParsedPrefix,
-} from '../cidr/index.js';
+import { aggregate, overlaps, parsePrefix, prefixesFromStrings, subtract, type ParsedPrefix } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
 import { ConfigError, InternalError } from '../errors.js';
 import { coveringEntries, type CoveringEntries } from './covering-entries.js';
@@ -53,8 +45,8 @@ export function carveProtected(
   const guard = guardListOf(lockout.addresses);
   const parsed = lockout.addresses.map((a) => ({ ...a, value: parseProtected(a.prefix) }));
   const carved: CarveOut[] = [];
-  // One linear pass per part decides; the covering entries are searched for only in a part that was hit.
-  const hit = parts.map((part) => !isEmptyList(intersect(part.list, guard)));
+  // Binary searches per part decide; the covering entries are searched for only in a part that was hit.
+  const hit = parts.map((part) => overlaps(part.list, guard));
   for (const [i, part] of parts.entries()) {
     if (!hit[i]) continue;
     for (const a of parsed) {
@@ -71,7 +63,7 @@ export function carveProtected(
 
 /** The proof on the final block group: throws InternalError when any protected address is still covered. */
 export function assertNotCovered(block: PrefixList, lockout: LockoutInput): void {
-  if (isEmptyList(intersect(block, guardListOf(lockout.addresses)))) return;
+  if (!overlaps(block, guardListOf(lockout.addresses))) return;
   const covered = lockout.addresses.filter((a) => coveringEntries(block, parseProtected(a.prefix), 0).count > 0);
   throw new InternalError(
     `the block group still covers protected addresses after the carve-out: ${covered

@@ -11,6 +11,8 @@ import { parseCanonicalV4Members } from './json-members-v4.js';
 
 /** Keys whose string values hold member lists (plan: groups[].add/remove; state: inventory.groups[].members). */
 const MEMBER_KEYS = new Set(['add', 'remove', 'members']);
+/** Keys whose string values hold base64 records (state format 5's memberSets[].v4 and .v6): lifted as they are. */
+const BINARY_KEYS = new Set(['v4', 'v6']);
 /** Shorter strings are not worth lifting. */
 const MIN_LIFT = 4096;
 const QUOTE = 34;
@@ -30,6 +32,8 @@ export interface LiftedJson {
   readonly doc: unknown;
   /** Member lists by placeholder; each is read once, with readMembers. */
   readonly lifted: LiftedMembers;
+  /** Base64 strings by placeholder, the file's bytes as they are (read with liftedBytes). */
+  readonly binary: Map<string, Uint8Array>;
 }
 
 /**
@@ -42,6 +46,7 @@ export function parseJsonLiftingMembers(bytes: Buffer, opts: { fastV4?: boolean 
   const token = `0:${randomBytes(12).toString('hex')}:`;
   // Per placeholder: the range to unescape, or the list the fast path already parsed.
   const ranges: ([start: number, end: number] | PrefixList)[] = [];
+  const binaryAt = new Map<number, [start: number, end: number]>();
   const pieces: Buffer[] = [];
   let copied = 0;
   let key: string | null = null;
@@ -65,6 +70,20 @@ export function parseJsonLiftingMembers(bytes: Buffer, opts: { fastV4?: boolean 
         copied = fast.end + 1;
         afterColon = false;
         i = fast.end;
+        continue;
+      }
+    }
+    if (afterColon && key !== null && BINARY_KEYS.has(key)) {
+      // Base64 has no escape: the closing quote is the next quote, found by memchr rather than byte by byte.
+      const end = bytes.indexOf(QUOTE, i + 1);
+      const escape = bytes.indexOf(BACKSLASH, i + 1);
+      if (end - i - 1 >= MIN_LIFT && (escape === -1 || escape > end)) {
+        binaryAt.set(ranges.length, [i + 1, end]);
+        ranges.push([i + 1, end]);
+        pieces.push(bytes.subarray(copied, i), Buffer.from(`"${token}${ranges.length - 1}"`, 'latin1'));
+        copied = end + 1;
+        afterColon = false;
+        i = end;
         continue;
       }
     }
@@ -95,7 +114,8 @@ export function parseJsonLiftingMembers(bytes: Buffer, opts: { fastV4?: boolean 
     i = j;
   }
   const lifted: LiftedMembers = new Map();
-  if (ranges.length === 0) return { doc: JSON.parse(bytes.toString('utf8')), lifted };
+  const binary = new Map<string, Uint8Array>();
+  if (ranges.length === 0) return { doc: JSON.parse(bytes.toString('utf8')), lifted, binary };
   pieces.push(bytes.subarray(copied));
   let doc: unknown;
   try {
@@ -103,12 +123,14 @@ export function parseJsonLiftingMembers(bytes: Buffer, opts: { fastV4?: boolean 
   } catch {
     // Report the error against the whole text, as the reader sees the file (only on this failure path; the bytes
     // are still untouched here).
-    return { doc: JSON.parse(bytes.toString('utf8')), lifted };
+    return { doc: JSON.parse(bytes.toString('utf8')), lifted, binary };
   }
-  ranges.forEach((r, i) =>
-    lifted.set(`${token}${i}`, Array.isArray(r) ? unescapeInPlace(bytes, r[0], r[1]) : (r as PrefixList)),
-  );
-  return { doc, lifted };
+  ranges.forEach((r, i) => {
+    const raw = binaryAt.get(i);
+    if (raw !== undefined) binary.set(`${token}${i}`, bytes.subarray(raw[0], raw[1]));
+    else lifted.set(`${token}${i}`, Array.isArray(r) ? unescapeInPlace(bytes, r[0], r[1]) : (r as PrefixList));
+  });
+  return { doc, lifted, binary };
 }
 
 /** Turns the \n escapes of bytes[start, end) into newlines, in place; returns the unescaped range. */
@@ -124,6 +146,14 @@ function unescapeInPlace(bytes: Buffer, start: number, end: number): Uint8Array 
     }
   }
   return bytes.subarray(start, w);
+}
+
+/** The bytes of a (schema-checked) base64 string: a lifted one as the file holds it, any other as given. */
+export function liftedBytes(binary: Map<string, Uint8Array>, value: string): Uint8Array | string {
+  const found = binary.get(value);
+  if (found === undefined) return value;
+  binary.delete(value);
+  return found;
 }
 
 /** The member list of a (schema-checked) member string: a lifted one from its bytes, any other from its text. */

@@ -41,18 +41,31 @@ describe('zone cache', () => {
   });
 
   it('ignores a file whose counts do not add up to its records, or hold a zero', async () => {
-    const file = cacheFilePath(dir, SERVER, ZONE);
-    // 5 + 1 + 3 records for 7 records of which 1 is skipped; a prefix with no record.
+    // 5 + 1 + 3 records for 7 records of which 1 is skipped; a prefix with no record. Written as they are (the
+    // sha256 of the arrays matches), the reader's own count check refuses them.
     for (const counts of [Uint32Array.of(5, 1), Uint32Array.of(3, 0)]) {
-      await writeCachedZone(dir, SERVER, ZONE, zone({ v4: Uint32Array.of(2, 1), v6: Uint32Array.of(3) }, 7));
-      const data = await readFile(file);
-      // The v4 counts follow the v4 addresses (2 x 4 bytes) and the v6 words (16 bytes) at the end of the arrays.
-      const at = data.length - 3 - 3 * 4;
-      Buffer.from(counts.buffer).copy(data, at);
-      await writeFile(file, data);
+      await writeCachedZone(dir, SERVER, ZONE, zone({ v4: counts, v6: Uint32Array.of(3) }, 7));
       const reasons: string[] = [];
       expect(await readCachedZone(dir, SERVER, ZONE, (r) => reasons.push(r))).toBeNull();
       expect(reasons.join()).toMatch(/add up|no record/);
     }
+  });
+
+  it('ignores a file whose arrays were changed; the arrays start aligned', async () => {
+    const file = cacheFilePath(dir, SERVER, ZONE);
+    await writeCachedZone(dir, SERVER, ZONE, zone({ v4: Uint32Array.of(2, 1), v6: Uint32Array.of(3) }, 7));
+    const good = await readFile(file);
+    // The arrays start aligned: the header (magic, size, JSON and its padding) is a multiple of 4 bytes.
+    expect((16 + 4 + good.readUInt32LE(16)) % 4).toBe(0);
+    const data = Buffer.from(good);
+    data[data.length - 4] = data[data.length - 4]! ^ 1; // a byte of the arrays (the last IPv6 count)
+    await writeFile(file, data);
+    const reasons: string[] = [];
+    expect(await readCachedZone(dir, SERVER, ZONE, (r) => reasons.push(r))).toBeNull();
+    expect(reasons.join()).toMatch(/content does not match its sha256/);
+    await writeFile(file, good);
+    const back = await readCachedZone(dir, SERVER, ZONE);
+    expect(prefixesToStrings(back!.list)).toEqual(prefixesToStrings(list));
+    expect(back!.sha256).toBe(hashPrefixes(list));
   });
 });

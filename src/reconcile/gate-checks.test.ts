@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashPrefixes, prefixesFromStrings } from '../cidr/index.js';
+import { exactDifference, hashPrefixes, PrefixListBuilder, prefixCount, prefixesFromStrings } from '../cidr/index.js';
 import { DEFAULT_GATES } from '../config/index.js';
 import type { SourceGates } from '../config/types.js';
-import { checkGates, entriesOf, serialBefore, type SourceVersion } from './gate-checks.js';
+import { checkGates, commonEntries, entriesOf, serialBefore, type SourceVersion } from './gate-checks.js';
 
 /** `n` /32 hosts of 10.<block>.0.0/16, every other address (so that they never aggregate). */
 function hosts(block: number, n: number, from = 0): string[] {
@@ -154,3 +154,29 @@ describe('checkGates', () => {
 function prefixCountOf(v: SourceVersion): number {
   return v.members.v4.len.length + v.members.v6.len.length;
 }
+
+describe('commonEntries', () => {
+  // Few distinct values, so that the lists share entries; IPv6 differing in any word or only in the length.
+  const v4 = fc.tuple(
+    fc.constantFrom(0, 0x0a000000, 0x0a000100, 0xc0000200, 0xffffffff),
+    fc.integer({ min: 0, max: 32 }),
+  );
+  const word = fc.constantFrom(0, 1, 0x20010db8, 0xffffffff);
+  const v6 = fc.tuple(word, word, word, word, fc.constantFrom(0, 32, 64, 127, 128));
+  const list = fc.tuple(fc.array(v4, { maxLength: 30 }), fc.array(v6, { maxLength: 30 })).map(([four, six]) => {
+    const b = new PrefixListBuilder();
+    for (const [a, l] of four) b.addV4(a, l);
+    for (const [w0, w1, w2, w3, l] of six) b.addV6(w0, w1, w2, w3, l);
+    return b.build();
+  });
+
+  it('counts the entries both lists hold, as the exact differences do (either way round)', () => {
+    fc.assert(
+      fc.property(list, list, (a, b) => {
+        expect(commonEntries(a, b)).toBe(prefixCount(a) - prefixCount(exactDifference(a, b)));
+        expect(commonEntries(b, a)).toBe(prefixCount(b) - prefixCount(exactDifference(b, a)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

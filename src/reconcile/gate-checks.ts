@@ -4,7 +4,7 @@
 // nothing. Churn is the entries added plus removed over the entries of either version (|last ∪ next|): 0 unchanged,
 // 1 replaced outright, so a feed that grows a lot is not churn, and maxChurn 1 turns the gate off.
 
-import { aggregate, exactDifference, prefixCount } from '../cidr/index.js';
+import { aggregate, prefixCount } from '../cidr/index.js';
 import type { PrefixList } from '../cidr/types.js';
 import type { SourceGates } from '../config/types.js';
 import type { GateFinding } from '../plan/model.js';
@@ -60,8 +60,10 @@ export function checkGates(next: SourceVersion, last: SourceVersion | null, gate
     });
   }
   if (before > 0) {
-    const added = prefixCount(exactDifference(next.members, last.members));
-    const removed = prefixCount(exactDifference(last.members, next.members));
+    // Entries in both, counted in one walk: the added and removed entries follow without building either list.
+    const common = commonEntries(last.members, next.members);
+    const added = after - common;
+    const removed = before - common;
     const either = before + added;
     if ((added + removed) / either > gates.maxChurn) {
       found.push({
@@ -71,6 +73,28 @@ export function checkGates(next: SourceVersion, last: SourceVersion | null, gate
     }
   }
   return found;
+}
+
+/** How many entries (prefix and length) two lists in PrefixList order have in common: one merge walk per family. */
+export function commonEntries(a: PrefixList, b: PrefixList): number {
+  let common = 0;
+  const [aa, al, ba, bl] = [a.v4.addr, a.v4.len, b.v4.addr, b.v4.len];
+  for (let i = 0, j = 0; i < al.length && j < bl.length;) {
+    const d = aa[i]! - ba[j]! || al[i]! - bl[j]!;
+    if (d === 0) common++;
+    if (d <= 0) i++;
+    if (d >= 0) j++;
+  }
+  const [aw, a6, bw, b6] = [a.v6.words, a.v6.len, b.v6.words, b.v6.len];
+  for (let i = 0, j = 0; i < a6.length && j < b6.length;) {
+    let d = 0;
+    for (let k = 0; k < 4 && d === 0; k++) d = aw[4 * i + k]! - bw[4 * j + k]!;
+    if (d === 0) d = a6[i]! - b6[j]!;
+    if (d === 0) common++;
+    if (d <= 0) i++;
+    if (d >= 0) j++;
+  }
+  return common;
 }
 
 function rejectedLimit(gates: SourceGates, records: number): { count: number; text: string } {

@@ -8,12 +8,15 @@ const V1 = new URL('./testdata/state-v1.json', import.meta.url);
 const V2 = new URL('./testdata/state-v2.json', import.meta.url);
 const V3 = new URL('./testdata/state-v3.json', import.meta.url);
 const V4 = new URL('./testdata/state-v4.json', import.meta.url);
+const V5 = new URL('./testdata/state-v5.json', import.meta.url);
 
 describe('state file', () => {
-  it('round-trips the version 4 fixture byte for byte, each inventory group and last good set as one member string', async () => {
-    const text = await readFile(V4, 'utf8');
+  it('round-trips the version 5 fixture byte for byte, equal member lists stored once as binary records', async () => {
+    const text = await readFile(V5, 'utf8');
     const state = parseState(text, 'state.json');
-    expect(STATE_FILE_FORMAT_VERSION).toBe(4);
+    expect(STATE_FILE_FORMAT_VERSION).toBe(5);
+    // The inventory's group and the last good set hold the same list: one entry; the empty group another.
+    expect(JSON.parse(text).memberSets).toHaveLength(2);
     expect(prefixesToStrings(state.sources![0]!.members)).toEqual(['10.0.0.0/8', '198.51.100.0/24', '2001:db8::/32']);
     expect(state.overrides![0]).toMatchObject({ gate: 'churn', planId: '0123456789abcdef' });
     expect(state.formatVersion).toBe(1); // the in-memory model's version, not the file's
@@ -27,8 +30,15 @@ describe('state file', () => {
     expect(parseState(Buffer.from(text), 'state.json')).toEqual(state);
   });
 
-  it('upgrades the version 1, 2 and 3 fixtures to the version 4 fixture without sources (groups not known as created)', async () => {
-    const v4 = { ...parseState(await readFile(V4, 'utf8'), 'new.json'), sources: [], overrides: [] };
+  it('upgrades the version 4 fixture to the version 5 fixture', async () => {
+    const v4 = parseState(await readFile(V4, 'utf8'), 'old.json');
+    expect(v4).toEqual(parseState(await readFile(V5, 'utf8'), 'old.json'));
+    expect(serializeState(v4)).toBe(await readFile(V5, 'utf8'));
+    expect(parseState(await readFile(V4), 'old.json')).toEqual(v4);
+  });
+
+  it('upgrades the version 1, 2 and 3 fixtures to the version 5 fixture without sources (groups not known as created)', async () => {
+    const v4 = { ...parseState(await readFile(V5, 'utf8'), 'new.json'), sources: [], overrides: [] };
     for (const old of [V1, V2, V3]) {
       const state = parseState(await readFile(old, 'utf8'), 'old.json');
       expect(state).toEqual(v4);
@@ -67,7 +77,7 @@ describe('state file', () => {
     doc.inventory.groups[0].members = ['10.0.0.0/8'];
     expect(() => parseState(JSON.stringify(doc), 's.json')).toThrow(/inventory\/groups\/0\/members must be string/);
     expect(() => parseState('[]', 's.json')).toThrow(/state file s.json is not a tscm state/);
-    expect(() => parseState('{"formatVersion": 5}', 's.json')).toThrow(/formatVersion 5, newer than this tscm/);
+    expect(() => parseState('{"formatVersion": 6}', 's.json')).toThrow(/formatVersion 6, newer than this tscm/);
   });
 
   it('quotes no raw line of a file that is not JSON (JSON.parse quotes the text around the error)', async () => {

@@ -5,7 +5,7 @@
 // -> write; the store itself only guarantees atomic, validated files. The git backend uses it on its working copy.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../plan/atomic-write.js';
 import type { Inventory, Plan } from '../plan/model.js';
@@ -56,7 +56,7 @@ export class StateStore implements StateBackend {
     const file = stateFilePath(this.stateDir, device);
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      bytes = await readWhole(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
@@ -250,4 +250,28 @@ export function inventoryFromState(state: DeviceState | null): Inventory {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A file's bytes in one read of its size (then on to the end, should it have grown): readFile reads 512 KiB at a
+ * time, and each piece waits its turn on the thread pool (~0.1 s for a 1M-entry state on a loaded machine).
+ */
+async function readWhole(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe((await handle.stat()).size + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        const grown = Buffer.allocUnsafe(2 * buf.length);
+        buf.copy(grown, 0, 0, n);
+        buf = grown;
+      }
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) return buf.subarray(0, n);
+      n += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }

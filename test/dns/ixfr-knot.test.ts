@@ -185,7 +185,7 @@ describe('IXFR from Knot', () => {
     const bad: Buffer[] = [
       Buffer.from('TSCM-ZONE-CACHE\ngarbage'),
       // an older format of the same zone
-      Buffer.from(good.toString('latin1').replace('"formatVersion":3', '"formatVersion":2'), 'latin1'),
+      Buffer.from(good.toString('latin1').replace('"formatVersion":4', '"formatVersion":3'), 'latin1'),
       // another zone's file under this name
       Buffer.from(good.toString('latin1').replace(`"zone":"${ZONE}"`, `"zone":"${ZONE.replace('i', 'j')}"`), 'latin1'),
     ];

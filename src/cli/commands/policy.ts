@@ -3,7 +3,7 @@
 // (gates, carve-outs, allow precedence); with --cidrs the device's desired block set alone, one CIDR per line in
 // address order, hosts without /32 (the canonical minimal list FireHOL iprange prints), to pipe to other tools.
 
-import { prefixCount, writePrefixes } from '../../cidr/index.js';
+import { prefixCount, prefixTextPieces } from '../../cidr/index.js';
 import { sourcesOf } from '../../config/policy-feeds.js';
 import type { DeviceSpec, PolicyFeed } from '../../config/types.js';
 import type { Logger } from '../../drivers/driver.js';
@@ -46,7 +46,9 @@ export async function policyCommand(names: string[], opts: PolicyOptions): Promi
     // stdout carries only the set (for pipes); the cut is said on stderr so it is not missed.
     if (t && t.dropped > 0) log.warn('policy cut to the maximum policy size', { limit: t.limit, dropped: t.dropped });
     const block = desired.groups.find((g) => g.role === 'block');
-    if (block) await writeAll(writePrefixes(block.members, { bareHosts: true }));
+    // In pieces of one reused buffer: ~10 MB of text at 1M entries would otherwise be fresh memory to touch.
+    if (block)
+      for (const piece of prefixTextPieces(block.members, { bareHosts: true })) if (!(await writeAll(piece))) break;
     return 0;
   }
   const results = await resolveAll(await loadDevices(opts.dir, names, log), log);
@@ -147,11 +149,12 @@ function renderHuman(device: string, policy: ResolvedPolicy): string {
 }
 
 /**
- * Writes the output and waits for it to be flushed (the set can be tens of MB). A reader that stops early closes
- * the pipe: that ends the output, it is not an error (the CLI shell's closed-pipe handler keeps the process alive).
+ * Writes the output and waits for it to be flushed (the set can be tens of MB; the buffer is reused after). A reader
+ * that stops early closes the pipe: that ends the output (false), it is not an error (the CLI shell's closed-pipe
+ * handler keeps the process alive).
  */
-function writeAll(buf: Buffer): Promise<void> {
+function writeAll(buf: Buffer): Promise<boolean> {
   return new Promise((resolve, reject) =>
-    process.stdout.write(buf, (err) => (!err || isClosedPipe(err) ? resolve() : reject(err))),
+    process.stdout.write(buf, (err) => (!err ? resolve(true) : isClosedPipe(err) ? resolve(false) : reject(err))),
   );
 }

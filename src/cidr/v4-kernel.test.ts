@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PrefixListBuilder } from './builder.js';
+import { CidrTextParser, parseCidrText } from './parse-text.js';
+import { aggregate } from './set-ops.js';
+import { V4Kernel } from './v4-kernel.js';
+import { V4_KERNEL_WASM } from './v4-kernel-wasm.js';
+import { prefixTextPieces, writePrefixes } from './write.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** xorshift32: deterministic test data. */
+function createRng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+function prefixesOf(addr: Uint32Array, len: Uint8Array) {
+  const b = new PrefixListBuilder();
+  addr.forEach((a, i) => b.addV4(a, len[i]!));
+  return b.build();
+}
+
+describe('the WebAssembly kernel', () => {
+  it('is the committed build of v4-kernel.wat (run scripts/build-wasm.mjs after editing it)', async () => {
+    const build = (await import(pathToFileURL(join(here, '..', '..', 'scripts', 'build-wasm.mjs')).href)) as {
+      compileWat(path: string): Promise<Buffer>;
+    };
+    const binary = await build.compileWat(join(here, 'v4-kernel.wat'));
+    expect(binary.toString('base64')).toBe(V4_KERNEL_WASM);
+  });
+
+  it('sorts and aggregates crowded /16s and duplicates as aggregate does', () => {
+    const rng = createRng(11);
+    for (const n of [2, 49, 5000, 70_000]) {
+      const addr = new Uint32Array(n);
+      const len = new Uint8Array(n);
+      const builder = new PrefixListBuilder();
+      for (let i = 0; i < n; i++) {
+        // Three /16s, a few hundred addresses each, and a scatter over the whole space.
+        const r = rng();
+        const a =
+          r < 0.8
+            ? (0x0a000000 + [0, 0x10000, 0x7f0000][i % 3]! + Math.floor(rng() * 700)) >>> 0
+            : Math.floor(rng() * 2 ** 32);
+        const l = rng() < 0.9 ? 32 : 20 + Math.floor(rng() * 12);
+        const masked = l === 32 ? a : (a & ((0xffffffff << (32 - l)) >>> 0)) >>> 0;
+        addr[i] = masked;
+        len[i] = l;
+        builder.addV4(masked, l);
+      }
+      const expected = aggregate(builder.build());
+      // As drawn (the radix path); sorted (no sort); sorted with 1 in 20 entries moved down (the set-aside path).
+      const order = Array.from(addr.keys()).sort((x, y) => addr[x]! - addr[y]!);
+      const sorted = { addr: Uint32Array.from(order, (i) => addr[i]!), len: Uint8Array.from(order, (i) => len[i]!) };
+      const nearly = { addr: sorted.addr.slice(), len: sorted.len.slice() };
+      for (let i = 7; i < n; i += 20) nearly.addr[i] = Math.floor(nearly.addr[i]! / 2 ** 20) * 2 ** 20;
+      for (let i = 7; i < n; i += 20) nearly.len[i] = 20;
+      const nearlyExpected = aggregate(prefixesOf(nearly.addr, nearly.len));
+      for (const [input, want] of [
+        [{ addr, len }, expected],
+        [sorted, expected],
+        [nearly, nearlyExpected],
+      ] as const) {
+        const k = new V4Kernel({ entries: n, sort: true });
+        k.addr.set(input.addr);
+        k.len.set(input.len);
+        const m = k.aggregate(n);
+        expect(Array.from(k.addr.subarray(0, m))).toEqual(Array.from(want.v4.addr));
+        expect(Array.from(k.len.subarray(0, m))).toEqual(Array.from(want.v4.len));
+      }
+    }
+  });
+});
+
+describe('CidrTextParser', () => {
+  const line = fc.oneof(
+    fc.constantFrom('10.0.0.1', '10.0.0.0/8', '192.0.2.7/24', '2001:db8::/32', '10.0.0.1-10.0.0.9', 'not an entry'),
+    fc.constantFrom('', '   ', '# a comment', `# ${'long '.repeat(30)}`, '1.2.3.4  # trailing'),
+    fc
+      .integer({ min: 0, max: 2 ** 32 - 1 })
+      .map((a) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`),
+  );
+  const text = fc
+    .tuple(fc.array(line, { maxLength: 60 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.boolean())
+    .map(([lines, eol, bom, lastEol]) => (bom ? '\ufeff' : '') + lines.join(eol) + (lastEol ? eol : ''));
+
+  it('fed in pieces of any size, with any size hint, gives what parseCidrText gives for the whole text', () => {
+    fc.assert(
+      fc.property(
+        text,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
+        fc.nat(40),
+        fc.boolean(),
+        (t, sizes, hint, agg) => {
+          const bytes = Buffer.from(t, 'utf8');
+          const whole = parseCidrText(bytes, 'list.txt', { aggregate: agg });
+          // A hint far below the size: the entries and the input room both have to grow.
+          const parser = new CidrTextParser('list.txt', hint, { aggregate: agg });
+          for (let off = 0, s = 0; off < bytes.length; s++) {
+            const space = parser.space();
+            const m = Math.min(space.length, bytes.length - off, sizes[s % sizes.length]!);
+            space.set(bytes.subarray(off, off + m));
+            parser.took(m);
+            off += m;
+          }
+          const pieces = parser.finish();
+          expect(writePrefixes(pieces.list).toString()).toBe(writePrefixes(whole.list).toString());
+          expect(pieces.errors).toEqual(whole.errors);
+          expect(pieces.hostBitsCount).toBe(whole.hostBitsCount);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('prefixTextPieces', () => {
+  it('are the bytes of writePrefixes, over more than one piece of each family', () => {
+    const b = new PrefixListBuilder();
+    for (let i = 0; i < 140_000; i++) b.addV4(i * 4096, i % 3 === 0 ? 32 : 20);
+    for (let i = 0; i < 70_000; i++) b.addV6(0x20010db8, i, 0, 1, i % 2 === 0 ? 128 : 64);
+    const list = b.build();
+    for (const bareHosts of [false, true]) {
+      // Each piece is a view of a reused buffer: copied before the next is asked for.
+      const copies: Buffer[] = [];
+      for (const piece of prefixTextPieces(list, { bareHosts })) copies.push(Buffer.from(piece));
+      expect(copies.length).toBeGreaterThan(3);
+      const joined = Buffer.concat(copies);
+      expect(joined.equals(writePrefixes(list, { bareHosts }))).toBe(true);
+    }
+  });
+});

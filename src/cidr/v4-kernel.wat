@@ -1,0 +1,422 @@
+;; The IPv4 text kernel of `tscm policy DEVICE --cidrs` (v4-kernel.ts drives it): scan lines into (addr, len)
+;; arrays, sort by address, merge into the canonical minimal CIDR list, write it as text. WebAssembly because a
+;; one-shot command runs these loops once each, over 1M entries: V8's JavaScript spends most of that time before
+;; its optimised code is ready, while WebAssembly is compiled before the first call. Every loop is the same as the
+;; JavaScript it replaces (parse-text.ts's string path stays the authority for any line scan does not take).
+;;
+;; Built by scripts/build-wasm.mjs into v4-kernel-wasm.ts (base64); v4-kernel.test.ts checks the two match.
+;; Memory is the caller's: one WebAssembly.Memory per job, laid out by v4-kernel.ts.
+(module
+  (import "env" "memory" (memory 1))
+  ;; scan's counters between calls: entries taken, lines passed, entries with host bits set.
+  (global $count (export "count") (mut i32) (i32.const 0))
+  (global $line (export "line") (mut i32) (i32.const 0))
+  (global $hostBits (export "hostBits") (mut i32) (i32.const 0))
+  ;; write's digit tables (see init).
+  (global $table (mut i32) (i32.const 0))
+  ;; For an aggregating scan (0: off): one byte per /16, set once an entry taken covers that whole /16, so entries
+  ;; inside covered space are not stored (a list of mostly wide prefixes shrinks to the few that matter).
+  (global $cover (export "cover") (mut i32) (i32.const 0))
+  ;; With it, a repeat cache: 65536 slots of 8 bytes, each the last entry hashed there (address, length, plus 1), so
+  ;; a list that repeats its entries stores each about once.
+  (global $seen (export "seen") (mut i32) (i32.const 0))
+
+  ;; Takes lines from pos on while they are blank, comments, or a strict IPv4 entry (a dotted quad without leading
+  ;; zeros, optional /len without leading zero, blanks or CR, then end of line or a # comment), storing entries at
+  ;; addr (u32) and lens (u8), but for those inside space already covered when $cover is on. Returns the start of the first line it did not take (n or more at the end). It stops
+  ;; when cap entries are stored. The byte at n must be a newline (the sentinel that ends the last line).
+  (func (export "scan") (param $pos i32) (param $n i32) (param $addr i32) (param $lens i32) (param $cap i32)
+    (result i32)
+    (local $i i32) (local $c i32) (local $a i32) (local $octets i32) (local $d i32) (local $octet i32)
+    (local $len i32) (local $net i32) (local $count i32) (local $line i32) (local $hb i32) (local $key i64)
+    (local.set $count (global.get $count))
+    (local.set $line (global.get $line))
+    (local.set $hb (global.get $hostBits))
+    (block $stop
+      (loop $lines
+        (br_if $stop (i32.ge_u (local.get $pos) (local.get $n)))
+        (br_if $stop (i32.ge_u (local.get $count) (local.get $cap)))
+        (local.set $i (local.get $pos))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (call $blanks (local.get $i) (local.get $c))
+        (local.set $c) (local.set $i)
+        ;; A blank line or a comment line.
+        (if (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 35)))
+          (then
+            (local.set $pos (i32.add (call $eol (local.get $i)) (i32.const 1)))
+            (local.set $line (i32.add (local.get $line) (i32.const 1)))
+            (br $lines)))
+        ;; Four octets.
+        (local.set $a (i32.const 0))
+        (local.set $octets (i32.const 0))
+        (block $quad
+          (loop $octet
+            (br_if $quad (i32.eq (local.get $octets) (i32.const 4)))
+            (if (local.get $octets)
+              (then
+                (br_if $quad (i32.ne (local.get $c) (i32.const 46)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.load8_u (local.get $i)))))
+            (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+            (br_if $quad (i32.gt_u (local.get $d) (i32.const 9)))
+            (local.set $octet (local.get $d))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+            (if (i32.le_u (local.get $d) (i32.const 9))
+              (then
+                (br_if $quad (i32.eqz (local.get $octet)))
+                (local.set $octet (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $d)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.load8_u (local.get $i)))
+                (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+                (if (i32.le_u (local.get $d) (i32.const 9))
+                  (then
+                    (local.set $octet (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $d)))
+                    (br_if $quad (i32.gt_u (local.get $octet) (i32.const 255)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (local.set $c (i32.load8_u (local.get $i)))))))
+            (local.set $a (i32.or (i32.shl (local.get $a) (i32.const 8)) (local.get $octet)))
+            (local.set $octets (i32.add (local.get $octets) (i32.const 1)))
+            (br $octet)))
+        (br_if $stop (i32.ne (local.get $octets) (i32.const 4)))
+        ;; An optional /len, 0..32, no leading zero.
+        (local.set $len (i32.const 32))
+        (if (i32.eq (local.get $c) (i32.const 47))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $octet (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (br_if $stop (i32.gt_u (local.get $octet) (i32.const 9)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+            (if (i32.gt_u (local.get $d) (i32.const 9))
+              (then (local.set $len (local.get $octet)))
+              (else
+                (local.set $len (i32.add (i32.mul (local.get $octet) (i32.const 10)) (local.get $d)))
+                (br_if $stop (i32.eqz (local.get $octet)))
+                (br_if $stop (i32.gt_u (local.get $len) (i32.const 32)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $c (i32.load8_u (local.get $i)))))))
+        (call $blanks (local.get $i) (local.get $c))
+        (local.set $c) (local.set $i)
+        (br_if $stop
+          (i32.and (i32.ne (local.get $c) (i32.const 10)) (i32.ne (local.get $c) (i32.const 35))))
+        (local.set $net
+          (i32.and (local.get $a)
+            (select (i32.const 0) (i32.shl (i32.const -1) (i32.sub (i32.const 32) (local.get $len)))
+              (i32.eqz (local.get $len)))))
+        (if (i32.ne (local.get $net) (local.get $a))
+          (then (local.set $hb (i32.add (local.get $hb) (i32.const 1)))))
+        (block $stored
+          (if (global.get $cover)
+            (then
+              ;; Dropped when every /16 it touches is already covered: it adds nothing to the union.
+              (local.set $d (i32.add (global.get $cover) (i32.shr_u (local.get $net) (i32.const 16))))
+              (local.set $octet
+                (select (i32.const 1) (i32.shl (i32.const 1) (i32.sub (i32.const 16) (local.get $len)))
+                  (i32.ge_u (local.get $len) (i32.const 16))))
+              (br_if $stored (call $covered (local.get $d) (local.get $octet)))
+              (if (i32.le_u (local.get $len) (i32.const 16))
+                (then (memory.fill (local.get $d) (i32.const 1) (local.get $octet))))
+              ;; Dropped when it is the entry last seen in its slot of the repeat cache: an exact repeat.
+              (local.set $d
+                (i32.add (global.get $seen)
+                  (i32.shl (i32.shr_u (i32.mul (i32.xor (local.get $net) (local.get $len)) (i32.const 0x9e3779b1))
+                    (i32.const 16)) (i32.const 3))))
+              (local.set $key
+                (i64.add (i64.or (i64.shl (i64.extend_i32_u (local.get $net)) (i64.const 8)) (i64.extend_i32_u (local.get $len)))
+                  (i64.const 1)))
+              (br_if $stored (i64.eq (i64.load (local.get $d)) (local.get $key)))
+              (i64.store (local.get $d) (local.get $key))))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $count) (i32.const 2))) (local.get $net))
+          (i32.store8 (i32.add (local.get $lens) (local.get $count)) (local.get $len))
+          (local.set $count (i32.add (local.get $count) (i32.const 1))))
+        (if (i32.eq (local.get $c) (i32.const 35)) (then (local.set $i (call $eol (local.get $i)))))
+        (local.set $pos (i32.add (local.get $i) (i32.const 1)))
+        (local.set $line (i32.add (local.get $line) (i32.const 1)))
+        (br $lines)))
+    (global.set $count (local.get $count))
+    (global.set $line (local.get $line))
+    (global.set $hostBits (local.get $hb))
+    (local.get $pos))
+
+  ;; Whether the k bytes from p are all set (k /16s all covered).
+  (func $covered (param $p i32) (param $k i32) (result i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (local.get $k)))
+    (loop $each
+      (if (i32.eqz (i32.load8_u (local.get $p))) (then (return (i32.const 0))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $p) (local.get $end))))
+    (i32.const 1))
+
+  ;; Skips spaces, tabs and CRs from i (c is the byte at i); returns the new i and the byte there.
+  (func $blanks (param $i i32) (param $c i32) (result i32 i32)
+    (block $done
+      (loop $skip
+        (br_if $done
+          (i32.and (i32.and (i32.ne (local.get $c) (i32.const 32)) (i32.ne (local.get $c) (i32.const 9)))
+            (i32.ne (local.get $c) (i32.const 13))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (br $skip)))
+    (local.get $i) (local.get $c))
+
+  ;; The position of the next newline from i on (the sentinel at the end stops it).
+  (func $eol (param $i i32) (result i32)
+    (block $done
+      (loop $find
+        (br_if $done (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $find)))
+    (local.get $i))
+
+  ;; Sorts the first n entries by address (equal addresses in any order: aggregate merges them whatever their
+  ;; lengths): nothing when already sorted; when at most 1/16 are out of order (a sorted file whose host-bit
+  ;; entries were masked down), those are set aside in tmp, radix-sorted there and merged back from the end; else
+  ;; a two-pass LSD radix sort through tmpAddr/tmpLen. hist: 2 x 256 KiB.
+  (func (export "sort") (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
+    (param $hist i32)
+    (local $i i32) (local $a i32) (local $last i32) (local $out i32) (local $kept i32) (local $j i32) (local $w i32)
+    (local $b i32)
+    (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return)))
+    ;; Count the entries below the running maximum.
+    (local.set $last (i32.load (local.get $addr)))
+    (local.set $i (i32.const 1))
+    (loop $count
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (if (i32.lt_u (local.get $a) (local.get $last))
+        (then (local.set $out (i32.add (local.get $out) (i32.const 1))))
+        (else (local.set $last (local.get $a))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $count (i32.lt_u (local.get $i) (local.get $n))))
+    (if (i32.eqz (local.get $out)) (then (return)))
+    (if (i32.gt_u (local.get $out) (i32.shr_u (local.get $n) (i32.const 4)))
+      (then
+        (call $radix (local.get $addr) (local.get $lens) (local.get $n) (local.get $tmpAddr) (local.get $tmpLen)
+          (local.get $hist))
+        (return)))
+    ;; Nearly sorted: the kept entries close up at the front, the others go to tmp[0, out).
+    (local.set $last (i32.load (local.get $addr)))
+    (local.set $kept (i32.const 1))
+    (local.set $j (i32.const 0))
+    (local.set $i (i32.const 1))
+    (loop $split
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $b (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+      (if (i32.lt_u (local.get $a) (local.get $last))
+        (then
+          (i32.store (i32.add (local.get $tmpAddr) (i32.shl (local.get $j) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $tmpLen) (local.get $j)) (local.get $b))
+          (local.set $j (i32.add (local.get $j) (i32.const 1))))
+        (else
+          (local.set $last (local.get $a))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $kept) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $lens) (local.get $kept)) (local.get $b))
+          (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $split (i32.lt_u (local.get $i) (local.get $n))))
+    ;; The aside entries sorted, with tmp[out, 2 out) as the radix sort's scratch.
+    (call $radix (local.get $tmpAddr) (local.get $tmpLen) (local.get $out)
+      (i32.add (local.get $tmpAddr) (i32.shl (local.get $out) (i32.const 2))) (i32.add (local.get $tmpLen) (local.get $out))
+      (local.get $hist))
+    ;; Merged from the back: the larger of the two last entries goes last.
+    (local.set $i (i32.sub (local.get $kept) (i32.const 1)))
+    (local.set $j (i32.sub (local.get $out) (i32.const 1)))
+    (local.set $w (i32.sub (local.get $n) (i32.const 1)))
+    (loop $merge
+      (local.set $a (i32.load (i32.add (local.get $tmpAddr) (i32.shl (local.get $j) (i32.const 2)))))
+      (if (i32.and (i32.ge_s (local.get $i) (i32.const 0))
+            (i32.gt_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))) (local.get $a)))
+        (then
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $w) (i32.const 2)))
+            (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+          (i32.store8 (i32.add (local.get $lens) (local.get $w)) (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+          (local.set $i (i32.sub (local.get $i) (i32.const 1))))
+        (else
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $w) (i32.const 2))) (local.get $a))
+          (i32.store8 (i32.add (local.get $lens) (local.get $w)) (i32.load8_u (i32.add (local.get $tmpLen) (local.get $j))))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1)))))
+      (local.set $w (i32.sub (local.get $w) (i32.const 1)))
+      (br_if $merge (i32.ge_s (local.get $j) (i32.const 0)))))
+
+  ;; Two stable 16-bit LSD radix passes over the first n entries, through tmpAddr/tmpLen, histograms at hist.
+  (func $radix (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
+    (param $hist i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $p i32) (local $sumLow i32) (local $sumHigh i32)
+    (local $high i32) (local $v i32)
+    (local.set $high (i32.add (local.get $hist) (i32.const 262144)))
+    (memory.fill (local.get $hist) (i32.const 0) (i32.const 524288))
+    ;; Both histograms in one read pass.
+    (local.set $i (i32.const 0))
+    (loop $count
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $hist) (i32.shl (i32.and (local.get $a) (i32.const 0xffff)) (i32.const 2))))
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
+      (local.set $p (i32.add (local.get $high) (i32.shl (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 2))))
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $count (i32.lt_u (local.get $i) (local.get $n))))
+    ;; Counts -> start offsets.
+    (local.set $b (i32.const 0))
+    (loop $offsets
+      (local.set $p (i32.add (local.get $hist) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (local.get $sumLow))
+      (local.set $sumLow (i32.add (local.get $sumLow) (local.get $v)))
+      (local.set $p (i32.add (local.get $high) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (local.get $sumHigh))
+      (local.set $sumHigh (i32.add (local.get $sumHigh) (local.get $v)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $offsets (i32.lt_u (local.get $b) (i32.const 65536))))
+    ;; Pass 1: by the low 16 bits, main -> tmp.
+    (local.set $i (i32.const 0))
+    (loop $pass1
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $hist) (i32.shl (i32.and (local.get $a) (i32.const 0xffff)) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (i32.add (local.get $v) (i32.const 1)))
+      (i32.store (i32.add (local.get $tmpAddr) (i32.shl (local.get $v) (i32.const 2))) (local.get $a))
+      (i32.store8 (i32.add (local.get $tmpLen) (local.get $v)) (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $pass1 (i32.lt_u (local.get $i) (local.get $n))))
+    ;; Pass 2: by the high 16 bits, tmp -> main.
+    (local.set $i (i32.const 0))
+    (loop $pass2
+      (local.set $a (i32.load (i32.add (local.get $tmpAddr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $p (i32.add (local.get $high) (i32.shl (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 2))))
+      (local.set $v (i32.load (local.get $p)))
+      (i32.store (local.get $p) (i32.add (local.get $v) (i32.const 1)))
+      (i32.store (i32.add (local.get $addr) (i32.shl (local.get $v) (i32.const 2))) (local.get $a))
+      (i32.store8 (i32.add (local.get $lens) (local.get $v)) (i32.load8_u (i32.add (local.get $tmpLen) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $pass2 (i32.lt_u (local.get $i) (local.get $n)))))
+
+  ;; The first n entries, sorted by address, merged into the canonical minimal CIDR list in place (the split of a
+  ;; union of k aligned blocks has at most k prefixes, so output never overtakes input). Returns its length.
+  (func (export "aggregate") (param $addr i32) (param $lens i32) (param $n i32) (result i32)
+    (local $i i32) (local $out i32) (local $s i64) (local $e i64) (local $a i64) (local $next i64) (local $k i64)
+    (local $tz i64)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (local.set $s (i64.extend_i32_u (i32.load (local.get $addr))))
+    (local.set $e (i64.add (local.get $s) (call $size (i32.load8_u (local.get $lens)))))
+    (local.set $i (i32.const 1))
+    (loop $entries
+      (local.set $a (i64.const 0))
+      (local.set $next (i64.const 0))
+      (block $close
+        (if (i32.lt_u (local.get $i) (local.get $n))
+          (then
+            (local.set $a
+              (i64.extend_i32_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $next
+              (i64.add (local.get $a) (call $size (i32.load8_u (i32.add (local.get $lens) (local.get $i))))))
+            (br_if $close (i64.gt_u (local.get $a) (local.get $e)))
+            (if (i64.gt_u (local.get $next) (local.get $e)) (then (local.set $e (local.get $next))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $entries))))
+      ;; [s, e) is closed: split it greedily into the largest aligned blocks that fit.
+      (block $split
+        (loop $block
+          (br_if $split (i64.ge_u (local.get $s) (local.get $e)))
+          (local.set $k (i64.sub (i64.const 63) (i64.clz (i64.sub (local.get $e) (local.get $s)))))
+          (if (i64.ne (local.get $s) (i64.const 0))
+            (then
+              (local.set $tz (i64.ctz (local.get $s)))
+              (if (i64.lt_u (local.get $tz) (local.get $k)) (then (local.set $k (local.get $tz))))))
+          (i32.store (i32.add (local.get $addr) (i32.shl (local.get $out) (i32.const 2))) (i32.wrap_i64 (local.get $s)))
+          (i32.store8 (i32.add (local.get $lens) (local.get $out)) (i32.sub (i32.const 32) (i32.wrap_i64 (local.get $k))))
+          (local.set $out (i32.add (local.get $out) (i32.const 1)))
+          (local.set $s (i64.add (local.get $s) (i64.shl (i64.const 1) (local.get $k))))
+          (br $block)))
+      (local.set $s (local.get $a))
+      (local.set $e (local.get $next))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $entries (i32.le_u (local.get $i) (local.get $n))))
+    (local.get $out))
+
+  ;; The number of addresses in a /len, as i64 (2^32 for /0).
+  (func $size (param $len i32) (result i64)
+    (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $len)))))
+
+  ;; Fills write's tables at table (1156 bytes): per octet value its digits and their count (byte 3), per length
+  ;; "/" and its digits and the count.
+  (func (export "init") (param $table i32)
+    (local $v i32) (local $p i32)
+    (global.set $table (local.get $table))
+    (loop $octets
+      (local.set $p (i32.add (local.get $table) (i32.shl (local.get $v) (i32.const 2))))
+      (if (i32.ge_u (local.get $v) (i32.const 100))
+        (then
+          (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 100))))
+          (i32.store8 offset=1 (local.get $p)
+            (i32.add (i32.const 48) (i32.rem_u (i32.div_u (local.get $v) (i32.const 10)) (i32.const 10))))
+          (i32.store8 offset=2 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+          (i32.store8 offset=3 (local.get $p) (i32.const 3)))
+        (else
+          (if (i32.ge_u (local.get $v) (i32.const 10))
+            (then
+              (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 10))))
+              (i32.store8 offset=1 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+              (i32.store8 offset=3 (local.get $p) (i32.const 2)))
+            (else
+              (i32.store8 (local.get $p) (i32.add (i32.const 48) (local.get $v)))
+              (i32.store8 offset=3 (local.get $p) (i32.const 1))))))
+      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+      (br_if $octets (i32.lt_u (local.get $v) (i32.const 256))))
+    (local.set $v (i32.const 0))
+    (loop $lengths
+      (local.set $p (i32.add (i32.add (local.get $table) (i32.const 1024)) (i32.shl (local.get $v) (i32.const 2))))
+      (i32.store8 (local.get $p) (i32.const 47))
+      (if (i32.ge_u (local.get $v) (i32.const 10))
+        (then
+          (i32.store8 offset=1 (local.get $p) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 10))))
+          (i32.store8 offset=2 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+          (i32.store8 offset=3 (local.get $p) (i32.const 3)))
+        (else
+          (i32.store8 offset=1 (local.get $p) (i32.add (i32.const 48) (local.get $v)))
+          (i32.store8 offset=3 (local.get $p) (i32.const 2))))
+      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+      (br_if $lengths (i32.le_u (local.get $v) (i32.const 32)))))
+
+  ;; Writes the n entries as lines at out ("a.b.c.d/len\n"; with bare, hosts without "/32"); returns the end. Each
+  ;; piece is stored as 4 bytes and the position moves by its width, so out needs 3 bytes to spare at the end.
+  (func (export "write") (param $addr i32) (param $lens i32) (param $n i32) (param $out i32) (param $bare i32)
+    (result i32)
+    (local $i i32) (local $a i32) (local $len i32) (local $t i32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $out))))
+    (loop $entries
+      (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $out (call $octet (local.get $out) (i32.shr_u (local.get $a) (i32.const 24))))
+      (i32.store8 (local.get $out) (i32.const 46))
+      (local.set $out
+        (call $octet (i32.add (local.get $out) (i32.const 1))
+          (i32.and (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 255))))
+      (i32.store8 (local.get $out) (i32.const 46))
+      (local.set $out
+        (call $octet (i32.add (local.get $out) (i32.const 1))
+          (i32.and (i32.shr_u (local.get $a) (i32.const 8)) (i32.const 255))))
+      (i32.store8 (local.get $out) (i32.const 46))
+      (local.set $out
+        (call $octet (i32.add (local.get $out) (i32.const 1)) (i32.and (local.get $a) (i32.const 255))))
+      (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+      (if (i32.eqz (i32.and (local.get $bare) (i32.eq (local.get $len) (i32.const 32))))
+        (then
+          (local.set $t
+            (i32.load (i32.add (i32.add (global.get $table) (i32.const 1024)) (i32.shl (local.get $len) (i32.const 2)))))
+          (i32.store (local.get $out) (local.get $t))
+          (local.set $out (i32.add (local.get $out) (i32.shr_u (local.get $t) (i32.const 24))))))
+      (i32.store8 (local.get $out) (i32.const 10))
+      (local.set $out (i32.add (local.get $out) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $entries (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $out))
+
+  ;; Stores v's digits (as 4 bytes) at p; returns p plus their count.
+  (func $octet (param $p i32) (param $v i32) (result i32)
+    (local $t i32)
+    (local.set $t (i32.load (i32.add (global.get $table) (i32.shl (local.get $v) (i32.const 2)))))
+    (i32.store (local.get $p) (local.get $t))
+    (i32.add (local.get $p) (i32.shr_u (local.get $t) (i32.const 24)))))
