@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { writeCorpusFiles } from './corpus.mjs';
+import { dropStaleCorpus, writeCorpusFiles } from './corpus.mjs';
 import { writeCorpusV6Files } from './corpus-v6.mjs';
 import { loadCompiled, median, numberOption, option } from './harness.mjs';
 
@@ -30,6 +30,7 @@ const files = {
   v4: { base: join(outDir, `v4-${label}.txt`), next: join(outDir, `v4-${label}-next.txt`) },
   v6: { base: join(outDir, `v6-${label}.txt`), next: join(outDir, `v6-${label}-next.txt`) },
 };
+dropStaleCorpus(outDir);
 if (!existsSync(files.v4.base) || !existsSync(files.v4.next)) writeCorpusFiles({ count, outDir });
 if (!existsSync(files.v6.base) || !existsSync(files.v6.next)) writeCorpusV6Files({ count, outDir });
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { writeCorpusFiles } from './corpus.mjs';
+import { dropStaleCorpus, writeCorpusFiles } from './corpus.mjs';
 import { compiledPath, loadCompiled, median, numberOption } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +23,7 @@ const outDir = join(here, 'out');
 const label = count === 1_000_000 ? '1m' : String(count);
 let base = join(outDir, `v4-${label}.txt`);
 let next = join(outDir, `v4-${label}-next.txt`);
+dropStaleCorpus(outDir);
 if (!existsSync(base) || !existsSync(next)) ({ base, next } = writeCorpusFiles({ count, outDir }));
 
 const ms = (x) => Math.round(x * 10) / 10;

@@ -8,7 +8,8 @@
 //
 // Other benchmarks import generateCorpus / nextHourCorpus / corpusToText to build the same data in other shapes
 // (for example as RPZ zone records).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -247,11 +248,28 @@ export function shapeText(shape, { count = 1_000_000, seed = 20261123 } = {}) {
   throw new Error(`unknown corpus shape ${shape}: one of ${SHAPES.join(', ')}`);
 }
 
+/**
+ * Removes the IPv4 corpus files of `dir` written by another version of this generator (a stamp file holds the hash
+ * of this file's source), so a changed shape is never benchmarked from a stale file: a stale `wide` file once made
+ * the byte-for-byte comparison with iprange fail.
+ */
+export function dropStaleCorpus(dir) {
+  const id = createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('hex');
+  const stamp = join(dir, 'corpus-id');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === id) return;
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (/^v4-.*\.txt$/.test(f)) rmSync(join(dir, f));
+  writeFileSync(stamp, id);
+}
+
 /** The path of a shape's file in outDir (base: v4-1m.txt, as before), written when missing. */
 export function shapeFile(shape, { count = 1_000_000, outDir } = {}) {
   const dir = outDir ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
   const label = count === 1_000_000 ? '1m' : String(count);
   const file = join(dir, shape === 'base' ? `v4-${label}.txt` : `v4-${shape}-${label}.txt`);
+  dropStaleCorpus(dir);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, shapeText(shape, { count }));

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeCorpusFiles } from './corpus.mjs';
+import { dropStaleCorpus, writeCorpusFiles } from './corpus.mjs';
 import { RESULTS_DIR } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,6 +47,7 @@ for (const name of wanted) {
     process.exit(2);
   }
 }
+dropStaleCorpus(join(here, 'out'));
 if (!existsSync(join(here, 'out', 'v4-1m.txt'))) {
   console.log('generating the 1M corpus (bench/out/) ...');
   writeCorpusFiles({ outDir: join(here, 'out') });
