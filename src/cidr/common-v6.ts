@@ -2,23 +2,11 @@
 // hourly case: ~2% changed) share almost every entry, and comparing entries is cheaper than walking both lists'
 // merged intervals. Valid when a's entries do not overlap (a canonical list): with C the shared blocks,
 // (a \ C) \ (b \ C) = a \ b because C is inside b, and a's other entries keep exactly the addresses of a \ C.
+import { compareV6Across as order } from './exact-ops.js';
 import type { Ipv6Prefixes } from './types.js';
 
 /** Only worth it when at most this share of the entries is left: otherwise the plain walk is as fast. */
 const MAX_LEFT_SHARE = 0.25;
-
-/** Compares entry i of a with entry j of b in list order (words, then length). */
-function order(a: Ipv6Prefixes, i: number, b: Ipv6Prefixes, j: number): number {
-  const x = a.words;
-  const y = b.words;
-  const p = 4 * i;
-  const q = 4 * j;
-  if (x[p] !== y[q]) return x[p]! < y[q]! ? -1 : 1;
-  if (x[p + 1] !== y[q + 1]) return x[p + 1]! < y[q + 1]! ? -1 : 1;
-  if (x[p + 2] !== y[q + 2]) return x[p + 2]! < y[q + 2]! ? -1 : 1;
-  if (x[p + 3] !== y[q + 3]) return x[p + 3]! < y[q + 3]! ? -1 : 1;
-  return a.len[i]! - b.len[j]!;
-}
 
 /** UNSHARED = [entries only in a, entries only in b], as countUnshared found them. */
 const UNSHARED = new Float64Array(2);

@@ -52,7 +52,8 @@ function mergeV4(a: Ipv4Prefixes, b: Ipv4Prefixes, keep: Keep): Ipv4Prefixes {
   return { addr: addr.slice(0, n), len: len.slice(0, n) };
 }
 
-function compareV6Across(a: Ipv6Prefixes, i: number, b: Ipv6Prefixes, j: number): number {
+/** Compares entry i of a with entry j of b in list order (words, then length). */
+export function compareV6Across(a: Ipv6Prefixes, i: number, b: Ipv6Prefixes, j: number): number {
   const x = a.words;
   const y = b.words;
   const p = 4 * i;
