@@ -193,12 +193,17 @@ export async function startSyslog(
 /** `logger -n HOST -P PORT ...`: util-linux's sender, from 127.0.0.1. Rejects on a non-zero exit. */
 export function logger(args: readonly string[], input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('logger', [...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // Without input, logger sends its arguments and never reads stdin: a pipe could be closed under our write (EPIPE).
+    const child = spawn('logger', [...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`logger exited ${code}: ${stderr}`))));
-    child.stdin.end(input ?? '');
+    if (input !== undefined) {
+      // logger reads stdin to its end, so a closed pipe here is a failure of the sender, reported as such.
+      child.stdin!.on('error', (err) => reject(new Error(`logger did not read its input: ${err.message}`)));
+      child.stdin!.end(input);
+    }
   });
 }
 
