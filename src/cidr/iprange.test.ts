@@ -10,22 +10,10 @@ import { parseCidrText } from './parse-text.js';
 import { aggregate, intersect, subtract, union } from './set-ops.js';
 import type { PrefixList } from './types.js';
 import { writePrefixes } from './write.js';
+import { createRng } from '../../test/helpers/rng.js';
 
 const hasIprange = spawnSync('iprange', ['--version']).error === undefined;
 if (!hasIprange) console.warn('iprange not installed: skipping the iprange cross-check (apt-get install -y iprange)');
-
-/** Seeded xorshift32 so a failure reproduces. */
-function createRng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 /** Lines of a block-list feed clustered in a few /16s so overlaps and adjacency are frequent. */
 function makeFeed(seed: number, count: number): string {

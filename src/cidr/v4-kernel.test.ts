@@ -8,21 +8,9 @@ import { aggregate } from './set-ops.js';
 import { V4Kernel } from './v4-kernel.js';
 import { V4_KERNEL_WASM } from './v4-kernel-wasm.js';
 import { prefixTextPieces, writePrefixes } from './write.js';
+import { createRng } from '../../test/helpers/rng.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** xorshift32: deterministic test data. */
-function createRng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 function prefixesOf(addr: Uint32Array, len: Uint8Array) {
   const b = new PrefixListBuilder();
