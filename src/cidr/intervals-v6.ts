@@ -113,55 +113,6 @@ function emitRange(
 }
 
 /**
- * aggregate's IPv6 half in one walk: merges the sorted prefixes (as intervalsFromV6) and emits each merged
- * interval's minimal prefixes as soon as it closes, with no interval arrays in between.
- */
-export function aggregateV6(words: Uint32Array, len: Uint8Array, sink: PrefixSink): void {
-  const n = len.length;
-  if (n === 0) return;
-  let s0 = words[0]!;
-  let s1 = words[1]!;
-  let s2 = words[2]!;
-  let s3 = words[3]!;
-  let h = 4 * len[0]!;
-  let e0 = (s0 | HOST_MASK[h]!) >>> 0;
-  let e1 = (s1 | HOST_MASK[h + 1]!) >>> 0;
-  let e2 = (s2 | HOST_MASK[h + 2]!) >>> 0;
-  let e3 = (s3 | HOST_MASK[h + 3]!) >>> 0;
-  for (let i = 1; i < n; i++) {
-    const o = 4 * i;
-    const a0 = words[o]!;
-    const a1 = words[o + 1]!;
-    const a2 = words[o + 2]!;
-    const a3 = words[o + 3]!;
-    h = 4 * len[i]!;
-    const x0 = (a0 | HOST_MASK[h]!) >>> 0;
-    const x1 = (a1 | HOST_MASK[h + 1]!) >>> 0;
-    const x2 = (a2 | HOST_MASK[h + 2]!) >>> 0;
-    const x3 = (a3 | HOST_MASK[h + 3]!) >>> 0;
-    if (touches(a0, a1, a2, a3, e0, e1, e2, e3)) {
-      if (greater(x0, x1, x2, x3, e0, e1, e2, e3)) {
-        e0 = x0;
-        e1 = x1;
-        e2 = x2;
-        e3 = x3;
-      }
-      continue;
-    }
-    emitRange(s0, s1, s2, s3, e0, e1, e2, e3, sink);
-    s0 = a0;
-    s1 = a1;
-    s2 = a2;
-    s3 = a3;
-    e0 = x0;
-    e1 = x1;
-    e2 = x2;
-    e3 = x3;
-  }
-  emitRange(s0, s1, s2, s3, e0, e1, e2, e3, sink);
-}
-
-/**
  * A cursor over the merged intervals of a sorted prefix array: cur holds [s0..s3, e0..e3] of the current interval
  * (inclusive), so a walk over two lists needs no interval arrays (at 1M entries those cost 32 MB each and the
  * garbage collection that comes with them).

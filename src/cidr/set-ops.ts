@@ -11,7 +11,9 @@ import {
   type IntervalsV4,
 } from './intervals-v4.js';
 import { withoutSharedV6 } from './common-v6.js';
-import { aggregateV6, intersectV6, subtractV6, unionV6 } from './intervals-v6.js';
+import { intersectV6, subtractV6, unionV6 } from './intervals-v6.js';
+import { aggregateV6Kernel } from './v6-kernel.js';
+import { makePrefixList } from './builder.js';
 import { isCanonicalV4, isMarkedCanonical, markCanonical } from './canonical.js';
 import type { PrefixSink } from './range.js';
 import { SortedPrefixWriter } from './sorted-writer.js';
@@ -52,12 +54,14 @@ export function aggregate(list: PrefixList): PrefixList {
   // Already canonical (a list aggregated earlier): the same list, after one linear check. IPv6 takes the full path.
   if (isMarkedCanonical(list) || (list.v6.len.length === 0 && isCanonicalV4(list.v4))) return list;
   const { addr, len } = list.v4;
-  return toListFrom(
+  const v4 = toListFrom(
     (sink) => emitMergedV4(addr, len, sink),
     len.length,
-    list.v6.len.length,
-    (sink) => aggregateV6(list.v6.words, list.v6.len, sink),
-  );
+    0,
+    () => undefined,
+  ).v4;
+  // IPv6: the kernel's merge and split (v6-kernel.wat), into arrays of their own.
+  return markCanonical(makePrefixList(v4.addr, v4.len, ...aggregateV6Kernel(list.v6)));
 }
 
 /** Addresses in a or b, aggregated. */

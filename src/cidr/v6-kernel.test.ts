@@ -1,0 +1,81 @@
+// The IPv6 kernel beyond one piece: lists long enough that merged intervals and the text cross the piece
+// boundaries (v6-ops.test.ts checks the small lists against the BigInt reference).
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_PREFIXES, PrefixListBuilder } from './builder.js';
+import { formatPrefixes } from './format.js';
+import { aggregate, union } from './set-ops.js';
+import { validatePrefixList } from './validate.js';
+import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
+import { writePrefixes } from './write.js';
+import { createRng } from '../../test/helpers/rng.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Clustered entries: runs of neighbours that merge (some across many entries), repeats, mapped addresses. */
+function clustered(n: number, seed: number) {
+  const rng = createRng(seed);
+  const rnd = (k: number) => Math.floor(rng() * k);
+  const b = new PrefixListBuilder();
+  let w3 = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rng();
+    if (r < 0.05) b.addV6(0, 0, 0xffff, rnd(0x100000000), 96 + rnd(33));
+    else if (r < 0.5) {
+      // A walk through one /64: consecutive hosts and small blocks, so intervals run long and split unevenly.
+      w3 = (w3 + 1 + rnd(3)) >>> 0;
+      b.addV6(0x20010db8, 0, rnd(2), w3, 126 + rnd(3));
+    } else b.addV6(0x2a000000 + rnd(4), rnd(64), rnd(0x100000000), rnd(0x100000000), [48, 56, 64, 127, 128][rnd(5)]!);
+  }
+  return b.build();
+}
+
+describe('the IPv6 WebAssembly kernel', () => {
+  it('is the committed build of v6-kernel.wat (run scripts/build-wasm.mjs after editing it)', async () => {
+    const build = (await import(pathToFileURL(join(here, '..', '..', 'scripts', 'build-wasm.mjs')).href)) as {
+      compileWat(path: string): Promise<Buffer>;
+    };
+    const binary = await build.compileWat(join(here, 'v6-kernel.wat'));
+    expect(binary.toString('base64')).toBe(V6_KERNEL_WASM);
+  });
+
+  it('aggregates a list of many pieces as the interval walk of union does', () => {
+    for (const [n, seed] of [
+      [40_000, 3],
+      [70_001, 7],
+    ] as const) {
+      const list = clustered(n, seed);
+      const got = aggregate(list);
+      expect(validatePrefixList(got)).toBeNull();
+      const want = union(list, EMPTY_PREFIXES);
+      expect(got.v6.len).toEqual(want.v6.len);
+      expect(got.v6.words).toEqual(want.v6.words);
+      expect(got.v6.len.length).toBeGreaterThan(1000);
+      // Aggregating again changes nothing (the second call starts with no interval left open).
+      expect(aggregate({ v4: got.v4, v6: { words: got.v6.words.slice(), len: got.v6.len.slice() } })).toEqual(got);
+    }
+  });
+
+  it('aggregates one interval running through several pieces into its split', () => {
+    // 50,000 consecutive /128s from 2001:db8::1: one interval, split into a handful of blocks.
+    const b = new PrefixListBuilder();
+    for (let i = 1; i <= 50_000; i++) b.addV6(0x20010db8, 0, 0, i, 128);
+    const list = b.build();
+    const got = aggregate(list);
+    expect(formatPrefixes(got)).toEqual(formatPrefixes(union(list, EMPTY_PREFIXES)));
+    expect(got.v6.len.length).toBe(21);
+    expect(formatPrefixes(got)[0]).toBe('2001:db8::1/128');
+    expect(formatPrefixes(got).at(-1)).toBe('2001:db8::c350/128');
+  });
+
+  it('writes a list of many pieces as formatPrefixes does', () => {
+    const list = clustered(50_000, 11);
+    for (const bareHosts of [false, true]) {
+      const want = formatPrefixes(list, { bareHosts })
+        .map((x) => `${x}\n`)
+        .join('');
+      expect(writePrefixes(list, { bareHosts }).toString('latin1')).toBe(want);
+    }
+  });
+});

@@ -1,0 +1,288 @@
+;; The IPv6 kernel (v6-kernel.ts drives it): the aggregate and write loops of IPv6 prefix lists, a piece of at most
+;; a few thousand entries at a time copied into this module's memory. WebAssembly because these loops run once per
+;; command over up to 1M entries: JavaScript spends most of that time before V8's optimised code is ready, and
+;; 128-bit arithmetic is two i64 here, not four 32-bit words and their carries.
+;;
+;; An entry is four little-endian u32 words, most significant first (as Ipv6Prefixes.words), and a u8 length.
+;; Built by scripts/build-wasm.mjs into v6-kernel-wasm.ts (base64); v6-kernel.test.ts checks the two match.
+(module
+  (import "env" "memory" (memory 1))
+  ;; aggregate's open interval [start, end] (inclusive) between pieces, and whether there is one.
+  (global $sh (mut i64) (i64.const 0))
+  (global $sl (mut i64) (i64.const 0))
+  (global $eh (mut i64) (i64.const 0))
+  (global $el (mut i64) (i64.const 0))
+  (global $open (export "open") (mut i32) (i32.const 0))
+  ;; Where aggregate's next prefix goes (words and lengths), as byte addresses.
+  (global $outWords (export "outWords") (mut i32) (i32.const 0))
+  (global $outLens (export "outLens") (mut i32) (i32.const 0))
+
+  ;; The high or low 64 bits of the entry at p.
+  (func $hi (param $p i32) (result i64)
+    (i64.or
+      (i64.shl (i64.extend_i32_u (i32.load (local.get $p))) (i64.const 32))
+      (i64.extend_i32_u (i32.load offset=4 (local.get $p)))))
+  (func $lo (param $p i32) (result i64)
+    (i64.or
+      (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $p))) (i64.const 32))
+      (i64.extend_i32_u (i32.load offset=12 (local.get $p)))))
+
+  ;; Stores the prefix (h, l)/len at the output and moves it on.
+  (func $emit (param $h i64) (param $l i64) (param $len i32)
+    (local $p i32)
+    (local.set $p (global.get $outWords))
+    (i32.store (local.get $p) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32))))
+    (i32.store offset=4 (local.get $p) (i32.wrap_i64 (local.get $h)))
+    (i32.store offset=8 (local.get $p) (i32.wrap_i64 (i64.shr_u (local.get $l) (i64.const 32))))
+    (i32.store offset=12 (local.get $p) (i32.wrap_i64 (local.get $l)))
+    (global.set $outWords (i32.add (local.get $p) (i32.const 16)))
+    (i32.store8 (global.get $outLens) (local.get $len))
+    (global.set $outLens (i32.add (global.get $outLens) (i32.const 1))))
+
+  ;; Emits [s, e] (inclusive, s <= e) as its minimal prefixes, lowest first: at each step the largest block that
+  ;; starts at s (its trailing zero bits) and fits in what is left (the bit length of e - s + 1, less one).
+  (func $emitRange (param $sh i64) (param $sl i64) (param $eh i64) (param $el i64)
+    (local $dh i64) (local $dl i64) (local $tz i32) (local $fit i32) (local $b i32) (local $borrow i64)
+    (loop $blocks
+      ;; d = e - s + 1 (128-bit); all of the space when it wraps to 0.
+      (local.set $dl (i64.sub (local.get $el) (local.get $sl)))
+      (local.set $borrow (i64.extend_i32_u (i64.lt_u (local.get $el) (local.get $sl))))
+      (local.set $dh (i64.sub (i64.sub (local.get $eh) (local.get $sh)) (local.get $borrow)))
+      (local.set $dl (i64.add (local.get $dl) (i64.const 1)))
+      (if (i64.eqz (local.get $dl)) (then (local.set $dh (i64.add (local.get $dh) (i64.const 1)))))
+      ;; fit: floor(log2(d)), 128 when d wrapped to 0.
+      (local.set $fit
+        (if (result i32) (i64.eqz (local.get $dh))
+          (then
+            (if (result i32) (i64.eqz (local.get $dl))
+              (then (i32.const 128))
+              (else (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $dl)))))))
+          (else (i32.sub (i32.const 127) (i32.wrap_i64 (i64.clz (local.get $dh)))))))
+      ;; tz: trailing zero bits of s (128 for 0).
+      (local.set $tz
+        (if (result i32) (i64.eqz (local.get $sl))
+          (then (i32.add (i32.const 64) (i32.wrap_i64 (i64.ctz (local.get $sh)))))
+          (else (i32.wrap_i64 (i64.ctz (local.get $sl))))))
+      (local.set $b (select (local.get $tz) (local.get $fit) (i32.lt_u (local.get $tz) (local.get $fit))))
+      (call $emit (local.get $sh) (local.get $sl) (i32.sub (i32.const 128) (local.get $b)))
+      ;; Past the block: s += 2^b, done when that wraps past the last address or goes past e.
+      (if (i32.eq (local.get $b) (i32.const 128)) (then (return)))
+      (if (i32.lt_u (local.get $b) (i32.const 64))
+        (then
+          (local.set $sl (i64.add (local.get $sl) (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $b)))))
+          (if (i64.eqz (local.get $sl))
+            (then
+              (local.set $sh (i64.add (local.get $sh) (i64.const 1)))
+              (if (i64.eqz (local.get $sh)) (then (return))))))
+        (else
+          (local.set $sh
+            (i64.add (local.get $sh) (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $b) (i32.const 64))))))
+          (if (i64.eqz (local.get $sh)) (then (return)))))
+      (if (i32.or (i64.gt_u (local.get $sh) (local.get $eh))
+            (i32.and (i64.eq (local.get $sh) (local.get $eh)) (i64.gt_u (local.get $sl) (local.get $el))))
+        (then (return)))
+      (br $blocks)))
+
+  ;; Merges n sorted, normalised entries (words at $words, lengths at $lens) into the open interval, emitting each
+  ;; interval as it closes to $outWords/$outLens (at most n + 254 prefixes per call). Call finish after the last
+  ;; piece. Entries need not be unique; a piece may start anywhere.
+  (func (export "aggregate") (param $words i32) (param $lens i32) (param $n i32)
+    (local $i i32) (local $p i32) (local $len i32) (local $ah i64) (local $al i64) (local $xh i64) (local $xl i64)
+    (local $sh i64) (local $sl i64) (local $eh i64) (local $el i64) (local $nh i64) (local $nl i64) (local $open i32)
+    (local.set $sh (global.get $sh))
+    (local.set $sl (global.get $sl))
+    (local.set $eh (global.get $eh))
+    (local.set $el (global.get $el))
+    (local.set $open (global.get $open))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
+        (local.set $ah (call $hi (local.get $p)))
+        (local.set $al (call $lo (local.get $p)))
+        (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+        ;; x: the entry's last address (host bits set).
+        (if (i32.ge_u (local.get $len) (i32.const 64))
+          (then
+            (local.set $xh (local.get $ah))
+            (local.set $xl
+              (if (result i64) (i32.eq (local.get $len) (i32.const 128))
+                (then (local.get $al))
+                (else
+                  (i64.or (local.get $al)
+                    (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 64)))))))))
+          (else
+            (local.set $xh
+              (if (result i64) (i32.eqz (local.get $len))
+                (then (i64.const -1))
+                (else (i64.or (local.get $ah) (i64.shr_u (i64.const -1) (i64.extend_i32_u (local.get $len)))))))
+            (local.set $xl (i64.const -1))))
+        (block $next
+          (if (local.get $open)
+            (then
+              ;; Touches: a <= e + 1, always when e is the last address.
+              (local.set $nl (i64.add (local.get $el) (i64.const 1)))
+              (local.set $nh (i64.add (local.get $eh) (i64.extend_i32_u (i64.eqz (local.get $nl)))))
+              (if (i32.or
+                    (i32.and (i64.eq (local.get $eh) (i64.const -1)) (i64.eq (local.get $el) (i64.const -1)))
+                    (i32.or (i64.lt_u (local.get $ah) (local.get $nh))
+                      (i32.and (i64.eq (local.get $ah) (local.get $nh)) (i64.le_u (local.get $al) (local.get $nl)))))
+                (then
+                  (if (i32.or (i64.gt_u (local.get $xh) (local.get $eh))
+                        (i32.and (i64.eq (local.get $xh) (local.get $eh)) (i64.gt_u (local.get $xl) (local.get $el))))
+                    (then
+                      (local.set $eh (local.get $xh))
+                      (local.set $el (local.get $xl))))
+                  (br $next)))
+              (call $emitRange (local.get $sh) (local.get $sl) (local.get $eh) (local.get $el))))
+          (local.set $open (i32.const 1))
+          (local.set $sh (local.get $ah))
+          (local.set $sl (local.get $al))
+          (local.set $eh (local.get $xh))
+          (local.set $el (local.get $xl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $entries)))
+    (global.set $sh (local.get $sh))
+    (global.set $sl (local.get $sl))
+    (global.set $eh (local.get $eh))
+    (global.set $el (local.get $el))
+    (global.set $open (local.get $open)))
+
+  ;; Emits the open interval, if any, and closes it.
+  (func (export "finish")
+    (if (global.get $open)
+      (then
+        (call $emitRange (global.get $sh) (global.get $sl) (global.get $eh) (global.get $el))
+        (global.set $open (i32.const 0)))))
+
+  ;; Group k (0..7) of the entry at p: 16-bit, the high half of a little-endian word first.
+  (func $group (param $p i32) (param $k i32) (result i32)
+    (i32.load16_u
+      (i32.add (local.get $p)
+        (i32.add (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))
+          (i32.shl (i32.xor (i32.and (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1))))))
+
+  ;; Stores the lower-case hex of 16-bit v without leading zeros at o (one 4-byte store: the bytes past its
+  ;; digits are overwritten by what follows); returns o plus its digits.
+  (func $hex (param $o i32) (param $v i32) (result i32)
+    (local $n i32) (local $w i32)
+    ;; Nibbles as bytes, the most significant first in memory order.
+    (local.set $n
+      (i32.or
+        (i32.or (i32.and (i32.shr_u (local.get $v) (i32.const 12)) (i32.const 15))
+          (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 8)) (i32.const 15)) (i32.const 8)))
+        (i32.or (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 4)) (i32.const 15)) (i32.const 16))
+          (i32.shl (i32.and (local.get $v) (i32.const 15)) (i32.const 24)))))
+    ;; To ASCII: '0' + nibble, plus 39 more for a-f (nibble + 6 carries into bit 4 exactly for 10..15).
+    (local.set $n
+      (i32.add (i32.add (local.get $n) (i32.const 0x30303030))
+        (i32.mul (i32.and (i32.shr_u (i32.add (local.get $n) (i32.const 0x06060606)) (i32.const 4))
+          (i32.const 0x01010101)) (i32.const 39))))
+    (local.set $w
+      (i32.add (i32.const 1)
+        (i32.add (i32.gt_u (local.get $v) (i32.const 15))
+          (i32.add (i32.gt_u (local.get $v) (i32.const 255)) (i32.gt_u (local.get $v) (i32.const 4095))))))
+    (i32.store (local.get $o)
+      (i32.shr_u (local.get $n) (i32.shl (i32.sub (i32.const 4) (local.get $w)) (i32.const 3))))
+    (i32.add (local.get $o) (local.get $w)))
+
+  ;; Stores decimal v (0..999) at o; returns o plus its digits.
+  (func $dec (param $o i32) (param $v i32) (result i32)
+    (if (i32.ge_u (local.get $v) (i32.const 100))
+      (then
+        (i32.store8 (local.get $o) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 100))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+    (if (i32.ge_u (local.get $v) (i32.const 10))
+      (then
+        (i32.store8 (local.get $o)
+          (i32.add (i32.const 48) (i32.rem_u (i32.div_u (local.get $v) (i32.const 10)) (i32.const 10))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+    (i32.store8 (local.get $o) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+    (i32.add (local.get $o) (i32.const 1)))
+
+  ;; Writes n entries as lines at out (RFC 5952, as formatIpv6Address: lower case, no leading zeros, the first
+  ;; longest run of two or more zero groups as `::`, ::ffff:a.b.c.d for IPv4-mapped), each `/len` but a /128 when
+  ;; bare, and a newline; returns the end. Needs 44 bytes a line plus 3.
+  (func (export "write") (param $words i32) (param $lens i32) (param $n i32) (param $out i32) (param $bare i32)
+    (result i32)
+    (local $i i32) (local $p i32) (local $k i32) (local $run i32) (local $best i32) (local $end i32) (local $gs i32)
+    (local $len i32) (local $w3 i32)
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
+        (if (i32.and
+              (i32.eqz (i32.or (i32.load (local.get $p)) (i32.load offset=4 (local.get $p))))
+              (i32.eq (i32.load offset=8 (local.get $p)) (i32.const 0xffff)))
+          (then
+            ;; ::ffff:a.b.c.d
+            (i64.store (local.get $out) (i64.const 0x003a666666663a3a))
+            (local.set $w3 (i32.load offset=12 (local.get $p)))
+            (local.set $out
+              (call $dec (i32.add (local.get $out) (i32.const 7)) (i32.shr_u (local.get $w3) (i32.const 24))))
+            (i32.store8 (local.get $out) (i32.const 46))
+            (local.set $out
+              (call $dec (i32.add (local.get $out) (i32.const 1))
+                (i32.and (i32.shr_u (local.get $w3) (i32.const 16)) (i32.const 255))))
+            (i32.store8 (local.get $out) (i32.const 46))
+            (local.set $out
+              (call $dec (i32.add (local.get $out) (i32.const 1))
+                (i32.and (i32.shr_u (local.get $w3) (i32.const 8)) (i32.const 255))))
+            (i32.store8 (local.get $out) (i32.const 46))
+            (local.set $out
+              (call $dec (i32.add (local.get $out) (i32.const 1)) (i32.and (local.get $w3) (i32.const 255)))))
+          (else
+            ;; The first longest run of zero groups: it ends at $end and is $best long.
+            (local.set $k (i32.const 0))
+            (local.set $run (i32.const 0))
+            (local.set $best (i32.const 1))
+            (local.set $end (i32.const 0))
+            (loop $zeros
+              (if (call $group (local.get $p) (local.get $k))
+                (then (local.set $run (i32.const 0)))
+                (else
+                  (local.set $run (i32.add (local.get $run) (i32.const 1)))
+                  (if (i32.gt_u (local.get $run) (local.get $best))
+                    (then
+                      (local.set $best (local.get $run))
+                      (local.set $end (i32.add (local.get $k) (i32.const 1)))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $zeros (i32.lt_u (local.get $k) (i32.const 8))))
+            ;; The groups before `::` (all 8 when there is none).
+            (local.set $gs (select (i32.sub (local.get $end) (local.get $best)) (i32.const 8) (local.get $end)))
+            (local.set $k (i32.const 0))
+            (block $before
+              (loop $groups
+                (br_if $before (i32.ge_u (local.get $k) (local.get $gs)))
+                (if (local.get $k)
+                  (then
+                    (i32.store8 (local.get $out) (i32.const 58))
+                    (local.set $out (i32.add (local.get $out) (i32.const 1)))))
+                (local.set $out (call $hex (local.get $out) (call $group (local.get $p) (local.get $k))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $groups)))
+            (if (local.get $end)
+              (then
+                (i32.store16 (local.get $out) (i32.const 0x3a3a))
+                (local.set $out (i32.add (local.get $out) (i32.const 2)))
+                (local.set $k (local.get $end))
+                (block $after
+                  (loop $groups
+                    (br_if $after (i32.ge_u (local.get $k) (i32.const 8)))
+                    (local.set $out (call $hex (local.get $out) (call $group (local.get $p) (local.get $k))))
+                    (if (i32.lt_u (local.get $k) (i32.const 7))
+                      (then
+                        (i32.store8 (local.get $out) (i32.const 58))
+                        (local.set $out (i32.add (local.get $out) (i32.const 1)))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $groups)))))))
+        (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
+        (if (i32.eqz (i32.and (local.get $bare) (i32.eq (local.get $len) (i32.const 128))))
+          (then
+            (i32.store8 (local.get $out) (i32.const 47))
+            (local.set $out (call $dec (i32.add (local.get $out) (i32.const 1)) (local.get $len)))))
+        (i32.store8 (local.get $out) (i32.const 10))
+        (local.set $out (i32.add (local.get $out) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $entries)))
+    (local.get $out)))
