@@ -72,11 +72,13 @@ function instance(): Kernel {
 export function aggregateV6Kernel(v6: Ipv6Prefixes): [Uint32Array, Uint8Array] {
   const { words, len } = v6;
   const n = len.length;
+  // No IPv6 entries (IPv4-only lists, the usual case): no kernel made.
+  if (n === 0) return [new Uint32Array(0), new Uint8Array(0)];
   const K = instance();
   const { k } = K;
   // A canonical list is never longer than its input (each merged interval needs at most its non-nested entries).
-  let outWords = new Uint32Array(4 * Math.max(n, 1));
-  let outLens = new Uint8Array(Math.max(n, 1));
+  let outWords = new Uint32Array(4 * n);
+  let outLens = new Uint8Array(n);
   let m = 0;
   const take = (): void => {
     const got = k.outLens.value - OUT_LENS;
