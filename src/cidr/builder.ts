@@ -90,6 +90,15 @@ export class PrefixListBuilder {
     this.v6len[n] = len;
   }
 
+  /** Adds a block of IPv6 entries already normalised (a parser's output): words as Ipv6Prefixes.words. */
+  appendV6(words: Uint32Array, len: Uint8Array): void {
+    const m = len.length;
+    if (this.n6 + m > this.v6len.length) this.resizeV6(Math.max(this.n6 + m, 2 * this.v6len.length));
+    this.v6words.set(words, 4 * this.n6);
+    this.v6len.set(len, this.n6);
+    this.n6 += m;
+  }
+
   /** Makes room for count more IPv6 entries: a parser that sees a run coming grows once instead of repeatedly. */
   reserveV6(count: number): void {
     if (this.n6 + count > this.v6len.length) this.resizeV6(this.n6 + count);

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_PREFIXES, PrefixListBuilder } from './builder.js';
-import { formatPrefixes } from './format.js';
+import { formatIpv6Address, formatPrefixes } from './format.js';
+import { parsePrefix } from './parse-prefix.js';
+import { parseCidrText } from './parse-text.js';
 import { aggregate, union } from './set-ops.js';
 import { validatePrefixList } from './validate.js';
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
@@ -77,5 +79,43 @@ describe('the IPv6 WebAssembly kernel', () => {
         .join('');
       expect(writePrefixes(list, { bareHosts }).toString('latin1')).toBe(want);
     }
+  });
+
+  it('parses a long IPv6 file (many windows and output pieces) as parsePrefix reads it line by line', () => {
+    const rng = createRng(5);
+    const rnd = (k: number) => Math.floor(rng() * k);
+    const lines: string[] = [];
+    const want = new PrefixListBuilder();
+    let hostBits = 0;
+    let errors = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const words = [0x20010db8 + rnd(3), rnd(0x100000000), rnd(2) * rnd(0x100000000), rnd(0x100000000)] as const;
+      const len = [128, 64, 48, 127, 100][rnd(5)]!;
+      const addr = formatIpv6Address(...words);
+      const r = rng();
+      // Now and then: upper case, a comment (one longer than the first window), CRLF, a blank line, a bad line.
+      let line = r < 0.1 ? `${addr.toUpperCase()}/${len}` : len === 128 && r < 0.5 ? addr : `${addr}/${len}`;
+      if (r > 0.97) line = `  ${line}\t# ${'x'.repeat(r > 0.995 ? 3000 : 20)}`;
+      else if (r > 0.95) line = `${line}\r`;
+      else if (r > 0.94) line = '';
+      else if (r > 0.935) {
+        line = `${addr}/${len}/1`;
+        errors++;
+      }
+      lines.push(line);
+      const entry = line.split('#')[0]!.trim();
+      const p = entry === '' ? null : parsePrefix(entry);
+      if (p !== null && p.family === 'ipv6') {
+        want.addV6(...p.words, p.len);
+        if (p.hostBits) hostBits++;
+      }
+    }
+    const got = parseCidrText(lines.join('\n'), 'long.txt');
+    const ref = want.build();
+    expect(got.list.v6.len).toEqual(ref.v6.len);
+    expect(got.list.v6.words).toEqual(ref.v6.words);
+    expect(got.hostBitsCount).toBe(hostBits);
+    expect(got.errors.length).toBe(errors);
+    expect(got.errors.every((e) => lines[e.line - 1]!.endsWith('/1'))).toBe(true);
   });
 });

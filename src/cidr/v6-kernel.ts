@@ -3,6 +3,7 @@
 // no fresh memory but its result's; every call is synchronous and leaves nothing behind, so no caller sees
 // another's state.
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
+import type { PrefixSink } from './range.js';
 import type { Ipv6Prefixes } from './types.js';
 
 // The few WebAssembly API pieces used (the project's TypeScript lib has no DOM, where its types live).
@@ -13,7 +14,11 @@ interface WasmExports {
   aggregate(words: number, lens: number, n: number): void;
   finish(): void;
   write(words: number, lens: number, n: number, out: number, bare: number): number;
+  parse(pos: number, end: number, max: number, scratch: number, norm: number): number;
   open: WasmGlobal;
+  taken: WasmGlobal;
+  hostBits: WasmGlobal;
+  hexTable: WasmGlobal;
   outWords: WasmGlobal;
   outLens: WasmGlobal;
 }
@@ -36,7 +41,11 @@ const IN_LENS = IN_WORDS + 16 * PIECE;
 const OUT_WORDS = IN_LENS + PIECE;
 const OUT_LENS = OUT_WORDS + 16 * OUT_ENTRIES;
 const TEXT = OUT_LENS + OUT_ENTRIES;
-const TOTAL = TEXT + MAX_LINE * PIECE + 8;
+/** parse's 32 bytes of scratch and its hex digit table, then the text it reads (a window, grown for a longer one). */
+const SCRATCH = TEXT + MAX_LINE * PIECE + 8;
+const HEX_TABLE = SCRATCH + 32;
+const INPUT = HEX_TABLE + 256;
+const INPUT_BYTES = 65536;
 
 interface Kernel {
   readonly k: WasmExports;
@@ -45,15 +54,24 @@ interface Kernel {
   readonly outWords: Uint32Array;
   readonly outLens: Uint8Array;
   readonly text: Uint8Array;
+  /** parse's text, and room for the newline after it. */
+  readonly input: Uint8Array;
 }
 
+let compiled: object | undefined;
 let kernel: Kernel | undefined; // made on the first IPv6 call (IPv4-only runs never pay for it)
 
-function instance(): Kernel {
-  if (kernel !== undefined) return kernel;
-  const memory = new WASM.Memory({ initial: Math.ceil(TOTAL / 65536) });
-  const k = new WASM.Instance(new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64')), { env: { memory } }).exports;
+function instance(inputBytes = 0): Kernel {
+  if (kernel !== undefined && kernel.input.length > inputBytes) return kernel;
+  const room = Math.max(INPUT_BYTES, inputBytes + 1, 2 * (kernel?.input.length ?? 0));
+  const memory = new WASM.Memory({ initial: Math.ceil((INPUT + room) / 65536) });
+  // One compiled module for every instance: V8 tiers its code up once, not again for each larger instance.
+  compiled ??= new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64'));
+  const k = new WASM.Instance(compiled, { env: { memory } }).exports;
   const buf = memory.buffer;
+  const hex = new Uint8Array(buf, HEX_TABLE, 256).fill(255);
+  for (let c = 0; c < 16; c++) hex['0123456789abcdef'.charCodeAt(c)] = hex['0123456789ABCDEF'.charCodeAt(c)] = c;
+  k.hexTable.value = HEX_TABLE;
   kernel = {
     k,
     inWords: new Uint32Array(buf, IN_WORDS, 4 * PIECE),
@@ -61,6 +79,7 @@ function instance(): Kernel {
     outWords: new Uint32Array(buf, OUT_WORDS, 4 * OUT_ENTRIES),
     outLens: new Uint8Array(buf, OUT_LENS, OUT_ENTRIES),
     text: new Uint8Array(buf, TEXT, MAX_LINE * PIECE + 8),
+    input: new Uint8Array(buf, INPUT, room),
   };
   return kernel;
 }
@@ -126,4 +145,87 @@ export function writeV6Kernel(buf: Uint8Array, pos: number, v6: Ipv6Prefixes, ba
     pos += bytes;
   }
   return pos;
+}
+
+/** A sink for parsed entries that can make room for a run at once, or take a block of them (the builder does). */
+export type V6RunSink = PrefixSink & {
+  reserveV6?(count: number): void;
+  /** Entries with their host bits cleared. */
+  appendV6?(words: Uint32Array, len: Uint8Array): void;
+};
+
+const NL = 10;
+/** Text handed to the kernel at first; doubled while a run of IPv6 lines goes on, up to MAX_WINDOW. */
+const FIRST_WINDOW = 512;
+const MAX_WINDOW = 1 << 20;
+
+/**
+ * Takes IPv6 entry lines from buf[i..n) (see parse-v6-bytes.ts), at most maxLines, into sink; returns where it
+ * stopped (the start of the first line not taken, or n) and adds the entries with host bits set and the lines
+ * taken to counts[0] and counts[1]. The text goes to the kernel a window at a time, the first small, so a lone
+ * IPv6 line among others costs a small copy, and a file of them a few large ones.
+ */
+export function parseV6Run(
+  buf: Uint8Array,
+  i: number,
+  n: number,
+  sink: V6RunSink,
+  maxLines: number,
+  counts: Float64Array,
+): number {
+  let pos = i;
+  let window = FIRST_WINDOW;
+  let reserved = false;
+  while (pos < n && counts[1]! < maxLines) {
+    // Whole lines only: the window ends after its last newline (grown until it holds one, or the rest of buf).
+    let end = Math.min(n, pos + window);
+    while (end < n) {
+      const nl = buf.lastIndexOf(NL, end - 1);
+      if (nl >= pos) {
+        end = nl + 1;
+        break;
+      }
+      window *= 2;
+      end = Math.min(n, pos + window);
+    }
+    const size = end - pos;
+    const K = instance(size);
+    const { k } = K;
+    K.input.set(buf.subarray(pos, end));
+    K.input[size] = NL; // the sentinel that ends the last line
+    let at = 0;
+    for (;;) {
+      const max = Math.min(PIECE, maxLines - counts[1]!);
+      k.outWords.value = OUT_WORDS;
+      k.outLens.value = OUT_LENS;
+      at = k.parse(INPUT + at, INPUT + size, max, SCRATCH, sink.appendV6 === undefined ? 0 : 1) - INPUT;
+      const taken = k.taken.value;
+      if (taken > 0) {
+        if (!reserved) {
+          // Room for the rest at ~24 bytes a line (IPv6 lines average ~30): the sink grows once at most.
+          reserved = true;
+          sink.reserveV6?.(Math.ceil((n - pos - at) / 24));
+        }
+        deliver(K, taken, sink);
+        counts[0]! += k.hostBits.value;
+        counts[1]! += taken;
+      }
+      // Stopped for want of output room: go on in this window.
+      if (taken < max || at >= size || counts[1]! >= maxLines) break;
+    }
+    pos += at;
+    if (at < size) break; // a line the kernel did not take, or maxLines reached
+    window = Math.min(MAX_WINDOW, window * 2);
+  }
+  return pos;
+}
+
+/** The entries parse stored: a block for appendV6 (normalised), one call each for addV6 (as written). */
+function deliver(K: Kernel, taken: number, sink: V6RunSink): void {
+  if (sink.appendV6 !== undefined) {
+    sink.appendV6(K.outWords.subarray(0, 4 * taken), K.outLens.subarray(0, taken));
+    return;
+  }
+  const w = K.outWords;
+  for (let e = 0; e < taken; e++) sink.addV6(w[4 * e]!, w[4 * e + 1]!, w[4 * e + 2]!, w[4 * e + 3]!, K.outLens[e]!);
 }
