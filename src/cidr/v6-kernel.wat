@@ -17,16 +17,6 @@
   (global $outWords (export "outWords") (mut i32) (i32.const 0))
   (global $outLens (export "outLens") (mut i32) (i32.const 0))
 
-  ;; The high or low 64 bits of the entry at p.
-  (func $hi (param $p i32) (result i64)
-    (i64.or
-      (i64.shl (i64.extend_i32_u (i32.load (local.get $p))) (i64.const 32))
-      (i64.extend_i32_u (i32.load offset=4 (local.get $p)))))
-  (func $lo (param $p i32) (result i64)
-    (i64.or
-      (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $p))) (i64.const 32))
-      (i64.extend_i32_u (i32.load offset=12 (local.get $p)))))
-
   ;; Stores the prefix (h, l)/len at the output and moves it on.
   (func $emit (param $h i64) (param $l i64) (param $len i32)
     (local $p i32)
@@ -98,8 +88,12 @@
       (loop $entries
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
-        (local.set $ah (call $hi (local.get $p)))
-        (local.set $al (call $lo (local.get $p)))
+        (local.set $ah
+          (i64.or (i64.shl (i64.extend_i32_u (i32.load (local.get $p))) (i64.const 32))
+            (i64.extend_i32_u (i32.load offset=4 (local.get $p)))))
+        (local.set $al
+          (i64.or (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $p))) (i64.const 32))
+            (i64.extend_i32_u (i32.load offset=12 (local.get $p)))))
         (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
         ;; x: the entry's last address (host bits set).
         (if (i32.ge_u (local.get $len) (i32.const 64))
@@ -155,37 +149,6 @@
         (call $emitRange (global.get $sh) (global.get $sl) (global.get $eh) (global.get $el))
         (global.set $open (i32.const 0)))))
 
-  ;; Group k (0..7) of the entry at p: 16-bit, the high half of a little-endian word first.
-  (func $group (param $p i32) (param $k i32) (result i32)
-    (i32.load16_u
-      (i32.add (local.get $p)
-        (i32.add (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))
-          (i32.shl (i32.xor (i32.and (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1))))))
-
-  ;; Stores the lower-case hex of 16-bit v without leading zeros at o (one 4-byte store: the bytes past its
-  ;; digits are overwritten by what follows); returns o plus its digits.
-  (func $hex (param $o i32) (param $v i32) (result i32)
-    (local $n i32) (local $w i32)
-    ;; Nibbles as bytes, the most significant first in memory order.
-    (local.set $n
-      (i32.or
-        (i32.or (i32.and (i32.shr_u (local.get $v) (i32.const 12)) (i32.const 15))
-          (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 8)) (i32.const 15)) (i32.const 8)))
-        (i32.or (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 4)) (i32.const 15)) (i32.const 16))
-          (i32.shl (i32.and (local.get $v) (i32.const 15)) (i32.const 24)))))
-    ;; To ASCII: '0' + nibble, plus 39 more for a-f (nibble + 6 carries into bit 4 exactly for 10..15).
-    (local.set $n
-      (i32.add (i32.add (local.get $n) (i32.const 0x30303030))
-        (i32.mul (i32.and (i32.shr_u (i32.add (local.get $n) (i32.const 0x06060606)) (i32.const 4))
-          (i32.const 0x01010101)) (i32.const 39))))
-    (local.set $w
-      (i32.add (i32.const 1)
-        (i32.add (i32.gt_u (local.get $v) (i32.const 15))
-          (i32.add (i32.gt_u (local.get $v) (i32.const 255)) (i32.gt_u (local.get $v) (i32.const 4095))))))
-    (i32.store (local.get $o)
-      (i32.shr_u (local.get $n) (i32.shl (i32.sub (i32.const 4) (local.get $w)) (i32.const 3))))
-    (i32.add (local.get $o) (local.get $w)))
-
   ;; Stores decimal v (0..999) at o; returns o plus its digits.
   (func $dec (param $o i32) (param $v i32) (result i32)
     (if (i32.ge_u (local.get $v) (i32.const 100))
@@ -206,7 +169,7 @@
   (func (export "write") (param $words i32) (param $lens i32) (param $n i32) (param $out i32) (param $bare i32)
     (result i32)
     (local $i i32) (local $p i32) (local $k i32) (local $run i32) (local $best i32) (local $end i32) (local $gs i32)
-    (local $len i32) (local $w3 i32)
+    (local $len i32) (local $w3 i32) (local $v i32) (local $x i32) (local $w i32)
     (block $done
       (loop $entries
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -238,7 +201,10 @@
             (local.set $best (i32.const 1))
             (local.set $end (i32.const 0))
             (loop $zeros
-              (if (call $group (local.get $p) (local.get $k))
+              (if (i32.load16_u
+                    (i32.add (local.get $p)
+                      (i32.add (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))
+                        (i32.shl (i32.xor (i32.and (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1)))))
                 (then (local.set $run (i32.const 0)))
                 (else
                   (local.set $run (i32.add (local.get $run) (i32.const 1)))
@@ -248,34 +214,50 @@
                       (local.set $end (i32.add (local.get $k) (i32.const 1)))))))
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (br_if $zeros (i32.lt_u (local.get $k) (i32.const 8))))
-            ;; The groups before `::` (all 8 when there is none).
+            ;; Where `::` goes (8: nowhere).
             (local.set $gs (select (i32.sub (local.get $end) (local.get $best)) (i32.const 8) (local.get $end)))
+            ;; The groups, a colon between two, `::` in place of the run.
             (local.set $k (i32.const 0))
-            (block $before
+            (block $last
               (loop $groups
-                (br_if $before (i32.ge_u (local.get $k) (local.get $gs)))
-                (if (local.get $k)
+                (if (i32.eq (local.get $k) (local.get $gs))
                   (then
-                    (i32.store8 (local.get $out) (i32.const 58))
-                    (local.set $out (i32.add (local.get $out) (i32.const 1)))))
-                (local.set $out (call $hex (local.get $out) (call $group (local.get $p) (local.get $k))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $groups)))
-            (if (local.get $end)
-              (then
-                (i32.store16 (local.get $out) (i32.const 0x3a3a))
-                (local.set $out (i32.add (local.get $out) (i32.const 2)))
-                (local.set $k (local.get $end))
-                (block $after
-                  (loop $groups
-                    (br_if $after (i32.ge_u (local.get $k) (i32.const 8)))
-                    (local.set $out (call $hex (local.get $out) (call $group (local.get $p) (local.get $k))))
-                    (if (i32.lt_u (local.get $k) (i32.const 7))
+                    (i32.store16 (local.get $out) (i32.const 0x3a3a))
+                    (local.set $out (i32.add (local.get $out) (i32.const 2)))
+                    (local.set $k (local.get $end))
+                    (br_if $last (i32.ge_u (local.get $k) (i32.const 8))))
+                  (else
+                    (if (local.get $k)
                       (then
                         (i32.store8 (local.get $out) (i32.const 58))
-                        (local.set $out (i32.add (local.get $out) (i32.const 1)))))
-                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                    (br $groups)))))))
+                        (local.set $out (i32.add (local.get $out) (i32.const 1)))))))
+                ;; Group k as hex without leading zeros: nibbles as bytes, the most significant first in memory,
+                ;; to ASCII ('0' + nibble, 39 more for a-f: nibble + 6 carries into bit 4 exactly for 10..15),
+                ;; stored in one 4-byte store (what follows overwrites the bytes past its digits).
+                (local.set $v
+                  (i32.load16_u
+                    (i32.add (local.get $p)
+                      (i32.add (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))
+                        (i32.shl (i32.xor (i32.and (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1))))))
+                (local.set $x
+                  (i32.or
+                    (i32.or (i32.and (i32.shr_u (local.get $v) (i32.const 12)) (i32.const 15))
+                      (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 8)) (i32.const 15)) (i32.const 8)))
+                    (i32.or (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 4)) (i32.const 15)) (i32.const 16))
+                      (i32.shl (i32.and (local.get $v) (i32.const 15)) (i32.const 24)))))
+                (local.set $x
+                  (i32.add (i32.add (local.get $x) (i32.const 0x30303030))
+                    (i32.mul (i32.and (i32.shr_u (i32.add (local.get $x) (i32.const 0x06060606)) (i32.const 4))
+                      (i32.const 0x01010101)) (i32.const 39))))
+                (local.set $w
+                  (i32.add (i32.const 1)
+                    (i32.add (i32.gt_u (local.get $v) (i32.const 15))
+                      (i32.add (i32.gt_u (local.get $v) (i32.const 255)) (i32.gt_u (local.get $v) (i32.const 4095))))))
+                (i32.store (local.get $out)
+                  (i32.shr_u (local.get $x) (i32.shl (i32.sub (i32.const 4) (local.get $w)) (i32.const 3))))
+                (local.set $out (i32.add (local.get $out) (local.get $w)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br_if $groups (i32.lt_u (local.get $k) (i32.const 8)))))))
         (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
         (if (i32.eqz (i32.and (local.get $bare) (i32.eq (local.get $len) (i32.const 128))))
           (then
