@@ -1,15 +1,8 @@
-// Sort order of raw IPv6 prefix arrays (address as four 32-bit words, then length ascending) without a comparator.
-// Most significant word first: the entries are radix-sorted on one word (an LSD radix sort of (word, index) pairs,
-// 16-bit digits for large ranges, 8-bit for smaller ones, skipping digits that are the same everywhere), then each
-// run of equal words is sorted on the next word the same way, and runs of a few entries by insertion. Real lists
-// cluster (providers' /32s, hot /48s and /64s), so most entries are placed after one or two words.
-
-const SMALL = 24; // ranges this short: insertion sort
-const BIG = 1 << 16; // ranges at least this long: 16-bit digits (fewer passes); shorter: 8-bit (smaller counts)
-
-// Histograms for every digit of one word, filled in one read pass: 2 x 65536 or 4 x 256 buckets (+1 for offsets).
-let count16: Uint32Array | undefined; // 512 KB, made on first use (only lists of 65,536+ entries need it)
-const COUNT8 = new Uint32Array(4 * 257);
+// Sort order of raw IPv6 prefix arrays (address as four 32-bit words, then length ascending) without a comparator
+// in JavaScript: the entries are moved into the bucket of their top 16 bits in place, then runs of whole buckets
+// are sorted by the IPv6 kernel (v6-kernel.wat, an introsort on 128-bit keys), a run of at most SORT_PIECE entries
+// (or one larger bucket) at a time, so the kernel's memory stays the size of one run.
+import { SORT_PIECE, sortV6Range } from './v6-kernel.js';
 
 /** True when the first n entries are already in PrefixList order (common: files written by us). */
 function isSortedV6(words: Uint32Array, len: Uint8Array, n: number): boolean {
@@ -29,129 +22,11 @@ function compareEntries(words: Uint32Array, len: Uint8Array, a: number, b: numbe
   return len[a]! - len[b]!;
 }
 
-class V6Sorter {
-  private readonly key: Uint32Array;
-  private readonly tmpKey: Uint32Array;
-  private readonly tmpIdx: Uint32Array;
-
-  constructor(
-    private readonly words: Uint32Array,
-    private readonly len: Uint8Array,
-    readonly idx: Uint32Array,
-  ) {
-    const n = idx.length;
-    this.key = new Uint32Array(n);
-    this.tmpKey = new Uint32Array(n);
-    this.tmpIdx = new Uint32Array(n);
-  }
-
-  /** Sorts idx[lo, hi) by words k..3 then length (the words before k are equal across the range). */
-  sortRange(lo: number, hi: number, k: number): void {
-    if (hi - lo <= SMALL) {
-      this.insertion(lo, hi, k);
-      return;
-    }
-    const { key, idx, words, len } = this;
-    if (k === 4) for (let i = lo; i < hi; i++) key[i] = len[idx[i]!]!;
-    else for (let i = lo; i < hi; i++) key[i] = words[4 * idx[i]! + k]!;
-    if (hi - lo >= BIG && k < 4) this.radix16(lo, hi);
-    else this.radix8(lo, hi, k === 4 ? 1 : 4);
-    if (k === 4) return;
-    // Runs of equal words: sort them on the next word.
-    for (let i = lo; i < hi;) {
-      const v = key[i]!;
-      let j = i + 1;
-      while (j < hi && key[j] === v) j++;
-      if (j - i > 1) this.sortRange(i, j, k + 1);
-      i = j;
-    }
-  }
-
-  private insertion(lo: number, hi: number, k: number): void {
-    const { idx, words, len } = this;
-    for (let i = lo + 1; i < hi; i++) {
-      const v = idx[i]!;
-      let j = i - 1;
-      while (j >= lo && compareEntries(words, len, idx[j]!, v, k) > 0) {
-        idx[j + 1] = idx[j]!;
-        j--;
-      }
-      idx[j + 1] = v;
-    }
-  }
-
-  /** Two stable passes of 16 bits over (key, idx)[lo, hi). */
-  private radix16(lo: number, hi: number): void {
-    const { key } = this;
-    const c = (count16 ??= new Uint32Array(2 * 65537));
-    c.fill(0);
-    for (let i = lo; i < hi; i++) {
-      const v = key[i]!;
-      c[(v & 0xffff) + 1]!++;
-      c[65537 + (v >>> 16) + 1]!++;
-    }
-    let inTmp = false;
-    for (let d = 0; d < 2; d++) {
-      if (this.prefixSums(c, d * 65537, 65536, hi - lo)) continue;
-      this.scatter(lo, hi, inTmp, c, d * 65537, 16 * d, 0xffff);
-      inTmp = !inTmp;
-    }
-    if (inTmp) this.copyBack(lo, hi);
-  }
-
-  /** `digits` stable passes of 8 bits over (key, idx)[lo, hi). */
-  private radix8(lo: number, hi: number, digits: number): void {
-    const { key } = this;
-    const c = COUNT8;
-    c.fill(0);
-    for (let i = lo; i < hi; i++) {
-      const v = key[i]!;
-      c[(v & 255) + 1]!++;
-      c[257 + ((v >>> 8) & 255) + 1]!++;
-      c[514 + ((v >>> 16) & 255) + 1]!++;
-      c[771 + (v >>> 24) + 1]!++;
-    }
-    let inTmp = false;
-    for (let d = 0; d < digits; d++) {
-      if (this.prefixSums(c, d * 257, 256, hi - lo)) continue;
-      this.scatter(lo, hi, inTmp, c, d * 257, 8 * d, 255);
-      inTmp = !inTmp;
-    }
-    if (inTmp) this.copyBack(lo, hi);
-  }
-
-  /** Turns counts c[base+1 ..] into start offsets; true when one bucket holds all m entries (pass not needed). */
-  private prefixSums(c: Uint32Array, base: number, buckets: number, m: number): boolean {
-    for (let b = 1; b <= buckets; b++) if (c[base + b] === m) return true;
-    for (let b = 1; b <= buckets; b++) c[base + b]! += c[base + b - 1]!;
-    return false;
-  }
-
-  private scatter(lo: number, hi: number, inTmp: boolean, c: Uint32Array, base: number, shift: number, mask: number) {
-    const srcKey = inTmp ? this.tmpKey : this.key;
-    const srcIdx = inTmp ? this.tmpIdx : this.idx;
-    const dstKey = inTmp ? this.key : this.tmpKey;
-    const dstIdx = inTmp ? this.idx : this.tmpIdx;
-    for (let i = lo; i < hi; i++) {
-      const v = srcKey[i]!;
-      const pos = lo + c[base + ((v >>> shift) & mask)]!++;
-      dstKey[pos] = v;
-      dstIdx[pos] = srcIdx[i]!;
-    }
-  }
-
-  private copyBack(lo: number, hi: number): void {
-    this.key.set(this.tmpKey.subarray(lo, hi), lo);
-    this.idx.set(this.tmpIdx.subarray(lo, hi), lo);
-  }
-}
-
 /**
  * Sorts the first n IPv6 entries of (words, len) in place into PrefixList order. The entries are first moved into
  * the bucket of their top 16 bits in place (cycles of swaps, American flag style: few buckets in real lists, since
- * allocated space is a handful of /16s, so the writes stream); each bucket is then copied to a scratch area the size
- * of the largest bucket, ordered there as a permutation (V6Sorter) and gathered back, reads staying inside the
- * bucket. No scratch the size of the list: at 1M entries that was 17 MB of fresh pages per sort.
+ * allocated space is a handful of /16s, so the writes stream); runs of buckets are then sorted in the kernel's
+ * memory. No scratch the size of the list: at 1M entries that was 17 MB of fresh pages per sort.
  */
 export function sortV6(words: Uint32Array, len: Uint8Array, n: number): void {
   if (n < 2 || isSortedV6(words, len, n)) return;
@@ -199,30 +74,11 @@ export function sortV6(words: Uint32Array, len: Uint8Array, n: number): void {
       fill[b]!++;
     }
   }
-  let largest = 0;
-  for (let b = 0; b < 65536; b++) largest = Math.max(largest, start[b + 1]! - start[b]!);
-  const scratchWords = new Uint32Array(4 * largest);
-  const scratchLen = new Uint8Array(largest);
-  const idx = new Uint32Array(largest);
-  const sorter = new V6Sorter(scratchWords, scratchLen, idx);
-  for (let b = 0; b < 65536; b++) {
-    const lo = start[b]!;
-    const hi = start[b + 1]!;
-    const m = hi - lo;
-    if (m < 2) continue;
-    scratchWords.set(words.subarray(4 * lo, 4 * hi));
-    scratchLen.set(len.subarray(lo, hi));
-    for (let k = 0; k < m; k++) idx[k] = k;
-    sorter.sortRange(0, m, 0);
-    for (let k = 0; k < m; k++) {
-      const j = idx[k]!;
-      const o = 4 * j;
-      const q = 4 * (lo + k);
-      words[q] = scratchWords[o]!;
-      words[q + 1] = scratchWords[o + 1]!;
-      words[q + 2] = scratchWords[o + 2]!;
-      words[q + 3] = scratchWords[o + 3]!;
-      len[lo + k] = scratchLen[j]!;
-    }
+  // Runs of whole buckets, each sorted on its own: entries of different buckets are already in order.
+  for (let b = 0, lo = 0; b < 65536;) {
+    let hi = start[++b]!;
+    while (b < 65536 && start[b + 1]! - lo <= SORT_PIECE) hi = start[++b]!;
+    sortV6Range(words, len, lo, hi);
+    lo = hi;
   }
 }

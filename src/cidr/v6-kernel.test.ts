@@ -118,4 +118,34 @@ describe('the IPv6 WebAssembly kernel', () => {
     expect(got.errors.length).toBe(errors);
     expect(got.errors.every((e) => lines[e.line - 1]!.endsWith('/1'))).toBe(true);
   });
+
+  it("sorts with heapsort, the introsort's guard against inputs that make quicksort quadratic", () => {
+    interface Api {
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (m: object, imports: object) => { exports: { heapsort(base: number, n: number): void } };
+      Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+    }
+    const WASM = (globalThis as unknown as { WebAssembly: Api }).WebAssembly;
+    const memory = new WASM.Memory({ initial: 1 });
+    const { heapsort } = new WASM.Instance(new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64')), {
+      env: { memory },
+    }).exports;
+    const rng = createRng(9);
+    const n = 1500;
+    // Records of three u64 (high, low, length): few distinct values, so equal fields and equal records abound.
+    const rec = new BigUint64Array(memory.buffer, 0, 3 * n);
+    const pick = [0n, 1n, 0x20010db8n << 32n, 0xffffffffffffffffn];
+    for (let i = 0; i < 3 * n; i += 3) {
+      rec[i] = pick[Math.floor(rng() * 4)]!;
+      rec[i + 1] = pick[Math.floor(rng() * 4)]!;
+      rec[i + 2] = BigInt(Math.floor(rng() * 3) * 64);
+    }
+    const key = (i: number) => [rec[3 * i]!, rec[3 * i + 1]!, rec[3 * i + 2]!] as const;
+    const want = Array.from({ length: n }, (_, i) => key(i)).sort((a, b) => {
+      for (let k = 0; k < 3; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
+      return 0;
+    });
+    heapsort(0, n);
+    expect(Array.from({ length: n }, (_, i) => key(i))).toEqual(want);
+  });
 });

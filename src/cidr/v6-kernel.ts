@@ -15,6 +15,7 @@ interface WasmExports {
   finish(): void;
   write(words: number, lens: number, n: number, out: number, bare: number): number;
   parse(pos: number, end: number, max: number, scratch: number, norm: number): number;
+  sort(words: number, lens: number, n: number, rec: number): void;
   open: WasmGlobal;
   taken: WasmGlobal;
   hostBits: WasmGlobal;
@@ -46,6 +47,8 @@ const SCRATCH = TEXT + MAX_LINE * PIECE + 8;
 const HEX_TABLE = SCRATCH + 32;
 const INPUT = HEX_TABLE + 256;
 const INPUT_BYTES = 65536;
+/** Entries sort holds at first (a larger range makes a larger instance): 16 + 1 bytes each and a 24-byte record. */
+export const SORT_PIECE = 65536;
 
 interface Kernel {
   readonly k: WasmExports;
@@ -56,15 +59,25 @@ interface Kernel {
   readonly text: Uint8Array;
   /** parse's text, and room for the newline after it. */
   readonly input: Uint8Array;
+  /** sort's entries (words, lengths) and where its records go. */
+  readonly sortWords: Uint32Array;
+  readonly sortLens: Uint8Array;
+  readonly sortRec: number;
 }
+
+const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 
 let compiled: object | undefined;
 let kernel: Kernel | undefined; // made on the first IPv6 call (IPv4-only runs never pay for it)
 
-function instance(inputBytes = 0): Kernel {
-  if (kernel !== undefined && kernel.input.length > inputBytes) return kernel;
-  const room = Math.max(INPUT_BYTES, inputBytes + 1, 2 * (kernel?.input.length ?? 0));
-  const memory = new WASM.Memory({ initial: Math.ceil((INPUT + room) / 65536) });
+function instance(inputBytes = 0, sortEntries = 0): Kernel {
+  if (kernel !== undefined && kernel.input.length > inputBytes && kernel.sortLens.length >= sortEntries) return kernel;
+  const room = Math.max(INPUT_BYTES, inputBytes + 1, kernel?.input.length ?? 0);
+  const sortCap = Math.max(SORT_PIECE, sortEntries, kernel?.sortLens.length ?? 0);
+  const sortWords = align8(INPUT + room + 1);
+  const sortLens = sortWords + 16 * sortCap;
+  const sortRec = align8(sortLens + sortCap);
+  const memory = new WASM.Memory({ initial: Math.ceil((sortRec + 24 * sortCap) / 65536) });
   // One compiled module for every instance: V8 tiers its code up once, not again for each larger instance.
   compiled ??= new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64'));
   const k = new WASM.Instance(compiled, { env: { memory } }).exports;
@@ -80,8 +93,23 @@ function instance(inputBytes = 0): Kernel {
     outLens: new Uint8Array(buf, OUT_LENS, OUT_ENTRIES),
     text: new Uint8Array(buf, TEXT, MAX_LINE * PIECE + 8),
     input: new Uint8Array(buf, INPUT, room),
+    sortWords: new Uint32Array(buf, sortWords, 4 * sortCap),
+    sortLens: new Uint8Array(buf, sortLens, sortCap),
+    sortRec,
   };
   return kernel;
+}
+
+/** Sorts entries [lo, hi) of (words, len) in place into PrefixList order (address, then length). */
+export function sortV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi: number): void {
+  const m = hi - lo;
+  if (m < 2) return;
+  const K = instance(0, m);
+  K.sortWords.set(words.subarray(4 * lo, 4 * hi));
+  K.sortLens.set(len.subarray(lo, hi));
+  K.k.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec);
+  words.set(K.sortWords.subarray(0, 4 * m), 4 * lo);
+  len.set(K.sortLens.subarray(0, m), lo);
 }
 
 /**

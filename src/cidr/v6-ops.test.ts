@@ -1,4 +1,4 @@
-// IPv6 fast paths (word-wise intervals and range split, radix sort, byte writer) against a simple BigInt reference
+// IPv6 fast paths (word-wise intervals and range split, bucket pass and kernel sort, kernel writer) against a simple BigInt reference
 // kept here: the code they replaced (128-bit intervals [start, end) as BigInt, the greedy split by bit length).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -193,24 +193,27 @@ describe('sortV6', () => {
   it.each([
     ['one /16', (r: (k: number) => number) => 0x20010000 + r(4)],
     ['many /16s (entries moved between buckets in place)', (r: (k: number) => number) => ((r(40) * 1543) << 16) + r(4)],
-  ])('orders a large clustered list in %s (16-bit digits, recursion into runs)', (_, top) => {
-    let seed = 12345;
-    const rnd = (k: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return Math.floor((seed / 4294967296) * k);
-    };
-    const n = 70_000;
-    const w = new Uint32Array(4 * n);
-    const l = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      w[4 * i] = top(rnd) >>> 0;
-      w[4 * i + 1] = rnd(3) === 0 ? rnd(1 << 20) : rnd(40);
-      w[4 * i + 2] = rnd(2) === 0 ? 0 : rnd(0x100000000);
-      w[4 * i + 3] = rnd(5);
-      l[i] = rnd(2) === 0 ? 128 : rnd(129);
-    }
-    check(w, l);
-  });
+  ])(
+    'orders a large clustered list in %s (runs of whole buckets in the kernel, long runs of equal words)',
+    (_, top) => {
+      let seed = 12345;
+      const rnd = (k: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return Math.floor((seed / 4294967296) * k);
+      };
+      const n = 70_000;
+      const w = new Uint32Array(4 * n);
+      const l = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        w[4 * i] = top(rnd) >>> 0;
+        w[4 * i + 1] = rnd(3) === 0 ? rnd(1 << 20) : rnd(40);
+        w[4 * i + 2] = rnd(2) === 0 ? 0 : rnd(0x100000000);
+        w[4 * i + 3] = rnd(5);
+        l[i] = rnd(2) === 0 ? 128 : rnd(129);
+      }
+      check(w, l);
+    },
+  );
 });
 
 describe('writePrefixes (IPv6 bytes) matches formatPrefixes', () => {
