@@ -46,7 +46,11 @@ const TEXT = OUT_LENS + OUT_ENTRIES;
 const SCRATCH = TEXT + MAX_LINE * PIECE + 8;
 const HEX_TABLE = SCRATCH + 32;
 const INPUT = HEX_TABLE + 256;
-const INPUT_BYTES = 65536;
+/**
+ * parse's text room at first: its largest window. Pages never touched cost nothing, and a smaller room would make
+ * a new instance (fresh memory, slow here) at each doubling of the window.
+ */
+const INPUT_BYTES = (1 << 20) + 8;
 /** Entries sort holds at first (a larger range makes a larger instance): 16 + 1 bytes each and a 24-byte record. */
 export const SORT_PIECE = 65536;
 
@@ -72,7 +76,7 @@ let kernel: Kernel | undefined; // made on the first IPv6 call (IPv4-only runs n
 
 function instance(inputBytes = 0, sortEntries = 0): Kernel {
   if (kernel !== undefined && kernel.input.length > inputBytes && kernel.sortLens.length >= sortEntries) return kernel;
-  const room = Math.max(INPUT_BYTES, inputBytes + 1, kernel?.input.length ?? 0);
+  const room = Math.max(INPUT_BYTES, inputBytes + 1, 2 * (kernel?.input.length ?? 0));
   const sortCap = Math.max(SORT_PIECE, sortEntries, kernel?.sortLens.length ?? 0);
   const sortWords = align8(INPUT + room + 1);
   const sortLens = sortWords + 16 * sortCap;
@@ -185,7 +189,7 @@ export type V6RunSink = PrefixSink & {
 const NL = 10;
 /** Text handed to the kernel at first; doubled while a run of IPv6 lines goes on, up to MAX_WINDOW. */
 const FIRST_WINDOW = 512;
-const MAX_WINDOW = 1 << 20;
+const MAX_WINDOW = INPUT_BYTES - 8;
 
 /**
  * Takes IPv6 entry lines from buf[i..n) (see parse-v6-bytes.ts), at most maxLines, into sink; returns where it
