@@ -32,7 +32,7 @@ let compiled: object | undefined;
 const PAGE = 65536;
 const TABLE_BYTES = 1156;
 const HIST_BYTES = 2 * 65536 * 4;
-const COVER_BYTES = 65536;
+const COVER_BYTES = 8192;
 const SEEN_BYTES = 65536 * 8;
 /** How much of a file a job holds at a time. */
 export const CHUNK_BYTES = 1 << 20;
@@ -85,7 +85,8 @@ export class V4Kernel {
     const seen = layout.sort ? cover + COVER_BYTES : cover;
     const out = layout.sort ? seen + SEEN_BYTES : seen;
     const input = align(out + (layout.out ?? 0) + 8);
-    const total = input + inputBytes + 8;
+    // scan may read up to 32 bytes past the sentinel (see scan in the .wat).
+    const total = input + inputBytes + 40;
     if (total > 2 ** 32) throw new InternalError(`a CIDR job of ${total} bytes exceeds the 4 GiB of WebAssembly`);
     compiled ??= new WASM.Module(Buffer.from(V4_KERNEL_WASM, 'base64'));
     const memory = new WASM.Memory({ initial: Math.ceil(total / PAGE) });
