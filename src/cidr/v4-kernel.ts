@@ -10,7 +10,17 @@ interface WasmGlobal {
 }
 interface WasmExports {
   scan(pos: number, n: number, addr: number, lens: number, cap: number): number;
-  sort(addr: number, lens: number, n: number, tmpAddr: number, tmpLen: number, hist: number): void;
+  sort(
+    addr: number,
+    lens: number,
+    n: number,
+    tmpAddr: number,
+    tmpLen: number,
+    hist: number,
+    scr: number,
+    scrLen: number,
+    scrCap: number,
+  ): void;
   aggregate(addr: number, lens: number, n: number): number;
   init(table: number): void;
   write(addr: number, lens: number, n: number, out: number, bare: number): number;
@@ -31,7 +41,8 @@ let compiled: object | undefined;
 
 const PAGE = 65536;
 const TABLE_BYTES = 1156;
-const HIST_BYTES = 2 * 65536 * 4;
+/** sort's histograms: 2 KiB for each of its four levels, then 16 KiB for its LSD passes. */
+const HIST_BYTES = 24576;
 const COVER_BYTES = 8192;
 const SEEN_BYTES = 65536 * 8;
 /** How much of a file a job holds at a time. */
@@ -79,8 +90,10 @@ export class V4Kernel {
     const addr = align(table + TABLE_BYTES);
     const len = align(addr + 4 * cap);
     const tmpAddr = align(len + cap);
-    const tmpLen = layout.sort ? align(tmpAddr + 4 * cap) : tmpAddr;
-    const hist = layout.sort ? align(tmpLen + cap) : tmpLen;
+    // sort's set-aside room (see sort in the .wat): a sixteenth of the entries.
+    const aside = (cap >> 4) + 1;
+    const tmpLen = layout.sort ? align(tmpAddr + 4 * aside) : tmpAddr;
+    const hist = layout.sort ? align(tmpLen + aside) : tmpLen;
     const cover = layout.sort ? hist + HIST_BYTES : hist;
     const seen = layout.sort ? cover + COVER_BYTES : cover;
     const out = layout.sort ? seen + SEEN_BYTES : seen;
@@ -150,12 +163,18 @@ export class V4Kernel {
     return this.k.hostBits.value;
   }
 
-  /** The first n entries (normalised) to the canonical minimal CIDR list, in place; returns its length. */
+  /**
+   * The first n entries (normalised) to the canonical minimal CIDR list, in place; returns its length. The input
+   * region is the sort's scratch: its bytes are overwritten (size it at 5 bytes an entry for the fastest sort).
+   */
   aggregate(n: number): number {
     if (n === 0) return 0;
-    const { addr, len, tmpAddr, tmpLen, hist } = this.at;
+    const { addr, len, tmpAddr, tmpLen, hist, input } = this.at;
     if (this.layout.sort !== true) throw new InternalError('a CIDR kernel without sort space was asked to sort');
-    this.k.sort(addr, len, n, tmpAddr, tmpLen, hist);
+    // The input region, scanned already and so memory touched before, is the sort's scratch (fresh memory costs
+    // more than the sort: see the .wat).
+    const scrCap = Math.floor((this.input.length - 1) / 5);
+    this.k.sort(addr, len, n, tmpAddr, tmpLen, hist, input, input + 4 * scrCap, scrCap);
     return this.k.aggregate(addr, len, n);
   }
 

@@ -200,10 +200,10 @@
 
   ;; Sorts the first n entries by address (equal addresses in any order: aggregate merges them whatever their
   ;; lengths): nothing when already sorted; when at most 1/16 are out of order (a sorted file whose host-bit
-  ;; entries were masked down), those are set aside in tmp, radix-sorted there and merged back from the end; else
-  ;; a two-pass LSD radix sort through tmpAddr/tmpLen. hist: 2 x 256 KiB.
+  ;; entries were masked down), those are set aside in tmp (room for n/16 + 1), sorted there and merged back from
+  ;; the end; else as $radix sorts. hist: 24 KiB.
   (func (export "sort") (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
-    (param $hist i32)
+    (param $hist i32) (param $scr i32) (param $scrLen i32) (param $scrCap i32)
     (local $i i32) (local $a i32) (local $last i32) (local $out i32) (local $kept i32) (local $j i32) (local $w i32)
     (local $b i32)
     (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return)))
@@ -220,8 +220,8 @@
     (if (i32.eqz (local.get $out)) (then (return)))
     (if (i32.gt_u (local.get $out) (i32.shr_u (local.get $n) (i32.const 4)))
       (then
-        (call $radix (local.get $addr) (local.get $lens) (local.get $n) (local.get $tmpAddr) (local.get $tmpLen)
-          (local.get $hist))
+        (call $radix (local.get $addr) (local.get $lens) (local.get $n) (local.get $hist)
+      (local.get $scr) (local.get $scrLen) (local.get $scrCap))
         (return)))
     ;; Nearly sorted: the kept entries close up at the front, the others go to tmp[0, out).
     (local.set $last (i32.load (local.get $addr)))
@@ -244,9 +244,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $split (i32.lt_u (local.get $i) (local.get $n))))
     ;; The aside entries sorted, with tmp[out, 2 out) as the radix sort's scratch.
-    (call $radix (local.get $tmpAddr) (local.get $tmpLen) (local.get $out)
-      (i32.add (local.get $tmpAddr) (i32.shl (local.get $out) (i32.const 2))) (i32.add (local.get $tmpLen) (local.get $out))
-      (local.get $hist))
+    (call $radix (local.get $tmpAddr) (local.get $tmpLen) (local.get $out) (local.get $hist)
+      (local.get $scr) (local.get $scrLen) (local.get $scrCap))
     ;; Merged from the back: the larger of the two last entries goes last.
     (local.set $i (i32.sub (local.get $kept) (i32.const 1)))
     (local.set $j (i32.sub (local.get $out) (i32.const 1)))
@@ -267,55 +266,76 @@
       (local.set $w (i32.sub (local.get $w) (i32.const 1)))
       (br_if $merge (i32.ge_s (local.get $j) (i32.const 0)))))
 
-  ;; Sorts the first n entries by address in place (equal addresses in any order), with scratch at tmpAddr/tmpLen
-  ;; for at most the largest bucket: fresh memory costs more here than moving entries. Up to 65536 entries, four
-  ;; 8-bit LSD passes through the scratch; more, an American flag sort by the top 16 bits (each entry swapped
-  ;; straight into its bucket), then each bucket by the low 16 bits. hist: 2 x 256 KiB.
-  (func $radix (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
-    (param $hist i32)
-    (local $heads i32) (local $ends i32) (local $i i32) (local $b i32) (local $p i32) (local $q i32) (local $v i32)
-    (local $sum i32) (local $a i32) (local $l i32) (local $d i32) (local $t i32) (local $tl i32) (local $start i32)
-    (local $end i32)
-    (if (i32.le_u (local.get $n) (i32.const 65536))
+  ;; Sorts the first n entries by address (equal addresses in any order) without fresh memory, which costs more here
+  ;; than moving entries: scr/scrLen is room for scrCap entries in memory already touched (the scanned input's). Up
+  ;; to scrCap entries, three 11-bit LSD passes through it; more, an MSD radix sort, 8 bits a level: per level an
+  ;; American flag pass (each entry swapped straight into its bucket; with 256 buckets their heads stay in cache),
+  ;; then each bucket by the bits below, through scr when it fits. Up to 32 entries by insertion. hist: 24 KiB.
+  (func $radix (param $addr i32) (param $lens i32) (param $n i32) (param $hist i32) (param $scr i32)
+    (param $scrLen i32) (param $scrCap i32)
+    (if (i32.le_u (local.get $n) (i32.const 32))
+      (then (call $insertion (local.get $addr) (local.get $lens) (local.get $n)) (return)))
+    (if (i32.le_u (local.get $n) (local.get $scrCap))
       (then
-        (call $lsd (local.get $addr) (local.get $lens) (local.get $n) (local.get $tmpAddr) (local.get $tmpLen)
-          (local.get $hist) (i32.const 0) (i32.const 4))
+        (call $lsd (local.get $addr) (local.get $lens) (local.get $n) (local.get $scr) (local.get $scrLen)
+          (i32.add (local.get $hist) (i32.const 8192)) (i32.const 11) (i32.const 3))
         (return)))
-    (local.set $heads (local.get $hist))
-    (local.set $ends (i32.add (local.get $hist) (i32.const 262144)))
-    (memory.fill (local.get $heads) (i32.const 0) (i32.const 262144))
-    ;; Bucket sizes, then heads[b] = where bucket b starts, ends[b] = where it ends.
+    (call $msd (local.get $addr) (local.get $lens) (local.get $n) (i32.const 24) (local.get $hist) (local.get $scr)
+      (local.get $scrLen) (local.get $scrCap)))
+
+  ;; One level of the MSD sort: by bits [shift, shift + 8), then each bucket by the bits below.
+  (func $msd (param $addr i32) (param $lens i32) (param $n i32) (param $shift i32) (param $hist i32) (param $scr i32)
+    (param $scrLen i32) (param $scrCap i32)
+    (local $ends i32) (local $i i32) (local $b i32) (local $p i32) (local $q i32) (local $v i32) (local $sum i32)
+    (local $a i32) (local $l i32) (local $d i32) (local $t i32) (local $tl i32) (local $start i32) (local $same i32)
+    (if (i32.le_u (local.get $n) (i32.const 32))
+      (then (call $insertion (local.get $addr) (local.get $lens) (local.get $n)) (return)))
+    (local.set $ends (i32.add (local.get $hist) (i32.const 1024)))
+    (memory.fill (local.get $hist) (i32.const 0) (i32.const 1024))
+    ;; Bucket sizes, then hist[b] = where bucket b starts, ends[b] = where it ends.
     (loop $count
       (local.set $p
-        (i32.add (local.get $heads)
-          (i32.shl (i32.shr_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))
-            (i32.const 16)) (i32.const 2))))
+        (i32.add (local.get $hist)
+          (i32.shl
+            (i32.and (i32.shr_u (i32.load (i32.add (local.get $addr) (i32.shl (local.get $i) (i32.const 2))))
+              (local.get $shift)) (i32.const 255))
+            (i32.const 2))))
       (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $count (i32.lt_u (local.get $i) (local.get $n))))
     (loop $offsets
-      (local.set $p (i32.add (local.get $heads) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $p (i32.add (local.get $hist) (i32.shl (local.get $b) (i32.const 2))))
       (local.set $v (i32.load (local.get $p)))
+      (local.set $same (i32.or (local.get $same) (i32.eq (local.get $v) (local.get $n))))
       (i32.store (local.get $p) (local.get $sum))
       (local.set $sum (i32.add (local.get $sum) (local.get $v)))
       (i32.store (i32.add (local.get $ends) (i32.shl (local.get $b) (i32.const 2))) (local.get $sum))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $offsets (i32.lt_u (local.get $b) (i32.const 65536))))
+      (br_if $offsets (i32.lt_u (local.get $b) (i32.const 256))))
+    ;; All in one bucket: straight to the next level.
+    (if (local.get $same)
+      (then
+        (if (local.get $shift)
+          (then
+            (call $msd (local.get $addr) (local.get $lens) (local.get $n) (i32.sub (local.get $shift) (i32.const 8))
+              (local.get $hist) (local.get $scr) (local.get $scrLen) (local.get $scrCap))))
+        (return)))
     ;; Each bucket in turn filled from its head: the entry there is carried along a cycle of swaps, each putting one
     ;; entry at the head of its own bucket, until one that belongs here comes back.
     (local.set $b (i32.const 0))
     (loop $buckets
       (block $full
         (loop $fill
-          (local.set $p (i32.load (i32.add (local.get $heads) (i32.shl (local.get $b) (i32.const 2)))))
-          (br_if $full (i32.ge_u (local.get $p) (i32.load (i32.add (local.get $ends) (i32.shl (local.get $b) (i32.const 2))))))
+          (local.set $p (i32.load (i32.add (local.get $hist) (i32.shl (local.get $b) (i32.const 2)))))
+          (br_if $full
+            (i32.ge_u (local.get $p) (i32.load (i32.add (local.get $ends) (i32.shl (local.get $b) (i32.const 2))))))
           (local.set $a (i32.load (i32.add (local.get $addr) (i32.shl (local.get $p) (i32.const 2)))))
           (local.set $l (i32.load8_u (i32.add (local.get $lens) (local.get $p))))
-          (local.set $d (i32.shr_u (local.get $a) (i32.const 16)))
+          (local.set $d (i32.and (i32.shr_u (local.get $a) (local.get $shift)) (i32.const 255)))
           (block $home
             (loop $cycle
               (br_if $home (i32.eq (local.get $d) (local.get $b)))
-              (local.set $t (i32.add (local.get $heads) (i32.shl (local.get $d) (i32.const 2))))
+              (local.set $t (i32.add (local.get $hist) (i32.shl (local.get $d) (i32.const 2))))
               (local.set $q (i32.load (local.get $t)))
               (i32.store (local.get $t) (i32.add (local.get $q) (i32.const 1)))
               (local.set $t (i32.load (i32.add (local.get $addr) (i32.shl (local.get $q) (i32.const 2)))))
@@ -324,52 +344,62 @@
               (i32.store8 (i32.add (local.get $lens) (local.get $q)) (local.get $l))
               (local.set $a (local.get $t))
               (local.set $l (local.get $tl))
-              (local.set $d (i32.shr_u (local.get $a) (i32.const 16)))
+              (local.set $d (i32.and (i32.shr_u (local.get $a) (local.get $shift)) (i32.const 255)))
               (br $cycle)))
           (i32.store (i32.add (local.get $addr) (i32.shl (local.get $p) (i32.const 2))) (local.get $a))
           (i32.store8 (i32.add (local.get $lens) (local.get $p)) (local.get $l))
-          (i32.store (i32.add (local.get $heads) (i32.shl (local.get $b) (i32.const 2))) (i32.add (local.get $p) (i32.const 1)))
+          (i32.store (i32.add (local.get $hist) (i32.shl (local.get $b) (i32.const 2))) (i32.add (local.get $p) (i32.const 1)))
           (br $fill)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $buckets (i32.lt_u (local.get $b) (i32.const 65536))))
-    ;; Each bucket by the low 16 bits (the heads table is free now: its first KiB is the histogram).
+      (br_if $buckets (i32.lt_u (local.get $b) (i32.const 256))))
+    (if (i32.eqz (local.get $shift)) (then (return)))
+    ;; Each bucket a level down.
     (local.set $b (i32.const 0))
     (loop $each
-      (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $b) (i32.const 2)))))
-      (local.set $v (i32.sub (local.get $end) (local.get $start)))
-      (if (i32.gt_u (local.get $v) (i32.const 1))
-        (then
-          (if (i32.le_u (local.get $v) (i32.const 32))
+      (local.set $v (i32.load (i32.add (local.get $ends) (i32.shl (local.get $b) (i32.const 2)))))
+      (local.set $l (i32.sub (local.get $v) (local.get $start)))
+      (local.set $a (i32.add (local.get $addr) (i32.shl (local.get $start) (i32.const 2))))
+      (local.set $d (i32.add (local.get $lens) (local.get $start)))
+      (if (i32.le_u (local.get $l) (i32.const 32))
+        (then (if (i32.gt_u (local.get $l) (i32.const 1)) (then (call $insertion (local.get $a) (local.get $d) (local.get $l)))))
+        (else
+          (if (i32.le_u (local.get $l) (local.get $scrCap))
             (then
-              (call $insertion (i32.add (local.get $addr) (i32.shl (local.get $start) (i32.const 2)))
-                (i32.add (local.get $lens) (local.get $start)) (local.get $v)))
+              ;; The bits below: 24 as two 12-bit passes, 16 as two 8-bit ones, 8 as one.
+              (call $lsd (local.get $a) (local.get $d) (local.get $l) (local.get $scr) (local.get $scrLen)
+                (i32.add (i32.sub (local.get $hist) (i32.mul (i32.sub (i32.const 24) (local.get $shift)) (i32.const 256)))
+                  (i32.const 8192))
+                (select (i32.const 12) (i32.const 8) (i32.eq (local.get $shift) (i32.const 24)))
+                (select (i32.const 1) (i32.const 2) (i32.eq (local.get $shift) (i32.const 8)))))
             (else
-              (call $lsd (i32.add (local.get $addr) (i32.shl (local.get $start) (i32.const 2)))
-                (i32.add (local.get $lens) (local.get $start)) (local.get $v) (local.get $tmpAddr) (local.get $tmpLen)
-                (local.get $heads) (i32.const 0) (i32.const 2))))))
-      (local.set $start (local.get $end))
+              (call $msd (local.get $a) (local.get $d) (local.get $l) (i32.sub (local.get $shift) (i32.const 8))
+                (i32.add (local.get $hist) (i32.const 2048)) (local.get $scr) (local.get $scrLen) (local.get $scrCap))))))
+      (local.set $start (local.get $v))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $each (i32.lt_u (local.get $b) (i32.const 65536)))))
+      (br_if $each (i32.lt_u (local.get $b) (i32.const 256)))))
 
-  ;; Stable 8-bit LSD radix passes over the first n entries, digits from bit shift up, through tmpAddr/tmpLen (a pass
-  ;; whose digit is the same for all is skipped); the result ends in addr/lens. hist: 1 KiB.
-  (func $lsd (param $addr i32) (param $lens i32) (param $n i32) (param $tmpAddr i32) (param $tmpLen i32)
-    (param $hist i32) (param $shift i32) (param $passes i32)
+  ;; Stable LSD radix passes of `bits` bits over the first n entries, from bit 0 up, through scr/scrLen (a pass whose
+  ;; digit is the same for all is skipped); the result ends in addr/lens. hist: 4 << bits bytes.
+  (func $lsd (param $addr i32) (param $lens i32) (param $n i32) (param $scr i32) (param $scrLen i32)
+    (param $hist i32) (param $bits i32) (param $passes i32)
     (local $srcA i32) (local $srcL i32) (local $dstA i32) (local $dstL i32) (local $i i32) (local $p i32)
-    (local $v i32) (local $sum i32) (local $a i32) (local $same i32) (local $t i32)
+    (local $v i32) (local $sum i32) (local $a i32) (local $same i32) (local $t i32) (local $shift i32) (local $mask i32)
+    (local $size i32)
     (local.set $srcA (local.get $addr))
     (local.set $srcL (local.get $lens))
-    (local.set $dstA (local.get $tmpAddr))
-    (local.set $dstL (local.get $tmpLen))
+    (local.set $dstA (local.get $scr))
+    (local.set $dstL (local.get $scrLen))
+    (local.set $size (i32.shl (i32.const 1) (local.get $bits)))
+    (local.set $mask (i32.sub (local.get $size) (i32.const 1)))
     (loop $pass
-      (memory.fill (local.get $hist) (i32.const 0) (i32.const 1024))
+      (memory.fill (local.get $hist) (i32.const 0) (i32.shl (local.get $size) (i32.const 2)))
       (local.set $i (i32.const 0))
       (loop $count
         (local.set $p
           (i32.add (local.get $hist)
             (i32.shl
               (i32.and (i32.shr_u (i32.load (i32.add (local.get $srcA) (i32.shl (local.get $i) (i32.const 2))))
-                (local.get $shift)) (i32.const 255))
+                (local.get $shift)) (local.get $mask))
               (i32.const 2))))
         (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -384,7 +414,7 @@
         (i32.store (local.get $p) (local.get $sum))
         (local.set $sum (i32.add (local.get $sum) (local.get $v)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $offsets (i32.lt_u (local.get $i) (i32.const 256))))
+        (br_if $offsets (i32.lt_u (local.get $i) (local.get $size))))
       (if (i32.eqz (local.get $same))
         (then
           (local.set $i (i32.const 0))
@@ -392,7 +422,7 @@
             (local.set $a (i32.load (i32.add (local.get $srcA) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $p
               (i32.add (local.get $hist)
-                (i32.shl (i32.and (i32.shr_u (local.get $a) (local.get $shift)) (i32.const 255)) (i32.const 2))))
+                (i32.shl (i32.and (i32.shr_u (local.get $a) (local.get $shift)) (local.get $mask)) (i32.const 2))))
             (local.set $v (i32.load (local.get $p)))
             (i32.store (local.get $p) (i32.add (local.get $v) (i32.const 1)))
             (i32.store (i32.add (local.get $dstA) (i32.shl (local.get $v) (i32.const 2))) (local.get $a))
@@ -401,7 +431,7 @@
             (br_if $scatter (i32.lt_u (local.get $i) (local.get $n))))
           (local.set $t (local.get $srcA)) (local.set $srcA (local.get $dstA)) (local.set $dstA (local.get $t))
           (local.set $t (local.get $srcL)) (local.set $srcL (local.get $dstL)) (local.set $dstL (local.get $t))))
-      (local.set $shift (i32.add (local.get $shift) (i32.const 8)))
+      (local.set $shift (i32.add (local.get $shift) (local.get $bits)))
       (local.set $passes (i32.sub (local.get $passes) (i32.const 1)))
       (br_if $pass (local.get $passes)))
     (if (i32.ne (local.get $srcA) (local.get $addr))
