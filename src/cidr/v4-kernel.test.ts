@@ -131,4 +131,28 @@ describe('prefixTextPieces', () => {
       expect(joined.equals(writePrefixes(list, { bareHosts }))).toBe(true);
     }
   });
+
+  it("write an aggregated parse from the parse job's own memory, in pieces of its input region", () => {
+    // Hosts 8 apart (no two merge) and /24s 512 apart: ~80 KB of text, so the job's input region is one 80 KB
+    // read and the 6,000 entries take more than one piece of it.
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const a = i % 50 === 0 ? 0xac100000 + 512 * (i / 50) : 0x0a000000 + 8 * i;
+      const quad = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+      lines.push(i % 50 === 0 ? `${quad}/24` : quad);
+    }
+    const text = Buffer.from(lines.join('\n') + '\n');
+    const { list } = parseCidrText(text, 'list.txt', { aggregate: true });
+    const job = V4Kernel.holding(list.v4.addr, list.v4.len);
+    expect(job).toBeDefined();
+    expect(list.v4.len.length).toBeGreaterThan(job!.textRoom());
+    const plain = { v4: { addr: list.v4.addr.slice(), len: list.v4.len.slice() }, v6: list.v6 };
+    expect(V4Kernel.holding(plain.v4.addr, plain.v4.len)).toBeUndefined();
+    for (const bareHosts of [false, true]) {
+      const copies: Buffer[] = [];
+      for (const piece of prefixTextPieces(list, { bareHosts })) copies.push(Buffer.from(piece));
+      expect(copies.length).toBeGreaterThan(1);
+      expect(Buffer.concat(copies).equals(writePrefixes(plain, { bareHosts }))).toBe(true);
+    }
+  });
 });

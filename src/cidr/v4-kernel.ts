@@ -38,6 +38,8 @@ interface WasmApi {
 const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
+/** Each job by its memory, so a list that is a view of one can be written from where it is (see holding). */
+const jobs = new WeakMap<ArrayBufferLike, V4Kernel>();
 
 const PAGE = 65536;
 const TABLE_BYTES = 1156;
@@ -111,6 +113,7 @@ export class V4Kernel {
     this.len = new Uint8Array(buf, len, cap);
     this.out = Buffer.from(buf, out, layout.out ?? 0);
     this.at = { input, addr, len, tmpAddr, tmpLen, hist, out };
+    jobs.set(buf, this);
     this.k.init(table);
     // An aggregating job drops entries inside space already covered, and exact repeats, as it scans (see scan).
     if (layout.sort) {
@@ -176,6 +179,31 @@ export class V4Kernel {
     const scrCap = Math.floor((this.input.length - 1) / 5);
     this.k.sort(addr, len, n, tmpAddr, tmpLen, hist, input, input + 4 * scrCap, scrCap);
     return this.k.aggregate(addr, len, n);
+  }
+
+  /**
+   * The job whose memory holds both views, when it has room to write text (its input region, free once the job's
+   * entries are aggregated: sort's scratch).
+   */
+  static holding(addr: Uint32Array, len: Uint8Array): V4Kernel | undefined {
+    const job = jobs.get(addr.buffer);
+    return job !== undefined && len.buffer === addr.buffer && job.textRoom() > 0 ? job : undefined;
+  }
+
+  /** Entries writeViews writes at a time. */
+  textRoom(): number {
+    return Math.max(0, Math.floor((this.input.length - 4) / MAX_V4_LINE));
+  }
+
+  /**
+   * Entries [from, to) of views of this job's memory (see holding; at most textRoom of them) as text lines, in its
+   * input region: the text is valid until the next call.
+   */
+  writeViews(addr: Uint32Array, len: Uint8Array, from: number, to: number, bareHosts: boolean): Buffer {
+    if (to - from > this.textRoom()) throw new InternalError('a CIDR kernel was asked to write more than it holds');
+    const at = this.at.input;
+    const end = this.k.write(addr.byteOffset + 4 * from, len.byteOffset + from, to - from, at, bareHosts ? 1 : 0);
+    return this.input.subarray(0, end - at);
   }
 
   /** Writes the first n entries as text lines into out; returns the bytes written. */

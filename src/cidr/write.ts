@@ -48,6 +48,14 @@ function* v4Pieces(list: PrefixList, bare: boolean): Generator<Buffer, void, und
   const { addr, len } = list.v4;
   const n4 = len.length;
   if (n4 === 0) return;
+  // A list that is a view of a finished kernel job (parseCidrText's aggregated result) is written from where it
+  // is, through that job's input region: no copy and no fresh memory.
+  const job = V4Kernel.holding(addr, len);
+  if (job !== undefined) {
+    const per = job.textRoom();
+    for (let i = 0; i < n4; i += per) yield job.writeViews(addr, len, i, Math.min(n4, i + per), bare);
+    return;
+  }
   const size = Math.min(n4, PIECE_ENTRIES);
   const k = new V4Kernel({ entries: size, out: size * MAX_V4_LINE + 3 });
   for (let i = 0; i < n4; i += PIECE_ENTRIES) {
