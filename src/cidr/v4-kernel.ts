@@ -47,8 +47,8 @@ const TABLE_BYTES = 1156;
 const HIST_BYTES = 24576;
 const COVER_BYTES = 8192;
 const SEEN_BYTES = 65536 * 8;
-/** How much of a file a job holds at a time. */
-export const CHUNK_BYTES = 1 << 20;
+/** How much of a file a job holds at a time (touched once, then reused: also the sort scratch and the text out). */
+export const CHUNK_BYTES = 1 << 19;
 /** Longest IPv4 line: 255.255.255.255/32 and a newline. */
 export const MAX_V4_LINE = 19;
 
