@@ -74,6 +74,30 @@ describe('the WebAssembly kernel', () => {
   });
 });
 
+describe('the aggregating scan', () => {
+  it('drops what wider entries already cover (one bit per /16) and repeats, and aggregates as aggregate does', () => {
+    // Wide prefixes (/1../20, every alignment and word position of the cover bitmap) and hosts, in random order:
+    // many entries fall inside space an earlier one covered, or repeat one.
+    const rng = createRng(23);
+    for (const n of [50, 3000, 40_000]) {
+      const lines: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const len = rng() < 0.6 ? 1 + Math.floor(rng() * 20) : 32;
+        const a = Math.floor(rng() * 2 ** 32);
+        const net = len === 32 ? a : (a & ((0xffffffff << (32 - len)) >>> 0)) >>> 0;
+        const quad = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}`;
+        lines.push(len === 32 ? quad : `${quad}/${len}`);
+        if (rng() < 0.2) lines.push(lines[Math.floor(rng() * lines.length)]!);
+      }
+      const text = lines.join('\n') + '\n';
+      const got = parseCidrText(text, 'wide.txt', { aggregate: true }).list;
+      const want = aggregate(parseCidrText(text, 'wide.txt').list);
+      expect(Array.from(got.v4.addr)).toEqual(Array.from(want.v4.addr));
+      expect(Array.from(got.v4.len)).toEqual(Array.from(want.v4.len));
+    }
+  });
+});
+
 describe('CidrTextParser', () => {
   const line = fc.oneof(
     fc.constantFrom('10.0.0.1', '10.0.0.0/8', '192.0.2.7/24', '2001:db8::/32', '10.0.0.1-10.0.0.9', 'not an entry'),

@@ -119,15 +119,27 @@
           (if (global.get $cover)
             (then
               ;; Dropped when every /16 it touches is already covered: it adds nothing to the union.
-              (if (i32.ge_u (local.get $len) (i32.const 16))
+              ;; Up to 32 /16s (a /11 or longer) are bits of one word; more go word by word.
+              (if (i32.ge_u (local.get $len) (i32.const 11))
                 (then
+                  (local.set $octet (i32.shr_u (local.get $net) (i32.const 16)))
                   (local.set $d
-                    (i32.add (global.get $cover) (i32.shl (i32.shr_u (local.get $net) (i32.const 21)) (i32.const 2))))
+                    (i32.add (global.get $cover) (i32.shl (i32.shr_u (local.get $octet) (i32.const 5)) (i32.const 2))))
                   (local.set $w (i32.load (local.get $d)))
-                  (local.set $octet (i32.shl (i32.const 1) (i32.shr_u (local.get $net) (i32.const 16))))
-                  (br_if $stored (i32.and (local.get $w) (local.get $octet)))
-                  (if (i32.eq (local.get $len) (i32.const 16))
-                    (then (i32.store (local.get $d) (i32.or (local.get $w) (local.get $octet))))))
+                  (local.set $octet
+                    (select (i32.const -1)
+                      (i32.shl
+                        (i32.sub
+                          (i32.shl (i32.const 1)
+                            (select (i32.const 1) (i32.shl (i32.const 1) (i32.sub (i32.const 16) (local.get $len)))
+                              (i32.ge_u (local.get $len) (i32.const 16))))
+                          (i32.const 1))
+                        (local.get $octet))
+                      (i32.eq (local.get $len) (i32.const 11))))
+                  (br_if $stored (i32.eq (i32.and (local.get $w) (local.get $octet)) (local.get $octet)))
+                  (i32.store (local.get $d)
+                    (select (i32.or (local.get $w) (local.get $octet)) (local.get $w)
+                      (i32.le_u (local.get $len) (i32.const 16)))))
                 (else
                   (br_if $stored (call $covered (i32.shr_u (local.get $net) (i32.const 16)) (local.get $len)))))
               ;; Dropped when it is the entry last seen in its slot of the repeat cache: an exact repeat.
