@@ -24,8 +24,9 @@ const PIECE_ENTRIES = 65536;
 
 /**
  * The text of writePrefixes in pieces of at most ~1.2 MB, for a caller that writes each piece out before asking
- * for the next: every piece is a view of one reused buffer, valid until the next one is asked for. A 1M-entry
- * list is ~10 MB of text, and touching that much fresh memory costs more than producing it.
+ * for the next: every piece is a view of one reused buffer, valid until the next one is asked for (for a list
+ * that is a view of a kernel job, that job's buffer: one walk over such a list at a time). A 1M-entry list is
+ * ~10 MB of text, and touching that much fresh memory costs more than producing it.
  */
 export function* prefixTextPieces(list: PrefixList, opts?: FormatOptions): Generator<Buffer, void, undefined> {
   const bare = opts?.bareHosts === true;
