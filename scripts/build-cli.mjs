@@ -46,7 +46,52 @@ const common = {
   logLevel: 'warning',
 };
 
-/** One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line. */
+// The validators the validate bundle carries inside it (compiled with it, so its code cache holds them too).
+const BUNDLED_VALIDATORS = ['device', 'settings'];
+
+/**
+ * What the validate bundle leaves out or takes in, beside the modules' own imports:
+ * - a driver's code (platform.ts loads it for a connect, which validate never does): a stub that throws;
+ * - the pre-compiled validators validate runs, with the ajv run-time helpers they require: bundled, where
+ *   src/schema-validators.ts would read them from files at run time (resolved, read and compiled on every run).
+ */
+const validateOnly = {
+  name: 'tscm-validate-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (a) =>
+      a.kind === 'dynamic-import' && /[\\/]src[\\/]drivers[\\/][\w-]+[\\/]platform\.ts$/.test(a.importer)
+        ? { path: a.importer, namespace: 'tscm-no-driver' }
+        : undefined,
+    );
+    b.onLoad({ filter: /./, namespace: 'tscm-no-driver' }, () => ({
+      contents: "throw new Error('the validate bundle holds no driver: connect through the tscm program');",
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
+      path: 'schema-validators',
+      namespace: 'tscm-validators',
+    }));
+    b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: [
+        "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
+        "export { loadAjv2020 } from './src/schema-validators.ts';",
+        'const BUNDLED = {',
+        ...BUNDLED_VALIDATORS.map(
+          (n) => `  ${n}: () => require(${JSON.stringify(join(outDir, 'schema-validators', `${n}.cjs`))}).validate,`,
+        ),
+        '};',
+        'export const precompiledValidator = (name) => (BUNDLED[name] ?? fromFile)(name);',
+      ].join('\n'),
+    }));
+  },
+};
+
+/**
+ * One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line, then
+ * the module wrapper (a function expression: src/cli/startup-loader.ts compiles the file as it is, with no copy).
+ */
 async function bundleCli(entry, outfile) {
   await build({
     ...common,
@@ -56,20 +101,29 @@ async function bundleCli(entry, outfile) {
     // import() of an external package (simple-git) becomes require(): a vm.Script run from cached data has no
     // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
     supported: { 'dynamic-import': false },
-    external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+    plugins: [validateOnly],
+    // ajv's and ajv-formats' run-time files come with the validators; the packages themselves stay outside.
+    external: deps
+      .filter((d) => !BUNDLED.has(d))
+      .flatMap((d) => (d === 'ajv' || d === 'ajv-formats' ? [d] : [d, `${d}/*`])),
     // A CommonJS file has no import.meta: its URL is the bundle's own (same folder as the modules it replaces).
     define: { 'import.meta.url': '__tscmModuleUrl' },
     banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   // esbuild escapes non-ASCII characters in strings and regular expressions (charset ascii, its default) but keeps
   // the comments it preserves as they are (a '§' in a doc comment): escape those too, so the loader can read the
-  // bundle as latin1 into a one-byte string (src/cli/startup-loader.ts).
-  const code = readFileSync(outfile, 'utf8').replace(
-    /[^\0-\x7f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  // bundle as latin1 into a one-byte string (src/cli/startup-loader.ts). Strict, as the ES modules it was built
+  // from (the bundle's own "use strict" comes after its banner).
+  const code =
+    "(function (exports, require, module, __filename, __dirname) {'use strict';" +
+    readFileSync(outfile, 'utf8').replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) +
+    '\n})';
   writeFileSync(outfile, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
 }
+
+execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
+  stdio: 'inherit',
+});
 
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
@@ -85,10 +139,6 @@ await build({
   banner: {
     js: "import { createRequire as __tscmCreateRequire } from 'node:module'; const require = __tscmCreateRequire(import.meta.url);",
   },
-});
-
-execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
-  stdio: 'inherit',
 });
 
 // The warm run that writes the code cache: `validate` of one device (a CI job's command); and a check that the
