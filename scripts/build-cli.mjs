@@ -1,26 +1,32 @@
 // Build step: bundles the CLI for a short start. Node 20 has no compile cache: resolving, reading and compiling
 // each module file was most of a short command's start-up (`tscm validate` of one device: ~2.6x `node -e 0` from
 // tsc's ~150 files, ~2.0x bundled as ES module chunks). So:
-// - dist/cli/main.js and chunks beside it: main.ts and everything it imports, with yaml and commander, as ES
-//   modules; code splitting keeps every command a chunk of its own, loaded when that command runs, as the dynamic
-//   imports in program.ts say. The other dependencies stay external (ssh2 has a native part; the rest load with the
-//   command that needs them).
-// - dist/cli/tscm-validate.cjs: a plain `validate` (src/cli/startup-entry.ts and everything it imports, with yaml)
-//   as one CommonJS file, which main.ts runs through vm.Script with V8's code cache (src/cli/startup-loader.ts):
-//   CommonJS because only a classic script takes cached data on Node 20. A program of its own, never loaded beside
-//   the chunks. Its code cache (tscm-validate.cjs.v8-cache) is made here by a warm run, so it holds the functions
-//   that run compiled, not only the top level; a run that finds it missing or rejected makes it again. (The whole
-//   CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made `--help` ~50 ms slower than these chunks.)
+// - dist/cli/main.js: main.ts and what it imports (the `--version` and `validate` paths), one CommonJS file;
+//   dist/cli/package.json makes the folder a CommonJS scope, so Node never sets up its ES module loader for a
+//   command main.ts answers (~15 ms of `--version`, ~10 ms of `validate`).
+// - dist/cli/program.mjs and chunk-*.mjs beside it: program.ts (commander, every command), which main.js imports
+//   for any other command line, as ES modules with yaml and commander; code splitting keeps every command a chunk
+//   of its own, loaded when that command runs, as the dynamic imports in program.ts say. The other dependencies
+//   stay external (ssh2 has a native part; the rest load with the command that needs them).
+// - dist/cli/tscm-validate.cjs: a plain `validate` (src/cli/startup-entry.ts and everything it imports, with yaml
+//   and the device and settings validators) as one CommonJS file, which main.ts runs through vm.Script with V8's
+//   code cache (src/cli/startup-loader.ts): CommonJS because only a classic script takes cached data on Node 20.
+//   A program of its own, never loaded beside the chunks. Its code cache (tscm-validate.cjs.v8-cache) is made here
+//   by a warm run, so it holds the functions that run compiled, not only the top level; a run that finds it missing
+//   or rejected makes it again. (The whole CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made
+//   `--help` ~50 ms slower than these chunks.)
 // All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
-// stays as it is for the benchmarks and library use; only dist/cli/main.js is replaced.
+// stays as it is for the benchmarks and library use, except dist/cli/: the bundles replace tsc's modules there
+// (in a CommonJS scope they could not load), and only views/ is kept, an ES module scope of its own, for
+// bench/plan.mjs.
 //
 //   node scripts/build-cli.mjs      (after tsc: npm run build)
 
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +36,16 @@ const outDir = join(root, 'dist', 'cli');
 const BUNDLED = new Set(['yaml', 'commander']);
 const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
 
-// An earlier build's ES module chunks (content-hashed names), CommonJS bundles and code caches, and tsc's map of the
-// replaced entry.
+// tsc's modules of dist/cli (but views/), and an earlier build's bundles, chunks (content-hashed names) and code
+// caches.
 for (const f of readdirSync(outDir)) {
-  if (/^chunk-[\w-]+\.js$/.test(f) || /^tscm[\w-]*\.cjs(\.v8-cache.*)?$/.test(f)) rmSync(join(outDir, f));
+  const path = join(outDir, f);
+  if (statSync(path).isDirectory() ? f !== 'views' : /\.(c|m)?js(\.map|\.v8-cache.*)?$/.test(f)) {
+    rmSync(path, { recursive: true, force: true });
+  }
 }
-rmSync(join(outDir, 'main.js.map'), { force: true });
+writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(join(outDir, 'views', 'package.json'), '{ "type": "module" }\n');
 
 const common = {
   bundle: true,
@@ -129,8 +139,9 @@ await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
 await build({
   ...common,
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  entryPoints: { program: join(root, 'src', 'cli', 'program.ts') },
   outdir: outDir,
+  outExtension: { '.js': '.mjs' },
   splitting: true,
   format: 'esm',
   chunkNames: 'chunk-[hash]',
@@ -139,6 +150,23 @@ await build({
   banner: {
     js: "import { createRequire as __tscmCreateRequire } from 'node:module'; const require = __tscmCreateRequire(import.meta.url);",
   },
+});
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile: join(outDir, 'main.js'),
+  format: 'cjs',
+  plugins: [
+    {
+      name: 'tscm-program-chunks',
+      setup: (b) => b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: './program.mjs', external: true })),
+    },
+  ],
+  external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+  // Strict, as the ES module it is built from (esbuild's own "use strict" comes after the banner).
+  define: { 'import.meta.url': '__tscmModuleUrl' },
+  banner: { js: "'use strict'; var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 // The warm run that writes the code cache: `validate` of one device (a CI job's command); and a check that the

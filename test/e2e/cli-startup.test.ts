@@ -153,6 +153,36 @@ describe('start-up loading', () => {
   });
 });
 
+/** Node's internal modules that `node CLI args` loaded, by a preload that writes process.moduleLoadList at exit. */
+async function internalModules(args: string[]): Promise<string[]> {
+  const preload = path.join(dir, 'module-list.cjs');
+  const list = path.join(dir, `modules-${args.join('-').replace(/\W/g, '_')}.txt`);
+  await writeFile(
+    preload,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.TSCM_TEST_LIST, process.moduleLoadList.join('\\n')));\n",
+  );
+  const r = spawnSync(process.execPath, ['--require', preload, CLI, ...args], {
+    env: { ...process.env, TSCM_TEST_LIST: list, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return (await readFile(list, 'utf8')).split('\n');
+}
+
+describe('the entry is CommonJS', () => {
+  // Node sets up its ES module loader (resolve, load, translators, module jobs) for an ES module entry only.
+  const ESM_JOB = 'NativeModule internal/modules/esm/module_job';
+
+  it('--version and validate never set up the ES module loader', async () => {
+    expect(await internalModules(['--version'])).not.toContain(ESM_JOB);
+    expect(await internalModules(['validate', '--dir', defs])).not.toContain(ESM_JOB);
+  });
+
+  it('any other command loads the program as ES modules (the check above can see the loader)', async () => {
+    expect(await internalModules(['--help'])).toContain(ESM_JOB);
+  });
+});
+
 describe('the code cache', () => {
   const validate = (main: string) => traced(['validate', '--dir', defs], main);
   const expectValid = (run: Run) => {
