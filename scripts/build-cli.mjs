@@ -112,10 +112,12 @@ async function bundleCli(entry, outfile) {
     // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
     supported: { 'dynamic-import': false },
     plugins: [validateOnly],
-    // ajv's and ajv-formats' run-time files come with the validators; the packages themselves stay outside.
-    external: deps
-      .filter((d) => !BUNDLED.has(d))
-      .flatMap((d) => (d === 'ajv' || d === 'ajv-formats' ? [d] : [d, `${d}/*`])),
+    // A smaller file to read and hold (~40% less); names are kept, so stack traces still name the functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // ajv's and ajv-formats' run-time files come with the validators (ajv itself, to explain a failure, is loaded
+    // through createRequire, which esbuild leaves alone).
+    external: deps.filter((d) => !BUNDLED.has(d) && d !== 'ajv' && d !== 'ajv-formats').flatMap((d) => [d, `${d}/*`]),
     // A CommonJS file has no import.meta: its URL is the bundle's own (same folder as the modules it replaces).
     define: { 'import.meta.url': '__tscmModuleUrl' },
     banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -16,7 +16,6 @@ import type { runValidate } from './startup-entry.js';
 import { runCachedBundle } from './startup-loader.js';
 import { endQuietlyOnClosedPipeWhenUsed } from './startup-stdio.js';
 import { validateArgs } from './startup-validate.js';
-import { TOOL_VERSION } from './version.js';
 
 endQuietlyOnClosedPipeWhenUsed('stdout');
 endQuietlyOnClosedPipeWhenUsed('stderr');
@@ -25,7 +24,8 @@ const args = process.argv.slice(2);
 const validate = validateArgs(args, process.env);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // What commander prints for the program's version option (program.ts still answers it in any other position).
-  process.stdout.write(`${TOOL_VERSION}\n`);
+  // Imported here only: reading package.json is no part of the validate path.
+  void import('./version.js').then(({ TOOL_VERSION }) => process.stdout.write(`${TOOL_VERSION}\n`));
 } else if (validate !== undefined) {
   const bundle = runCachedBundle(fileURLToPath(new URL('./tscm-validate.cjs', import.meta.url)));
   void (bundle as { runValidate: typeof runValidate }).runValidate(validate);
