@@ -144,6 +144,10 @@ await build({
   entryPoints: { program: join(root, 'src', 'cli', 'program.ts') },
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
+  // Less to read and compile on every run (no code cache for ES modules on Node 20): ~10 ms of policy --cidrs's
+  // start. Names are kept, so stack traces still name the functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   splitting: true,
   format: 'esm',
   chunkNames: 'chunk-[hash]',
