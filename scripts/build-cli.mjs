@@ -15,6 +15,8 @@
 //   by a warm run, so it holds the functions that run compiled, not only the top level; a run that finds it missing
 //   or rejected makes it again. (The whole CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made
 //   `--help` ~50 ms slower than these chunks.)
+// - dist/cli/tscm-validator-{device,settings}.cjs: the program's copies of those two validators, run the same way
+//   (with their own code caches) instead of compiling schema-validators/*.cjs on every policy, plan or apply.
 // All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
 // stays as it is for the benchmarks and library use, except dist/cli/: the bundles replace tsc's modules there
@@ -99,6 +101,59 @@ const validateOnly = {
 };
 
 /**
+ * The same two validators for the commander program (ES modules, which Node 20 compiles anew on every run): each
+ * a CommonJS file of its own (tscm-validator-NAME.cjs) run with V8's code cache like the validate bundle, where
+ * src/schema-validators.ts would compile schema-validators/NAME.cjs on every run (~10 ms of a policy or plan).
+ */
+const cachedValidators = {
+  name: 'tscm-cached-validators',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
+      path: 'schema-validators',
+      namespace: 'tscm-validators',
+    }));
+    b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: [
+        "import { fileURLToPath } from 'node:url';",
+        "import { runCachedBundle } from './src/cli/startup-loader.ts';",
+        "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
+        "export { loadAjv2020 } from './src/schema-validators.ts';",
+        `const CACHED = ${JSON.stringify(BUNDLED_VALIDATORS)};`,
+        'const loaded = new Map();',
+        'export function precompiledValidator(name) {',
+        '  if (!CACHED.includes(name)) return fromFile(name);',
+        '  if (!loaded.has(name)) {',
+        '    let validator;',
+        '    try {',
+        '      const file = fileURLToPath(new URL(`./tscm-validator-${name}.cjs`, import.meta.url));',
+        '      validator = runCachedBundle(file).validate;',
+        '    } catch {',
+        '      validator = fromFile(name);', // as src/schema-validators.ts: a missing file is no error
+        '    }',
+        '    loaded.set(name, validator);',
+        '  }',
+        '  return loaded.get(name);',
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
+/**
+ * `code` as src/cli/startup-loader.ts runs it: ASCII (read as latin1 into a one-byte string), strict, the module
+ * wrapper (a function expression) around it, and its id (content hash) on the first line.
+ */
+function cachedScript(code) {
+  const body =
+    "(function (exports, require, module, __filename, __dirname) {'use strict';" +
+    code.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) +
+    '\n})';
+  return `// tscm-bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`;
+}
+
+/**
  * One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line, then
  * the module wrapper (a function expression: src/cli/startup-loader.ts compiles the file as it is, with no copy).
  */
@@ -123,19 +178,17 @@ async function bundleCli(entry, outfile) {
     banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   // esbuild escapes non-ASCII characters in strings and regular expressions (charset ascii, its default) but keeps
-  // the comments it preserves as they are (a '§' in a doc comment): escape those too, so the loader can read the
-  // bundle as latin1 into a one-byte string (src/cli/startup-loader.ts). Strict, as the ES modules it was built
-  // from (the bundle's own "use strict" comes after its banner).
-  const code =
-    "(function (exports, require, module, __filename, __dirname) {'use strict';" +
-    readFileSync(outfile, 'utf8').replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) +
-    '\n})';
-  writeFileSync(outfile, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+  // the comments it preserves as they are (a '§' in a doc comment): cachedScript escapes those too.
+  writeFileSync(outfile, cachedScript(readFileSync(outfile, 'utf8')));
 }
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
   stdio: 'inherit',
 });
+for (const name of BUNDLED_VALIDATORS) {
+  const code = readFileSync(join(outDir, 'schema-validators', `${name}.cjs`), 'utf8');
+  writeFileSync(join(outDir, `tscm-validator-${name}.cjs`), cachedScript(code));
+}
 
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
@@ -144,6 +197,7 @@ await build({
   entryPoints: { program: join(root, 'src', 'cli', 'program.ts') },
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
+  plugins: [cachedValidators],
   // Less to read and compile on every run (no code cache for ES modules on Node 20): ~10 ms of policy --cidrs's
   // start. Names are kept, so stack traces still name the functions.
   minifyWhitespace: true,

@@ -169,6 +169,20 @@ async function internalModules(args: string[]): Promise<string[]> {
   return (await readFile(list, 'utf8')).split('\n');
 }
 
+describe('the commander program', () => {
+  it('runs the device and settings validators from their cached scripts, not from schema-validators/', async () => {
+    // A repeated --no-color is commander's to read: this validate goes through the program and its chunks.
+    const run = await traced(['validate', '--dir', defs, '--no-color', '--no-color']);
+    expect(run.stdout).toBe('1 device definition(s) valid.\n');
+    expect(run.files.filter((f) => f.endsWith('.mjs'))).not.toEqual([]);
+    expect(run.files.filter((f) => f.includes('tscm-validator-')).sort()).toEqual([
+      'dist/cli/tscm-validator-device.cjs',
+      'dist/cli/tscm-validator-settings.cjs',
+    ]);
+    expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
+  });
+});
+
 describe('the entry is CommonJS', () => {
   // Node sets up its ES module loader (resolve, load, translators, module jobs) for an ES module entry only.
   const ESM_JOB = 'NativeModule internal/modules/esm/module_job';
