@@ -107,21 +107,22 @@ type Resolved = Omit<ResolvedZone, 'source'>;
 export async function resolveZone(
   server: Endpoint,
   zone: string,
-  opts: ZoneResolverOptions & { onTransfer?: () => void; serial?: number } = {},
+  opts: ZoneResolverOptions & { onTransfer?: () => void; serial?: number | Promise<number> } = {},
 ): Promise<Resolved> {
   const timeouts = timeoutsOf(opts);
   const name = zoneName(zone);
   const fields = { zone: name, server: formatEndpoint(server) };
-  const serial = opts.serial ?? (await checkZoneSerial(server, name, timeouts));
-  let cached: CountedZone | null = null;
-  if (opts.cacheDir) {
-    cached = await readCachedZone(opts.cacheDir, server, name, (reason) =>
-      opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
-    );
-    if (cached && cached.serial === serial) {
-      opts.log?.info('zone unchanged, using cache', { ...fields, serial });
-      return withoutCounts(cached, { fromCache: true, transfer: 'cache' });
-    }
+  // The cache file is read while the SOA query is out (a 1M-entry cache is 5 MB to read and check).
+  const cachedRead = opts.cacheDir
+    ? readCachedZone(opts.cacheDir, server, name, (reason) =>
+        opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
+      )
+    : null;
+  const serial = await (opts.serial ?? checkZoneSerial(server, name, timeouts));
+  const cached = await cachedRead;
+  if (cached && cached.serial === serial) {
+    opts.log?.info('zone unchanged, using cache', { ...fields, serial });
+    return withoutCounts(cached, { fromCache: true, transfer: 'cache' });
   }
   opts.onTransfer?.();
   if (cached && opts.ixfr !== false) {
@@ -242,10 +243,10 @@ export class ZoneResolver {
       const { list, records, decoded, skipped, sha256 } = f;
       return { source, list, records, decoded, skipped, sha256, fromCache: false };
     }
-    const serial = await this.checkSerial(source);
+    // Not awaited here: resolveZone reads the cache file while the SOA query is out.
     const r = await resolveZone(source.server, source.zone, {
       ...this.opts,
-      serial,
+      serial: this.checkSerial(source),
       onTransfer: () => this.transferred.add(zoneSourceKey(source)),
     });
     return { source, ...r };
