@@ -55,6 +55,8 @@ export interface ZoneResolverOptions {
   readonly log?: PolicyLog;
   /** Ask IXFR when a cached zone is behind (default true); false always transfers the whole zone. */
   readonly ixfr?: boolean;
+  /** Told of each cache write instead of waiting for it (ZoneResolver.deferCacheWrites). */
+  readonly onCacheWrite?: (write: Promise<void>) => void;
 }
 
 function describeSkipped(skipped: Record<string, number>): string {
@@ -176,11 +178,11 @@ async function cacheZone(
   fields: Record<string, unknown>,
 ): Promise<void> {
   if (!opts.cacheDir) return;
-  try {
-    await writeCachedZone(opts.cacheDir, server, name, z);
-  } catch (err) {
+  const write = writeCachedZone(opts.cacheDir, server, name, z).catch((err: unknown) => {
     opts.log?.warn('zone cache not written', { ...fields, error: (err as Error).message });
-  }
+  });
+  if (opts.onCacheWrite) opts.onCacheWrite(write);
+  else await write;
 }
 
 /** One key per (server, zone) or file: two devices naming the same zone share its SOA query and transfer. */
@@ -194,8 +196,22 @@ export class ZoneResolver {
   private readonly inflight = new Map<string, Promise<ResolvedZone>>();
   private readonly serials = new Map<string, Promise<number>>();
   private readonly transferred = new Set<string>();
+  private writes: Promise<void>[] | null = null;
 
   constructor(private readonly opts: ZoneResolverOptions = {}) {}
+
+  /**
+   * From now on resolve does not wait for its zone cache writes (5 MB at 1M entries): they go on while the caller
+   * aggregates and plans, and settled() waits for them. Reads of a cache file in this process wait for its write.
+   */
+  deferCacheWrites(): void {
+    this.writes ??= [];
+  }
+
+  /** Waits for the deferred cache writes (each logs its own failure; never rejects). */
+  async settled(): Promise<void> {
+    while (this.writes && this.writes.length > 0) await Promise.all(this.writes.splice(0));
+  }
 
   /** Zone transfers started by this resolver (cache hits and repeated sources do not count). */
   get transfers(): number {
@@ -244,8 +260,10 @@ export class ZoneResolver {
       return { source, list, records, decoded, skipped, sha256, fromCache: false };
     }
     // Not awaited here: resolveZone reads the cache file while the SOA query is out.
+    const writes = this.writes;
     const r = await resolveZone(source.server, source.zone, {
       ...this.opts,
+      ...(writes === null ? {} : { onCacheWrite: (w: Promise<void>) => writes.push(w) }),
       serial: this.checkSerial(source),
       onTransfer: () => this.transferred.add(zoneSourceKey(source)),
     });
