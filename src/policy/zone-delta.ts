@@ -8,7 +8,7 @@ import { hashPrefixes, makePrefixList } from '../cidr/index.js';
 import { makeTriggerOut } from './rpz-ip.js';
 import { RecordClassifier } from './zone-records.js';
 import type { WireName } from './wire-walk.js';
-import { compareV6At, lowerBoundV4, lowerBoundV6, ONE_EACH, sortedSkips } from './zone-tally.js';
+import { compareV6At, lowerBoundV6, ONE_EACH, sortedSkips } from './zone-tally.js';
 import type { CountedZone } from './zone-tally.js';
 
 /** The differences do not fit the cached zone. */
@@ -149,7 +149,7 @@ export class ZoneDelta {
   finish(serial: number): CountedZone {
     const { v4, v6 } = this.base.list;
     const m4 = mergeV4(this.changes4, v4.addr, v4.len, this.base.counts.v4);
-    const m6 = merge(this.changes6, v6.words, v6.len, this.base.counts.v6);
+    const m6 = mergeV6(this.changes6, v6.words, v6.len, this.base.counts.v6);
     const list = makePrefixList(m4.words, m4.len, m6.words, m6.len);
     return {
       list,
@@ -199,7 +199,7 @@ function mergeV4(changes: ChangeLog, addr: Uint32Array, len: Uint8Array, counts:
       if (cw[x] !== a || cl[x] !== l) break;
       c += step[x]!;
       if (c < 0)
-        throw new DeltaMismatch(`deletes a record of ${describe(cw, 1, l, first)}, which the cache does not hold`);
+        throw new DeltaMismatch(`deletes a record of ${describeV4(cw[first]!, l)}, which the cache does not hold`);
     }
     if (c === 0) continue;
     if (c > 1 && outCounts === null) outCounts = new Uint32Array(cap).fill(1, 0, out);
@@ -224,16 +224,14 @@ function mergeV4(changes: ChangeLog, addr: Uint32Array, len: Uint8Array, counts:
   };
 }
 
-/** Replays the changes per prefix from the cached counts and merges them into one family's cached arrays. */
-function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
-  const width = changes.width;
+/** The IPv6 merge: replays the changes per prefix from the cached counts and merges them into the cached arrays. */
+function mergeV6(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
+  const width = 4;
   const order = changes.order();
   const cw = changes.words;
   const key = new Uint32Array(width);
-  const lowerBound = (l: number, from: number): number =>
-    width === 1 ? lowerBoundV4(words, len, key[0]!, l, from) : lowerBoundV6(words, len, key, l, from);
-  const isKey = (i: number, l: number): boolean =>
-    i < len.length && (width === 1 ? words[i] === key[0] && len[i] === l : compareV6At(words, len, i, key, l) === 0);
+  const lowerBound = (l: number, from: number): number => lowerBoundV6(words, len, key, l, from);
+  const isKey = (i: number, l: number): boolean => i < len.length && compareV6At(words, len, i, key, l) === 0;
   const sameKey = (i: number, j: number): boolean => {
     for (let k = 0; k < width; k++) if (cw[i * width + k] !== cw[j * width + k]) return false;
     return changes.len[i] === changes.len[j];
@@ -253,8 +251,7 @@ function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: 
     let c = isKey(pos, l) ? (counts ? counts[pos]! : 1) : 0;
     for (; j < order.length && sameKey(first, order[j]!); j++) {
       c += changes.step[order[j]!]!;
-      if (c < 0)
-        throw new DeltaMismatch(`deletes a record of ${describe(key, width, l)}, which the cache does not hold`);
+      if (c < 0) throw new DeltaMismatch(`deletes a record of an IPv6 prefix /${l}, which the cache does not hold`);
     }
     groups[ng++] = first;
     groups[ng++] = c;
@@ -310,8 +307,6 @@ function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: 
   };
 }
 
-function describe(w: Uint32Array, width: number, len: number, at = 0): string {
-  if (width === 4) return `an IPv6 prefix /${len}`;
-  const a = w[at]!;
+function describeV4(a: number, len: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${len}`;
 }
