@@ -1,5 +1,7 @@
 // A small authoritative DNS server for `tscm lab`, the demo and tests on machines without NSD: serves in-memory
-// RPZ zones (each prefix an rpz-ip trigger `CNAME .`) with SOA and NS, AXFR over TCP, SOA/NS over UDP and TCP.
+// RPZ zones (each prefix an rpz-ip trigger `CNAME .`) with SOA and NS, AXFR over TCP, SOA/NS over UDP and TCP, and
+// IXFR (RFC 1995) from the versions setZone replaced: one condensed difference sequence from the client's serial,
+// the single current SOA when the client is current, the whole zone (AXFR style) when the serial is not known.
 // Per zone it can refuse transfers and inject the transfer faults of cisco-protocol.md section 6 (rows 28-30):
 // message shapes, a cut mid-stream, a closing SOA with another serial.
 import dgram from 'node:dgram';
@@ -42,13 +44,22 @@ export interface LabDnsServer {
   /** Adds or replaces a zone (a new serial makes the next SOA query see a change). */
   setZone(zone: LabZone): void;
   removeZone(name: string): void;
-  /** Queries answered so far per zone: full transfers (AXFR) and SOA queries (UDP or TCP), for tests and benchmarks. */
-  queryCounts(): { readonly transfers: Record<string, number>; readonly soa: Record<string, number> };
+  /**
+   * Queries answered so far per zone, for tests and benchmarks: full transfers (AXFR, and IXFR answered with the
+   * whole zone), IXFR answered with differences or the current SOA, SOA queries (UDP or TCP).
+   */
+  queryCounts(): {
+    readonly transfers: Record<string, number>;
+    readonly incremental: Record<string, number>;
+    readonly soa: Record<string, number>;
+  };
   close(): Promise<void>;
 }
 
 const BATCH = 500;
 const TTL = 300;
+/** Earlier versions of a zone kept for IXFR (NSD and Knot bound their journals too). */
+const JOURNAL_VERSIONS = 8;
 
 interface ServedZone {
   readonly spec: LabZone;
@@ -74,19 +85,15 @@ function prepareZone(spec: LabZone): ServedZone {
   return { spec, name, owners };
 }
 
-/** The AXFR reply messages (without TCP framing), shaped and faulted as the zone asks. */
-function transferMessages(z: ServedZone, query: Packet): Buffer[] {
-  const records: Answer[] = [soaRecord(z), nsRecord(z)];
-  for (const owner of z.owners) records.push({ name: owner, type: 'CNAME', ttl: TTL, data: '.' });
-  records.push(...(z.spec.extraRecords ?? []));
-  records.push(soaRecord(z, z.spec.faults?.closingSerial ?? z.spec.serial));
-  const shape = z.spec.faults?.shape ?? 'batched';
+const trigger = (owner: string): Answer => ({ name: owner, type: 'CNAME', ttl: TTL, data: '.' });
+
+/** Records in reply messages of up to `size` answers, the question in the first. */
+function encodeReply(query: Packet, records: readonly Answer[], size = BATCH, firstSize = size): Buffer[] {
   const groups: Answer[][] = [];
   let i = 0;
-  if (shape === 'soa-first') groups.push(records.slice(0, (i = 1)));
-  const size = shape === 'one-per-message' ? 1 : BATCH;
+  if (firstSize !== size) groups.push(records.slice(0, (i = firstSize)));
   for (; i < records.length; i += size) groups.push(records.slice(i, i + size));
-  const messages = groups.map((answers, k) =>
+  return groups.map((answers, k) =>
     dnsPacket.encode({
       type: 'response',
       id: query.id ?? 0,
@@ -95,14 +102,61 @@ function transferMessages(z: ServedZone, query: Packet): Buffer[] {
       answers,
     }),
   );
+}
+
+/** The AXFR reply messages (without TCP framing), shaped and faulted as the zone asks. */
+function transferMessages(z: ServedZone, query: Packet): Buffer[] {
+  const records: Answer[] = [soaRecord(z), nsRecord(z)];
+  for (const owner of z.owners) records.push(trigger(owner));
+  records.push(...(z.spec.extraRecords ?? []));
+  records.push(soaRecord(z, z.spec.faults?.closingSerial ?? z.spec.serial));
+  const shape = z.spec.faults?.shape ?? 'batched';
+  const size = shape === 'one-per-message' ? 1 : BATCH;
+  const messages = encodeReply(query, records, size, shape === 'soa-first' ? 1 : size);
   return z.spec.faults?.truncate ? messages.slice(0, Math.max(1, Math.floor(messages.length / 2))) : messages;
+}
+
+/**
+ * The IXFR reply to a client at `from`: one difference sequence condensed from the journal, the current SOA alone
+ * when the client is current, or null when `from` is not in the journal (or the extra records changed since): the
+ * caller then answers with the whole zone, as RFC 1995 section 4 allows.
+ */
+function differenceMessages(z: ServedZone, from: number, query: Packet, journal: ServedZone[]): Buffer[] | null {
+  if (from === z.spec.serial) return encodeReply(query, [soaRecord(z)]);
+  const old = journal.find((j) => j.spec.serial === from);
+  if (!old || JSON.stringify(old.spec.extraRecords ?? []) !== JSON.stringify(z.spec.extraRecords ?? [])) return null;
+  const records: Answer[] = [soaRecord(z), soaRecord(old)];
+  for (const owner of old.owners) if (!z.owners.has(owner)) records.push(trigger(owner));
+  records.push(soaRecord(z));
+  for (const owner of z.owners) if (!old.owners.has(owner)) records.push(trigger(owner));
+  records.push(soaRecord(z));
+  return encodeReply(query, records);
+}
+
+/** The serial of the SOA an IXFR query carries in its authority section (the version the client holds). */
+function clientSerial(query: Packet): number | undefined {
+  const soa = query.authorities?.find((a) => a.type === 'SOA');
+  return soa?.type === 'SOA' ? soa.data.serial : undefined;
 }
 
 export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabDnsServer> {
   const host = opts.host ?? '127.0.0.1';
   const zones = new Map<string, ServedZone>();
   for (const z of opts.zones) zones.set(norm(z.name), prepareZone(z));
+  /** Per zone, the versions setZone replaced, newest last. */
+  const journals = new Map<string, ServedZone[]>();
+  const setZone = (zone: LabZone): void => {
+    const next = prepareZone(zone);
+    const prev = zones.get(next.name);
+    if (prev && prev.spec.serial !== zone.serial) {
+      const journal = (journals.get(next.name) ?? []).filter((j) => j.spec.serial !== prev.spec.serial);
+      journal.push(prev);
+      journals.set(next.name, journal.slice(-JOURNAL_VERSIONS));
+    }
+    zones.set(next.name, next);
+  };
   const transfers: Record<string, number> = {};
+  const incremental: Record<string, number> = {};
   const soaQueries: Record<string, number> = {};
   const count = (table: Record<string, number>, zone: string): void => void (table[zone] = (table[zone] ?? 0) + 1);
 
@@ -163,13 +217,17 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
     const query = dnsPacket.decode(msg);
     const q = query.questions?.[0];
     const z = q ? findZone(norm(q.name)) : undefined;
-    if (q?.type !== 'AXFR' || !z || norm(q.name) !== z.name) return writeFrame(socket, answer(query));
+    if ((q?.type !== 'AXFR' && q?.type !== 'IXFR') || !z || norm(q.name) !== z.name) {
+      return writeFrame(socket, answer(query));
+    }
     if (z.spec.refuseTransfer) {
       return writeFrame(socket, dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: 5, questions: [q] }));
     }
-    count(transfers, z.name);
-    for (const m of transferMessages(z, query)) await writeFrame(socket, m);
-    if (z.spec.faults?.truncate) socket.end();
+    const from = q.type === 'IXFR' ? clientSerial(query) : undefined;
+    const differences = from === undefined ? null : differenceMessages(z, from, query, journals.get(z.name) ?? []);
+    count(differences === null ? transfers : incremental, z.name);
+    for (const m of differences ?? transferMessages(z, query)) await writeFrame(socket, m);
+    if (differences === null && z.spec.faults?.truncate) socket.end();
   };
 
   const tcp = net.createServer(serveTcp);
@@ -184,7 +242,7 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
       const query = dnsPacket.decode(msg);
       const q = query.questions?.[0];
       const reply =
-        q?.type === 'AXFR'
+        q?.type === 'AXFR' || q?.type === 'IXFR'
           ? dnsPacket.encode({ type: 'response', id: query.id ?? 0, flags: 5, questions: [q] })
           : answer(query);
       udp.send(reply, rinfo.port, rinfo.address);
@@ -203,9 +261,12 @@ export async function startLabDnsServer(opts: LabDnsServerOptions): Promise<LabD
   return {
     host,
     port,
-    setZone: (zone) => void zones.set(norm(zone.name), prepareZone(zone)),
-    removeZone: (name) => void zones.delete(norm(name)),
-    queryCounts: () => ({ transfers: { ...transfers }, soa: { ...soaQueries } }),
+    setZone,
+    removeZone: (name) => {
+      zones.delete(norm(name));
+      journals.delete(norm(name));
+    },
+    queryCounts: () => ({ transfers: { ...transfers }, incremental: { ...incremental }, soa: { ...soaQueries } }),
     close: async () => {
       for (const s of sockets) s.destroy();
       await Promise.all([

@@ -120,6 +120,40 @@ describe('readGitRevision', () => {
     expect(log.records.filter((r) => r.level !== 'debug')).toEqual([]);
   });
 
+  it('a folder with no .git at or above it is a null without starting git (no git on PATH: still silent)', async () => {
+    const plain = path.join(tmp, `plain-${n++}`, 'defs');
+    mkdirSync(plain, { recursive: true });
+    const log = createRecordingLogger();
+    const savedPath = process.env.PATH;
+    process.env.PATH = path.join(tmp, 'no-such-bin'); // had git been started, its absence would be warned
+    try {
+      expect(await readGitRevision(plain, { log })).toBeNull();
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    expect(log.records).toEqual([]);
+  });
+
+  it('a linked work tree (`.git` is a file) and GIT_DIR are still read', async () => {
+    const repo = await makeRepo();
+    const sha = (await simpleGit({ baseDir: repo }).revparse(['HEAD'])).trim();
+    const linked = path.join(tmp, `linked-${n++}`);
+    await simpleGit({ baseDir: repo }).raw(['worktree', 'add', '-q', '--detach', linked]);
+    expect(statSync(path.join(linked, '.git')).isFile()).toBe(true);
+    expect(await readGitRevision(path.join(linked, 'defs'))).toEqual({ sha, dirty: false });
+
+    const plain = path.join(tmp, `plain-${n++}`);
+    mkdirSync(plain);
+    process.env.GIT_DIR = path.join(repo, '.git');
+    process.env.GIT_WORK_TREE = plain;
+    try {
+      expect((await readGitRevision(plain))?.sha).toBe(sha);
+    } finally {
+      delete process.env.GIT_DIR;
+      delete process.env.GIT_WORK_TREE;
+    }
+  });
+
   it('a repository without commits has no pin and no warning', async () => {
     const repo = path.join(tmp, `empty-${n++}`);
     mkdirSync(repo);

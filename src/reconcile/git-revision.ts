@@ -2,6 +2,7 @@
 // tscm's own state folder (state, plan history, zone cache, lock) is left out of the dirty check: it is written
 // before git is asked, so a clean checkout would otherwise always pin `sha+dirty`.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../drivers/driver.js';
 
@@ -19,6 +20,8 @@ export interface GitRevisionOptions {
 }
 
 export async function readGitRevision(dir: string, opts: GitRevisionOptions = {}): Promise<GitRevision | null> {
+  // No `.git` in the folder or above it: no work tree git could find, and no git process (40-60 ms of CPU) to start.
+  if (!mayBeInWorkTree(dir)) return null;
   // Loaded on use: commands that pin no revision (policy, validate) do not pay for it.
   const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: dir });
@@ -36,6 +39,18 @@ export async function readGitRevision(dir: string, opts: GitRevisionOptions = {}
     // A repository without commits: the plan simply has no revision pin.
     opts.log?.debug('git revision not read', { dir, reason: firstLine(err) });
     return null;
+  }
+}
+
+/**
+ * False only when git's own discovery cannot find a work tree: no `.git` (folder, file of a linked work tree or
+ * submodule, or symlink) in `dir` or any folder above it, and no GIT_DIR / GIT_WORK_TREE telling git where to look.
+ */
+function mayBeInWorkTree(dir: string): boolean {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) return true;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
   }
 }
 

@@ -1,26 +1,16 @@
 // Per-device log files: `<dir>/<device>/syslog`, appended in batches, fsync'd on a timer and on flush(), rotated
 // by size and on a time tick into numbered, compressed files (the spool), bounded in total. The rules and the
-// crash points are in README.md beside this file.
+// crash points are in README.md beside this file. This is what spans devices (the buffer total and back-pressure,
+// the spool bound, timers, warnings); each device's file and rotations are its DeviceLog (device-log.ts).
 
-import { mkdir, readdir, rename } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InternalError } from '../../errors.js';
 import type { Logger, RotatedFile } from '../model.js';
-import { compressRotated, recoverDeviceFolder } from './compress.js';
-import { escapedLength, LineBatch } from './line-batch.js';
-import { deviceFolders, listSpool } from './spool.js';
-import {
-  assertSafeDeviceName,
-  devicePath,
-  entryKind,
-  errorCode,
-  openAppend,
-  rotatedName,
-  syncDirectory,
-} from './store-files.js';
-import { syncSeqMarker, writeSeqMarker } from './seq-marker.js';
 import { BoundedJobs } from './bounded-jobs.js';
+import { DeviceLog, type DeviceLogHost, type RotationCollector } from './device-log.js';
+import { deviceFolders, listSpool } from './spool.js';
+import { assertSafeDeviceName, entryKind, errorCode } from './store-files.js';
 
 export { listSpool } from './spool.js';
 
@@ -80,40 +70,8 @@ export interface LogStore {
   close(): Promise<void>;
 }
 
-const FLUSH_AT_BYTES = 64 * 1024;
 const WARN_EVERY_MS = 60_000;
 const RESCAN_EVERY_MS = 5_000;
-
-interface Segment {
-  readonly batch: LineBatch;
-  /** The active file is rotated once this segment is written. */
-  rotateAfter: boolean;
-}
-
-interface Device {
-  readonly name: string;
-  ready: boolean;
-  refused?: string;
-  handle: FileHandle | null;
-  /** Bytes in the active file on disk. */
-  fileBytes: number;
-  /** Bytes the active file will hold once the pending segments up to the last cut are written. */
-  projected: number;
-  limit: number;
-  segments: Segment[];
-  /** A write that failed part way: its unwritten rest, written first next time. */
-  retry: Segment | null;
-  pendingBytes: number;
-  nextSeq: number;
-  chain: Promise<void>;
-  flushQueued: boolean;
-  /** Written since the last fsync of the active file. */
-  dirty: boolean;
-  /** A rename or a new file in the device folder not yet made durable by a directory fsync. */
-  dirSyncPending: boolean;
-  collectors: Set<Promise<RotatedFile | null>[]>;
-  counters: { messages: number; bytes: number; rotations: number; droppedSpoolFull: number; droppedRefused: number };
-}
 
 /** Recovers first (interrupted rotations finished, see compress.ts), then opens the store. */
 export async function openLogStore(opts: LogStoreOptions): Promise<LogStore> {
@@ -128,11 +86,11 @@ export async function openLogStore(opts: LogStoreOptions): Promise<LogStore> {
 }
 
 class FileLogStore implements LogStore {
-  private readonly devices = new Map<string, Device>();
+  private readonly devices = new Map<string, DeviceLog>();
   private readonly drainCallbacks: (() => void)[] = [];
   private readonly now: () => number;
   private readonly highWater: number;
-  private readonly compressions: BoundedJobs;
+  private readonly host: DeviceLogHost;
   private buffered = 0;
   private isBusy = false;
   private closed = false;
@@ -149,7 +107,19 @@ class FileLogStore implements LogStore {
   ) {
     this.now = opts.now ?? Date.now;
     this.highWater = opts.highWaterBytes ?? 8 * 1024 * 1024;
-    this.compressions = new BoundedJobs(Math.max(1, opts.maxConcurrentCompressions ?? 4));
+    this.host = {
+      dir,
+      log: opts.log,
+      compressions: new BoundedJobs(Math.max(1, opts.maxConcurrentCompressions ?? 4)),
+      ...(opts.onRotated === undefined ? {} : { onRotated: opts.onRotated }),
+      released: (bytes) => {
+        this.buffered -= bytes;
+        this.checkDrain();
+      },
+      spoolAdded: (bytes) => {
+        this.spoolBytes += bytes;
+      },
+    };
   }
 
   get busy(): boolean {
@@ -161,17 +131,12 @@ class FileLogStore implements LogStore {
   }
 
   async recover(): Promise<void> {
-    for (const name of await deviceFolders(this.dir)) {
-      const d = this.addDevice(name);
-      await this.prepare(d);
-    }
+    for (const name of await deviceFolders(this.dir)) await this.addDevice(name).prepare();
     // A symlink where a device folder would go: refuse that device rather than write through it.
     for (const e of await readdir(this.dir, { withFileTypes: true })) {
       if (e.isSymbolicLink() && !this.devices.has(e.name) && !e.name.startsWith('.')) {
         try {
-          const d = this.addDevice(e.name);
-          d.refused = `${join(this.dir, e.name)} is a symlink`;
-          d.ready = true;
+          this.addDevice(e.name).refuseUnprepared(`${join(this.dir, e.name)} is a symlink`);
         } catch {
           // not a device name: not ours
         }
@@ -187,13 +152,10 @@ class FileLogStore implements LogStore {
       this.timers.push(t);
     };
     every(this.opts.flushIntervalMs ?? 100, () => {
-      for (const d of this.devices.values()) if (d.pendingBytes > 0 || d.retry) this.scheduleFlush(d);
+      for (const d of this.devices.values()) d.flushIfPending();
     });
     every(this.opts.fsyncIntervalMs ?? 1000, () => {
-      for (const d of this.devices.values()) {
-        if (d.dirty || d.dirSyncPending)
-          this.enqueue(d, () => this.syncActive(d)).catch((err) => this.reportError(d, 'fsync', err));
-      }
+      for (const d of this.devices.values()) d.syncIfDirty();
     });
     every(Math.min(this.opts.rotateIntervalMs, 1000), () => {
       this.tick().catch((err) => this.opts.log.error('log store: time rotation failed', { error: errorCode(err) }));
@@ -213,31 +175,14 @@ class FileLogStore implements LogStore {
       this.spoolFull(d.name);
       return;
     }
-    const len = escapedLength(raw) + 1;
-    if (d.projected > 0 && d.projected + len > d.limit) this.cut(d);
-    d.segments[d.segments.length - 1]!.batch.add(raw, len);
-    d.projected += len;
-    d.pendingBytes += len;
-    this.buffered += len;
-    d.counters.messages++;
-    d.counters.bytes += len;
-    if (d.projected >= d.limit) this.cut(d);
-    else if (d.pendingBytes >= FLUSH_AT_BYTES) this.scheduleFlush(d);
+    this.buffered += d.append(raw);
     if (!this.isBusy && this.buffered > this.highWater) this.isBusy = true;
   }
 
   async rotate(device?: string): Promise<RotatedFile[]> {
     const targets = device === undefined ? [...this.devices.values()] : [this.devices.get(device)].filter(isDevice);
-    const started: Promise<RotatedFile | null>[] = [];
-    await Promise.all(
-      targets.map((d) => {
-        if (d.refused !== undefined) return undefined;
-        // Collects from now: a flush already queued may be the one that performs this cut.
-        d.collectors.add(started);
-        if (d.projected > 0) this.cut(d);
-        return this.enqueue(d, () => this.writeOut(d)).finally(() => d.collectors.delete(started));
-      }),
-    );
+    const started: RotationCollector = [];
+    await Promise.all(targets.map((d) => (d.refused === undefined ? d.rotate(started) : undefined)));
     return (await Promise.all(started)).filter((f): f is RotatedFile => f !== null);
   }
 
@@ -249,14 +194,7 @@ class FileLogStore implements LogStore {
   }
 
   async flush(): Promise<void> {
-    const results = await Promise.allSettled(
-      [...this.devices.values()].map((d) =>
-        this.enqueue(d, async () => {
-          await this.writeOut(d);
-          await this.syncActive(d);
-        }),
-      ),
-    );
+    const results = await Promise.allSettled([...this.devices.values()].map((d) => d.flush()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -286,37 +224,14 @@ class FileLogStore implements LogStore {
       await this.flush();
     } finally {
       this.closed = true;
-      for (const d of this.devices.values()) {
-        await d.chain;
-        await d.handle?.close();
-        d.handle = null;
-      }
-      await this.compressions.settle();
+      for (const d of this.devices.values()) await d.close();
+      await this.host.compressions.settle();
     }
   }
 
-  // --- the write path -------------------------------------------------------------------------------------
-
-  private addDevice(name: string): Device {
+  private addDevice(name: string): DeviceLog {
     assertSafeDeviceName(name);
-    const d: Device = {
-      name,
-      ready: false,
-      handle: null,
-      fileBytes: 0,
-      projected: 0,
-      limit: this.limitFor(name),
-      segments: [{ batch: new LineBatch(), rotateAfter: false }],
-      retry: null,
-      pendingBytes: 0,
-      nextSeq: 1,
-      chain: Promise.resolve(),
-      flushQueued: false,
-      dirty: false,
-      dirSyncPending: false,
-      collectors: new Set(),
-      counters: { messages: 0, bytes: 0, rotations: 0, droppedSpoolFull: 0, droppedRefused: 0 },
-    };
+    const d = new DeviceLog(name, this.limitFor(name), this.host);
     this.devices.set(name, d);
     return d;
   }
@@ -325,193 +240,6 @@ class FileLogStore implements LogStore {
     const limit = this.opts.rotateBytesFor(device);
     if (!(limit > 0)) throw new InternalError(`log store: rotate size for ${device} must be positive`);
     return limit;
-  }
-
-  /** Ends the current segment: the file is rotated after it is written. */
-  private cut(d: Device): void {
-    d.segments[d.segments.length - 1]!.rotateAfter = true;
-    d.segments.push({ batch: new LineBatch(), rotateAfter: false });
-    d.projected = 0;
-    this.scheduleFlush(d);
-  }
-
-  private scheduleFlush(d: Device): void {
-    if (d.flushQueued) return;
-    d.flushQueued = true;
-    this.enqueue(d, () => this.writeOut(d)).catch((err) => this.reportError(d, 'write', err));
-  }
-
-  /** Runs device operations one after another (writes, rotations, fsyncs of one file never interleave). */
-  private enqueue<T>(d: Device, op: () => Promise<T>): Promise<T> {
-    const p = d.chain.then(op);
-    d.chain = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    return p;
-  }
-
-  /** Creates or checks the device folder and finishes what a previous run left there. */
-  private async prepare(d: Device): Promise<void> {
-    d.ready = true;
-    const folder = join(this.dir, d.name);
-    try {
-      await mkdir(folder, { mode: 0o750 });
-      await syncDirectory(this.dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if ((await entryKind(folder)) !== 'dir') {
-      d.refused = `${folder} is not a folder (a symlink?)`;
-    } else {
-      const rec = await recoverDeviceFolder(this.dir, d.name, this.opts.log);
-      d.nextSeq = rec.nextSeq;
-      d.fileBytes = rec.activeBytes;
-      d.projected += rec.activeBytes;
-      this.spoolBytes += rec.spool.reduce((n, f) => n + f.bytes, 0);
-      for (const f of rec.recovered) this.opts.onRotated?.(f);
-      if (rec.refused !== undefined) d.refused = rec.refused;
-    }
-    if (d.refused !== undefined) {
-      this.opts.log.error('log store: a device folder is not safe to write; its messages are dropped', {
-        device: d.name,
-        reason: d.refused,
-        hint: 'remove the symlink or file in the log folder, then restart',
-      });
-      // Nothing of this device was written yet: every message taken so far is dropped.
-      d.counters.droppedRefused += d.counters.messages;
-      d.counters.messages = 0;
-      d.counters.bytes = 0;
-      this.dropPending(d);
-    }
-  }
-
-  private dropPending(d: Device): void {
-    this.buffered -= d.pendingBytes;
-    d.pendingBytes = 0;
-    d.retry = null;
-    d.segments = [{ batch: new LineBatch(), rotateAfter: false }];
-    d.projected = 0;
-    this.checkDrain();
-  }
-
-  /** Writes the device's segments in order, rotating at each cut. One write per segment. */
-  private async writeOut(d: Device): Promise<void> {
-    d.flushQueued = false;
-    if (!d.ready) await this.prepare(d);
-    if (d.refused !== undefined) return;
-    for (;;) {
-      let seg = d.retry;
-      let data: Buffer;
-      if (seg !== null) {
-        d.retry = null;
-        data = seg.batch.take();
-      } else {
-        const first = d.segments[0]!;
-        if (d.segments.length === 1) {
-          if (first.batch.bytes === 0 && !first.rotateAfter) return;
-          d.segments[0] = { batch: new LineBatch(), rotateAfter: false };
-        } else {
-          d.segments.shift();
-        }
-        seg = first;
-        data = first.batch.take();
-      }
-      if (data.length > 0) await this.writeData(d, data, seg.rotateAfter);
-      if (seg.rotateAfter) await this.rotateActive(d);
-    }
-  }
-
-  private async writeData(d: Device, data: Buffer, rotateAfter: boolean): Promise<void> {
-    let off = 0;
-    try {
-      const handle = await this.activeHandle(d);
-      while (off < data.length) {
-        const { bytesWritten } = await handle.write(data, off, data.length - off);
-        off += bytesWritten;
-      }
-    } catch (err) {
-      // Keep what was not written (nothing is lost, nothing written twice); the next flush tries again.
-      const rest = new LineBatch();
-      // The rest ends with a line's LF; add() writes the bytes as they are (already escaped) plus that LF.
-      if (off < data.length) rest.add(data.subarray(off, data.length - 1), data.length - off);
-      d.retry = { batch: rest, rotateAfter };
-      throw err;
-    } finally {
-      d.fileBytes += off;
-      d.pendingBytes -= off;
-      this.buffered -= off;
-      if (off > 0) d.dirty = true;
-      this.checkDrain();
-    }
-  }
-
-  private async activeHandle(d: Device): Promise<FileHandle> {
-    if (d.handle !== null) return d.handle;
-    d.handle = await openAppend(devicePath(this.dir, d.name));
-    d.dirSyncPending = true; // the new name is made durable with the next fsync, before anything is acknowledged
-    return d.handle;
-  }
-
-  private async syncActive(d: Device): Promise<void> {
-    if (d.dirSyncPending) {
-      d.dirSyncPending = false;
-      await syncDirectory(join(this.dir, d.name));
-    }
-    if (d.handle === null || !d.dirty) return;
-    d.dirty = false;
-    await d.handle.sync();
-  }
-
-  /** fsync + close the active file, rename it to syslog.<seq>, then compress it in the background. */
-  private async rotateActive(d: Device): Promise<void> {
-    if (d.fileBytes === 0) return; // an empty file is not rotated
-    if (d.handle !== null) {
-      if (d.dirty) await d.handle.sync(); // what flush() acknowledges may sit in the file being rotated
-      await d.handle.close();
-      d.handle = null;
-      d.dirty = false;
-    }
-    const folder = join(this.dir, d.name);
-    if ((await entryKind(folder)) !== 'dir') {
-      // Swapped for a symlink while we wrote: a rename through it would write elsewhere.
-      d.refused = `${folder} is no longer a folder (a symlink?)`;
-      this.opts.log.error('log store: a device folder changed under tscm; its messages are dropped', {
-        device: d.name,
-        reason: d.refused,
-      });
-      this.dropPending(d);
-      return;
-    }
-    const seq = d.nextSeq++;
-    await writeSeqMarker(folder, seq);
-    await rename(devicePath(this.dir, d.name), join(folder, rotatedName(seq, '')));
-    d.fileBytes = 0;
-    // The directory fsync for the rename and the new name is left to the next fsync of the active file (timer,
-    // flush) or the compression's own: fsyncs are what bounds rotations per second (a few ms each).
-    d.handle = await openAppend(devicePath(this.dir, d.name));
-    d.dirSyncPending = true;
-    d.counters.rotations++;
-    const job = this.compressions.run(() => this.compress(d, seq));
-    for (const c of d.collectors) c.push(job);
-  }
-
-  /** Never rejects: a failed compression leaves the plain file, which the next start compresses. */
-  private async compress(d: Device, seq: number): Promise<RotatedFile | null> {
-    try {
-      await syncSeqMarker(join(this.dir, d.name)); // durable before the uploader can delete the file
-      const file = await compressRotated(this.dir, d.name, seq);
-      this.spoolBytes += file.bytes;
-      this.opts.onRotated?.(file);
-      return file;
-    } catch (err) {
-      this.opts.log.error('log store: compressing a rotated file failed; it is kept and compressed at the next start', {
-        device: d.name,
-        file: rotatedName(seq, ''),
-        error: errorCode(err),
-      });
-      return null;
-    }
   }
 
   private checkDrain(): void {
@@ -543,7 +271,7 @@ class FileLogStore implements LogStore {
     );
   }
 
-  private warnRefused(d: Device): void {
+  private warnRefused(d: DeviceLog): void {
     const now = this.now();
     if (now - (this.lastRefusedWarn.get(d.name) ?? -Infinity) < WARN_EVERY_MS) return;
     this.lastRefusedWarn.set(d.name, now);
@@ -553,15 +281,8 @@ class FileLogStore implements LogStore {
       dropped: d.counters.droppedRefused,
     });
   }
-
-  private reportError(d: Device, what: string, err: unknown): void {
-    this.opts.log.error(`log store: ${what} failed; the lines stay buffered and are retried`, {
-      device: d.name,
-      error: errorCode(err),
-    });
-  }
 }
 
-function isDevice(d: Device | undefined): d is Device {
+function isDevice(d: DeviceLog | undefined): d is DeviceLog {
   return d !== undefined;
 }
