@@ -1,26 +1,34 @@
 // Build step: bundles the CLI for a short start. Node 20 has no compile cache: resolving, reading and compiling
 // each module file was most of a short command's start-up (`tscm validate` of one device: ~2.6x `node -e 0` from
 // tsc's ~150 files, ~2.0x bundled as ES module chunks). So:
-// - dist/cli/main.js and chunks beside it: main.ts and everything it imports, with yaml and commander, as ES
-//   modules; code splitting keeps every command a chunk of its own, loaded when that command runs, as the dynamic
-//   imports in program.ts say. The other dependencies stay external (ssh2 has a native part; the rest load with the
-//   command that needs them).
-// - dist/cli/tscm-validate.cjs: a plain `validate` (src/cli/startup-entry.ts and everything it imports, with yaml)
-//   as one CommonJS file, which main.ts runs through vm.Script with V8's code cache (src/cli/startup-loader.ts):
-//   CommonJS because only a classic script takes cached data on Node 20. A program of its own, never loaded beside
-//   the chunks. Its code cache (tscm-validate.cjs.v8-cache) is made here by a warm run, so it holds the functions
-//   that run compiled, not only the top level; a run that finds it missing or rejected makes it again. (The whole
-//   CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made `--help` ~50 ms slower than these chunks.)
+// - dist/cli/main.js: main.ts and what it imports (the `--version` and `validate` paths), one CommonJS file;
+//   dist/cli/package.json makes the folder a CommonJS scope, so Node never sets up its ES module loader for a
+//   command main.ts answers (~15 ms of `--version`, ~10 ms of `validate`).
+// - dist/cli/program.mjs and chunk-*.mjs beside it: program.ts (commander, every command), which main.js imports
+//   for any other command line, as ES modules with yaml and commander; code splitting keeps every command a chunk
+//   of its own, loaded when that command runs, as the dynamic imports in program.ts say. The other dependencies
+//   stay external (ssh2 has a native part; the rest load with the command that needs them).
+// - dist/cli/tscm-validate.cjs: a plain `validate` (src/cli/startup-entry.ts and everything it imports, with yaml
+//   and the device and settings validators) as one CommonJS file, which main.ts runs through vm.Script with V8's
+//   code cache (src/cli/startup-loader.ts): CommonJS because only a classic script takes cached data on Node 20.
+//   A program of its own, never loaded beside the chunks. Its code cache (tscm-validate.cjs.v8-cache) is made here
+//   by a warm run, so it holds the functions that run compiled, not only the top level; a run that finds it missing
+//   or rejected makes it again. (The whole CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made
+//   `--help` ~50 ms slower than these chunks.)
+// - dist/cli/tscm-validator-{device,settings}.cjs: the program's copies of those two validators, run the same way
+//   (with their own code caches) instead of compiling schema-validators/*.cjs on every policy, plan or apply.
 // All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
-// stays as it is for the benchmarks and library use; only dist/cli/main.js is replaced.
+// stays as it is for the benchmarks and library use, except dist/cli/: the bundles replace tsc's modules there
+// (in a CommonJS scope they could not load), and only views/ is kept, an ES module scope of its own, for
+// bench/plan.mjs.
 //
 //   node scripts/build-cli.mjs      (after tsc: npm run build)
 
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +38,16 @@ const outDir = join(root, 'dist', 'cli');
 const BUNDLED = new Set(['yaml', 'commander']);
 const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
 
-// An earlier build's ES module chunks (content-hashed names), CommonJS bundles and code caches, and tsc's map of the
-// replaced entry.
+// tsc's modules of dist/cli (but views/), and an earlier build's bundles, chunks (content-hashed names) and code
+// caches.
 for (const f of readdirSync(outDir)) {
-  if (/^chunk-[\w-]+\.js$/.test(f) || /^tscm[\w-]*\.cjs(\.v8-cache.*)?$/.test(f)) rmSync(join(outDir, f));
+  const path = join(outDir, f);
+  if (statSync(path).isDirectory() ? f !== 'views' : /\.(c|m)?js(\.map|\.v8-cache.*)?$/.test(f)) {
+    rmSync(path, { recursive: true, force: true });
+  }
 }
-rmSync(join(outDir, 'main.js.map'), { force: true });
+writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(join(outDir, 'views', 'package.json'), '{ "type": "module" }\n');
 
 const common = {
   bundle: true,
@@ -46,7 +58,105 @@ const common = {
   logLevel: 'warning',
 };
 
-/** One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line. */
+// The validators the validate bundle carries inside it (compiled with it, so its code cache holds them too).
+const BUNDLED_VALIDATORS = ['device', 'settings'];
+
+/**
+ * What the validate bundle leaves out or takes in, beside the modules' own imports:
+ * - a driver's code (platform.ts loads it for a connect, which validate never does): a stub that throws;
+ * - the pre-compiled validators validate runs, with the ajv run-time helpers they require: bundled, where
+ *   src/schema-validators.ts would read them from files at run time (resolved, read and compiled on every run).
+ */
+const validateOnly = {
+  name: 'tscm-validate-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (a) =>
+      a.kind === 'dynamic-import' && /[\\/]src[\\/]drivers[\\/][\w-]+[\\/]platform\.ts$/.test(a.importer)
+        ? { path: a.importer, namespace: 'tscm-no-driver' }
+        : undefined,
+    );
+    b.onLoad({ filter: /./, namespace: 'tscm-no-driver' }, () => ({
+      contents: "throw new Error('the validate bundle holds no driver: connect through the tscm program');",
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
+      path: 'schema-validators',
+      namespace: 'tscm-validators',
+    }));
+    b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: [
+        "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
+        "export { loadAjv2020 } from './src/schema-validators.ts';",
+        'const BUNDLED = {',
+        ...BUNDLED_VALIDATORS.map(
+          (n) => `  ${n}: () => require(${JSON.stringify(join(outDir, 'schema-validators', `${n}.cjs`))}).validate,`,
+        ),
+        '};',
+        'export const precompiledValidator = (name) => (BUNDLED[name] ?? fromFile)(name);',
+      ].join('\n'),
+    }));
+  },
+};
+
+/**
+ * The same two validators for the commander program (ES modules, which Node 20 compiles anew on every run): each
+ * a CommonJS file of its own (tscm-validator-NAME.cjs) run with V8's code cache like the validate bundle, where
+ * src/schema-validators.ts would compile schema-validators/NAME.cjs on every run (~10 ms of a policy or plan).
+ */
+const cachedValidators = {
+  name: 'tscm-cached-validators',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
+      path: 'schema-validators',
+      namespace: 'tscm-validators',
+    }));
+    b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: [
+        "import { fileURLToPath } from 'node:url';",
+        "import { runCachedBundle } from './src/cli/startup-loader.ts';",
+        "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
+        "export { loadAjv2020 } from './src/schema-validators.ts';",
+        `const CACHED = ${JSON.stringify(BUNDLED_VALIDATORS)};`,
+        'const loaded = new Map();',
+        'export function precompiledValidator(name) {',
+        '  if (!CACHED.includes(name)) return fromFile(name);',
+        '  if (!loaded.has(name)) {',
+        '    let validator;',
+        '    try {',
+        '      const file = fileURLToPath(new URL(`./tscm-validator-${name}.cjs`, import.meta.url));',
+        '      validator = runCachedBundle(file).validate;',
+        '    } catch {',
+        '      validator = fromFile(name);', // as src/schema-validators.ts: a missing file is no error
+        '    }',
+        '    loaded.set(name, validator);',
+        '  }',
+        '  return loaded.get(name);',
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
+/**
+ * `code` as src/cli/startup-loader.ts runs it: ASCII (read as latin1 into a one-byte string), strict, the module
+ * wrapper (a function expression) around it, and its id (content hash) on the first line.
+ */
+function cachedScript(code) {
+  const body =
+    "(function (exports, require, module, __filename, __dirname) {'use strict';" +
+    code.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) +
+    '\n})';
+  return `// tscm-bundle ${createHash('sha256').update(body).digest('hex')}\n${body}`;
+}
+
+/**
+ * One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line, then
+ * the module wrapper (a function expression: src/cli/startup-loader.ts compiles the file as it is, with no copy).
+ */
 async function bundleCli(entry, outfile) {
   await build({
     ...common,
@@ -56,27 +166,42 @@ async function bundleCli(entry, outfile) {
     // import() of an external package (simple-git) becomes require(): a vm.Script run from cached data has no
     // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
     supported: { 'dynamic-import': false },
-    external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+    plugins: [validateOnly],
+    // A smaller file to read and hold (~40% less); names are kept, so stack traces still name the functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // ajv's and ajv-formats' run-time files come with the validators (ajv itself, to explain a failure, is loaded
+    // through createRequire, which esbuild leaves alone).
+    external: deps.filter((d) => !BUNDLED.has(d) && d !== 'ajv' && d !== 'ajv-formats').flatMap((d) => [d, `${d}/*`]),
     // A CommonJS file has no import.meta: its URL is the bundle's own (same folder as the modules it replaces).
     define: { 'import.meta.url': '__tscmModuleUrl' },
     banner: { js: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   // esbuild escapes non-ASCII characters in strings and regular expressions (charset ascii, its default) but keeps
-  // the comments it preserves as they are (a '§' in a doc comment): escape those too, so the loader can read the
-  // bundle as latin1 into a one-byte string (src/cli/startup-loader.ts).
-  const code = readFileSync(outfile, 'utf8').replace(
-    /[^\0-\x7f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  writeFileSync(outfile, `// tscm-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+  // the comments it preserves as they are (a '§' in a doc comment): cachedScript escapes those too.
+  writeFileSync(outfile, cachedScript(readFileSync(outfile, 'utf8')));
+}
+
+execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
+  stdio: 'inherit',
+});
+for (const name of BUNDLED_VALIDATORS) {
+  const code = readFileSync(join(outDir, 'schema-validators', `${name}.cjs`), 'utf8');
+  writeFileSync(join(outDir, `tscm-validator-${name}.cjs`), cachedScript(code));
 }
 
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
 await build({
   ...common,
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  entryPoints: { program: join(root, 'src', 'cli', 'program.ts') },
   outdir: outDir,
+  outExtension: { '.js': '.mjs' },
+  plugins: [cachedValidators],
+  // Less to read and compile on every run (no code cache for ES modules on Node 20): ~10 ms of policy --cidrs's
+  // start. Names are kept, so stack traces still name the functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   splitting: true,
   format: 'esm',
   chunkNames: 'chunk-[hash]',
@@ -87,8 +212,21 @@ await build({
   },
 });
 
-execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
-  stdio: 'inherit',
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outfile: join(outDir, 'main.js'),
+  format: 'cjs',
+  plugins: [
+    {
+      name: 'tscm-program-chunks',
+      setup: (b) => b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: './program.mjs', external: true })),
+    },
+  ],
+  external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+  // Strict, as the ES module it is built from (esbuild's own "use strict" comes after the banner).
+  define: { 'import.meta.url': '__tscmModuleUrl' },
+  banner: { js: "'use strict'; var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 // The warm run that writes the code cache: `validate` of one device (a CI job's command); and a check that the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EMPTY_PREFIXES, PrefixListBuilder } from './builder.js';
-import { exactDifference, exactEquals, exactIntersection, exactUnion } from './exact-ops.js';
+import { exactDifference, exactDifferences, exactEquals, exactIntersection, exactUnion } from './exact-ops.js';
 import { formatPrefixes } from './format.js';
 import { prefixesFromStrings } from './strings.js';
 import type { PrefixList } from './types.js';
@@ -60,6 +60,15 @@ describe('exact-prefix operations', () => {
         check(
           exactDifference(x, y),
           [...sx].filter((s) => !sy.has(s)),
+        );
+        const [onlyX, onlyY] = exactDifferences(x, y);
+        check(
+          onlyX,
+          [...sx].filter((s) => !sy.has(s)),
+        );
+        check(
+          onlyY,
+          [...sy].filter((s) => !sx.has(s)),
         );
         check(
           exactIntersection(x, y),

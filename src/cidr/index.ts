@@ -31,7 +31,7 @@ export {
 export { prefixTextPieces, writePrefixes } from './write.js';
 export { aggregate, intersect, subtract, union } from './set-ops.js';
 export { overlaps } from './overlaps.js';
-export { exactDifference, exactEquals, exactIntersection, exactUnion } from './exact-ops.js';
+export { exactDifference, exactDifferences, exactEquals, exactIntersection, exactUnion } from './exact-ops.js';
 export { capPrefixes, type CapResult } from './cap.js';
 export { hashPrefixes } from './hash.js';
 export { prefixesFromStrings } from './strings.js';

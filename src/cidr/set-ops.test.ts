@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EMPTY_PREFIXES, makePrefixList, PrefixListBuilder } from './builder.js';
 import { formatPrefixes } from './format.js';
-import { aggregate, intersect, subtract, union } from './set-ops.js';
+import { aggregate, intersect, KERNEL_AGGREGATE_MIN, subtract, union } from './set-ops.js';
+import { isCanonicalV4 } from './canonical.js';
+import { createRng } from '../../test/helpers/rng.js';
 import { prefixesFromStrings } from './strings.js';
 import type { PrefixList } from './types.js';
 import { validatePrefixList } from './validate.js';
@@ -284,5 +286,58 @@ describe('intersect of a long aggregated list with a short one', () => {
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+// From KERNEL_AGGREGATE_MIN IPv4 entries aggregate runs in the WebAssembly kernel: its result must be the list the
+// JavaScript path gives, here the union of the aggregates of pieces below the threshold.
+describe('aggregate of a long list (the kernel path)', () => {
+  function longList(seed: number, n: number, v6: number): PrefixList {
+    const rng = createRng(seed);
+    const b = new PrefixListBuilder();
+    // n distinct prefixes: dense in 10.0.0.0/14 (overlaps, buddies), spread over the rest, lengths 8-32.
+    const seen = new Set<number>();
+    while (seen.size < n) {
+      const len = 8 + Math.floor(rng() * 25);
+      const raw = rng() < 0.7 ? 0x0a000000 + Math.floor(rng() * 0x40000) : Math.floor(rng() * 0x100000000);
+      const addr = len === 32 ? raw : raw - (raw % 2 ** (32 - len));
+      if (seen.has(addr * 64 + len)) continue;
+      seen.add(addr * 64 + len);
+      b.addV4(addr, len);
+    }
+    for (let i = 0; i < v6; i++) b.addV6(0x20010db8, Math.floor(rng() * 16), 0, 0, 32 + Math.floor(rng() * 97));
+    return b.build();
+  }
+
+  /** The list in pieces below the threshold (the IPv6 entries with the first), each aggregated in JavaScript. */
+  function byPieces(list: PrefixList): PrefixList {
+    const { addr, len } = list.v4;
+    const step = KERNEL_AGGREGATE_MIN - 1;
+    let out = EMPTY_PREFIXES;
+    for (let at = 0; at < len.length; at += step) {
+      const v6 = at === 0 ? list.v6 : EMPTY_PREFIXES.v6;
+      const piece = makePrefixList(addr.subarray(at, at + step), len.subarray(at, at + step), v6.words, v6.len);
+      expect(piece.v4.len.length).toBeLessThan(KERNEL_AGGREGATE_MIN);
+      out = union(out, aggregate(piece));
+    }
+    return out;
+  }
+
+  it.each([
+    [1, 3 * KERNEL_AGGREGATE_MIN, 0],
+    [2, KERNEL_AGGREGATE_MIN, 40],
+    [3, 2 * KERNEL_AGGREGATE_MIN - 1, 5],
+  ])('seed %i: %i IPv4 and %i IPv6 entries', (seed, n, v6) => {
+    const list = longList(seed, n, v6);
+    expect(list.v4.len.length).toBeGreaterThanOrEqual(KERNEL_AGGREGATE_MIN);
+    const before = formatPrefixes(list);
+    const got = aggregate(list);
+    expect(validatePrefixList(got)).toBeNull();
+    expect(isCanonicalV4(got.v4)).toBe(true);
+    expect(formatPrefixes(got)).toEqual(formatPrefixes(byPieces(list)));
+    // The dense part merges; the input is left as it was (the kernel works on a copy).
+    expect(got.v4.len.length).toBeLessThan(list.v4.len.length);
+    expect(formatPrefixes(list)).toEqual(before);
+    expect(aggregate(got)).toBe(got);
   });
 });

@@ -60,13 +60,32 @@ function sortNearlySorted(addr: Uint32Array, len: Uint8Array, n: number): boolea
   return true;
 }
 
+/** Up to this many entries an insertion sort: the radix path's two 256 KiB histograms cost more than the sort. */
+const SMALL_SORT = 32;
+
+function insertionSortV4(addr: Uint32Array, len: Uint8Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const a = addr[i]!;
+    const l = len[i]!;
+    let j = i - 1;
+    for (; j >= 0 && addr[j]! > a; j--) {
+      addr[j + 1] = addr[j]!;
+      len[j + 1] = len[j]!;
+    }
+    addr[j + 1] = a;
+    len[j + 1] = l;
+  }
+}
+
 /**
  * Sorts the first n entries of (addr, len) in place by address (stable: equal addresses keep their order).
  * Already sorted input costs one linear check, nearly sorted input two linear passes and a small sort. Otherwise two stable 16-bit LSD passes, both histograms counted in
  * one read pass.
  */
 export function sortV4ByAddress(addr: Uint32Array, len: Uint8Array, n: number): void {
-  if (n < 2 || isSortedByAddress(addr, n) || sortNearlySorted(addr, len, n)) return;
+  if (n < 2 || isSortedByAddress(addr, n)) return;
+  if (n <= SMALL_SORT) return insertionSortV4(addr, len, n);
+  if (sortNearlySorted(addr, len, n)) return;
   const tmpAddr = new Uint32Array(n);
   const tmpLen = new Uint8Array(n);
   const low = new Uint32Array(65536);

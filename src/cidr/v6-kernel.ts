@@ -118,7 +118,7 @@ export function sortV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi:
 
 /**
  * The canonical minimal CIDR list of sorted, normalised IPv6 prefixes (duplicates and overlaps allowed), as
- * aggregateV6 makes it: each merged interval split into its minimal prefixes, lowest first.
+ * aggregate returns it: each merged interval split into its minimal prefixes, lowest first.
  */
 export function aggregateV6Kernel(v6: Ipv6Prefixes): [Uint32Array, Uint8Array] {
   const { words, len } = v6;

@@ -8,27 +8,27 @@
 // it does not need: `--version` is answered here; a plain `validate` (startup-validate.ts reads its options) runs
 // the validate bundle (startup-entry.ts, built into tscm-validate.cjs beside this file) with V8's code cache
 // (startup-loader.ts), without commander; every other command line loads program.ts, which imports each command's
-// module only when that command runs.
+// module only when that command runs. The build makes this file CommonJS (scripts/build-cli.mjs): Node then never
+// sets up its ES module loader for the two short paths. So no top-level await here.
 
 import { fileURLToPath } from 'node:url';
-import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 import type { runValidate } from './startup-entry.js';
 import { runCachedBundle } from './startup-loader.js';
+import { endQuietlyOnClosedPipeWhenUsed } from './startup-stdio.js';
 import { validateArgs } from './startup-validate.js';
-import { TOOL_VERSION } from './version.js';
 
-endQuietlyOnClosedPipe(process.stdout);
-endQuietlyOnClosedPipe(process.stderr);
+endQuietlyOnClosedPipeWhenUsed('stdout');
+endQuietlyOnClosedPipeWhenUsed('stderr');
 
 const args = process.argv.slice(2);
-const validate = validateArgs(args, process.env, process.stderr.isTTY);
+const validate = validateArgs(args, process.env);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // What commander prints for the program's version option (program.ts still answers it in any other position).
-  process.stdout.write(`${TOOL_VERSION}\n`);
+  // Imported here only: reading package.json is no part of the validate path.
+  void import('./version.js').then(({ TOOL_VERSION }) => process.stdout.write(`${TOOL_VERSION}\n`));
 } else if (validate !== undefined) {
   const bundle = runCachedBundle(fileURLToPath(new URL('./tscm-validate.cjs', import.meta.url)));
-  await (bundle as { runValidate: typeof runValidate }).runValidate(validate);
+  void (bundle as { runValidate: typeof runValidate }).runValidate(validate);
 } else {
-  const { runProgram } = await import('./program.js');
-  await runProgram(process.argv);
+  void import('./program.js').then(({ runProgram }) => runProgram(process.argv));
 }

@@ -26,14 +26,8 @@ export function runCachedBundle(file: string): Record<string, unknown> {
   const id = ID_LINE.exec(source)?.[1];
   const stamp = id === undefined ? undefined : Buffer.from(`${id}${file}\0`);
   const cached = stamp === undefined ? undefined : readCache(cacheFile, stamp);
-  // Strict, as the ES modules it was built from (the bundle's own "use strict" comes after its banner).
-  const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`,
-    {
-      filename: file,
-      ...(cached === undefined ? {} : { cachedData: cached }),
-    },
-  );
+  // The file is the module wrapper (a function expression), so V8 compiles this very string, not a joined copy.
+  const script = new vm.Script(source, { filename: file, ...(cached === undefined ? {} : { cachedData: cached }) });
   // At exit the cache holds every function this run compiled, not only the top level.
   if (stamp !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
     process.once('exit', () => writeCache(cacheFile, stamp, script));

@@ -4,12 +4,13 @@
 // flag or the environment, as commander reads them). Anything else (help, an unknown or repeated option, a bad
 // choice, an argument) returns undefined and goes to commander, which answers it exactly as before.
 
-import { resolveLogFormat, type LogFormat } from './logger.js';
+import type { LogFormat } from './logger.js';
 
 export interface ValidateArgs {
   readonly dir: string;
   readonly json?: true;
-  readonly logFormat: LogFormat;
+  /** As asked (flag or environment); left out, an error is reported by stderr's kind (run-command.ts). */
+  readonly logFormat?: LogFormat;
 }
 
 const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
@@ -18,11 +19,7 @@ const VALUED = new Set(['--dir', '--log-level', '--log-format']);
 const FLAGS = new Set(['--json', '--no-color']);
 
 /** validate's options from argv (after node and the script), or undefined when commander must read them. */
-export function validateArgs(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  stderrIsTTY: boolean | undefined,
-): ValidateArgs | undefined {
+export function validateArgs(args: readonly string[], env: NodeJS.ProcessEnv): ValidateArgs | undefined {
   if (args[0] !== 'validate') return undefined;
   const given = new Map<string, string | true>();
   for (let i = 1; i < args.length; i++) {
@@ -50,6 +47,6 @@ export function validateArgs(
   return {
     dir,
     ...(given.has('--json') ? { json: true as const } : {}),
-    logFormat: resolveLogFormat(format, stderrIsTTY),
+    ...(format === undefined ? {} : { logFormat: format as LogFormat }),
   };
 }

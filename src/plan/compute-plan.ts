@@ -2,7 +2,14 @@
 // deterministic (groups sorted, no timestamps). Set work runs on typed arrays in the CIDR engine, so a 1M-entry
 // group costs a few linear passes, never an object or a string per entry.
 
-import { EMPTY_PREFIXES, exactDifference, exactIntersection, prefixCount, prefixesToStrings } from '../cidr/index.js';
+import {
+  EMPTY_PREFIXES,
+  exactDifference,
+  exactDifferences,
+  exactIntersection,
+  prefixCount,
+  prefixesToStrings,
+} from '../cidr/index.js';
 import { InternalError } from '../errors.js';
 import type { Platform } from '../config/types.js';
 import type {
@@ -132,8 +139,11 @@ function planDesiredGroup(
       `group ${want.name} already exists, used by ${have.usedBy.join(', ')}; its ${before} existing member(s) are not tscm's and are never removed by it (${sample.join(', ')}${more})`,
     );
   }
-  const add = exactDifference(want.members, have.members);
-  const remove = exactDifference(managed, want.members);
+  // tscm owns the whole group (the usual case): the adds and removes are the two sides of one walk.
+  const [add, remove] =
+    managed === have.members
+      ? exactDifferences(want.members, have.members)
+      : [exactDifference(want.members, have.members), exactDifference(managed, want.members)];
   const nAdd = prefixCount(add);
   const nRemove = prefixCount(remove);
   const action = nAdd === 0 && nRemove === 0 ? 'none' : 'update';

@@ -6,7 +6,7 @@
 // took ~25 ms), and the counts are checked against it: a damaged or foreign file is ignored (and refetched),
 // never trusted.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { makePrefixList } from '../cidr/index.js';
 import { FILE_KINDS, readLimitedFile } from '../config/limited-file.js';
@@ -51,7 +51,26 @@ export function cacheFilePath(dir: string, server: Endpoint, zone: string): stri
   return path.join(dir, `${readable}-${hash}.bin`);
 }
 
-export async function writeCachedZone(dir: string, server: Endpoint, zone: string, z: CountedZone): Promise<void> {
+// Writes not yet finished, by file: a read waits for the file's pending write and a write for the one before it,
+// so a resolver that does not wait for its writes (ZoneResolver.deferCacheWrites) is never seen half-way in this
+// process.
+const pending = new Map<string, Promise<void>>();
+
+export function writeCachedZone(dir: string, server: Endpoint, zone: string, z: CountedZone): Promise<void> {
+  const file = cacheFilePath(dir, server, zone);
+  const before = pending.get(file);
+  const write = before
+    ? before.catch(() => undefined).then(() => writeNow(file, dir, server, zone, z))
+    : writeNow(file, dir, server, zone, z);
+  const tracked = write.finally(() => {
+    if (pending.get(file) === tracked) pending.delete(file);
+  });
+  pending.set(file, tracked);
+  tracked.catch(() => undefined); // the caller's promise carries the failure
+  return write;
+}
+
+async function writeNow(file: string, dir: string, server: Endpoint, zone: string, z: CountedZone): Promise<void> {
   const { v4, v6 } = z.list;
   const counted = z.counts.v4 !== null || z.counts.v6 !== null;
   const view = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -85,11 +104,22 @@ export async function writeCachedZone(dir: string, server: Endpoint, zone: strin
   const head = Buffer.from(json, 'utf8');
   const size = Buffer.alloc(4);
   size.writeUInt32LE(head.length);
-  const file = cacheFilePath(dir, server, zone);
-  await mkdir(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  // The pieces as they are: concatenating them first copied ~10 MB per 1M entries.
-  await writeFile(tmp, [MAGIC, size, head, ...arrays]);
+  // The folder is made only when missing; the pieces go out as they are in one writev (concatenating them copied
+  // ~10 MB per 1M entries), so a write that runs beside other work needs few turns of the event loop.
+  const handle = await open(tmp, 'w').catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true });
+    return open(tmp, 'w');
+  });
+  try {
+    const pieces = [MAGIC, size, head, ...arrays];
+    const total = pieces.reduce((n, b) => n + b.length, 0);
+    const { bytesWritten } = await handle.writev(pieces);
+    if (bytesWritten !== total) await handle.writeFile(Buffer.concat(pieces).subarray(bytesWritten));
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
 }
 
@@ -101,6 +131,7 @@ export async function readCachedZone(
   onInvalid?: (reason: string) => void,
 ): Promise<CountedZone | null> {
   const file = cacheFilePath(dir, server, zone);
+  await pending.get(file)?.catch(() => undefined);
   let data: Buffer;
   try {
     data = await readLimitedFile(file, FILE_KINDS.zoneCache);

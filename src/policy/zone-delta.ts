@@ -8,7 +8,7 @@ import { hashPrefixes, makePrefixList } from '../cidr/index.js';
 import { makeTriggerOut } from './rpz-ip.js';
 import { RecordClassifier } from './zone-records.js';
 import type { WireName } from './wire-walk.js';
-import { compareV6At, lowerBoundV4, lowerBoundV6, ONE_EACH, sortedSkips } from './zone-tally.js';
+import { compareV6At, lowerBoundV6, ONE_EACH, sortedSkips } from './zone-tally.js';
 import type { CountedZone } from './zone-tally.js';
 
 /** The differences do not fit the cached zone. */
@@ -47,6 +47,7 @@ class ChangeLog {
   /** Change indices sorted by prefix, arrival order kept within a prefix. */
   order(): Uint32Array {
     const { words, len, width } = this;
+    if (width === 1 && this.n < 1 << 26 && LITTLE_ENDIAN) return this.orderV4();
     const order = new Uint32Array(this.n);
     for (let i = 0; i < this.n; i++) order[i] = i;
     return order.sort((x, y) => {
@@ -58,7 +59,28 @@ class ChangeLog {
       return len[x]! - len[y]! || x - y;
     });
   }
+
+  /**
+   * IPv4: each change as one 64-bit key, address high and (length, index) low, sorted natively; ~4x faster than
+   * the comparator sort for an hour's 40k changes. Unique keys (the index is in them): the order is exact.
+   */
+  private orderV4(): Uint32Array {
+    const n = this.n;
+    const keys = new BigUint64Array(n);
+    const half = new Uint32Array(keys.buffer);
+    for (let i = 0; i < n; i++) {
+      half[2 * i] = ((this.len[i]! << 26) | i) >>> 0;
+      half[2 * i + 1] = this.words[i]!;
+    }
+    keys.sort();
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = half[2 * i]! & 0x3ffffff;
+    return order;
+  }
 }
+
+/** The 64-bit keys of orderV4 are built from their 32-bit halves, low half first. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** One family's arrays after the merge. */
 interface Merged {
@@ -126,8 +148,8 @@ export class ZoneDelta {
   /** The zone after the differences, at `serial`. Throws DeltaMismatch when a deletion finds nothing to delete. */
   finish(serial: number): CountedZone {
     const { v4, v6 } = this.base.list;
-    const m4 = merge(this.changes4, v4.addr, v4.len, this.base.counts.v4);
-    const m6 = merge(this.changes6, v6.words, v6.len, this.base.counts.v6);
+    const m4 = mergeV4(this.changes4, v4.addr, v4.len, this.base.counts.v4);
+    const m6 = mergeV6(this.changes6, v6.words, v6.len, this.base.counts.v6);
     const list = makePrefixList(m4.words, m4.len, m6.words, m6.len);
     return {
       list,
@@ -141,16 +163,75 @@ export class ZoneDelta {
   }
 }
 
-/** Replays the changes per prefix from the cached counts and merges them into one family's cached arrays. */
-function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
-  const width = changes.width;
+/**
+ * The IPv4 merge in one pass: cached entries are copied until the next changed prefix, whose steps are replayed
+ * from its cached count. One loop with no closures or per-run subarrays, so V8 optimises it on the stack within
+ * the first run of a 1M-entry list (the generic walk below ran mostly unoptimised: ~40 ms against a few).
+ */
+function mergeV4(changes: ChangeLog, addr: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
+  const order = changes.order();
+  const { words: cw, len: cl, step } = changes;
+  const n = len.length;
+  const m = order.length;
+  // At most one entry per change more than cached; pages past the end are never touched.
+  const cap = n + m;
+  const outAddr = new Uint32Array(cap);
+  const outLen = new Uint8Array(cap);
+  // Counts only when some prefix has several records (cached, or after the changes).
+  let outCounts = counts ? new Uint32Array(cap) : null;
+  let i = 0;
+  let out = 0;
+  for (let j = 0; j < m;) {
+    const first = order[j]!;
+    const a = cw[first]!;
+    const l = cl[first]!;
+    for (; i < n; i++, out++) {
+      const b = addr[i]!;
+      if (b > a || (b === a && len[i]! >= l)) break;
+      outAddr[out] = b;
+      outLen[out] = len[i]!;
+      if (outCounts) outCounts[out] = counts ? counts[i]! : 1;
+    }
+    let c = 0;
+    if (i < n && addr[i] === a && len[i] === l) c = counts ? counts[i++]! : (i++, 1);
+    for (; j < m; j++) {
+      const x = order[j]!;
+      if (cw[x] !== a || cl[x] !== l) break;
+      c += step[x]!;
+      if (c < 0)
+        throw new DeltaMismatch(`deletes a record of ${describeV4(cw[first]!, l)}, which the cache does not hold`);
+    }
+    if (c === 0) continue;
+    if (c > 1 && outCounts === null) outCounts = new Uint32Array(cap).fill(1, 0, out);
+    outAddr[out] = a;
+    outLen[out] = l;
+    if (outCounts) outCounts[out] = c;
+    out++;
+  }
+  // The rest after the last change, whole.
+  outAddr.set(addr.subarray(i), out);
+  outLen.set(len.subarray(i), out);
+  if (outCounts) {
+    if (counts) outCounts.set(counts.subarray(i), out);
+    else outCounts.fill(1, out, out + n - i);
+  }
+  out += n - i;
+  const finalCounts = outCounts?.subarray(0, out);
+  return {
+    words: outAddr.subarray(0, out),
+    len: outLen.subarray(0, out),
+    counts: finalCounts && finalCounts.some((c) => c !== 1) ? finalCounts : null,
+  };
+}
+
+/** The IPv6 merge: replays the changes per prefix from the cached counts and merges them into the cached arrays. */
+function mergeV6(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: Uint32Array | null): Merged {
+  const width = 4;
   const order = changes.order();
   const cw = changes.words;
   const key = new Uint32Array(width);
-  const lowerBound = (l: number, from: number): number =>
-    width === 1 ? lowerBoundV4(words, len, key[0]!, l, from) : lowerBoundV6(words, len, key, l, from);
-  const isKey = (i: number, l: number): boolean =>
-    i < len.length && (width === 1 ? words[i] === key[0] && len[i] === l : compareV6At(words, len, i, key, l) === 0);
+  const lowerBound = (l: number, from: number): number => lowerBoundV6(words, len, key, l, from);
+  const isKey = (i: number, l: number): boolean => i < len.length && compareV6At(words, len, i, key, l) === 0;
   const sameKey = (i: number, j: number): boolean => {
     for (let k = 0; k < width; k++) if (cw[i * width + k] !== cw[j * width + k]) return false;
     return changes.len[i] === changes.len[j];
@@ -170,8 +251,7 @@ function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: 
     let c = isKey(pos, l) ? (counts ? counts[pos]! : 1) : 0;
     for (; j < order.length && sameKey(first, order[j]!); j++) {
       c += changes.step[order[j]!]!;
-      if (c < 0)
-        throw new DeltaMismatch(`deletes a record of ${describe(key, width, l)}, which the cache does not hold`);
+      if (c < 0) throw new DeltaMismatch(`deletes a record of an IPv6 prefix /${l}, which the cache does not hold`);
     }
     groups[ng++] = first;
     groups[ng++] = c;
@@ -227,8 +307,6 @@ function merge(changes: ChangeLog, words: Uint32Array, len: Uint8Array, counts: 
   };
 }
 
-function describe(w: Uint32Array, width: number, len: number): string {
-  if (width === 4) return `an IPv6 prefix /${len}`;
-  const a = w[0]!;
+function describeV4(a: number, len: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${len}`;
 }

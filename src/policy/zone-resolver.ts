@@ -55,6 +55,8 @@ export interface ZoneResolverOptions {
   readonly log?: PolicyLog;
   /** Ask IXFR when a cached zone is behind (default true); false always transfers the whole zone. */
   readonly ixfr?: boolean;
+  /** Told of each cache write instead of waiting for it (ZoneResolver.deferCacheWrites). */
+  readonly onCacheWrite?: (write: Promise<void>) => void;
 }
 
 function describeSkipped(skipped: Record<string, number>): string {
@@ -107,21 +109,22 @@ type Resolved = Omit<ResolvedZone, 'source'>;
 export async function resolveZone(
   server: Endpoint,
   zone: string,
-  opts: ZoneResolverOptions & { onTransfer?: () => void; serial?: number } = {},
+  opts: ZoneResolverOptions & { onTransfer?: () => void; serial?: number | Promise<number> } = {},
 ): Promise<Resolved> {
   const timeouts = timeoutsOf(opts);
   const name = zoneName(zone);
   const fields = { zone: name, server: formatEndpoint(server) };
-  const serial = opts.serial ?? (await checkZoneSerial(server, name, timeouts));
-  let cached: CountedZone | null = null;
-  if (opts.cacheDir) {
-    cached = await readCachedZone(opts.cacheDir, server, name, (reason) =>
-      opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
-    );
-    if (cached && cached.serial === serial) {
-      opts.log?.info('zone unchanged, using cache', { ...fields, serial });
-      return withoutCounts(cached, { fromCache: true, transfer: 'cache' });
-    }
+  // The cache file is read while the SOA query is out (a 1M-entry cache is 5 MB to read and check).
+  const cachedRead = opts.cacheDir
+    ? readCachedZone(opts.cacheDir, server, name, (reason) =>
+        opts.log?.warn('zone cache entry ignored', { ...fields, reason }),
+      )
+    : null;
+  const serial = await (opts.serial ?? checkZoneSerial(server, name, timeouts));
+  const cached = await cachedRead;
+  if (cached && cached.serial === serial) {
+    opts.log?.info('zone unchanged, using cache', { ...fields, serial });
+    return withoutCounts(cached, { fromCache: true, transfer: 'cache' });
   }
   opts.onTransfer?.();
   if (cached && opts.ixfr !== false) {
@@ -175,11 +178,11 @@ async function cacheZone(
   fields: Record<string, unknown>,
 ): Promise<void> {
   if (!opts.cacheDir) return;
-  try {
-    await writeCachedZone(opts.cacheDir, server, name, z);
-  } catch (err) {
+  const write = writeCachedZone(opts.cacheDir, server, name, z).catch((err: unknown) => {
     opts.log?.warn('zone cache not written', { ...fields, error: (err as Error).message });
-  }
+  });
+  if (opts.onCacheWrite) opts.onCacheWrite(write);
+  else await write;
 }
 
 /** One key per (server, zone) or file: two devices naming the same zone share its SOA query and transfer. */
@@ -193,8 +196,22 @@ export class ZoneResolver {
   private readonly inflight = new Map<string, Promise<ResolvedZone>>();
   private readonly serials = new Map<string, Promise<number>>();
   private readonly transferred = new Set<string>();
+  private writes: Promise<void>[] | null = null;
 
   constructor(private readonly opts: ZoneResolverOptions = {}) {}
+
+  /**
+   * From now on resolve does not wait for its zone cache writes (5 MB at 1M entries): they go on while the caller
+   * aggregates and plans, and settled() waits for them. Reads of a cache file in this process wait for its write.
+   */
+  deferCacheWrites(): void {
+    this.writes ??= [];
+  }
+
+  /** Waits for the deferred cache writes (each logs its own failure; never rejects). */
+  async settled(): Promise<void> {
+    while (this.writes && this.writes.length > 0) await Promise.all(this.writes.splice(0));
+  }
 
   /** Zone transfers started by this resolver (cache hits and repeated sources do not count). */
   get transfers(): number {
@@ -242,10 +259,12 @@ export class ZoneResolver {
       const { list, records, decoded, skipped, sha256 } = f;
       return { source, list, records, decoded, skipped, sha256, fromCache: false };
     }
-    const serial = await this.checkSerial(source);
+    // Not awaited here: resolveZone reads the cache file while the SOA query is out.
+    const writes = this.writes;
     const r = await resolveZone(source.server, source.zone, {
       ...this.opts,
-      serial,
+      ...(writes === null ? {} : { onCacheWrite: (w: Promise<void>) => writes.push(w) }),
+      serial: this.checkSerial(source),
       onTransfer: () => this.transferred.add(zoneSourceKey(source)),
     });
     return { source, ...r };

@@ -23,6 +23,9 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
   // Read the revision (a git child) while the devices are planned, not after; a failure is awaited below.
   const revision = fleet.revision();
   revision.catch(() => undefined);
+  // Zone cache writes go on while the devices are planned; all are done before the plan is returned (and a git
+  // state backend commits the history).
+  fleet.resolver.deferCacheWrites();
   for (const spec of fleet.devices) {
     // The definitions are loaded (step "load") for the whole fleet; each device starts from there.
     const steps = new DeviceSteps(spec.name, 'load');
@@ -34,6 +37,7 @@ export async function planFleet(fleet: Fleet, opts: PlanFleetOptions): Promise<F
       failures.push(failure);
     }
   }
+  await fleet.resolver.settled();
   const plan: Plan = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),

@@ -39,12 +39,17 @@ export interface ZoneFigures {
 export type { FetchedFeed, PolicyContext };
 export type ResolveOptions = GateOptions;
 
+/**
+ * `fetching`: the device's sources, when the caller started fetching them earlier (fetchDeviceFeeds) so that the
+ * transfers' waits overlap its own work, e.g. reading the state the gates need.
+ */
 export async function resolveDevicePolicy(
   ctx: PolicyContext,
   spec: DeviceSpec,
   opts: ResolveOptions,
+  fetching: Promise<FetchedFeed[]> = fetchDeviceFeeds(ctx, spec),
 ): Promise<ResolvedPolicy> {
-  const fetched = await fetchFeeds(ctx.resolver, spec);
+  const fetched = await fetching;
   const gated = await gateFeeds(ctx, spec, fetched, opts);
   const sources = gated.map((g) => g.compose);
   const desired = gateNotes(desiredOfSources(spec, sources, await protectedAddresses(ctx, spec)), gated);
@@ -75,7 +80,14 @@ function figuresOf(f: FetchedFeed, reported: readonly SourceReport[]): ZoneFigur
   ];
 }
 
-/** Each source once (the resolver shares a zone between devices and lists), every failure kept for the gates. */
+/**
+ * Each source once (the resolver shares a zone between devices and lists), every failure kept for the gates:
+ * never rejects.
+ */
+export function fetchDeviceFeeds(ctx: PolicyContext, spec: DeviceSpec): Promise<FetchedFeed[]> {
+  return fetchFeeds(ctx.resolver, spec);
+}
+
 async function fetchFeeds(resolver: ZoneResolver, spec: DeviceSpec): Promise<FetchedFeed[]> {
   const lists: [GroupRole, readonly PolicyFeed[]][] = [
     ['block', spec.policy.blockList],

@@ -11,7 +11,7 @@ import type { DeviceState } from '../state/index.js';
 import { connectDevice } from './connect.js';
 import type { Fleet } from './fleet.js';
 import { describeLayout, observeDevice, planDevice, type DeviceBasis } from './plan-device.js';
-import { resolveDevicePolicy, type ResolvedPolicy } from './resolve-policy.js';
+import { fetchDeviceFeeds, resolveDevicePolicy, type ResolvedPolicy } from './resolve-policy.js';
 import type { DeviceSteps } from './steps.js';
 
 export interface PlannedDevice {
@@ -38,8 +38,11 @@ export async function planDeviceSteps(
   opts: PlanStepsOptions,
 ): Promise<PlannedDevice> {
   steps.enter('resolve');
+  // The sources are fetched while the state is read: the zone cache read, the SOA query and the transfer's waits
+  // overlap the state file's read and decode (the gates need both).
+  const fetching = fetchDeviceFeeds(fleet, spec);
   const state = await fleet.store.read(spec.name);
-  const policy = await resolveDevicePolicy(fleet, spec, { state, force: opts.force });
+  const policy = await resolveDevicePolicy(fleet, spec, { state, force: opts.force }, fetching);
   const basis: DeviceBasis = { state, journal: await fleet.store.readJournal(spec.name) };
   steps.enter('observe');
   const driver = opts.refresh ? await connectDevice(spec, spec.management, fleet) : null;

@@ -53,6 +53,23 @@ describe('ZoneResolver cache', () => {
     });
   });
 
+  it('with deferred cache writes, resolves before the write and a later read in the process waits for it', async () => {
+    const cacheDir = path.join(tmp, 'deferred');
+    const first = new ZoneResolver({ cacheDir });
+    first.deferCacheWrites();
+    const a = await first.resolve(zoneSource(SHARED_ZONES.small));
+    expect(a.transfer).toBe('axfr');
+    // The next reader waits for the pending write instead of finding no cache (or half a file).
+    const second = new ZoneResolver({ cacheDir });
+    const b = await second.resolve(zoneSource(SHARED_ZONES.small));
+    expect(b.transfer).toBe('cache');
+    expect(b.sha256).toBe(a.sha256);
+    await first.settled();
+    const files = await readdir(cacheDir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/\.bin$/);
+  });
+
   it('reuses the cached set across runs while the serial is unchanged', async () => {
     const cacheDir = path.join(tmp, 'unchanged');
     const first = new ZoneResolver({ cacheDir });

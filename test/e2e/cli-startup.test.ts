@@ -99,7 +99,7 @@ async function traced(args: string[], cli = CLI): Promise<Run> {
       if (!path.isAbsolute(file)) continue;
       files.add(path.relative(base, file));
       for (const fn of script.functions) {
-        if (/^(src|node_modules)\//.test(fn.functionName) && fn.ranges[0]!.count > 0) modules.add(fn.functionName);
+        if (/^(src|node_modules|dist)\//.test(fn.functionName) && fn.ranges[0]!.count > 0) modules.add(fn.functionName);
       }
     }
   }
@@ -136,13 +136,64 @@ describe('start-up loading', () => {
     expect(ranPackage(run, 'yaml')).not.toEqual([]);
     expect(ranPackage(run, 'commander')).toEqual([]);
     expect(run.modules.filter((m) => m.startsWith('src/cli/program'))).toEqual([]);
-    const validators = run.files.filter((f) => f.includes('schema-validators/')).map((f) => path.basename(f));
+    // The device and settings validators run from inside the bundle (its code cache holds them): no file of theirs
+    // is read, and no other schema's validator runs.
+    expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
+    const validators = run.modules.filter((m) => m.includes('schema-validators/')).map((m) => path.basename(m));
     expect(validators.sort()).toEqual(['device.cjs', 'settings.cjs']);
     // ajv's run-time helpers are what the pre-compiled validators use; its compiler is for explaining a failure.
     expect(ranPackage(run, 'ajv')).not.toContain('node_modules/ajv/dist/2020.js');
     for (const name of ['ssh2', 'simple-git', 'undici', 'prom-client', 'croner', 'chokidar', 'dns-packet', 'diff']) {
       expect(ranPackage(run, name)).toEqual([]);
     }
+    // A driver's code is not even in the bundle (validate never connects): only the platforms' data is.
+    const bundle = await readFile(path.join(path.dirname(CLI), 'tscm-validate.cjs'), 'latin1');
+    expect(bundle).toMatch(/\bIOS_PLATFORM\b/);
+    expect(bundle).not.toMatch(/function createIosDriver\(/);
+  });
+});
+
+/** Node's internal modules that `node CLI args` loaded, by a preload that writes process.moduleLoadList at exit. */
+async function internalModules(args: string[]): Promise<string[]> {
+  const preload = path.join(dir, 'module-list.cjs');
+  const list = path.join(dir, `modules-${args.join('-').replace(/\W/g, '_')}.txt`);
+  await writeFile(
+    preload,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.TSCM_TEST_LIST, process.moduleLoadList.join('\\n')));\n",
+  );
+  const r = spawnSync(process.execPath, ['--require', preload, CLI, ...args], {
+    env: { ...process.env, TSCM_TEST_LIST: list, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return (await readFile(list, 'utf8')).split('\n');
+}
+
+describe('the commander program', () => {
+  it('runs the device and settings validators from their cached scripts, not from schema-validators/', async () => {
+    // A repeated --no-color is commander's to read: this validate goes through the program and its chunks.
+    const run = await traced(['validate', '--dir', defs, '--no-color', '--no-color']);
+    expect(run.stdout).toBe('1 device definition(s) valid.\n');
+    expect(run.files.filter((f) => f.endsWith('.mjs'))).not.toEqual([]);
+    expect(run.files.filter((f) => f.includes('tscm-validator-')).sort()).toEqual([
+      'dist/cli/tscm-validator-device.cjs',
+      'dist/cli/tscm-validator-settings.cjs',
+    ]);
+    expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
+  });
+});
+
+describe('the entry is CommonJS', () => {
+  // Node sets up its ES module loader (resolve, load, translators, module jobs) for an ES module entry only.
+  const ESM_JOB = 'NativeModule internal/modules/esm/module_job';
+
+  it('--version and validate never set up the ES module loader', async () => {
+    expect(await internalModules(['--version'])).not.toContain(ESM_JOB);
+    expect(await internalModules(['validate', '--dir', defs])).not.toContain(ESM_JOB);
+  });
+
+  it('any other command loads the program as ES modules (the check above can see the loader)', async () => {
+    expect(await internalModules(['--help'])).toContain(ESM_JOB);
   });
 });
 
