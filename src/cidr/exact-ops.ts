@@ -116,15 +116,12 @@ export function exactDifference(a: PrefixList, b: PrefixList): PrefixList {
 }
 
 /**
- * Both exact differences, a - b and b - a, in one walk of the IPv4 entries (a plan's adds and removes when tscm
- * owns the whole group: two walks of 700k-entry lists each hour otherwise).
+ * Both exact differences, a - b and b - a, in one walk per family (a plan's adds and removes when tscm owns the
+ * whole group: two walks of 700k-entry lists each hour otherwise).
  */
 export function exactDifferences(a: PrefixList, b: PrefixList): [onlyA: PrefixList, onlyB: PrefixList] {
   const [onlyA, onlyB] = differencesV4(a.v4, b.v4);
-  const keepA = { onlyA: true, both: false, onlyB: false };
-  const keepB = { onlyA: false, both: false, onlyB: true };
-  const a6 = mergeV6(a.v6, b.v6, keepA);
-  const b6 = mergeV6(a.v6, b.v6, keepB);
+  const [a6, b6] = differencesV6(a.v6, b.v6);
   return [
     makePrefixList(onlyA.addr, onlyA.len, a6.words, a6.len),
     makePrefixList(onlyB.addr, onlyB.len, b6.words, b6.len),
@@ -169,6 +166,55 @@ function differencesV4(a: Ipv4Prefixes, b: Ipv4Prefixes): [Ipv4Prefixes, Ipv4Pre
   return [
     { addr: addrA.slice(0, x), len: lenA.slice(0, x) },
     { addr: addrB.slice(0, y), len: lenB.slice(0, y) },
+  ];
+}
+
+function differencesV6(a: Ipv6Prefixes, b: Ipv6Prefixes): [Ipv6Prefixes, Ipv6Prefixes] {
+  const na = a.len.length;
+  const nb = b.len.length;
+  const wa = a.words;
+  const wb = b.words;
+  const la = a.len;
+  const lb = b.len;
+  // Sized for the worst case; only the pages written are ever touched.
+  const wordsA = new Uint32Array(4 * na);
+  const lenA = new Uint8Array(na);
+  const wordsB = new Uint32Array(4 * nb);
+  const lenB = new Uint8Array(nb);
+  let x = 0;
+  let y = 0;
+  let i = 0;
+  let j = 0;
+  while (i < na && j < nb) {
+    const p = 4 * i;
+    const q = 4 * j;
+    // Words are below 2^32: their difference is exact, and its sign is the order.
+    let c = wa[p]! - wb[q]!;
+    if (c === 0) {
+      c = wa[p + 1]! - wb[q + 1]!;
+      if (c === 0) {
+        c = wa[p + 2]! - wb[q + 2]!;
+        if (c === 0) c = wa[p + 3]! - wb[q + 3]! || la[i]! - lb[j]!;
+      }
+    }
+    if (c < 0) {
+      putV6(wordsA, lenA, x++, a, i++);
+    } else if (c > 0) {
+      putV6(wordsB, lenB, y++, b, j++);
+    } else {
+      i++;
+      j++;
+    }
+  }
+  wordsA.set(wa.subarray(4 * i, 4 * na), 4 * x);
+  lenA.set(la.subarray(i, na), x);
+  x += na - i;
+  wordsB.set(wb.subarray(4 * j, 4 * nb), 4 * y);
+  lenB.set(lb.subarray(j, nb), y);
+  y += nb - j;
+  return [
+    { words: wordsA.slice(0, 4 * x), len: lenA.slice(0, x) },
+    { words: wordsB.slice(0, 4 * y), len: lenB.slice(0, y) },
   ];
 }
 
