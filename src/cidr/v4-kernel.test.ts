@@ -59,13 +59,41 @@ describe('the WebAssembly kernel', () => {
         [sorted, expected],
         [nearly, nearlyExpected],
       ] as const) {
-        const k = new V4Kernel({ entries: n, sort: true });
-        k.addr.set(input.addr);
-        k.len.set(input.len);
-        const m = k.aggregate(n);
-        expect(Array.from(k.addr.subarray(0, m))).toEqual(Array.from(want.v4.addr));
-        expect(Array.from(k.len.subarray(0, m))).toEqual(Array.from(want.v4.len));
+        // Sort scratch (the input region) for none, some and all entries: the in-place MSD levels, LSD per bucket,
+        // LSD for the whole list.
+        for (const scratch of [0, Math.floor(n / 9), n]) {
+          const k = new V4Kernel({ entries: n, sort: true, input: 5 * scratch });
+          k.addr.set(input.addr);
+          k.len.set(input.len);
+          const m = k.aggregate(n);
+          expect(Array.from(k.addr.subarray(0, m))).toEqual(Array.from(want.v4.addr));
+          expect(Array.from(k.len.subarray(0, m))).toEqual(Array.from(want.v4.len));
+        }
       }
+    }
+  });
+});
+
+describe('the aggregating scan', () => {
+  it('drops what wider entries already cover (one bit per /16) and repeats, and aggregates as aggregate does', () => {
+    // Wide prefixes (/1../20, every alignment and word position of the cover bitmap) and hosts, in random order:
+    // many entries fall inside space an earlier one covered, or repeat one.
+    const rng = createRng(23);
+    for (const n of [50, 3000, 40_000]) {
+      const lines: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const len = rng() < 0.6 ? 1 + Math.floor(rng() * 20) : 32;
+        const a = Math.floor(rng() * 2 ** 32);
+        const net = len === 32 ? a : (a & ((0xffffffff << (32 - len)) >>> 0)) >>> 0;
+        const quad = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}`;
+        lines.push(len === 32 ? quad : `${quad}/${len}`);
+        if (rng() < 0.2) lines.push(lines[Math.floor(rng() * lines.length)]!);
+      }
+      const text = lines.join('\n') + '\n';
+      const got = parseCidrText(text, 'wide.txt', { aggregate: true }).list;
+      const want = aggregate(parseCidrText(text, 'wide.txt').list);
+      expect(Array.from(got.v4.addr)).toEqual(Array.from(want.v4.addr));
+      expect(Array.from(got.v4.len)).toEqual(Array.from(want.v4.len));
     }
   });
 });
@@ -125,6 +153,30 @@ describe('prefixTextPieces', () => {
       expect(copies.length).toBeGreaterThan(3);
       const joined = Buffer.concat(copies);
       expect(joined.equals(writePrefixes(list, { bareHosts }))).toBe(true);
+    }
+  });
+
+  it("write an aggregated parse from the parse job's own memory, in pieces of its input region", () => {
+    // Hosts 8 apart (no two merge) and /24s 512 apart: ~80 KB of text, so the job's input region is one 80 KB
+    // read and the 6,000 entries take more than one piece of it.
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const a = i % 50 === 0 ? 0xac100000 + 512 * (i / 50) : 0x0a000000 + 8 * i;
+      const quad = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+      lines.push(i % 50 === 0 ? `${quad}/24` : quad);
+    }
+    const text = Buffer.from(lines.join('\n') + '\n');
+    const { list } = parseCidrText(text, 'list.txt', { aggregate: true });
+    const job = V4Kernel.holding(list.v4.addr, list.v4.len);
+    expect(job).toBeDefined();
+    expect(list.v4.len.length).toBeGreaterThan(job!.textRoom());
+    const plain = { v4: { addr: list.v4.addr.slice(), len: list.v4.len.slice() }, v6: list.v6 };
+    expect(V4Kernel.holding(plain.v4.addr, plain.v4.len)).toBeUndefined();
+    for (const bareHosts of [false, true]) {
+      const copies: Buffer[] = [];
+      for (const piece of prefixTextPieces(list, { bareHosts })) copies.push(Buffer.from(piece));
+      expect(copies.length).toBeGreaterThan(1);
+      expect(Buffer.concat(copies).equals(writePrefixes(plain, { bareHosts }))).toBe(true);
     }
   });
 });

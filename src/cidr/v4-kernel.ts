@@ -10,7 +10,17 @@ interface WasmGlobal {
 }
 interface WasmExports {
   scan(pos: number, n: number, addr: number, lens: number, cap: number): number;
-  sort(addr: number, lens: number, n: number, tmpAddr: number, tmpLen: number, hist: number): void;
+  sort(
+    addr: number,
+    lens: number,
+    n: number,
+    tmpAddr: number,
+    tmpLen: number,
+    hist: number,
+    scr: number,
+    scrLen: number,
+    scrCap: number,
+  ): void;
   aggregate(addr: number, lens: number, n: number): number;
   init(table: number): void;
   write(addr: number, lens: number, n: number, out: number, bare: number): number;
@@ -28,14 +38,17 @@ interface WasmApi {
 const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
+/** Each job by its memory, so a list that is a view of one can be written from where it is (see holding). */
+const jobs = new WeakMap<ArrayBufferLike, V4Kernel>();
 
 const PAGE = 65536;
 const TABLE_BYTES = 1156;
-const HIST_BYTES = 2 * 65536 * 4;
-const COVER_BYTES = 65536;
+/** sort's histograms: 2 KiB for each of its four levels, then 16 KiB for its LSD passes. */
+const HIST_BYTES = 24576;
+const COVER_BYTES = 8192;
 const SEEN_BYTES = 65536 * 8;
-/** How much of a file a job holds at a time. */
-export const CHUNK_BYTES = 1 << 20;
+/** How much of a file a job holds at a time (touched once, then reused: also the sort scratch and the text out). */
+export const CHUNK_BYTES = 1 << 19;
 /** Longest IPv4 line: 255.255.255.255/32 and a newline. */
 export const MAX_V4_LINE = 19;
 
@@ -79,13 +92,16 @@ export class V4Kernel {
     const addr = align(table + TABLE_BYTES);
     const len = align(addr + 4 * cap);
     const tmpAddr = align(len + cap);
-    const tmpLen = layout.sort ? align(tmpAddr + 4 * cap) : tmpAddr;
-    const hist = layout.sort ? align(tmpLen + cap) : tmpLen;
+    // sort's set-aside room (see sort in the .wat): a sixteenth of the entries.
+    const aside = (cap >> 4) + 1;
+    const tmpLen = layout.sort ? align(tmpAddr + 4 * aside) : tmpAddr;
+    const hist = layout.sort ? align(tmpLen + aside) : tmpLen;
     const cover = layout.sort ? hist + HIST_BYTES : hist;
     const seen = layout.sort ? cover + COVER_BYTES : cover;
     const out = layout.sort ? seen + SEEN_BYTES : seen;
     const input = align(out + (layout.out ?? 0) + 8);
-    const total = input + inputBytes + 8;
+    // scan may read up to 32 bytes past the sentinel (see scan in the .wat).
+    const total = input + inputBytes + 40;
     if (total > 2 ** 32) throw new InternalError(`a CIDR job of ${total} bytes exceeds the 4 GiB of WebAssembly`);
     compiled ??= new WASM.Module(Buffer.from(V4_KERNEL_WASM, 'base64'));
     const memory = new WASM.Memory({ initial: Math.ceil(total / PAGE) });
@@ -97,6 +113,7 @@ export class V4Kernel {
     this.len = new Uint8Array(buf, len, cap);
     this.out = Buffer.from(buf, out, layout.out ?? 0);
     this.at = { input, addr, len, tmpAddr, tmpLen, hist, out };
+    jobs.set(buf, this);
     this.k.init(table);
     // An aggregating job drops entries inside space already covered, and exact repeats, as it scans (see scan).
     if (layout.sort) {
@@ -149,13 +166,44 @@ export class V4Kernel {
     return this.k.hostBits.value;
   }
 
-  /** The first n entries (normalised) to the canonical minimal CIDR list, in place; returns its length. */
+  /**
+   * The first n entries (normalised) to the canonical minimal CIDR list, in place; returns its length. The input
+   * region is the sort's scratch: its bytes are overwritten (size it at 5 bytes an entry for the fastest sort).
+   */
   aggregate(n: number): number {
     if (n === 0) return 0;
-    const { addr, len, tmpAddr, tmpLen, hist } = this.at;
+    const { addr, len, tmpAddr, tmpLen, hist, input } = this.at;
     if (this.layout.sort !== true) throw new InternalError('a CIDR kernel without sort space was asked to sort');
-    this.k.sort(addr, len, n, tmpAddr, tmpLen, hist);
+    // The input region, scanned already and so memory touched before, is the sort's scratch (fresh memory costs
+    // more than the sort: see the .wat).
+    const scrCap = Math.floor((this.input.length - 1) / 5);
+    this.k.sort(addr, len, n, tmpAddr, tmpLen, hist, input, input + 4 * scrCap, scrCap);
     return this.k.aggregate(addr, len, n);
+  }
+
+  /**
+   * The job whose memory holds both views, when it has room to write text (its input region, free once the job's
+   * entries are aggregated: sort's scratch).
+   */
+  static holding(addr: Uint32Array, len: Uint8Array): V4Kernel | undefined {
+    const job = jobs.get(addr.buffer);
+    return job !== undefined && len.buffer === addr.buffer && job.textRoom() > 0 ? job : undefined;
+  }
+
+  /** Entries writeViews writes at a time. */
+  textRoom(): number {
+    return Math.max(0, Math.floor((this.input.length - 4) / MAX_V4_LINE));
+  }
+
+  /**
+   * Entries [from, to) of views of this job's memory (see holding; at most textRoom of them) as text lines, in its
+   * input region: the text is valid until the next call.
+   */
+  writeViews(addr: Uint32Array, len: Uint8Array, from: number, to: number, bareHosts: boolean): Buffer {
+    if (to - from > this.textRoom()) throw new InternalError('a CIDR kernel was asked to write more than it holds');
+    const at = this.at.input;
+    const end = this.k.write(addr.byteOffset + 4 * from, len.byteOffset + from, to - from, at, bareHosts ? 1 : 0);
+    return this.input.subarray(0, end - at);
   }
 
   /** Writes the first n entries as text lines into out; returns the bytes written. */

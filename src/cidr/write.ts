@@ -24,8 +24,9 @@ const PIECE_ENTRIES = 65536;
 
 /**
  * The text of writePrefixes in pieces of at most ~1.2 MB, for a caller that writes each piece out before asking
- * for the next: every piece is a view of one reused buffer, valid until the next one is asked for. A 1M-entry
- * list is ~10 MB of text, and touching that much fresh memory costs more than producing it.
+ * for the next: every piece is a view of one reused buffer, valid until the next one is asked for (for a list
+ * that is a view of a kernel job, that job's buffer: one walk over such a list at a time). A 1M-entry list is
+ * ~10 MB of text, and touching that much fresh memory costs more than producing it.
  */
 export function* prefixTextPieces(list: PrefixList, opts?: FormatOptions): Generator<Buffer, void, undefined> {
   const bare = opts?.bareHosts === true;
@@ -48,6 +49,14 @@ function* v4Pieces(list: PrefixList, bare: boolean): Generator<Buffer, void, und
   const { addr, len } = list.v4;
   const n4 = len.length;
   if (n4 === 0) return;
+  // A list that is a view of a finished kernel job (parseCidrText's aggregated result) is written from where it
+  // is, through that job's input region: no copy and no fresh memory.
+  const job = V4Kernel.holding(addr, len);
+  if (job !== undefined) {
+    const per = job.textRoom();
+    for (let i = 0; i < n4; i += per) yield job.writeViews(addr, len, i, Math.min(n4, i + per), bare);
+    return;
+  }
   const size = Math.min(n4, PIECE_ENTRIES);
   const k = new V4Kernel({ entries: size, out: size * MAX_V4_LINE + 3 });
   for (let i = 0; i < n4; i += PIECE_ENTRIES) {
