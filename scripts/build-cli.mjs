@@ -4,10 +4,13 @@
 // - dist/cli/main.js: main.ts and what it imports (the `--version` and `validate` paths), one CommonJS file;
 //   dist/cli/package.json makes the folder a CommonJS scope, so Node never sets up its ES module loader for a
 //   command main.ts answers (~15 ms of `--version`, ~10 ms of `validate`).
-// - dist/cli/program.mjs and chunk-*.mjs beside it: program.ts (commander, every command), which main.js imports
-//   for any other command line, as ES modules with yaml and commander; code splitting keeps every command a chunk
-//   of its own, loaded when that command runs, as the dynamic imports in program.ts say. The other dependencies
-//   stay external (ssh2 has a native part; the rest load with the command that needs them).
+// - dist/cli/tscm-program.cjs and chunk-*.cjs beside it: program.ts (commander, every command), which main.js runs
+//   for any other command line. esbuild splits it as ES modules (every command a chunk of its own, loaded when that
+//   command runs, as the dynamic imports in program.ts say; shared modules in shared chunks, each run once), then
+//   each chunk becomes a CommonJS script run with V8's code cache like the validate bundle, its imports of other
+//   chunks required through the same loader (startup-loader.ts): as ES modules they were compiled anew on every
+//   run (~55 ms of `policy --cidrs`'s start). yaml and commander are bundled; the other dependencies stay external
+//   (ssh2 has a native part; the rest load with the command that needs them).
 // - dist/cli/tscm-validate.cjs: a plain `validate` (src/cli/startup-entry.ts and everything it imports, with yaml
 //   and the device and settings validators) as one CommonJS file, which main.ts runs through vm.Script with V8's
 //   code cache (src/cli/startup-loader.ts): CommonJS because only a classic script takes cached data on Node 20.
@@ -17,6 +20,7 @@
 //   `--help` ~50 ms slower than these chunks.)
 // - dist/cli/tscm-validator-{device,settings}.cjs: the program's copies of those two validators, run the same way
 //   (with their own code caches) instead of compiling schema-validators/*.cjs on every policy, plan or apply.
+// Each script's code cache (NAME.v8-cache) is made by the build's warm runs below, or by the first run that loads it.
 // All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
 // stays as it is for the benchmarks and library use, except dist/cli/: the bundles replace tsc's modules there
@@ -25,7 +29,7 @@
 //
 //   node scripts/build-cli.mjs      (after tsc: npm run build)
 
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -192,58 +196,82 @@ for (const name of BUNDLED_VALIDATORS) {
 
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
 
-await build({
-  ...common,
-  entryPoints: { program: join(root, 'src', 'cli', 'program.ts') },
-  outdir: outDir,
-  outExtension: { '.js': '.mjs' },
-  plugins: [cachedValidators],
-  // Less to read and compile on every run (no code cache for ES modules on Node 20): ~10 ms of policy --cidrs's
-  // start. Names are kept, so stack traces still name the functions.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  splitting: true,
-  format: 'esm',
-  chunkNames: 'chunk-[hash]',
-  external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
-  // commander and yaml are CommonJS: their require() of Node's built-ins needs a require in an ES module.
-  banner: {
-    js: "import { createRequire as __tscmCreateRequire } from 'node:module'; const require = __tscmCreateRequire(import.meta.url);",
-  },
-});
+// The commander program: built as ES module chunks (esbuild splits only ES modules: every command a chunk of its
+// own, the modules they share in shared chunks, each loaded once), then each chunk turned into a CommonJS cached
+// script (tscm-program.cjs, chunk-HASH.cjs) that startup-loader.ts runs with its code cache, requiring the chunks it
+// imports through the same loader: Node 20 compiled the ES module chunks anew on every run.
+const esmDir = mkdtempSync(join(tmpdir(), 'tscm-esm-'));
+try {
+  await build({
+    ...common,
+    entryPoints: { 'tscm-program': join(root, 'src', 'cli', 'program.ts') },
+    outdir: esmDir,
+    outExtension: { '.js': '.cjs' }, // the names the chunks import each other by: the CommonJS scripts' names
+    plugins: [cachedValidators],
+    splitting: true,
+    format: 'esm',
+    chunkNames: 'chunk-[hash]',
+    external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
+  });
+  for (const f of readdirSync(esmDir)) {
+    const { code } = await transform(readFileSync(join(esmDir, f), 'utf8'), {
+      format: 'cjs',
+      target: 'node20',
+      platform: 'node',
+      // import() of a chunk or an external package becomes require(): a vm.Script run from cached data has no
+      // dynamic import callback on Node 20.
+      supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      minifySyntax: true,
+      define: { 'import.meta.url': '__tscmModuleUrl' },
+      banner: "var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+      logLevel: 'warning',
+    });
+    writeFileSync(join(outDir, f), cachedScript(code));
+  }
+} finally {
+  rmSync(esmDir, { recursive: true, force: true });
+}
 
 await build({
   ...common,
   entryPoints: [join(root, 'src', 'cli', 'main.ts')],
   outfile: join(outDir, 'main.js'),
   format: 'cjs',
-  plugins: [
-    {
-      name: 'tscm-program-chunks',
-      setup: (b) => b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: './program.mjs', external: true })),
-    },
-  ],
   external: deps.filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]),
   // Strict, as the ES module it is built from (esbuild's own "use strict" comes after the banner).
   define: { 'import.meta.url': '__tscmModuleUrl' },
   banner: { js: "'use strict'; var __tscmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// The warm run that writes the code cache: `validate` of one device (a CI job's command); and a check that the
-// commander program runs (the same through commander: a repeated --no-color, which only commander reads).
+// The warm runs that write the code caches, each cache made by the first run that loads its script: `plan` of one
+// device with a file list (no network: --refresh false, no state yet), then `policy DEVICE --cidrs` (a script's
+// feed), then `validate` of one device (a CI job's command), plain (the validate bundle) and through commander (a
+// repeated --no-color, which only commander reads). A chunk shared by several commands is cached with what the
+// first of them ran, so the ones start-up matters most for come first.
 const sample = mkdtempSync(join(tmpdir(), 'tscm-build-'));
 try {
-  writeFileSync(join(sample, 'tscm.yaml'), 'policyServer: { host: 192.0.2.53 }\n');
+  writeFileSync(
+    join(sample, 'tscm.yaml'),
+    'policyServer: { host: 192.0.2.53 }\nstate: { backend: local, dir: .tscm }\n',
+  );
+  writeFileSync(join(sample, 'list.txt'), '192.0.2.0/24\n198.51.100.7\n');
   writeFileSync(
     join(sample, 'edge.yaml'),
     'name: edge-01\nplatform: ios\ndeviceId: tdid_edge01\nmanagement: { host: 192.0.2.10 }\n' +
       'credentials: { username: { env: U }, password: { env: P } }\n' +
       'hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n' +
-      'policy: { blockList: block.example }\n',
+      'policy: { blockList: { file: list.txt } }\n',
   );
-  for (const extra of [[], ['--no-color', '--no-color']]) {
-    execFileSync(process.execPath, [join(outDir, 'main.js'), 'validate', '--dir', sample, ...extra], {
+  for (const args of [
+    ['plan', '--refresh', 'false'],
+    ['policy', 'edge-01', '--cidrs'],
+    ['validate'],
+    ['validate', '--no-color', '--no-color'],
+  ]) {
+    execFileSync(process.execPath, [join(outDir, 'main.js'), ...args, '--dir', sample], {
       stdio: 'ignore',
+      env: { ...process.env, U: 'build', P: 'build' },
     });
   }
 } finally {

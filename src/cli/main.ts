@@ -7,11 +7,12 @@
 // Start-up is part of every run (a CI job validates, `policy --cidrs` feeds a script), so this entry loads nothing
 // it does not need: `--version` is answered here; a plain `validate` (startup-validate.ts reads its options) runs
 // the validate bundle (startup-entry.ts, built into tscm-validate.cjs beside this file) with V8's code cache
-// (startup-loader.ts), without commander; every other command line loads program.ts, which imports each command's
-// module only when that command runs. The build makes this file CommonJS (scripts/build-cli.mjs): Node then never
-// sets up its ES module loader for the two short paths. So no top-level await here.
+// (startup-loader.ts), without commander; every other command line runs program.ts (built into tscm-program.cjs and
+// its chunks, cached the same way), which loads each command's module only when that command runs. The build makes
+// this file CommonJS (scripts/build-cli.mjs): Node then never sets up its ES module loader. So no top-level await.
 
 import { fileURLToPath } from 'node:url';
+import type { runProgram } from './program.js';
 import type { runValidate } from './startup-entry.js';
 import { runCachedBundle } from './startup-loader.js';
 import { endQuietlyOnClosedPipeWhenUsed } from './startup-stdio.js';
@@ -30,5 +31,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const bundle = runCachedBundle(fileURLToPath(new URL('./tscm-validate.cjs', import.meta.url)));
   void (bundle as { runValidate: typeof runValidate }).runValidate(validate);
 } else {
-  void import('./program.js').then(({ runProgram }) => runProgram(process.argv));
+  const program = runCachedBundle(fileURLToPath(new URL('./tscm-program.cjs', import.meta.url)));
+  void (program as { runProgram: typeof runProgram }).runProgram(process.argv);
 }

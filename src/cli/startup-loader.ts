@@ -10,15 +10,26 @@
 
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 
 const ID_LINE = /^\/\/ tscm-bundle ([0-9a-f]{64})\n/;
 
 type CommonJsMain = (exports: object, require: NodeJS.Require, module: object, filename: string, dir: string) => void;
 
-/** Runs the CommonJS bundle at `file` with the code cache beside it; returns its module.exports. */
+// The scripts run in this process by path: a chunk that several others require runs once. The module is kept
+// before it runs, so a chunk required again while it runs (a cycle) gets its exports as they stand, as Node's
+// require does; esbuild's CommonJS output sets them first.
+const modules = new Map<string, { exports: Record<string, unknown> }>();
+const unsaved: { cacheFile: string; stamp: Buffer; script: vm.Script }[] = [];
+
+/**
+ * Runs the CommonJS bundle at `file` with the code cache beside it (once per process); returns its module.exports.
+ * A `require('./NAME.cjs')` in it (the commander program's chunks) runs that sibling script the same way.
+ */
 export function runCachedBundle(file: string): Record<string, unknown> {
+  const known = modules.get(file);
+  if (known !== undefined) return known.exports;
   const cacheFile = `${file}.v8-cache`;
   // The build keeps the bundle ASCII, and latin1 makes it a one-byte string: as UTF-8 a single non-ASCII byte made
   // V8 hold a two-byte copy of the whole source (1.6 MB then), and decoding it took longer than running the command.
@@ -30,10 +41,21 @@ export function runCachedBundle(file: string): Record<string, unknown> {
   const script = new vm.Script(source, { filename: file, ...(cached === undefined ? {} : { cachedData: cached }) });
   // At exit the cache holds every function this run compiled, not only the top level.
   if (stamp !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
-    process.once('exit', () => writeCache(cacheFile, stamp, script));
+    // One exit listener for them all (a first run of the program makes the caches of tens of chunks).
+    if (unsaved.length === 0)
+      process.once('exit', () => unsaved.forEach((u) => writeCache(u.cacheFile, u.stamp, u.script)));
+    unsaved.push({ cacheFile, stamp, script });
   }
   const module = { exports: {} as Record<string, unknown> };
-  (script.runInThisContext() as CommonJsMain)(module.exports, createRequire(file), module, file, dirname(file));
+  modules.set(file, module);
+  const dir = dirname(file);
+  const nodeRequire = createRequire(file);
+  const require = Object.assign(
+    (request: string): unknown =>
+      request.startsWith('./') && request.endsWith('.cjs') ? runCachedBundle(join(dir, request)) : nodeRequire(request),
+    nodeRequire,
+  );
+  (script.runInThisContext() as CommonJsMain)(module.exports, require, module, file, dir);
   return module.exports;
 }
 

@@ -123,7 +123,9 @@ describe('start-up loading', () => {
   it('--help runs commander (the checks here can see it) and not yaml', async () => {
     const run = await traced(['--help']);
     expect(run.status).toBe(0);
-    expect(run.files.filter((f) => f.endsWith('.cjs'))).toEqual([]); // the ES module chunks, not the validate bundle
+    // The program's cached scripts, not the validate bundle.
+    expect(run.files).toContain('dist/cli/tscm-program.cjs');
+    expect(run.files).not.toContain('dist/cli/tscm-validate.cjs');
     expect(ranPackage(run, 'commander')).not.toEqual([]);
     expect(ranPackage(run, 'yaml')).toEqual([]);
   });
@@ -154,14 +156,14 @@ describe('start-up loading', () => {
 });
 
 /** Node's internal modules that `node CLI args` loaded, by a preload that writes process.moduleLoadList at exit. */
-async function internalModules(args: string[]): Promise<string[]> {
+async function internalModules(args: string[], entry = CLI): Promise<string[]> {
   const preload = path.join(dir, 'module-list.cjs');
-  const list = path.join(dir, `modules-${args.join('-').replace(/\W/g, '_')}.txt`);
+  const list = path.join(dir, `modules-${[path.basename(entry), ...args].join('-').replace(/\W/g, '_')}.txt`);
   await writeFile(
     preload,
     "process.on('exit', () => require('node:fs').writeFileSync(process.env.TSCM_TEST_LIST, process.moduleLoadList.join('\\n')));\n",
   );
-  const r = spawnSync(process.execPath, ['--require', preload, CLI, ...args], {
+  const r = spawnSync(process.execPath, ['--require', preload, entry, ...args], {
     env: { ...process.env, TSCM_TEST_LIST: list, NO_COLOR: '1' },
     encoding: 'utf8',
   });
@@ -174,7 +176,9 @@ describe('the commander program', () => {
     // A repeated --no-color is commander's to read: this validate goes through the program and its chunks.
     const run = await traced(['validate', '--dir', defs, '--no-color', '--no-color']);
     expect(run.stdout).toBe('1 device definition(s) valid.\n');
-    expect(run.files.filter((f) => f.endsWith('.mjs'))).not.toEqual([]);
+    expect(run.files).toContain('dist/cli/tscm-program.cjs');
+    expect(run.files.filter((f) => /^dist\/cli\/chunk-\w+\.cjs$/.test(f))).not.toEqual([]);
+    expect(run.files.filter((f) => f.endsWith('.mjs'))).toEqual([]);
     expect(run.files.filter((f) => f.includes('tscm-validator-')).sort()).toEqual([
       'dist/cli/tscm-validator-device.cjs',
       'dist/cli/tscm-validator-settings.cjs',
@@ -187,13 +191,17 @@ describe('the entry is CommonJS', () => {
   // Node sets up its ES module loader (resolve, load, translators, module jobs) for an ES module entry only.
   const ESM_JOB = 'NativeModule internal/modules/esm/module_job';
 
-  it('--version and validate never set up the ES module loader', async () => {
+  it('no command sets up the ES module loader: --version, validate, or the commander program and its chunks', async () => {
     expect(await internalModules(['--version'])).not.toContain(ESM_JOB);
     expect(await internalModules(['validate', '--dir', defs])).not.toContain(ESM_JOB);
+    expect(await internalModules(['--help'])).not.toContain(ESM_JOB);
+    expect(await internalModules(['policy', '--dir', defs, '--help'])).not.toContain(ESM_JOB);
   });
 
-  it('any other command loads the program as ES modules (the check above can see the loader)', async () => {
-    expect(await internalModules(['--help'])).toContain(ESM_JOB);
+  it('the check above can see the loader: an ES module entry sets it up', async () => {
+    const entry = path.join(dir, 'empty.mjs');
+    await writeFile(entry, '');
+    expect(await internalModules([], entry)).toContain(ESM_JOB);
   });
 });
 
