@@ -67,3 +67,18 @@ export function writeResults(name, report) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
 }
+
+/**
+ * One IOS device whose block list is the CIDR list file `listFile` (credentials from BENCH_USER / BENCH_PASSWORD;
+ * nothing connects): the definition the policy --cidrs and start-up benchmarks run on.
+ */
+export function fileListDeviceYaml(listFile, extra = '') {
+  return `name: bench-01
+platform: ios
+deviceId: tdid_bench
+management: { host: 127.0.0.1, port: 22 }
+hostKey: { fingerprint: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
+credentials: { username: { env: BENCH_USER }, password: { env: BENCH_PASSWORD } }
+policy: { blockList: { file: ${listFile} } }
+${extra}`;
+}

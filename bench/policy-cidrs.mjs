@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SHAPES, shapeFile } from './corpus.mjs';
-import { compiledPath, median, numberOption, option } from './harness.mjs';
+import { compiledPath, fileListDeviceYaml, median, numberOption, option } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
@@ -42,18 +42,7 @@ for (const s of shapes) {
 function defsFor(shape, file) {
   const defs = join(out, 'policy-defs', shape);
   mkdirSync(defs, { recursive: true });
-  writeFileSync(
-    join(defs, 'bench.yaml'),
-    `name: bench-01
-platform: ios
-deviceId: tdid_bench
-management: { host: 127.0.0.1, port: 22 }
-hostKey: { fingerprint: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
-credentials: { username: { env: BENCH_USER }, password: { env: BENCH_PASSWORD } }
-policy: { blockList: { file: ${file} } }
-objectGroups: { maxEntries: 2000000 }
-`,
-  );
+  writeFileSync(join(defs, 'bench.yaml'), fileListDeviceYaml(file, 'objectGroups: { maxEntries: 2000000 }\n'));
   return defs;
 }
 

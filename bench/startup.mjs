@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compiledPath, median, numberOption } from './harness.mjs';
+import { compiledPath, fileListDeviceYaml, median, numberOption } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
@@ -67,17 +67,7 @@ advanced:
 const policyDefs = join(out, 'startup-policy-defs');
 mkdirSync(policyDefs, { recursive: true });
 writeFileSync(join(policyDefs, 'list.txt'), '192.0.2.0/24\n198.51.100.7\n');
-writeFileSync(
-  join(policyDefs, 'bench.yaml'),
-  `name: bench-01
-platform: ios
-deviceId: tdid_bench
-management: { host: 127.0.0.1, port: 22 }
-hostKey: { fingerprint: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
-credentials: { username: { env: BENCH_USER }, password: { env: BENCH_PASSWORD } }
-policy: { blockList: { file: ${join(policyDefs, 'list.txt')} } }
-`,
-);
+writeFileSync(join(policyDefs, 'bench.yaml'), fileListDeviceYaml(join(policyDefs, 'list.txt')));
 const env = {
   ...process.env,
   BENCH_UPLOAD_TOKEN: 'upload-token',
