@@ -83,26 +83,36 @@ const validateOnly = {
       contents: "throw new Error('the validate bundle holds no driver: connect through the tscm program');",
       loader: 'js',
     }));
-    b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
-      path: 'schema-validators',
-      namespace: 'tscm-validators',
-    }));
-    b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
-      resolveDir: root,
-      loader: 'js',
-      contents: [
-        "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
-        "export { loadAjv2020 } from './src/schema-validators.ts';",
-        'const BUNDLED = {',
-        ...BUNDLED_VALIDATORS.map(
-          (n) => `  ${n}: () => require(${JSON.stringify(join(outDir, 'schema-validators', `${n}.cjs`))}).validate,`,
-        ),
-        '};',
-        'export const precompiledValidator = (name) => (BUNDLED[name] ?? fromFile)(name);',
-      ].join('\n'),
-    }));
+    replaceValidators(b, [
+      'const BUNDLED = {',
+      ...BUNDLED_VALIDATORS.map(
+        (n) => `  ${n}: () => require(${JSON.stringify(join(outDir, 'schema-validators', `${n}.cjs`))}).validate,`,
+      ),
+      '};',
+      'export const precompiledValidator = (name) => (BUNDLED[name] ?? fromFile)(name);',
+    ]);
   },
 };
+
+/**
+ * Makes every import of src/schema-validators.ts a module of the same exports whose precompiledValidator is
+ * `lines`; they may call the original one as `fromFile`.
+ */
+function replaceValidators(b, lines) {
+  b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
+    path: 'schema-validators',
+    namespace: 'tscm-validators',
+  }));
+  b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
+    resolveDir: root,
+    loader: 'js',
+    contents: [
+      "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
+      "export { loadAjv2020 } from './src/schema-validators.ts';",
+      ...lines,
+    ].join('\n'),
+  }));
+}
 
 /**
  * The same two validators for the commander program (ES modules, which Node 20 compiles anew on every run): each
@@ -112,36 +122,26 @@ const validateOnly = {
 const cachedValidators = {
   name: 'tscm-cached-validators',
   setup(b) {
-    b.onResolve({ filter: /[\\/]schema-validators\.js$/ }, () => ({
-      path: 'schema-validators',
-      namespace: 'tscm-validators',
-    }));
-    b.onLoad({ filter: /./, namespace: 'tscm-validators' }, () => ({
-      resolveDir: root,
-      loader: 'js',
-      contents: [
-        "import { fileURLToPath } from 'node:url';",
-        "import { runCachedBundle } from './src/cli/startup-loader.ts';",
-        "import { precompiledValidator as fromFile } from './src/schema-validators.ts';",
-        "export { loadAjv2020 } from './src/schema-validators.ts';",
-        `const CACHED = ${JSON.stringify(BUNDLED_VALIDATORS)};`,
-        'const loaded = new Map();',
-        'export function precompiledValidator(name) {',
-        '  if (!CACHED.includes(name)) return fromFile(name);',
-        '  if (!loaded.has(name)) {',
-        '    let validator;',
-        '    try {',
-        '      const file = fileURLToPath(new URL(`./tscm-validator-${name}.cjs`, import.meta.url));',
-        '      validator = runCachedBundle(file).validate;',
-        '    } catch {',
-        '      validator = fromFile(name);', // as src/schema-validators.ts: a missing file is no error
-        '    }',
-        '    loaded.set(name, validator);',
-        '  }',
-        '  return loaded.get(name);',
-        '}',
-      ].join('\n'),
-    }));
+    replaceValidators(b, [
+      "import { fileURLToPath } from 'node:url';",
+      "import { runCachedBundle } from './src/cli/startup-loader.ts';",
+      `const CACHED = ${JSON.stringify(BUNDLED_VALIDATORS)};`,
+      'const loaded = new Map();',
+      'export function precompiledValidator(name) {',
+      '  if (!CACHED.includes(name)) return fromFile(name);',
+      '  if (!loaded.has(name)) {',
+      '    let validator;',
+      '    try {',
+      '      const file = fileURLToPath(new URL(`./tscm-validator-${name}.cjs`, import.meta.url));',
+      '      validator = runCachedBundle(file).validate;',
+      '    } catch {',
+      '      validator = fromFile(name);', // as src/schema-validators.ts: a missing file is no error
+      '    }',
+      '    loaded.set(name, validator);',
+      '  }',
+      '  return loaded.get(name);',
+      '}',
+    ]);
   },
 };
 

@@ -1,4 +1,5 @@
-// Runs a CommonJS bundle of the CLI (dist/cli/tscm-validate.cjs, scripts/build-cli.mjs) with V8's code cache.
+// Runs the CLI's CommonJS scripts (dist/cli/tscm-validate.cjs, tscm-program.cjs and its chunk-*.cjs, the cached
+// validators; scripts/build-cli.mjs) with V8's code cache.
 // Node 20 has no compile cache for modules, and compiling the code a short command runs (yaml, the config loader)
 // was a large part of its start-up; a vm.Script given the cached data skips it. The cache is made at build time by
 // a warm run and made again by any run that finds it missing or rejected by V8 (another Node version or V8 flags, a
