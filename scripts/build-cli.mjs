@@ -18,8 +18,9 @@
 //   by a warm run, so it holds the functions that run compiled, not only the top level; a run that finds it missing
 //   or rejected makes it again. (The whole CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made
 //   `--help` ~50 ms slower than these chunks.)
-// - dist/cli/tscm-validator-{device,settings}.cjs: the program's copies of those two validators, run the same way
-//   (with their own code caches) instead of compiling schema-validators/*.cjs on every policy, plan or apply.
+// - dist/cli/tscm-validator-{device,settings,state}.cjs: the program's copies of those two validators and the state
+//   file's (read by every plan and apply of a device with state), run the same way (with their own code caches)
+//   instead of compiling schema-validators/*.cjs on every policy, plan or apply.
 // Each script's code cache (NAME.v8-cache) is made by the build's warm runs below, or by the first run that loads it.
 // All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
@@ -35,7 +36,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'cli');
@@ -64,6 +65,8 @@ const common = {
 
 // The validators the validate bundle carries inside it (compiled with it, so its code cache holds them too).
 const BUNDLED_VALIDATORS = ['device', 'settings'];
+// The program's cached validator scripts: those two, and the state file's.
+const PROGRAM_VALIDATORS = [...BUNDLED_VALIDATORS, 'state'];
 
 /**
  * What the validate bundle leaves out or takes in, beside the modules' own imports:
@@ -115,9 +118,10 @@ function replaceValidators(b, lines) {
 }
 
 /**
- * The same two validators for the commander program (ES modules, which Node 20 compiles anew on every run): each
- * a CommonJS file of its own (tscm-validator-NAME.cjs) run with V8's code cache like the validate bundle, where
- * src/schema-validators.ts would compile schema-validators/NAME.cjs on every run (~10 ms of a policy or plan).
+ * The same two validators and the state file's for the commander program (ES modules, which Node 20 compiles anew
+ * on every run): each a CommonJS file of its own (tscm-validator-NAME.cjs) run with V8's code cache like the
+ * validate bundle, where src/schema-validators.ts would compile schema-validators/NAME.cjs on every run (~10 ms of a
+ * policy or plan).
  */
 const cachedValidators = {
   name: 'tscm-cached-validators',
@@ -125,7 +129,7 @@ const cachedValidators = {
     replaceValidators(b, [
       "import { fileURLToPath } from 'node:url';",
       "import { runCachedBundle } from './src/cli/startup-loader.ts';",
-      `const CACHED = ${JSON.stringify(BUNDLED_VALIDATORS)};`,
+      `const CACHED = ${JSON.stringify(PROGRAM_VALIDATORS)};`,
       'const loaded = new Map();',
       'export function precompiledValidator(name) {',
       '  if (!CACHED.includes(name)) return fromFile(name);',
@@ -192,7 +196,7 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), j
 // Each with the ajv run-time helpers it requires (ucs2length, equal, ajv-formats' formats) bundled in, as the
 // validate bundle has them: required from node_modules they were resolved, read and compiled anew on every run
 // (~2 ms of a policy or plan).
-for (const name of BUNDLED_VALIDATORS) {
+for (const name of PROGRAM_VALIDATORS) {
   const { outputFiles } = await build({
     ...common,
     entryPoints: [join(outDir, 'schema-validators', `${name}.cjs`)],
@@ -274,17 +278,31 @@ try {
       'hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n' +
       'policy: { blockList: { file: list.txt } }\n',
   );
+  const warm = (args) =>
+    execFileSync(process.execPath, [join(outDir, 'main.js'), ...args, '--dir', sample], {
+      stdio: 'ignore',
+      env: { ...process.env, U: 'build', P: 'build' },
+    });
   for (const args of [
     ['plan', '--refresh', 'false'],
     ['policy', 'edge-01', '--cidrs'],
     ['validate'],
     ['validate', '--no-color', '--no-color'],
   ]) {
-    execFileSync(process.execPath, [join(outDir, 'main.js'), ...args, '--dir', sample], {
-      stdio: 'ignore',
-      env: { ...process.env, U: 'build', P: 'build' },
-    });
+    warm(args);
   }
+  // Then the plan of a device with state (the hourly plan's path: the state file read and checked), the state
+  // written through tsc's modules as an apply would leave it.
+  const compiled = (module) => import(pathToFileURL(join(root, 'dist', module)).href);
+  const { StateStore } = await compiled('state/index.js');
+  const { prefixesFromStrings } = await compiled('cidr/index.js');
+  const members = prefixesFromStrings(['192.0.2.0/24']);
+  await new StateStore(join(sample, '.tscm')).write('edge-01', {
+    inventory: { groups: [{ name: 'threatstop-block', role: 'block', created: true, members }] },
+    zones: [],
+    lastApply: null,
+  });
+  warm(['plan', '--refresh', 'false']);
 } finally {
   rmSync(sample, { recursive: true, force: true });
 }

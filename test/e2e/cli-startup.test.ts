@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prefixesFromStrings } from '../../src/cidr/index.js';
+import { StateStore } from '../../src/state/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -186,6 +188,37 @@ describe('the commander program', () => {
     expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
     // ajv's run-time helpers and ajv-formats' formats are bundled into them: nothing is read from node_modules.
     expect(run.files.filter((f) => f.includes('node_modules/'))).toEqual([]);
+  });
+
+  it('a plan of a device with state checks the state file with its cached validator script', async () => {
+    const planDefs = path.join(dir, 'plan-defs');
+    await mkdir(planDefs);
+    await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
+    await writeFile(
+      path.join(planDefs, 'edge.yaml'),
+      `name: edge-01
+platform: ios
+deviceId: tdid_edge01
+management: { host: 192.0.2.10 }
+credentials: { username: { env: U }, password: { env: P } }
+hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }
+policy: { blockList: { file: list.txt } }
+`,
+    );
+    await new StateStore(path.join(planDefs, '.tscm')).write('edge-01', {
+      inventory: {
+        groups: [
+          { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
+        ],
+      },
+      zones: [],
+      lastApply: null,
+    });
+    const run = await traced(['plan', 'edge-01', '--refresh', 'false', '--dir', planDefs]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
+    expect(run.files).toContain('dist/cli/tscm-validator-state.cjs');
+    expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
   });
 });
 
