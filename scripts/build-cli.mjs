@@ -18,6 +18,10 @@
 //   by a warm run, so it holds the functions that run compiled, not only the top level; a run that finds it missing
 //   or rejected makes it again. (The whole CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made
 //   `--help` ~50 ms slower than these chunks.)
+// - dist/cli/tscm-policy.cjs: a plain `policy DEVICE --cidrs` (src/cli/startup-policy-entry.ts), one CommonJS file
+//   run the same way: a script's feed, compared with FireHOL iprange's whole-process time, which loading commander
+//   and the program's ~20 chunks made ~7 ms longer. Its zone path (fleet, resolver, state backend) is in it too,
+//   compiled only when a device's lists are zones.
 // - dist/cli/tscm-validator-{device,settings,state}.cjs: the program's copies of those two validators and the state
 //   file's (read by every plan and apply of a device with state), run the same way (with their own code caches)
 //   instead of compiling schema-validators/*.cjs on every policy, plan or apply.
@@ -83,7 +87,7 @@ const validateOnly = {
         : undefined,
     );
     b.onLoad({ filter: /./, namespace: 'tscm-no-driver' }, () => ({
-      contents: "throw new Error('the validate bundle holds no driver: connect through the tscm program');",
+      contents: "throw new Error('this bundle holds no driver: connect through the tscm program');",
       loader: 'js',
     }));
     replaceValidators(b, [
@@ -210,6 +214,8 @@ for (const name of PROGRAM_VALIDATORS) {
 }
 
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
+// `policy DEVICE --cidrs` the same way (it never connects either).
+await bundleCli('startup-policy-entry.ts', join(outDir, 'tscm-policy.cjs'));
 
 // The commander program: built as ES module chunks (esbuild splits only ES modules: every command a chunk of its
 // own, the modules they share in shared chunks, each loaded once), then each chunk turned into a CommonJS cached
