@@ -1,8 +1,8 @@
-// The options of a command line main.ts answers without commander (startup-validate.ts, startup-policy.ts). Only a
-// command line whose meaning is beyond doubt is read here: the options program.ts gives the command, each at most
-// once, with valid values (from the flag or the environment, as commander reads them), and the arguments the
-// command takes. Anything else (help, an unknown or repeated option, a bad choice, a value that looks like an
-// option, `--`) is undefined, and commander answers it exactly as before.
+// The options of a command line main.ts answers without commander (startup-validate.ts, startup-policy.ts,
+// startup-plan.ts). Only a command line whose meaning is beyond doubt is read here: the options program.ts gives
+// the command, each at most once, with valid values (from the flag or the environment, as commander reads them),
+// and the arguments the command takes. Anything else (help, an unknown or repeated option, a bad choice, a value
+// that looks like an option, `--`) is undefined, and commander answers it exactly as before.
 
 import type { LogFormat, LogLevel } from './logger.js';
 
@@ -14,8 +14,8 @@ export interface ShortCommandSpec {
   readonly valued: ReadonlySet<string>;
   /** Options without a value. */
   readonly flags: ReadonlySet<string>;
-  /** How many arguments (not options) the command line must have. */
-  readonly args: number;
+  /** How many arguments (not options) the command line must have, or 'any'. */
+  readonly args: number | 'any';
 }
 
 export interface ShortCommandLine {
@@ -45,7 +45,7 @@ export function readShortCommand(args: readonly string[], spec: ShortCommandSpec
       given.set(name, value);
     } else return undefined;
   }
-  return positional.length === spec.args ? { given, args: positional } : undefined;
+  return spec.args === 'any' || positional.length === spec.args ? { given, args: positional } : undefined;
 }
 
 export interface CommonOptions {

@@ -168,8 +168,8 @@ describe('start-up loading', () => {
   });
 });
 
-describe('policy DEVICE --cidrs', () => {
-  it('runs its own bundle (yaml, the config loader, the CIDR engine), not commander nor the heavy stacks', async () => {
+describe('commands with a bundle of their own', () => {
+  it('policy DEVICE --cidrs runs its own bundle, not commander nor the heavy stacks', async () => {
     const listDefs = path.join(dir, 'list-defs');
     await mkdir(listDefs);
     await writeFile(path.join(listDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
@@ -183,6 +183,29 @@ describe('policy DEVICE --cidrs', () => {
     expect(ranPackage(run, 'commander')).toEqual([]);
     expect(run.files.filter((f) => f.includes('node_modules/') || f.includes('schema-validators/'))).toEqual([]);
     for (const name of HEAVY) expect(ranPackage(run, name)).toEqual([]);
+  });
+
+  it('plan runs its own bundle (with the state file validator in it), not commander nor the program chunks', async () => {
+    const planDefs = path.join(dir, 'plan-own-defs');
+    await mkdir(planDefs);
+    await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
+    await writeFile(path.join(planDefs, 'edge.yaml'), LIST_DEVICE);
+    await new StateStore(path.join(planDefs, '.tscm')).write('edge-01', {
+      inventory: {
+        groups: [
+          { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
+        ],
+      },
+      zones: [],
+      lastApply: null,
+    });
+    const run = await traced(['plan', '--refresh', 'false', '--dir', planDefs]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
+    expect(run.files).toContain('dist/cli/tscm-plan.cjs');
+    expect(run.files.filter((f) => /tscm-(program|validate|validator-)|chunk-/.test(f))).toEqual([]);
+    expect(ranPackage(run, 'commander')).toEqual([]);
+    expect(run.files.filter((f) => f.includes('node_modules/') || f.includes('schema-validators/'))).toEqual([]);
   });
 });
 
@@ -219,7 +242,7 @@ describe('the commander program', () => {
     expect(run.files.filter((f) => f.includes('node_modules/'))).toEqual([]);
   });
 
-  it('a plan of a device with state checks the state file with its cached validator script', async () => {
+  it('a plan of a device with state checks the state file with the cached validator script', async () => {
     const planDefs = path.join(dir, 'plan-defs');
     await mkdir(planDefs);
     await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
@@ -233,7 +256,8 @@ describe('the commander program', () => {
       zones: [],
       lastApply: null,
     });
-    const run = await traced(['plan', 'edge-01', '--refresh', 'false', '--dir', planDefs]);
+    // Through commander (a repeated --no-color): a plain plan runs its own bundle.
+    const run = await traced(['plan', 'edge-01', '--refresh', 'false', '--dir', planDefs, '--no-color', '--no-color']);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
     expect(run.files).toContain('dist/cli/tscm-validator-state.cjs');
