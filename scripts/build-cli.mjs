@@ -18,8 +18,16 @@
 //   by a warm run, so it holds the functions that run compiled, not only the top level; a run that finds it missing
 //   or rejected makes it again. (The whole CLI as one such bundle was tried: its 1.6 MB and 0.6 MB cache made
 //   `--help` ~50 ms slower than these chunks.)
-// - dist/cli/tscm-validator-{device,settings}.cjs: the program's copies of those two validators, run the same way
-//   (with their own code caches) instead of compiling schema-validators/*.cjs on every policy, plan or apply.
+// - dist/cli/tscm-policy.cjs: a plain `policy DEVICE --cidrs` (src/cli/startup-policy-entry.ts), one CommonJS file
+//   run the same way: a script's feed, compared with FireHOL iprange's whole-process time, which loading commander
+//   and the program's ~20 chunks made ~7 ms longer. Its zone path (fleet, resolver, state backend) is in it too,
+//   compiled only when a device's lists are zones.
+// - dist/cli/tscm-plan.cjs: a plain `plan` (src/cli/startup-plan-entry.ts) the same way, with the drivers (compiled
+//   only when a plan reads the devices) and the state file's validator: the hourly plan's fixed cost, where commander,
+//   the program and ~35 chunks were ~10 ms of CPU.
+// - dist/cli/tscm-validator-{device,settings,state}.cjs: the program's copies of those two validators and the state
+//   file's (read by every plan and apply of a device with state), run the same way (with their own code caches)
+//   instead of compiling schema-validators/*.cjs on every policy, plan or apply.
 // Each script's code cache (NAME.v8-cache) is made by the build's warm runs below, or by the first run that loads it.
 // All sit at the same depth as the modules of dist/ (dist/cli/), so paths found from import.meta.url
 // (../../package.json, ../../schemas/) hold; the pre-compiled validators are written beside them. tsc's dist/
@@ -35,7 +43,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'cli');
@@ -64,35 +72,42 @@ const common = {
 
 // The validators the validate bundle carries inside it (compiled with it, so its code cache holds them too).
 const BUNDLED_VALIDATORS = ['device', 'settings'];
+// The program's cached validator scripts: those two, and the state file's.
+const PROGRAM_VALIDATORS = [...BUNDLED_VALIDATORS, 'state'];
 
 /**
- * What the validate bundle leaves out or takes in, beside the modules' own imports:
- * - a driver's code (platform.ts loads it for a connect, which validate never does): a stub that throws;
- * - the pre-compiled validators validate runs, with the ajv run-time helpers they require: bundled, where
- *   src/schema-validators.ts would read them from files at run time (resolved, read and compiled on every run).
+ * What a bundle of its own (validate, policy --cidrs, plan) takes in or leaves out, beside the modules' own imports:
+ * - the pre-compiled validators named in `validators`, with the ajv run-time helpers they require: bundled, where
+ *   src/schema-validators.ts would read them from files at run time (resolved, read and compiled on every run);
+ * - with `drivers: false`, a driver's code (platform.ts loads it for a connect, which validate and policy never
+ *   do): a stub that throws.
  */
-const validateOnly = {
-  name: 'tscm-validate-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/index\.js$/ }, (a) =>
-      a.kind === 'dynamic-import' && /[\\/]src[\\/]drivers[\\/][\w-]+[\\/]platform\.ts$/.test(a.importer)
-        ? { path: a.importer, namespace: 'tscm-no-driver' }
-        : undefined,
-    );
-    b.onLoad({ filter: /./, namespace: 'tscm-no-driver' }, () => ({
-      contents: "throw new Error('the validate bundle holds no driver: connect through the tscm program');",
-      loader: 'js',
-    }));
-    replaceValidators(b, [
-      'const BUNDLED = {',
-      ...BUNDLED_VALIDATORS.map(
-        (n) => `  ${n}: () => require(${JSON.stringify(join(outDir, 'schema-validators', `${n}.cjs`))}).validate,`,
-      ),
-      '};',
-      'export const precompiledValidator = (name) => (BUNDLED[name] ?? fromFile)(name);',
-    ]);
-  },
-};
+function ownBundle({ validators, drivers }) {
+  return {
+    name: 'tscm-own-bundle',
+    setup(b) {
+      if (!drivers) {
+        b.onResolve({ filter: /^\.\/index\.js$/ }, (a) =>
+          a.kind === 'dynamic-import' && /[\\/]src[\\/]drivers[\\/][\w-]+[\\/]platform\.ts$/.test(a.importer)
+            ? { path: a.importer, namespace: 'tscm-no-driver' }
+            : undefined,
+        );
+        b.onLoad({ filter: /./, namespace: 'tscm-no-driver' }, () => ({
+          contents: "throw new Error('this bundle holds no driver: connect through the tscm program');",
+          loader: 'js',
+        }));
+      }
+      replaceValidators(b, [
+        'const BUNDLED = {',
+        ...validators.map(
+          (n) => `  ${n}: () => require(${JSON.stringify(join(outDir, 'schema-validators', `${n}.cjs`))}).validate,`,
+        ),
+        '};',
+        'export const precompiledValidator = (name) => (BUNDLED[name] ?? fromFile)(name);',
+      ]);
+    },
+  };
+}
 
 /**
  * Makes every import of src/schema-validators.ts a module of the same exports whose precompiledValidator is
@@ -115,9 +130,10 @@ function replaceValidators(b, lines) {
 }
 
 /**
- * The same two validators for the commander program (ES modules, which Node 20 compiles anew on every run): each
- * a CommonJS file of its own (tscm-validator-NAME.cjs) run with V8's code cache like the validate bundle, where
- * src/schema-validators.ts would compile schema-validators/NAME.cjs on every run (~10 ms of a policy or plan).
+ * The same two validators and the state file's for the commander program (ES modules, which Node 20 compiles anew
+ * on every run): each a CommonJS file of its own (tscm-validator-NAME.cjs) run with V8's code cache like the
+ * validate bundle, where src/schema-validators.ts would compile schema-validators/NAME.cjs on every run (~10 ms of a
+ * policy or plan).
  */
 const cachedValidators = {
   name: 'tscm-cached-validators',
@@ -125,7 +141,7 @@ const cachedValidators = {
     replaceValidators(b, [
       "import { fileURLToPath } from 'node:url';",
       "import { runCachedBundle } from './src/cli/startup-loader.ts';",
-      `const CACHED = ${JSON.stringify(BUNDLED_VALIDATORS)};`,
+      `const CACHED = ${JSON.stringify(PROGRAM_VALIDATORS)};`,
       'const loaded = new Map();',
       'export function precompiledValidator(name) {',
       '  if (!CACHED.includes(name)) return fromFile(name);',
@@ -161,7 +177,7 @@ function cachedScript(code) {
  * One CommonJS bundle of `entry` and everything it imports, ASCII, its id (content hash) on its first line, then
  * the module wrapper (a function expression: src/cli/startup-loader.ts compiles the file as it is, with no copy).
  */
-async function bundleCli(entry, outfile) {
+async function bundleCli(entry, outfile, own = { validators: BUNDLED_VALIDATORS, drivers: false }) {
   await build({
     ...common,
     entryPoints: [join(root, 'src', 'cli', entry)],
@@ -170,7 +186,7 @@ async function bundleCli(entry, outfile) {
     // import() of an external package (simple-git) becomes require(): a vm.Script run from cached data has no
     // dynamic import callback on Node 20 ('A dynamic import callback was not specified').
     supported: { 'dynamic-import': false },
-    plugins: [validateOnly],
+    plugins: [ownBundle(own)],
     // A smaller file to read and hold (~40% less); names are kept, so stack traces still name the functions.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -189,12 +205,30 @@ async function bundleCli(entry, outfile) {
 execFileSync(process.execPath, [join(root, 'scripts', 'build-validators.mjs'), join(outDir, 'schema-validators')], {
   stdio: 'inherit',
 });
-for (const name of BUNDLED_VALIDATORS) {
-  const code = readFileSync(join(outDir, 'schema-validators', `${name}.cjs`), 'utf8');
-  writeFileSync(join(outDir, `tscm-validator-${name}.cjs`), cachedScript(code));
+// Each with the ajv run-time helpers it requires (ucs2length, equal, ajv-formats' formats) bundled in, as the
+// validate bundle has them: required from node_modules they were resolved, read and compiled anew on every run
+// (~2 ms of a policy or plan).
+for (const name of PROGRAM_VALIDATORS) {
+  const { outputFiles } = await build({
+    ...common,
+    entryPoints: [join(outDir, 'schema-validators', `${name}.cjs`)],
+    format: 'cjs',
+    write: false,
+    outfile: join(outDir, `tscm-validator-${name}.cjs`),
+    minifyWhitespace: true,
+    minifySyntax: true,
+  });
+  writeFileSync(join(outDir, `tscm-validator-${name}.cjs`), cachedScript(outputFiles[0].text));
 }
 
 await bundleCli('startup-entry.ts', join(outDir, 'tscm-validate.cjs'));
+// `policy DEVICE --cidrs` the same way (it never connects either).
+await bundleCli('startup-policy-entry.ts', join(outDir, 'tscm-policy.cjs'));
+// `plan` the same way, with the drivers (a plan reads the devices) and the state file's validator.
+await bundleCli('startup-plan-entry.ts', join(outDir, 'tscm-plan.cjs'), {
+  validators: PROGRAM_VALIDATORS,
+  drivers: true,
+});
 
 // The commander program: built as ES module chunks (esbuild splits only ES modules: every command a chunk of its
 // own, the modules they share in shared chunks, each loaded once), then each chunk turned into a CommonJS cached
@@ -245,10 +279,10 @@ await build({
 });
 
 // The warm runs that write the code caches, each cache made by the first run that loads its script: `plan` of one
-// device with a file list (no network: --refresh false, no state yet), then `policy DEVICE --cidrs` (a script's
-// feed), then `validate` of one device (a CI job's command), plain (the validate bundle) and through commander (a
-// repeated --no-color, which only commander reads). A chunk shared by several commands is cached with what the
-// first of them ran, so the ones start-up matters most for come first.
+// device with a file list (no network: --refresh false, no state yet), `policy DEVICE --cidrs` (a script's feed)
+// and `validate` of one device (a CI job's command), each plain (its own bundle), then each through commander.
+// A chunk shared by several commands is cached with what the first of them ran, so the ones start-up matters most
+// for come first.
 const sample = mkdtempSync(join(tmpdir(), 'tscm-build-'));
 try {
   writeFileSync(
@@ -263,17 +297,36 @@ try {
       'hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n' +
       'policy: { blockList: { file: list.txt } }\n',
   );
-  for (const args of [
-    ['plan', '--refresh', 'false'],
-    ['policy', 'edge-01', '--cidrs'],
-    ['validate'],
-    ['validate', '--no-color', '--no-color'],
-  ]) {
+  const warm = (args) =>
     execFileSync(process.execPath, [join(outDir, 'main.js'), ...args, '--dir', sample], {
       stdio: 'ignore',
       env: { ...process.env, U: 'build', P: 'build' },
     });
+  // A repeated --no-color, which only commander reads, takes a command through the program and its chunks: apply
+  // and the others share the chunks plan and policy run there.
+  for (const args of [
+    ['plan', '--refresh', 'false'],
+    ['policy', 'edge-01', '--cidrs'],
+    ['validate'],
+    ['plan', '--refresh', 'false', '--no-color', '--no-color'],
+    ['policy', 'edge-01', '--cidrs', '--no-color', '--no-color'],
+    ['validate', '--no-color', '--no-color'],
+  ]) {
+    warm(args);
   }
+  // Then the plan of a device with state (the hourly plan's path: the state file read and checked), the state
+  // written through tsc's modules as an apply would leave it.
+  const compiled = (module) => import(pathToFileURL(join(root, 'dist', module)).href);
+  const { StateStore } = await compiled('state/index.js');
+  const { prefixesFromStrings } = await compiled('cidr/index.js');
+  const members = prefixesFromStrings(['192.0.2.0/24']);
+  await new StateStore(join(sample, '.tscm')).write('edge-01', {
+    inventory: { groups: [{ name: 'threatstop-block', role: 'block', created: true, members }] },
+    zones: [],
+    lastApply: null,
+  });
+  warm(['plan', '--refresh', 'false']);
+  warm(['plan', '--refresh', 'false', '--no-color', '--no-color']);
 } finally {
   rmSync(sample, { recursive: true, force: true });
 }

@@ -3,13 +3,14 @@
 // encoding is part of the plan file contract: changing it makes every saved plan look stale.
 // The bytes go to the hash in 64 KiB blocks written with plain byte stores: at 1M entries one 6 MB buffer filled
 // by writeUInt32BE cost more than sha256 itself in a short process (the e2e bench's hourly run hashes twice).
-import { createHash } from 'node:crypto';
+// node:crypto is got on the first hash, not imported: loading it is ~2 ms of a short process, and every command
+// that loads the CIDR engine paid it, `policy --cidrs` too, which never hashes.
 import type { PrefixList } from './types.js';
 
 const BLOCK = 65_536 - (65_536 % 18);
 
 export function hashPrefixes(list: PrefixList): string {
-  const hash = createHash('sha256');
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256');
   const buf = new Uint8Array(BLOCK);
   const { addr, len } = list.v4;
   let pos = 0;

@@ -11,7 +11,7 @@
 
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import vm from 'node:vm';
 
 const ID_LINE = /^\/\/ tscm-bundle ([0-9a-f]{64})\n/;
@@ -50,14 +50,29 @@ export function runCachedBundle(file: string): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
   modules.set(file, module);
   const dir = dirname(file);
-  const nodeRequire = createRequire(file);
-  const require = Object.assign(
-    (request: string): unknown =>
-      request.startsWith('./') && request.endsWith('.cjs') ? runCachedBundle(join(dir, request)) : nodeRequire(request),
-    nodeRequire,
-  );
-  (script.runInThisContext() as CommonJsMain)(module.exports, require, module, file, dir);
+  (script.runInThisContext() as CommonJsMain)(module.exports, requireIn(dir), module, file, dir);
   return module.exports;
+}
+
+// One require per folder (the chunks all sit in dist/cli): Node's createRequire makes a module and its list of
+// node_modules folders each time, for every one of the tens of chunks a command runs.
+const requires = new Map<string, NodeJS.Require>();
+
+/** The require the scripts in `dir` get: a sibling `./NAME.cjs` through runCachedBundle, anything else Node's. */
+function requireIn(dir: string): NodeJS.Require {
+  let require = requires.get(dir);
+  if (require === undefined) {
+    const nodeRequire = createRequire(`${dir}${sep}`); // a folder: Node resolves from it
+    require = Object.assign(
+      (request: string): unknown =>
+        request.startsWith('./') && request.endsWith('.cjs')
+          ? runCachedBundle(join(dir, request))
+          : nodeRequire(request),
+      nodeRequire,
+    );
+    requires.set(dir, require);
+  }
+  return require;
 }
 
 function readCache(cacheFile: string, stamp: Buffer): Buffer | undefined {

@@ -154,6 +154,53 @@ describe('readGitRevision', () => {
     }
   });
 
+  it('a detached HEAD and refs packed into packed-refs: the commit checked out', async () => {
+    const repo = await makeRepo();
+    const git = simpleGit({ baseDir: repo });
+    const first = (await git.revparse(['HEAD'])).trim();
+    writeFileSync(path.join(repo, 'defs', 'rtr.yaml'), 'name: rtr2\n');
+    await git.raw(['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '-am', 'next']);
+    const second = (await git.revparse(['HEAD'])).trim();
+    await git.raw(['pack-refs', '--all', '--prune']);
+    expect(await readGitRevision(path.join(repo, 'defs'))).toEqual({ sha: second, dirty: false });
+    await git.raw(['checkout', '-q', '--detach', first]);
+    expect(await readGitRevision(path.join(repo, 'defs'))).toEqual({ sha: first, dirty: false });
+  });
+
+  it('inside `.git` or a bare repository (no work tree) is a silent null', async () => {
+    const repo = await makeRepo();
+    const bare = path.join(tmp, `bare-${n++}.git`);
+    await simpleGit({ baseDir: tmp }).raw(['clone', '-q', '--bare', repo, bare]);
+    for (const dir of [path.join(repo, '.git'), bare]) {
+      const log = createRecordingLogger();
+      expect(await readGitRevision(dir, { log })).toBeNull();
+      expect(log.records.filter((r) => r.level !== 'debug')).toEqual([]);
+    }
+  });
+
+  it('so many changes that git says more than is kept: dirty', async () => {
+    const repo = await makeRepo();
+    const defs = path.join(repo, 'defs');
+    // ~100 KB of untracked paths, past the 64 KB of output kept.
+    for (let i = 0; i < 400; i++) writeFileSync(path.join(defs, `${String(i).padStart(250, 'x')}.yaml`), '');
+    expect((await readGitRevision(defs))?.dirty).toBe(true);
+  });
+
+  it('git not installed, in a repository: a warning and no pin', async () => {
+    const repo = await makeRepo();
+    const log = createRecordingLogger();
+    const savedPath = process.env.PATH;
+    process.env.PATH = path.join(tmp, 'no-such-bin');
+    try {
+      expect(await readGitRevision(path.join(repo, 'defs'), { log })).toBeNull();
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    const warns = log.records.filter((r) => r.level === 'warn');
+    expect(warns.map((w) => w.msg)).toEqual(['git revision not read; plans get no git revision pin']);
+    expect(warns[0]?.fields?.reason).toMatch(/ENOENT/);
+  });
+
   it('a repository without commits has no pin and no warning', async () => {
     const repo = path.join(tmp, `empty-${n++}`);
     mkdirSync(repo);

@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prefixesFromStrings } from '../../src/cidr/index.js';
+import { StateStore } from '../../src/state/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -106,6 +108,19 @@ async function traced(args: string[], cli = CLI): Promise<Run> {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, files: [...files], modules: [...modules] };
 }
 
+/** The dependencies a short command must not load: SSH, git, HTTP, metrics, scheduling, watching, DNS messages. */
+const HEAVY = ['ssh2', 'simple-git', 'undici', 'prom-client', 'croner', 'chokidar', 'dns-packet', 'diff'];
+
+/** A device whose block list is list.txt beside it (nothing connects, no policy server). */
+const LIST_DEVICE = `name: edge-01
+platform: ios
+deviceId: tdid_edge01
+management: { host: 192.0.2.10 }
+credentials: { username: { env: U }, password: { env: P } }
+hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }
+policy: { blockList: { file: list.txt } }
+`;
+
 /** The package's code that ran: its files loaded from node_modules, or its modules run inside the bundle. */
 const ranPackage = (run: Run, pkg: string) =>
   [...run.files, ...run.modules].filter((f) => f.startsWith(`node_modules/${pkg}/`));
@@ -145,13 +160,52 @@ describe('start-up loading', () => {
     expect(validators.sort()).toEqual(['device.cjs', 'settings.cjs']);
     // ajv's run-time helpers are what the pre-compiled validators use; its compiler is for explaining a failure.
     expect(ranPackage(run, 'ajv')).not.toContain('node_modules/ajv/dist/2020.js');
-    for (const name of ['ssh2', 'simple-git', 'undici', 'prom-client', 'croner', 'chokidar', 'dns-packet', 'diff']) {
-      expect(ranPackage(run, name)).toEqual([]);
-    }
+    for (const name of HEAVY) expect(ranPackage(run, name)).toEqual([]);
     // A driver's code is not even in the bundle (validate never connects): only the platforms' data is.
     const bundle = await readFile(path.join(path.dirname(CLI), 'tscm-validate.cjs'), 'latin1');
     expect(bundle).toMatch(/\bIOS_PLATFORM\b/);
     expect(bundle).not.toMatch(/function createIosDriver\(/);
+  });
+});
+
+describe('commands with a bundle of their own', () => {
+  it('policy DEVICE --cidrs runs its own bundle, not commander nor the heavy stacks', async () => {
+    const listDefs = path.join(dir, 'list-defs');
+    await mkdir(listDefs);
+    await writeFile(path.join(listDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
+    await writeFile(path.join(listDefs, 'edge.yaml'), LIST_DEVICE);
+    const run = await traced(['policy', 'edge-01', '--cidrs', '--dir', listDefs]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('198.51.100.0/24\n203.0.113.7\n');
+    expect(run.files).toContain('dist/cli/tscm-policy.cjs');
+    expect(run.files.filter((f) => /tscm-(program|validate|validator-)|chunk-/.test(f))).toEqual([]);
+    expect(ranPackage(run, 'yaml')).not.toEqual([]);
+    expect(ranPackage(run, 'commander')).toEqual([]);
+    expect(run.files.filter((f) => f.includes('node_modules/') || f.includes('schema-validators/'))).toEqual([]);
+    for (const name of HEAVY) expect(ranPackage(run, name)).toEqual([]);
+  });
+
+  it('plan runs its own bundle (with the state file validator in it), not commander nor the program chunks', async () => {
+    const planDefs = path.join(dir, 'plan-own-defs');
+    await mkdir(planDefs);
+    await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
+    await writeFile(path.join(planDefs, 'edge.yaml'), LIST_DEVICE);
+    await new StateStore(path.join(planDefs, '.tscm')).write('edge-01', {
+      inventory: {
+        groups: [
+          { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
+        ],
+      },
+      zones: [],
+      lastApply: null,
+    });
+    const run = await traced(['plan', '--refresh', 'false', '--dir', planDefs]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
+    expect(run.files).toContain('dist/cli/tscm-plan.cjs');
+    expect(run.files.filter((f) => /tscm-(program|validate|validator-)|chunk-/.test(f))).toEqual([]);
+    expect(ranPackage(run, 'commander')).toEqual([]);
+    expect(run.files.filter((f) => f.includes('node_modules/') || f.includes('schema-validators/'))).toEqual([]);
   });
 });
 
@@ -183,6 +237,30 @@ describe('the commander program', () => {
       'dist/cli/tscm-validator-device.cjs',
       'dist/cli/tscm-validator-settings.cjs',
     ]);
+    expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
+    // ajv's run-time helpers and ajv-formats' formats are bundled into them: nothing is read from node_modules.
+    expect(run.files.filter((f) => f.includes('node_modules/'))).toEqual([]);
+  });
+
+  it('a plan of a device with state checks the state file with the cached validator script', async () => {
+    const planDefs = path.join(dir, 'plan-defs');
+    await mkdir(planDefs);
+    await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
+    await writeFile(path.join(planDefs, 'edge.yaml'), LIST_DEVICE);
+    await new StateStore(path.join(planDefs, '.tscm')).write('edge-01', {
+      inventory: {
+        groups: [
+          { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
+        ],
+      },
+      zones: [],
+      lastApply: null,
+    });
+    // Through commander (a repeated --no-color): a plain plan runs its own bundle.
+    const run = await traced(['plan', 'edge-01', '--refresh', 'false', '--dir', planDefs, '--no-color', '--no-color']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
+    expect(run.files).toContain('dist/cli/tscm-validator-state.cjs');
     expect(run.files.filter((f) => f.includes('schema-validators/'))).toEqual([]);
   });
 });
