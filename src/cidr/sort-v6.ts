@@ -1,6 +1,6 @@
 // Sort order of raw IPv6 prefix arrays (address as four 32-bit words, then length ascending) without a comparator
 // in JavaScript: the entries are moved into the bucket of their top 16 bits in place, then runs of whole buckets
-// are sorted by the IPv6 kernel (v6-kernel.wat, an introsort on 128-bit keys), a run of at most SORT_PIECE entries
+// are sorted by the IPv6 kernel (v6-sort.wat, an MSD radix sort on bytes), a run of at most SORT_PIECE entries
 // (or one larger bucket) at a time, so the kernel's memory stays the size of one run.
 import { SORT_PIECE, sortV6Range } from './v6-kernel.js';
 

@@ -1,8 +1,9 @@
-// The IPv6 kernel (v6-kernel.wat): aggregate and write of IPv6 prefix lists in WebAssembly, a piece at a time.
-// One instance serves the process: its memory is small (PIECE entries in and out) and reused, so a call touches
+// The IPv6 kernel (v6-kernel.wat): parse, aggregate and write of IPv6 prefix lists in WebAssembly, a piece at a
+// time, and its sort (v6-sort.wat, a second module on the same memory). One instance serves the process: its memory is small (PIECE entries in and out) and reused, so a call touches
 // no fresh memory but its result's; every call is synchronous and leaves nothing behind, so no caller sees
 // another's state.
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
+import { V6_SORT_WASM } from './v6-sort-wasm.js';
 import type { PrefixSink } from './range.js';
 import type { Ipv6Prefixes } from './types.js';
 
@@ -15,7 +16,6 @@ interface WasmExports {
   finish(): void;
   write(words: number, lens: number, n: number, out: number, bare: number): number;
   parse(pos: number, end: number, max: number, scratch: number, norm: number): number;
-  sort(words: number, lens: number, n: number, rec: number): void;
   open: WasmGlobal;
   taken: WasmGlobal;
   hostBits: WasmGlobal;
@@ -23,9 +23,12 @@ interface WasmExports {
   outWords: WasmGlobal;
   outLens: WasmGlobal;
 }
+interface SortExports {
+  sort(words: number, lens: number, n: number, rec: number, tmp: number, hist: number): void;
+}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: WasmExports };
+  Instance: new (module: object, imports: object) => { exports: WasmExports & SortExports };
   Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
 }
 const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -51,11 +54,17 @@ const INPUT = HEX_TABLE + 256;
  * a new instance (fresh memory, slow here) at each doubling of the window.
  */
 const INPUT_BYTES = (1 << 20) + 8;
-/** Entries sort holds at first (a larger range makes a larger instance): 16 + 1 bytes each and a 24-byte record. */
+/**
+ * Entries sort holds at first (a larger range makes a larger instance): 16 + 1 bytes each and two 24-byte records
+ * (its records and the room it moves them through).
+ */
 export const SORT_PIECE = 65536;
+/** sort's counts: a 1 KiB table for each of its 17 levels, and one of fill points. */
+const SORT_HIST = 18 * 1024;
 
 interface Kernel {
   readonly k: WasmExports;
+  readonly sorter: SortExports;
   readonly inWords: Uint32Array;
   readonly inLens: Uint8Array;
   readonly outWords: Uint32Array;
@@ -63,15 +72,18 @@ interface Kernel {
   readonly text: Uint8Array;
   /** parse's text, and room for the newline after it. */
   readonly input: Uint8Array;
-  /** sort's entries (words, lengths) and where its records go. */
+  /** sort's entries (words, lengths), where its records go, the room it moves them through and its counts. */
   readonly sortWords: Uint32Array;
   readonly sortLens: Uint8Array;
   readonly sortRec: number;
+  readonly sortTmp: number;
+  readonly sortHist: number;
 }
 
 const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 
 let compiled: object | undefined;
+let compiledSort: object | undefined;
 let kernel: Kernel | undefined; // made on the first IPv6 call (IPv4-only runs never pay for it)
 
 function instance(inputBytes = 0, sortEntries = 0): Kernel {
@@ -81,16 +93,21 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
   const sortWords = align8(INPUT + room + 1);
   const sortLens = sortWords + 16 * sortCap;
   const sortRec = align8(sortLens + sortCap);
-  const memory = new WASM.Memory({ initial: Math.ceil((sortRec + 24 * sortCap) / 65536) });
+  const sortTmp = sortRec + 24 * sortCap;
+  const sortHist = sortTmp + 24 * sortCap;
+  const memory = new WASM.Memory({ initial: Math.ceil((sortHist + SORT_HIST) / 65536) });
   // One compiled module for every instance: V8 tiers its code up once, not again for each larger instance.
   compiled ??= new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64'));
+  compiledSort ??= new WASM.Module(Buffer.from(V6_SORT_WASM, 'base64'));
   const k = new WASM.Instance(compiled, { env: { memory } }).exports;
+  const sorter = new WASM.Instance(compiledSort, { env: { memory } }).exports;
   const buf = memory.buffer;
   const hex = new Uint8Array(buf, HEX_TABLE, 256).fill(255);
   for (let c = 0; c < 16; c++) hex['0123456789abcdef'.charCodeAt(c)] = hex['0123456789ABCDEF'.charCodeAt(c)] = c;
   k.hexTable.value = HEX_TABLE;
   kernel = {
     k,
+    sorter,
     inWords: new Uint32Array(buf, IN_WORDS, 4 * PIECE),
     inLens: new Uint8Array(buf, IN_LENS, PIECE),
     outWords: new Uint32Array(buf, OUT_WORDS, 4 * OUT_ENTRIES),
@@ -100,6 +117,8 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
     sortWords: new Uint32Array(buf, sortWords, 4 * sortCap),
     sortLens: new Uint8Array(buf, sortLens, sortCap),
     sortRec,
+    sortTmp,
+    sortHist,
   };
   return kernel;
 }
@@ -111,7 +130,7 @@ export function sortV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi:
   const K = instance(0, m);
   K.sortWords.set(words.subarray(4 * lo, 4 * hi));
   K.sortLens.set(len.subarray(lo, hi));
-  K.k.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec);
+  K.sorter.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec, K.sortTmp, K.sortHist);
   words.set(K.sortWords.subarray(0, 4 * m), 4 * lo);
   len.set(K.sortLens.subarray(0, m), lo);
 }

@@ -214,6 +214,29 @@ describe('sortV6', () => {
       check(w, l);
     },
   );
+
+  // The kernel's radix sort goes byte by byte (address bytes 0-15, then the length) and skips a byte all entries of
+  // a range share: lists that differ in one byte only, across the two 64-bit halves, or not at all.
+  it.each([
+    ['only the last address byte', (i: number) => [0x20010db8, 0, 0, (i * 37) & 0xff, 128]],
+    ['only the length', (i: number) => [0x20010db8, 0, 0, 0, (i * 53) % 129]],
+    [
+      'only bytes 7 and 8 (the end of one half, the start of the other)',
+      (i: number) => [0x2a000000, (i * 97) & 0xff, ((i * 31) & 0xff) << 24, 0, 64 + (i % 3)],
+    ],
+    ['nothing: one entry, repeated', () => [0x20010db8, 1, 2, 3, 100]],
+    ['a few values, each repeated more than an insertion range', (i: number) => [0x20010db8, 0, (i * 7) % 5, 0, 128]],
+  ])('orders a run of 5,000 entries that differ in %s', (_, entryOf) => {
+    const n = 5000;
+    const w = new Uint32Array(4 * n);
+    const l = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = entryOf((i * 7919) % n);
+      w.set(e.slice(0, 4), 4 * i);
+      l[i] = e[4]!;
+    }
+    check(w, l);
+  });
 });
 
 describe('writePrefixes (IPv6 bytes) matches formatPrefixes', () => {
