@@ -11,6 +11,7 @@ import { aggregate, union } from './set-ops.js';
 import { validatePrefixList } from './validate.js';
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
 import { V6_SORT_WASM } from './v6-sort-wasm.js';
+import { V6_WRITE_WASM } from './v6-write-wasm.js';
 import { writePrefixes } from './write.js';
 import { createRng } from '../../test/helpers/rng.js';
 
@@ -38,6 +39,7 @@ describe('the IPv6 WebAssembly kernel', () => {
   it.each([
     ['v6-kernel.wat', V6_KERNEL_WASM],
     ['v6-sort.wat', V6_SORT_WASM],
+    ['v6-write.wat', V6_WRITE_WASM],
   ])('is the committed build of %s (run scripts/build-wasm.mjs after editing it)', async (wat, committed) => {
     const build = (await import(pathToFileURL(join(here, '..', '..', 'scripts', 'build-wasm.mjs')).href)) as {
       compileWat(path: string): Promise<Buffer>;

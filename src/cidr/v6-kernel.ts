@@ -1,9 +1,10 @@
 // The IPv6 kernel (v6-kernel.wat): parse, aggregate and write of IPv6 prefix lists in WebAssembly, a piece at a
-// time, and its sort (v6-sort.wat, a second module on the same memory). One instance serves the process: its memory is small (PIECE entries in and out) and reused, so a call touches
+// time, its sort (v6-sort.wat) and its writer (v6-write.wat), two more modules on the same memory. One instance serves the process: its memory is small (PIECE entries in and out) and reused, so a call touches
 // no fresh memory but its result's; every call is synchronous and leaves nothing behind, so no caller sees
 // another's state.
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
 import { V6_SORT_WASM } from './v6-sort-wasm.js';
+import { V6_WRITE_WASM } from './v6-write-wasm.js';
 import type { PrefixSink } from './range.js';
 import type { Ipv6Prefixes } from './types.js';
 
@@ -14,7 +15,6 @@ interface WasmGlobal {
 interface WasmExports {
   aggregate(words: number, lens: number, n: number): void;
   finish(): void;
-  write(words: number, lens: number, n: number, out: number, bare: number): number;
   parse(pos: number, end: number, max: number, scratch: number, norm: number): number;
   open: WasmGlobal;
   taken: WasmGlobal;
@@ -26,9 +26,14 @@ interface WasmExports {
 interface SortExports {
   sort(words: number, lens: number, n: number, rec: number, tmp: number, hist: number): void;
 }
+interface WriteExports {
+  write(words: number, lens: number, n: number, out: number, bare: number): number;
+  runTable: WasmGlobal;
+  lenTable: WasmGlobal;
+}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: WasmExports & SortExports };
+  Instance: new (module: object, imports: object) => { exports: WasmExports & SortExports & WriteExports };
   Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
 }
 const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -37,7 +42,7 @@ const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const PIECE = 16384;
 /** aggregate's most prefixes per piece: its entries, plus the split of one range (at most 2 x 127). */
 const OUT_ENTRIES = PIECE + 256;
-/** write's most bytes per line (a full /128 with its length), plus the 3 a 4-byte store may spill. */
+/** write's most bytes per line (a full /128 with its length). */
 const MAX_LINE = 44;
 
 const IN_WORDS = 0;
@@ -48,7 +53,10 @@ const TEXT = OUT_LENS + OUT_ENTRIES;
 /** parse's 32 bytes of scratch and its hex digit table, then the text it reads (a window, grown for a longer one). */
 const SCRATCH = TEXT + MAX_LINE * PIECE + 8;
 const HEX_TABLE = SCRATCH + 32;
-const INPUT = HEX_TABLE + 256;
+/** write's tables (see v6-write.wat): where the `::` run goes by the zero groups, and `/len` text by length. */
+const RUN_TABLE = HEX_TABLE + 256;
+const LEN_TABLE = RUN_TABLE + 256;
+const INPUT = LEN_TABLE + 8 * 129;
 /**
  * parse's text room at first: its largest window. Pages never touched cost nothing, and a smaller room would make
  * a new instance (fresh memory, slow here) at each doubling of the window.
@@ -65,6 +73,7 @@ const SORT_HIST = 18 * 1024;
 interface Kernel {
   readonly k: WasmExports;
   readonly sorter: SortExports;
+  readonly writer: WriteExports;
   readonly inWords: Uint32Array;
   readonly inLens: Uint8Array;
   readonly outWords: Uint32Array;
@@ -84,6 +93,7 @@ const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 
 let compiled: object | undefined;
 let compiledSort: object | undefined;
+let compiledWrite: object | undefined;
 let kernel: Kernel | undefined; // made on the first IPv6 call (IPv4-only runs never pay for it)
 
 function instance(inputBytes = 0, sortEntries = 0): Kernel {
@@ -99,15 +109,21 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
   // One compiled module for every instance: V8 tiers its code up once, not again for each larger instance.
   compiled ??= new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64'));
   compiledSort ??= new WASM.Module(Buffer.from(V6_SORT_WASM, 'base64'));
+  compiledWrite ??= new WASM.Module(Buffer.from(V6_WRITE_WASM, 'base64'));
   const k = new WASM.Instance(compiled, { env: { memory } }).exports;
   const sorter = new WASM.Instance(compiledSort, { env: { memory } }).exports;
+  const writer = new WASM.Instance(compiledWrite, { env: { memory } }).exports;
   const buf = memory.buffer;
   const hex = new Uint8Array(buf, HEX_TABLE, 256).fill(255);
   for (let c = 0; c < 16; c++) hex['0123456789abcdef'.charCodeAt(c)] = hex['0123456789ABCDEF'.charCodeAt(c)] = c;
   k.hexTable.value = HEX_TABLE;
+  fillWriteTables(new Uint8Array(buf, RUN_TABLE, 256), new DataView(buf, LEN_TABLE, 8 * 129));
+  writer.runTable.value = RUN_TABLE;
+  writer.lenTable.value = LEN_TABLE;
   kernel = {
     k,
     sorter,
+    writer,
     inWords: new Uint32Array(buf, IN_WORDS, 4 * PIECE),
     inLens: new Uint8Array(buf, IN_LENS, PIECE),
     outWords: new Uint32Array(buf, OUT_WORDS, 4 * OUT_ENTRIES),
@@ -121,6 +137,29 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
     sortHist,
   };
   return kernel;
+}
+
+/**
+ * write's tables. runs[m], for the set m of zero groups (bit k: group k), is where RFC 5952's `::` goes: the first
+ * longest run of two or more zero groups, its start in the low nibble and its end (exclusive) in the high one; no
+ * run is start 8, end 9. lens holds `/len` and a newline for each length as the low bytes of a little-endian u64
+ * and their count in its top byte.
+ */
+function fillWriteTables(runs: Uint8Array, lens: DataView): void {
+  for (let m = 0; m < 256; m++) {
+    let start = 8;
+    let end = 9;
+    for (let k = 0, run = 0; k < 8; k++) {
+      run = (m >> k) & 1 ? run + 1 : 0;
+      if (run >= 2 && run > end - start) [start, end] = [k + 1 - run, k + 1];
+    }
+    runs[m] = start | (end << 4);
+  }
+  for (let len = 0; len <= 128; len++) {
+    const text = `/${len}\n`;
+    for (let b = 0; b < 8; b++) lens.setUint8(8 * len + b, b < text.length ? text.charCodeAt(b) : 0);
+    lens.setUint8(8 * len + 7, text.length);
+  }
 }
 
 /** Sorts entries [lo, hi) of (words, len) in place into PrefixList order (address, then length). */
@@ -191,7 +230,7 @@ export function writeV6Kernel(buf: Uint8Array, pos: number, v6: Ipv6Prefixes, ba
     const j = Math.min(n, i + PIECE);
     K.inWords.set(words.subarray(4 * i, 4 * j));
     K.inLens.set(len.subarray(i, j));
-    const bytes = K.k.write(IN_WORDS, IN_LENS, j - i, TEXT, bare ? 1 : 0) - TEXT;
+    const bytes = K.writer.write(IN_WORDS, IN_LENS, j - i, TEXT, bare ? 1 : 0) - TEXT;
     buf.set(K.text.subarray(0, bytes), pos);
     pos += bytes;
   }
