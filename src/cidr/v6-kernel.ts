@@ -222,19 +222,29 @@ export function aggregateV6Kernel(v6: Ipv6Prefixes): [Uint32Array, Uint8Array] {
  * must have room for the lines (v6LinesBound).
  */
 export function writeV6Kernel(buf: Uint8Array, pos: number, v6: Ipv6Prefixes, bare: boolean): number {
+  for (const piece of v6TextPieces(v6, bare)) {
+    buf.set(piece, pos);
+    pos += piece.length;
+  }
+  return pos;
+}
+
+/**
+ * The same lines a piece (PIECE entries) at a time, each a view of the kernel's text region: valid until the next
+ * piece is asked for. A caller that writes each piece out before asking for the next needs no buffer of its own.
+ */
+export function* v6TextPieces(v6: Ipv6Prefixes, bare: boolean): Generator<Buffer, void, undefined> {
   const { words, len } = v6;
   const n = len.length;
-  if (n === 0) return pos;
+  if (n === 0) return;
   const K = instance();
+  const text = Buffer.from(K.text.buffer, K.text.byteOffset, K.text.length);
   for (let i = 0; i < n; i += PIECE) {
     const j = Math.min(n, i + PIECE);
     K.inWords.set(words.subarray(4 * i, 4 * j));
     K.inLens.set(len.subarray(i, j));
-    const bytes = K.writer.write(IN_WORDS, IN_LENS, j - i, TEXT, bare ? 1 : 0) - TEXT;
-    buf.set(K.text.subarray(0, bytes), pos);
-    pos += bytes;
+    yield text.subarray(0, K.writer.write(IN_WORDS, IN_LENS, j - i, TEXT, bare ? 1 : 0) - TEXT);
   }
-  return pos;
 }
 
 /** A sink for parsed entries that can make room for a run at once, or take a block of them (the builder does). */
