@@ -24,7 +24,7 @@ interface WasmExports {
   outLens: WasmGlobal;
 }
 interface SortExports {
-  sort(words: number, lens: number, n: number, rec: number, tmp: number, hist: number): void;
+  sort(words: number, lens: number, n: number, rec: number, tmp: number, hist: number): number;
 }
 interface WriteExports {
   write(words: number, lens: number, n: number, out: number, bare: number): number;
@@ -165,16 +165,26 @@ function fillWriteTables(runs: Uint8Array, lens: DataView): void {
   }
 }
 
-/** Sorts entries [lo, hi) of (words, len) in place into PrefixList order (address, then length). */
-export function sortV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi: number): void {
+/**
+ * Sorts entries [lo, hi) of (words, len) into PrefixList order (address, then length), each once, and puts them at
+ * entries [to, ...) (to <= lo); returns how many there are.
+ */
+export function sortUniqueV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi: number, to: number): number {
   const m = hi - lo;
-  if (m < 2) return;
+  if (m < 2) {
+    if (m === 1 && to !== lo) {
+      words.copyWithin(4 * to, 4 * lo, 4 * hi);
+      len[to] = len[lo]!;
+    }
+    return m;
+  }
   const K = instance(0, m);
   K.sortWords.set(words.subarray(4 * lo, 4 * hi));
   K.sortLens.set(len.subarray(lo, hi));
-  K.sorter.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec, K.sortTmp, K.sortHist);
-  words.set(K.sortWords.subarray(0, 4 * m), 4 * lo);
-  len.set(K.sortLens.subarray(0, m), lo);
+  const u = K.sorter.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec, K.sortTmp, K.sortHist);
+  words.set(K.sortWords.subarray(0, 4 * u), 4 * to);
+  len.set(K.sortLens.subarray(0, u), to);
+  return u;
 }
 
 /**

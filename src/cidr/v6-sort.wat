@@ -17,11 +17,12 @@
   (global $tmp (mut i32) (i32.const 0))
   (global $hist (mut i32) (i32.const 0))
 
-  ;; Sorts n entries (words at $words, lengths at $lens) in place.
+  ;; Sorts n entries (words at $words, lengths at $lens) in place, each once: returns how many are left, the
+  ;; first of each run of equal entries (the builder's dedup pass, done here as the records go back).
   (func (export "sort") (param $words i32) (param $lens i32) (param $n i32) (param $rec i32) (param $tmp i32)
-    (param $hist i32)
-    (local $i i32) (local $p i32) (local $r i32)
-    (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return)))
+    (param $hist i32) (result i32)
+    (local $i i32) (local $p i32) (local $r i32) (local $o i32)
+    (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return (local.get $n))))
     (global.set $rec (local.get $rec))
     (global.set $tmp (local.get $tmp))
     (global.set $hist (local.get $hist))
@@ -40,15 +41,23 @@
     (call $radix (i32.const 0) (local.get $n) (i32.const 0))
     (local.set $i (i32.const 0))
     (loop $out
-      (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
       (local.set $r (i32.add (local.get $rec) (i32.mul (local.get $i) (i32.const 24))))
-      (i32.store (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load (local.get $r)) (i64.const 32))))
-      (i32.store offset=4 (local.get $p) (i32.wrap_i64 (i64.load (local.get $r))))
-      (i32.store offset=8 (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load offset=8 (local.get $r)) (i64.const 32))))
-      (i32.store offset=12 (local.get $p) (i32.wrap_i64 (i64.load offset=8 (local.get $r))))
-      (i32.store8 (i32.add (local.get $lens) (local.get $i)) (i32.load8_u offset=16 (local.get $r)))
+      ;; Not the record before it (the first always kept).
+      (if (i32.or (i32.eqz (local.get $i))
+            (i32.or (i64.ne (i64.load (local.get $r)) (i64.load (i32.sub (local.get $r) (i32.const 24))))
+              (i32.or (i64.ne (i64.load offset=8 (local.get $r)) (i64.load (i32.sub (local.get $r) (i32.const 16))))
+                (i64.ne (i64.load offset=16 (local.get $r)) (i64.load (i32.sub (local.get $r) (i32.const 8)))))))
+        (then
+          (local.set $p (i32.add (local.get $words) (i32.shl (local.get $o) (i32.const 4))))
+          (i32.store (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load (local.get $r)) (i64.const 32))))
+          (i32.store offset=4 (local.get $p) (i32.wrap_i64 (i64.load (local.get $r))))
+          (i32.store offset=8 (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load offset=8 (local.get $r)) (i64.const 32))))
+          (i32.store offset=12 (local.get $p) (i32.wrap_i64 (i64.load offset=8 (local.get $r))))
+          (i32.store8 (i32.add (local.get $lens) (local.get $o)) (i32.load8_u offset=16 (local.get $r)))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $out (i32.lt_u (local.get $i) (local.get $n)))))
+      (br_if $out (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $o))
 
   ;; Sorts records [lo, hi) whose key bytes before $d are all equal, by key bytes $d on (0-15: the address, most
   ;; significant first; 16: the length).
