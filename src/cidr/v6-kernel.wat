@@ -225,7 +225,8 @@
   ;; The address at i: its 8 groups at g (16 bits each, the `::` filled with zeros); returns the index after it,
   ;; or -1.
   (func $scanAddress (param $i i32) (param $g i32) (result i32)
-    (local $groups i32) (local $gap i32) (local $start i32) (local $v i32) (local $digits i32) (local $h i32)
+    (local $groups i32) (local $gap i32) (local $start i32) (local $v i32) (local $digits i32) (local $h i32) (local $z i32)
+    (local $iota v128)
     (local.set $gap (i32.const -1))
     (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 58))
       (then
@@ -234,7 +235,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (if (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))
           (then
-            (memory.fill (local.get $g) (i32.const 0) (i32.const 16))
+            (v128.store (local.get $g) (v128.const i64x2 0 0))
             (return (local.get $i))))))
     (block $done
       (loop $fields
@@ -280,12 +281,18 @@
     ;; The `::` filled with zeros: the groups after it move to the end.
     (if (i32.ge_s (local.get $gap) (i32.const 0))
       (then
-        (memory.copy
-          (i32.add (local.get $g) (i32.shl (i32.sub (i32.const 8) (i32.sub (local.get $groups) (local.get $gap))) (i32.const 1)))
-          (i32.add (local.get $g) (i32.shl (local.get $gap) (i32.const 1)))
-          (i32.shl (i32.sub (local.get $groups) (local.get $gap)) (i32.const 1)))
-        (memory.fill (i32.add (local.get $g) (i32.shl (local.get $gap) (i32.const 1))) (i32.const 0)
-          (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))))
+        ;; In one SIMD step (memory.copy and memory.fill of a few bytes are calls out of the compiled code): byte
+        ;; b of the result is byte b for the groups before the gap, byte b - 2z after it (z: the zero groups), 0 in
+        ;; it (a swizzle index of 128 or more gives 0).
+        (local.set $z (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))
+        (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
+        (v128.store (local.get $g)
+          (i8x16.swizzle (v128.load (local.get $g))
+            (v128.bitselect (local.get $iota)
+              (v128.or (i8x16.sub (local.get $iota) (i8x16.splat (local.get $z)))
+                (i8x16.lt_u (local.get $iota)
+                  (i8x16.splat (i32.add (i32.shl (local.get $gap) (i32.const 1)) (local.get $z)))))
+              (i8x16.lt_u (local.get $iota) (i8x16.splat (i32.shl (local.get $gap) (i32.const 1)))))))))
     (local.get $i))
 
   ;; One entry at i (its first non-blank byte): stores it at the output (normalised when norm) and moves that on;
