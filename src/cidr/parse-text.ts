@@ -98,8 +98,8 @@ export class CidrTextParser {
       entries: opts.aggregate === true ? Math.floor(sizeHint / 8) + 2 : Math.min(BATCH, Math.floor(sizeHint / 8) + 2),
       sort: opts.aggregate === true,
     });
-    // Sized when the first batch is drained (see drain): a file of IPv6 lines never fills one.
-    this.drained = { addr: new Uint32Array(0), len: new Uint8Array(0), n: 0 };
+    const size = opts.aggregate === true ? 0 : Math.floor(sizeHint / 8) + 2;
+    this.drained = { addr: new Uint32Array(size), len: new Uint8Array(size), n: 0 };
   }
 
   /** Where the next bytes go (never empty). */
@@ -176,19 +176,16 @@ export class CidrTextParser {
   }
 
   /**
-   * Not aggregating, the entries scanned so far move to growable JavaScript arrays and the job's batch starts
-   * again: a job per parse, sized for the whole file, would be fresh memory on every call of a long-running
-   * process. A full batch first sizes them from the size hint, as the list's own arrays would be (a file of IPv4
-   * lines grows them once); the last drain, what is left (a file of IPv6 lines: its few IPv4 entries, not 5 bytes
-   * for every 8 of the file, zeroed by the allocator). Leaves room for `extra` more entries.
+   * Not aggregating, the entries scanned so far move to growable JavaScript arrays (sized from the size hint, as
+   * the list's own arrays would be) and the job's batch starts again: a job per parse, sized for the whole file,
+   * would be fresh memory on every call of a long-running process. Leaves room for `extra` more entries.
    */
   private drain(extra: number): void {
     const { k, drained } = this;
     const count = k.count;
     const need = drained.n + count + extra;
     if (need > drained.addr.length) {
-      const hinted = count === k.addr.length ? Math.floor(this.sizeHint / 8) + 2 : 0;
-      const size = Math.max(need, 2 * drained.addr.length, hinted);
+      const size = Math.max(need, 2 * drained.addr.length);
       const addr = new Uint32Array(size);
       const len = new Uint8Array(size);
       addr.set(drained.addr.subarray(0, drained.n));
