@@ -2,9 +2,12 @@
 // entries (bench/corpus.mjs), each with its next hour. Steps, warm, in process, v4 and v6 alternated run by run:
 // parse (parseCidrText of the file bytes), aggregate, subtract (address space, last hour minus next hour),
 // exactDifference (the same, as prefixes), computePlan (group holding last hour, desired next hour, as
-// bench/plan.mjs), write (writePrefixes of the aggregate). Ratio v6/v4 per step, goal <= 2x. Peak RSS of each
+// bench/plan.mjs), write (writePrefixes of the aggregate: one buffer, as plan and state files take the text),
+// writePieces (prefixTextPieces of the aggregate, each piece's length summed before the next is asked for: how
+// `tscm policy --cidrs` takes the text, writing each piece to stdout; added beside write, which is unchanged, since
+// the command that prints the set never asks for one buffer). Ratio v6/v4 per step, goal <= 2x. Peak RSS of each
 // family's whole pipeline in its own child process (goal < 250 MB for IPv6), with each step's time in that cold
-// pass (parse and write are reported cold too), and each warm step's spread and page faults.
+// pass (parse, write and writePieces are reported cold too), and each warm step's spread and page faults.
 //
 //   npx tsc -p tsconfig.build.json && node bench/cidr-v6.mjs [--count N] [--runs 5]
 // TSCM_DIST=/path/to/dist overrides where the compiled code is loaded from.
@@ -72,6 +75,11 @@ function pipeline(family, { keepBytes = true } = {}) {
     exactDifference: () => (s.exact = cidr.exactDifference(s.a.list, s.b.list)),
     computePlan: () => (s.plan = planOf(s.a.list, s.b.list)),
     write: () => (s.out = cidr.writePrefixes(s.aggA, { bareHosts: true })),
+    writePieces: () => {
+      let bytes = 0;
+      for (const piece of cidr.prefixTextPieces(s.aggA, { bareHosts: true })) bytes += piece.length;
+      return (s.pieceBytes = bytes);
+    },
     state: s,
   };
 }
@@ -89,7 +97,7 @@ function peakRssMB() {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-const STEPS = ['parse', 'aggregate', 'subtract', 'exactDifference', 'computePlan', 'write'];
+const STEPS = ['parse', 'aggregate', 'subtract', 'exactDifference', 'computePlan', 'write', 'writePieces'];
 
 if (child !== undefined) {
   // One cold pass of the whole pipeline, as one `tscm` run makes it; the parent reads the peak RSS.
@@ -143,7 +151,7 @@ for (const step of STEPS) {
 
 // Checks: the IPv6 output reads back as the same list; the plan's counts match the exact differences.
 const s6 = p6.state;
-const roundTrip = cidr.exactEquals(cidr.parseCidrText(s6.out, 'out').list, s6.aggA);
+const roundTrip = cidr.exactEquals(cidr.parseCidrText(s6.out, 'out').list, s6.aggA) && s6.pieceBytes === s6.out.length;
 const planMatches =
   s6.plan.summary.add === cidr.prefixCount(cidr.exactDifference(s6.b.list, s6.a.list)) &&
   s6.plan.summary.remove === cidr.prefixCount(s6.exact);
@@ -169,9 +177,9 @@ function childRun(family) {
   return JSON.parse(r.stdout.toString());
 }
 const whole = { v4: childRun('v4'), v6: childRun('v6') };
-// The same steps cold, as one `tscm` run meets them (fresh process, every output on fresh pages): parse and write
-// are the two whose warm figures depend most on memory reuse.
-for (const step of ['parse', 'write']) {
+// The same steps cold, as one `tscm` run meets them (fresh process, every output on fresh pages): parse and the
+// writes are the ones whose warm figures depend most on memory reuse.
+for (const step of ['parse', 'write', 'writePieces']) {
   ratios.push({
     figure: `IPv6 ${step} at ${count} entries, cold (one call in a child process)`,
     ours_ms: whole.v6.stepMs[step],

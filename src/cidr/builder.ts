@@ -3,7 +3,7 @@
 import { InternalError } from '../errors.js';
 import { maskV4, maskV6Word } from './mask.js';
 import { sortV4 } from './sort.js';
-import { sortV6 } from './sort-v6.js';
+import { sortUniqueV6 } from './sort-v6.js';
 import type { PrefixList } from './types.js';
 
 const INITIAL_CAPACITY = 64;
@@ -130,32 +130,7 @@ export class PrefixListBuilder {
     const n = this.n6;
     const words = this.v6words;
     const len = this.v6len;
-    sortV6(words, len, n);
-    let out = 0;
-    for (let i = 0; i < n; i++) {
-      const o = 4 * i;
-      const w0 = words[o]!;
-      const w1 = words[o + 1]!;
-      const w2 = words[o + 2]!;
-      const w3 = words[o + 3]!;
-      const l = len[i]!;
-      const q = 4 * out;
-      if (
-        out > 0 &&
-        len[out - 1] === l &&
-        words[q - 1] === w3 &&
-        words[q - 2] === w2 &&
-        words[q - 3] === w1 &&
-        words[q - 4] === w0
-      ) {
-        continue;
-      }
-      words[q] = w0;
-      words[q + 1] = w1;
-      words[q + 2] = w2;
-      words[q + 3] = w3;
-      len[out++] = l;
-    }
+    const out = sortUniqueV6(words, len, n);
     // At least half full (a parse that reserved for its run): the arrays themselves, the builder starting afresh; a
     // copy would touch another 17 MB of fresh pages per 1M entries. Otherwise a copy, not to pin a large buffer.
     if (out >= 1024 && 2 * out >= len.length) {

@@ -3,12 +3,38 @@ import fc from 'fast-check';
 import { prefixCount } from './builder.js';
 import { formatPrefixes } from './format.js';
 import { parseIpv4Address, parsePrefix } from './parse-prefix.js';
-import { isAddressShaped, parseCidrText } from './parse-text.js';
+import { CidrTextParser, isAddressShaped, parseCidrText } from './parse-text.js';
 import { validatePrefixList } from './validate.js';
 
 const texts = (input: string | Uint8Array): string[] => formatPrefixes(parseCidrText(input, 'test.txt').list);
 
 describe('parseCidrText', () => {
+  it('keeps every IPv4 entry of a file of several batches, whatever size it said it had', () => {
+    // 150,000 distinct hosts (over two 65,536-entry batches) in reverse order, among IPv6 lines; then the same
+    // text parsed in one piece with a size hint far too small (the arrays grow past their first size).
+    const lines: string[] = [];
+    for (let i = 150_000; i > 0; i--) {
+      lines.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+      if (i % 1000 === 0) lines.push(`2001:db8::${(i / 1000).toString(16)}`);
+    }
+    const text = Buffer.from(lines.join('\n'));
+    const small = new CidrTextParser('small-hint.txt', 100);
+    for (let off = 0; off < text.length;) {
+      const space = small.space();
+      const m = Math.min(space.length, text.length - off);
+      space.set(text.subarray(off, off + m));
+      small.took(m);
+      off += m;
+    }
+    for (const r of [parseCidrText(text, 'list.txt'), small.finish()]) {
+      expect(r.errors).toEqual([]);
+      expect(r.list.v4.len.length).toBe(150_000);
+      expect(r.list.v6.len.length).toBe(150);
+      expect(validatePrefixList(r.list)).toBeNull();
+      for (let i = 0; i < 150_000; i++) if (r.list.v4.addr[i] !== 0x0a000000 + i + 1) expect(i).toBe(-1);
+    }
+  });
+
   it('reads entries, comments, blank lines and CRLF', () => {
     const input = [
       '# whole-line comment',

@@ -1,8 +1,9 @@
-// Sort order of raw IPv6 prefix arrays (address as four 32-bit words, then length ascending) without a comparator
-// in JavaScript: the entries are moved into the bucket of their top 16 bits in place, then runs of whole buckets
-// are sorted by the IPv6 kernel (v6-kernel.wat, an introsort on 128-bit keys), a run of at most SORT_PIECE entries
-// (or one larger bucket) at a time, so the kernel's memory stays the size of one run.
-import { SORT_PIECE, sortV6Range } from './v6-kernel.js';
+// Sort order of raw IPv6 prefix arrays (address as four 32-bit words, then length ascending), each entry once,
+// without a comparator in JavaScript: the entries are moved into the bucket of their top 16 bits in place, then
+// runs of whole buckets are sorted by the IPv6 kernel (v6-sort.wat, an MSD radix sort on bytes), a run of at most
+// SORT_PIECE entries (or one larger bucket) at a time, so the kernel's memory stays the size of one run. Equal
+// entries share a bucket, so each run drops its repeats as it comes back from the kernel.
+import { SORT_PIECE, sortUniqueV6Range } from './v6-kernel.js';
 
 /** True when the first n entries are already in PrefixList order (common: files written by us). */
 function isSortedV6(words: Uint32Array, len: Uint8Array, n: number): boolean {
@@ -23,13 +24,15 @@ function compareEntries(words: Uint32Array, len: Uint8Array, a: number, b: numbe
 }
 
 /**
- * Sorts the first n IPv6 entries of (words, len) in place into PrefixList order. The entries are first moved into
- * the bucket of their top 16 bits in place (cycles of swaps, American flag style: few buckets in real lists, since
- * allocated space is a handful of /16s, so the writes stream); runs of buckets are then sorted in the kernel's
- * memory. No scratch the size of the list: at 1M entries that was 17 MB of fresh pages per sort.
+ * Sorts the first n IPv6 entries of (words, len) in place into PrefixList order without repeats: returns how many
+ * are left (at the front). The entries are first moved into the bucket of their top 16 bits in place (cycles of
+ * swaps, American flag style: few buckets in real lists, since allocated space is a handful of /16s, so the writes
+ * stream); runs of buckets are then sorted in the kernel's memory. No scratch the size of the list: at 1M entries
+ * that was 17 MB of fresh pages per sort.
  */
-export function sortV6(words: Uint32Array, len: Uint8Array, n: number): void {
-  if (n < 2 || isSortedV6(words, len, n)) return;
+export function sortUniqueV6(words: Uint32Array, len: Uint8Array, n: number): number {
+  if (n < 2) return n;
+  if (isSortedV6(words, len, n)) return dropRepeats(words, len, n);
   const start = new Uint32Array(65537);
   for (let i = 0; i < n; i++) start[(words[4 * i]! >>> 16) + 1]!++;
   for (let b = 1; b <= 65536; b++) start[b]! += start[b - 1]!;
@@ -74,11 +77,44 @@ export function sortV6(words: Uint32Array, len: Uint8Array, n: number): void {
       fill[b]!++;
     }
   }
-  // Runs of whole buckets, each sorted on its own: entries of different buckets are already in order.
+  // Runs of whole buckets, each sorted on its own (entries of different buckets are already in order), moved down
+  // over the repeats dropped before them.
+  let out = 0;
   for (let b = 0, lo = 0; b < 65536;) {
     let hi = start[++b]!;
     while (b < 65536 && start[b + 1]! - lo <= SORT_PIECE) hi = start[++b]!;
-    sortV6Range(words, len, lo, hi);
+    out += sortUniqueV6Range(words, len, lo, hi, out);
     lo = hi;
   }
+  return out;
+}
+
+/** The first n entries, sorted, without repeats (moved down in place); returns how many are left. */
+function dropRepeats(words: Uint32Array, len: Uint8Array, n: number): number {
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    const o = 4 * i;
+    const w0 = words[o]!;
+    const w1 = words[o + 1]!;
+    const w2 = words[o + 2]!;
+    const w3 = words[o + 3]!;
+    const l = len[i]!;
+    const q = 4 * out;
+    if (
+      out > 0 &&
+      len[out - 1] === l &&
+      words[q - 1] === w3 &&
+      words[q - 2] === w2 &&
+      words[q - 3] === w1 &&
+      words[q - 4] === w0
+    ) {
+      continue;
+    }
+    words[q] = w0;
+    words[q + 1] = w1;
+    words[q + 2] = w2;
+    words[q + 3] = w3;
+    len[out++] = l;
+  }
+  return out;
 }

@@ -10,6 +10,8 @@ import { parseCidrText } from './parse-text.js';
 import { aggregate, union } from './set-ops.js';
 import { validatePrefixList } from './validate.js';
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
+import { V6_SORT_WASM } from './v6-sort-wasm.js';
+import { V6_WRITE_WASM } from './v6-write-wasm.js';
 import { writePrefixes } from './write.js';
 import { createRng } from '../../test/helpers/rng.js';
 
@@ -34,12 +36,16 @@ function clustered(n: number, seed: number) {
 }
 
 describe('the IPv6 WebAssembly kernel', () => {
-  it('is the committed build of v6-kernel.wat (run scripts/build-wasm.mjs after editing it)', async () => {
+  it.each([
+    ['v6-kernel.wat', V6_KERNEL_WASM],
+    ['v6-sort.wat', V6_SORT_WASM],
+    ['v6-write.wat', V6_WRITE_WASM],
+  ])('is the committed build of %s (run scripts/build-wasm.mjs after editing it)', async (wat, committed) => {
     const build = (await import(pathToFileURL(join(here, '..', '..', 'scripts', 'build-wasm.mjs')).href)) as {
       compileWat(path: string): Promise<Buffer>;
     };
-    const binary = await build.compileWat(join(here, 'v6-kernel.wat'));
-    expect(binary.toString('base64')).toBe(V6_KERNEL_WASM);
+    const binary = await build.compileWat(join(here, wat));
+    expect(binary.toString('base64')).toBe(committed);
   });
 
   it('aggregates a list of many pieces as the interval walk of union does', () => {
@@ -117,35 +123,5 @@ describe('the IPv6 WebAssembly kernel', () => {
     expect(got.hostBitsCount).toBe(hostBits);
     expect(got.errors.length).toBe(errors);
     expect(got.errors.every((e) => lines[e.line - 1]!.endsWith('/1'))).toBe(true);
-  });
-
-  it("sorts with heapsort, the introsort's guard against inputs that make quicksort quadratic", () => {
-    interface Api {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (m: object, imports: object) => { exports: { heapsort(base: number, n: number): void } };
-      Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
-    }
-    const WASM = (globalThis as unknown as { WebAssembly: Api }).WebAssembly;
-    const memory = new WASM.Memory({ initial: 1 });
-    const { heapsort } = new WASM.Instance(new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64')), {
-      env: { memory },
-    }).exports;
-    const rng = createRng(9);
-    const n = 1500;
-    // Records of three u64 (high, low, length): few distinct values, so equal fields and equal records abound.
-    const rec = new BigUint64Array(memory.buffer, 0, 3 * n);
-    const pick = [0n, 1n, 0x20010db8n << 32n, 0xffffffffffffffffn];
-    for (let i = 0; i < 3 * n; i += 3) {
-      rec[i] = pick[Math.floor(rng() * 4)]!;
-      rec[i + 1] = pick[Math.floor(rng() * 4)]!;
-      rec[i + 2] = BigInt(Math.floor(rng() * 3) * 64);
-    }
-    const key = (i: number) => [rec[3 * i]!, rec[3 * i + 1]!, rec[3 * i + 2]!] as const;
-    const want = Array.from({ length: n }, (_, i) => key(i)).sort((a, b) => {
-      for (let k = 0; k < 3; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
-      return 0;
-    });
-    heapsort(0, n);
-    expect(Array.from({ length: n }, (_, i) => key(i))).toEqual(want);
   });
 });

@@ -1,8 +1,10 @@
-// The IPv6 kernel (v6-kernel.wat): aggregate and write of IPv6 prefix lists in WebAssembly, a piece at a time.
-// One instance serves the process: its memory is small (PIECE entries in and out) and reused, so a call touches
+// The IPv6 kernel (v6-kernel.wat): parse, aggregate and write of IPv6 prefix lists in WebAssembly, a piece at a
+// time, its sort (v6-sort.wat) and its writer (v6-write.wat), two more modules on the same memory. One instance serves the process: its memory is small (PIECE entries in and out) and reused, so a call touches
 // no fresh memory but its result's; every call is synchronous and leaves nothing behind, so no caller sees
 // another's state.
 import { V6_KERNEL_WASM } from './v6-kernel-wasm.js';
+import { V6_SORT_WASM } from './v6-sort-wasm.js';
+import { V6_WRITE_WASM } from './v6-write-wasm.js';
 import type { PrefixSink } from './range.js';
 import type { Ipv6Prefixes } from './types.js';
 
@@ -13,9 +15,7 @@ interface WasmGlobal {
 interface WasmExports {
   aggregate(words: number, lens: number, n: number): void;
   finish(): void;
-  write(words: number, lens: number, n: number, out: number, bare: number): number;
   parse(pos: number, end: number, max: number, scratch: number, norm: number): number;
-  sort(words: number, lens: number, n: number, rec: number): void;
   open: WasmGlobal;
   taken: WasmGlobal;
   hostBits: WasmGlobal;
@@ -23,9 +23,18 @@ interface WasmExports {
   outWords: WasmGlobal;
   outLens: WasmGlobal;
 }
+interface SortExports {
+  sort(words: number, lens: number, n: number, rec: number, tmp: number, hist: number): number;
+}
+interface WriteExports {
+  write(words: number, lens: number, n: number, out: number, bare: number): number;
+  runTable: WasmGlobal;
+  lenTable: WasmGlobal;
+  digits: WasmGlobal;
+}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: WasmExports };
+  Instance: new (module: object, imports: object) => { exports: WasmExports & SortExports & WriteExports };
   Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
 }
 const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -34,7 +43,7 @@ const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const PIECE = 16384;
 /** aggregate's most prefixes per piece: its entries, plus the split of one range (at most 2 x 127). */
 const OUT_ENTRIES = PIECE + 256;
-/** write's most bytes per line (a full /128 with its length), plus the 3 a 4-byte store may spill. */
+/** write's most bytes per line (a full /128 with its length). */
 const MAX_LINE = 44;
 
 const IN_WORDS = 0;
@@ -45,17 +54,28 @@ const TEXT = OUT_LENS + OUT_ENTRIES;
 /** parse's 32 bytes of scratch and its hex digit table, then the text it reads (a window, grown for a longer one). */
 const SCRATCH = TEXT + MAX_LINE * PIECE + 8;
 const HEX_TABLE = SCRATCH + 32;
-const INPUT = HEX_TABLE + 256;
+/** write's tables (see v6-write.wat): where the `::` run goes by the zero groups, and `/len` text by length. */
+const RUN_TABLE = HEX_TABLE + 256;
+const LEN_TABLE = RUN_TABLE + 256;
+const WRITE_DIGITS = LEN_TABLE + 8 * 129;
+const INPUT = WRITE_DIGITS + 32;
 /**
  * parse's text room at first: its largest window. Pages never touched cost nothing, and a smaller room would make
  * a new instance (fresh memory, slow here) at each doubling of the window.
  */
 const INPUT_BYTES = (1 << 20) + 8;
-/** Entries sort holds at first (a larger range makes a larger instance): 16 + 1 bytes each and a 24-byte record. */
+/**
+ * Entries sort holds at first (a larger range makes a larger instance): 16 + 1 bytes each and two 24-byte records
+ * (its records and the room it moves them through).
+ */
 export const SORT_PIECE = 65536;
+/** sort's counts: a 1 KiB table for each of its 17 levels, and one of fill points. */
+const SORT_HIST = 18 * 1024;
 
 interface Kernel {
   readonly k: WasmExports;
+  readonly sorter: SortExports;
+  readonly writer: WriteExports;
   readonly inWords: Uint32Array;
   readonly inLens: Uint8Array;
   readonly outWords: Uint32Array;
@@ -63,15 +83,19 @@ interface Kernel {
   readonly text: Uint8Array;
   /** parse's text, and room for the newline after it. */
   readonly input: Uint8Array;
-  /** sort's entries (words, lengths) and where its records go. */
+  /** sort's entries (words, lengths), where its records go, the room it moves them through and its counts. */
   readonly sortWords: Uint32Array;
   readonly sortLens: Uint8Array;
   readonly sortRec: number;
+  readonly sortTmp: number;
+  readonly sortHist: number;
 }
 
 const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 
 let compiled: object | undefined;
+let compiledSort: object | undefined;
+let compiledWrite: object | undefined;
 let kernel: Kernel | undefined; // made on the first IPv6 call (IPv4-only runs never pay for it)
 
 function instance(inputBytes = 0, sortEntries = 0): Kernel {
@@ -81,16 +105,28 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
   const sortWords = align8(INPUT + room + 1);
   const sortLens = sortWords + 16 * sortCap;
   const sortRec = align8(sortLens + sortCap);
-  const memory = new WASM.Memory({ initial: Math.ceil((sortRec + 24 * sortCap) / 65536) });
+  const sortTmp = sortRec + 24 * sortCap;
+  const sortHist = sortTmp + 24 * sortCap;
+  const memory = new WASM.Memory({ initial: Math.ceil((sortHist + SORT_HIST) / 65536) });
   // One compiled module for every instance: V8 tiers its code up once, not again for each larger instance.
   compiled ??= new WASM.Module(Buffer.from(V6_KERNEL_WASM, 'base64'));
+  compiledSort ??= new WASM.Module(Buffer.from(V6_SORT_WASM, 'base64'));
+  compiledWrite ??= new WASM.Module(Buffer.from(V6_WRITE_WASM, 'base64'));
   const k = new WASM.Instance(compiled, { env: { memory } }).exports;
+  const sorter = new WASM.Instance(compiledSort, { env: { memory } }).exports;
+  const writer = new WASM.Instance(compiledWrite, { env: { memory } }).exports;
   const buf = memory.buffer;
   const hex = new Uint8Array(buf, HEX_TABLE, 256).fill(255);
   for (let c = 0; c < 16; c++) hex['0123456789abcdef'.charCodeAt(c)] = hex['0123456789ABCDEF'.charCodeAt(c)] = c;
   k.hexTable.value = HEX_TABLE;
+  fillWriteTables(new Uint8Array(buf, RUN_TABLE, 256), new DataView(buf, LEN_TABLE, 8 * 129));
+  writer.runTable.value = RUN_TABLE;
+  writer.lenTable.value = LEN_TABLE;
+  writer.digits.value = WRITE_DIGITS;
   kernel = {
     k,
+    sorter,
+    writer,
     inWords: new Uint32Array(buf, IN_WORDS, 4 * PIECE),
     inLens: new Uint8Array(buf, IN_LENS, PIECE),
     outWords: new Uint32Array(buf, OUT_WORDS, 4 * OUT_ENTRIES),
@@ -100,20 +136,55 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
     sortWords: new Uint32Array(buf, sortWords, 4 * sortCap),
     sortLens: new Uint8Array(buf, sortLens, sortCap),
     sortRec,
+    sortTmp,
+    sortHist,
   };
   return kernel;
 }
 
-/** Sorts entries [lo, hi) of (words, len) in place into PrefixList order (address, then length). */
-export function sortV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi: number): void {
+/**
+ * write's tables. runs[m], for the set m of zero groups (bit k: group k), is where RFC 5952's `::` goes: the first
+ * longest run of two or more zero groups, its start in the low nibble and its end (exclusive) in the high one; no
+ * run is start 8, end 9. lens holds `/len` and a newline for each length as the low bytes of a little-endian u64
+ * and their count in its top byte.
+ */
+function fillWriteTables(runs: Uint8Array, lens: DataView): void {
+  for (let m = 0; m < 256; m++) {
+    let start = 8;
+    let end = 9;
+    for (let k = 0, run = 0; k < 8; k++) {
+      run = (m >> k) & 1 ? run + 1 : 0;
+      if (run >= 2 && run > end - start) [start, end] = [k + 1 - run, k + 1];
+    }
+    runs[m] = start | (end << 4);
+  }
+  for (let len = 0; len <= 128; len++) {
+    const text = `/${len}\n`;
+    for (let b = 0; b < 8; b++) lens.setUint8(8 * len + b, b < text.length ? text.charCodeAt(b) : 0);
+    lens.setUint8(8 * len + 7, text.length);
+  }
+}
+
+/**
+ * Sorts entries [lo, hi) of (words, len) into PrefixList order (address, then length), each once, and puts them at
+ * entries [to, ...) (to <= lo); returns how many there are.
+ */
+export function sortUniqueV6Range(words: Uint32Array, len: Uint8Array, lo: number, hi: number, to: number): number {
   const m = hi - lo;
-  if (m < 2) return;
+  if (m < 2) {
+    if (m === 1 && to !== lo) {
+      words.copyWithin(4 * to, 4 * lo, 4 * hi);
+      len[to] = len[lo]!;
+    }
+    return m;
+  }
   const K = instance(0, m);
   K.sortWords.set(words.subarray(4 * lo, 4 * hi));
   K.sortLens.set(len.subarray(lo, hi));
-  K.k.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec);
-  words.set(K.sortWords.subarray(0, 4 * m), 4 * lo);
-  len.set(K.sortLens.subarray(0, m), lo);
+  const u = K.sorter.sort(K.sortWords.byteOffset, K.sortLens.byteOffset, m, K.sortRec, K.sortTmp, K.sortHist);
+  words.set(K.sortWords.subarray(0, 4 * u), 4 * to);
+  len.set(K.sortLens.subarray(0, u), to);
+  return u;
 }
 
 /**
@@ -164,19 +235,29 @@ export function aggregateV6Kernel(v6: Ipv6Prefixes): [Uint32Array, Uint8Array] {
  * must have room for the lines (v6LinesBound).
  */
 export function writeV6Kernel(buf: Uint8Array, pos: number, v6: Ipv6Prefixes, bare: boolean): number {
+  for (const piece of v6TextPieces(v6, bare)) {
+    buf.set(piece, pos);
+    pos += piece.length;
+  }
+  return pos;
+}
+
+/**
+ * The same lines a piece (PIECE entries) at a time, each a view of the kernel's text region: valid until the next
+ * piece is asked for. A caller that writes each piece out before asking for the next needs no buffer of its own.
+ */
+export function* v6TextPieces(v6: Ipv6Prefixes, bare: boolean): Generator<Buffer, void, undefined> {
   const { words, len } = v6;
   const n = len.length;
-  if (n === 0) return pos;
+  if (n === 0) return;
   const K = instance();
+  const text = Buffer.from(K.text.buffer, K.text.byteOffset, K.text.length);
   for (let i = 0; i < n; i += PIECE) {
     const j = Math.min(n, i + PIECE);
     K.inWords.set(words.subarray(4 * i, 4 * j));
     K.inLens.set(len.subarray(i, j));
-    const bytes = K.k.write(IN_WORDS, IN_LENS, j - i, TEXT, bare ? 1 : 0) - TEXT;
-    buf.set(K.text.subarray(0, bytes), pos);
-    pos += bytes;
+    yield text.subarray(0, K.writer.write(IN_WORDS, IN_LENS, j - i, TEXT, bare ? 1 : 0) - TEXT);
   }
-  return pos;
 }
 
 /** A sink for parsed entries that can make room for a run at once, or take a block of them (the builder does). */

@@ -1,4 +1,4 @@
-;; The IPv6 kernel (v6-kernel.ts drives it): the aggregate and write loops of IPv6 prefix lists, a piece of at most
+;; The IPv6 kernel (v6-kernel.ts drives it): the parse and aggregate loops of IPv6 prefix lists, a piece of at most
 ;; a few thousand entries at a time copied into this module's memory. WebAssembly because these loops run once per
 ;; command over up to 1M entries: JavaScript spends most of that time before V8's optimised code is ready, and
 ;; 128-bit arithmetic is two i64 here, not four 32-bit words and their carries.
@@ -149,126 +149,6 @@
         (call $emitRange (global.get $sh) (global.get $sl) (global.get $eh) (global.get $el))
         (global.set $open (i32.const 0)))))
 
-  ;; Stores decimal v (0..999) at o; returns o plus its digits.
-  (func $dec (param $o i32) (param $v i32) (result i32)
-    (if (i32.ge_u (local.get $v) (i32.const 100))
-      (then
-        (i32.store8 (local.get $o) (i32.add (i32.const 48) (i32.div_u (local.get $v) (i32.const 100))))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))))
-    (if (i32.ge_u (local.get $v) (i32.const 10))
-      (then
-        (i32.store8 (local.get $o)
-          (i32.add (i32.const 48) (i32.rem_u (i32.div_u (local.get $v) (i32.const 10)) (i32.const 10))))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))))
-    (i32.store8 (local.get $o) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
-    (i32.add (local.get $o) (i32.const 1)))
-
-  ;; Writes n entries as lines at out (RFC 5952, as formatIpv6Address: lower case, no leading zeros, the first
-  ;; longest run of two or more zero groups as `::`, ::ffff:a.b.c.d for IPv4-mapped), each `/len` but a /128 when
-  ;; bare, and a newline; returns the end. Needs 44 bytes a line plus 3.
-  (func (export "write") (param $words i32) (param $lens i32) (param $n i32) (param $out i32) (param $bare i32)
-    (result i32)
-    (local $i i32) (local $p i32) (local $k i32) (local $run i32) (local $best i32) (local $end i32) (local $gs i32)
-    (local $len i32) (local $w3 i32) (local $v i32) (local $x i32) (local $w i32)
-    (block $done
-      (loop $entries
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
-        (if (i32.and
-              (i32.eqz (i32.or (i32.load (local.get $p)) (i32.load offset=4 (local.get $p))))
-              (i32.eq (i32.load offset=8 (local.get $p)) (i32.const 0xffff)))
-          (then
-            ;; ::ffff:a.b.c.d
-            (i64.store (local.get $out) (i64.const 0x003a666666663a3a))
-            (local.set $w3 (i32.load offset=12 (local.get $p)))
-            (local.set $out
-              (call $dec (i32.add (local.get $out) (i32.const 7)) (i32.shr_u (local.get $w3) (i32.const 24))))
-            (i32.store8 (local.get $out) (i32.const 46))
-            (local.set $out
-              (call $dec (i32.add (local.get $out) (i32.const 1))
-                (i32.and (i32.shr_u (local.get $w3) (i32.const 16)) (i32.const 255))))
-            (i32.store8 (local.get $out) (i32.const 46))
-            (local.set $out
-              (call $dec (i32.add (local.get $out) (i32.const 1))
-                (i32.and (i32.shr_u (local.get $w3) (i32.const 8)) (i32.const 255))))
-            (i32.store8 (local.get $out) (i32.const 46))
-            (local.set $out
-              (call $dec (i32.add (local.get $out) (i32.const 1)) (i32.and (local.get $w3) (i32.const 255)))))
-          (else
-            ;; The first longest run of zero groups: it ends at $end and is $best long.
-            (local.set $k (i32.const 0))
-            (local.set $run (i32.const 0))
-            (local.set $best (i32.const 1))
-            (local.set $end (i32.const 0))
-            (loop $zeros
-              (if (i32.load16_u
-                    (i32.add (local.get $p)
-                      (i32.add (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))
-                        (i32.shl (i32.xor (i32.and (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1)))))
-                (then (local.set $run (i32.const 0)))
-                (else
-                  (local.set $run (i32.add (local.get $run) (i32.const 1)))
-                  (if (i32.gt_u (local.get $run) (local.get $best))
-                    (then
-                      (local.set $best (local.get $run))
-                      (local.set $end (i32.add (local.get $k) (i32.const 1)))))))
-              (local.set $k (i32.add (local.get $k) (i32.const 1)))
-              (br_if $zeros (i32.lt_u (local.get $k) (i32.const 8))))
-            ;; Where `::` goes (8: nowhere).
-            (local.set $gs (select (i32.sub (local.get $end) (local.get $best)) (i32.const 8) (local.get $end)))
-            ;; The groups, a colon between two, `::` in place of the run.
-            (local.set $k (i32.const 0))
-            (block $last
-              (loop $groups
-                (if (i32.eq (local.get $k) (local.get $gs))
-                  (then
-                    (i32.store16 (local.get $out) (i32.const 0x3a3a))
-                    (local.set $out (i32.add (local.get $out) (i32.const 2)))
-                    (local.set $k (local.get $end))
-                    (br_if $last (i32.ge_u (local.get $k) (i32.const 8))))
-                  (else
-                    (if (local.get $k)
-                      (then
-                        (i32.store8 (local.get $out) (i32.const 58))
-                        (local.set $out (i32.add (local.get $out) (i32.const 1)))))))
-                ;; Group k as hex without leading zeros: nibbles as bytes, the most significant first in memory,
-                ;; to ASCII ('0' + nibble, 39 more for a-f: nibble + 6 carries into bit 4 exactly for 10..15),
-                ;; stored in one 4-byte store (what follows overwrites the bytes past its digits).
-                (local.set $v
-                  (i32.load16_u
-                    (i32.add (local.get $p)
-                      (i32.add (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))
-                        (i32.shl (i32.xor (i32.and (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1))))))
-                (local.set $x
-                  (i32.or
-                    (i32.or (i32.and (i32.shr_u (local.get $v) (i32.const 12)) (i32.const 15))
-                      (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 8)) (i32.const 15)) (i32.const 8)))
-                    (i32.or (i32.shl (i32.and (i32.shr_u (local.get $v) (i32.const 4)) (i32.const 15)) (i32.const 16))
-                      (i32.shl (i32.and (local.get $v) (i32.const 15)) (i32.const 24)))))
-                (local.set $x
-                  (i32.add (i32.add (local.get $x) (i32.const 0x30303030))
-                    (i32.mul (i32.and (i32.shr_u (i32.add (local.get $x) (i32.const 0x06060606)) (i32.const 4))
-                      (i32.const 0x01010101)) (i32.const 39))))
-                (local.set $w
-                  (i32.add (i32.const 1)
-                    (i32.add (i32.gt_u (local.get $v) (i32.const 15))
-                      (i32.add (i32.gt_u (local.get $v) (i32.const 255)) (i32.gt_u (local.get $v) (i32.const 4095))))))
-                (i32.store (local.get $out)
-                  (i32.shr_u (local.get $x) (i32.shl (i32.sub (i32.const 4) (local.get $w)) (i32.const 3))))
-                (local.set $out (i32.add (local.get $out) (local.get $w)))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br_if $groups (i32.lt_u (local.get $k) (i32.const 8)))))))
-        (local.set $len (i32.load8_u (i32.add (local.get $lens) (local.get $i))))
-        (if (i32.eqz (i32.and (local.get $bare) (i32.eq (local.get $len) (i32.const 128))))
-          (then
-            (i32.store8 (local.get $out) (i32.const 47))
-            (local.set $out (call $dec (i32.add (local.get $out) (i32.const 1)) (local.get $len)))))
-        (i32.store8 (local.get $out) (i32.const 10))
-        (local.set $out (i32.add (local.get $out) (i32.const 1)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $entries)))
-    (local.get $out))
-
   ;; --- parse: list lines of IPv6 entries, as parse-v6-bytes.ts documents (what parsePrefix accepts as `addr` or
   ;; `addr/len`, then blanks (space, tab, CR) and the end of the line or a # comment; anything else is left to the
   ;; string path).
@@ -345,7 +225,8 @@
   ;; The address at i: its 8 groups at g (16 bits each, the `::` filled with zeros); returns the index after it,
   ;; or -1.
   (func $scanAddress (param $i i32) (param $g i32) (result i32)
-    (local $groups i32) (local $gap i32) (local $start i32) (local $v i32) (local $digits i32) (local $h i32)
+    (local $groups i32) (local $gap i32) (local $start i32) (local $v i32) (local $digits i32) (local $h i32) (local $z i32)
+    (local $iota v128)
     (local.set $gap (i32.const -1))
     (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 58))
       (then
@@ -354,7 +235,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (if (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))
           (then
-            (memory.fill (local.get $g) (i32.const 0) (i32.const 16))
+            (v128.store (local.get $g) (v128.const i64x2 0 0))
             (return (local.get $i))))))
     (block $done
       (loop $fields
@@ -400,12 +281,18 @@
     ;; The `::` filled with zeros: the groups after it move to the end.
     (if (i32.ge_s (local.get $gap) (i32.const 0))
       (then
-        (memory.copy
-          (i32.add (local.get $g) (i32.shl (i32.sub (i32.const 8) (i32.sub (local.get $groups) (local.get $gap))) (i32.const 1)))
-          (i32.add (local.get $g) (i32.shl (local.get $gap) (i32.const 1)))
-          (i32.shl (i32.sub (local.get $groups) (local.get $gap)) (i32.const 1)))
-        (memory.fill (i32.add (local.get $g) (i32.shl (local.get $gap) (i32.const 1))) (i32.const 0)
-          (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))))
+        ;; In one SIMD step (memory.copy and memory.fill of a few bytes are calls out of the compiled code): byte
+        ;; b of the result is byte b for the groups before the gap, byte b - 2z after it (z: the zero groups), 0 in
+        ;; it (a swizzle index of 128 or more gives 0).
+        (local.set $z (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))
+        (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
+        (v128.store (local.get $g)
+          (i8x16.swizzle (v128.load (local.get $g))
+            (v128.bitselect (local.get $iota)
+              (v128.or (i8x16.sub (local.get $iota) (i8x16.splat (local.get $z)))
+                (i8x16.lt_u (local.get $iota)
+                  (i8x16.splat (i32.add (i32.shl (local.get $gap) (i32.const 1)) (local.get $z)))))
+              (i8x16.lt_u (local.get $iota) (i8x16.splat (i32.shl (local.get $gap) (i32.const 1)))))))))
     (local.get $i))
 
   ;; One entry at i (its first non-blank byte): stores it at the output (normalised when norm) and moves that on;
@@ -488,216 +375,4 @@
         (local.set $h (i64.and (local.get $h) (local.get $mh)))
         (local.set $l (i64.and (local.get $l) (local.get $ml)))))
     (call $emit (local.get $h) (local.get $l) (local.get $len))
-    (local.get $next))
-
-  ;; --- sort: n entries (words, lens) into PrefixList order (address, then length), in place, through records of
-  ;; three i64 (high, low, length) at $rec: an introsort (quicksort on a median of three, heapsort past 2 log2 n
-  ;; levels so no input makes it quadratic, insertion sort for short ranges). Comparisons are written out where
-  ;; they are used: V8 does not inline calls between WebAssembly functions here.
-  (func (export "sort") (param $words i32) (param $lens i32) (param $n i32) (param $rec i32)
-    (local $i i32) (local $p i32) (local $r i32)
-    (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return)))
-    (loop $in
-      (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
-      (local.set $r (i32.add (local.get $rec) (i32.mul (local.get $i) (i32.const 24))))
-      (i64.store (local.get $r)
-        (i64.or (i64.shl (i64.extend_i32_u (i32.load (local.get $p))) (i64.const 32))
-          (i64.extend_i32_u (i32.load offset=4 (local.get $p)))))
-      (i64.store offset=8 (local.get $r)
-        (i64.or (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $p))) (i64.const 32))
-          (i64.extend_i32_u (i32.load offset=12 (local.get $p)))))
-      (i64.store offset=16 (local.get $r) (i64.load8_u (i32.add (local.get $lens) (local.get $i))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $in (i32.lt_u (local.get $i) (local.get $n))))
-    (call $quick (local.get $rec) (i32.const 0) (i32.sub (local.get $n) (i32.const 1))
-      (i32.shl (i32.sub (i32.const 32) (i32.clz (local.get $n))) (i32.const 1)))
-    (local.set $i (i32.const 0))
-    (loop $out
-      (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
-      (local.set $r (i32.add (local.get $rec) (i32.mul (local.get $i) (i32.const 24))))
-      (i32.store (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load (local.get $r)) (i64.const 32))))
-      (i32.store offset=4 (local.get $p) (i32.wrap_i64 (i64.load (local.get $r))))
-      (i32.store offset=8 (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load offset=8 (local.get $r)) (i64.const 32))))
-      (i32.store offset=12 (local.get $p) (i32.wrap_i64 (i64.load offset=8 (local.get $r))))
-      (i32.store8 (i32.add (local.get $lens) (local.get $i)) (i32.load8_u offset=16 (local.get $r)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $out (i32.lt_u (local.get $i) (local.get $n)))))
-
-  ;; Record a before record b?
-  (func $less (param $a i32) (param $b i32) (result i32)
-    (local $x i64) (local $y i64)
-    (local.set $x (i64.load (local.get $a)))
-    (local.set $y (i64.load (local.get $b)))
-    (if (i64.ne (local.get $x) (local.get $y)) (then (return (i64.lt_u (local.get $x) (local.get $y)))))
-    (local.set $x (i64.load offset=8 (local.get $a)))
-    (local.set $y (i64.load offset=8 (local.get $b)))
-    (if (i64.ne (local.get $x) (local.get $y)) (then (return (i64.lt_u (local.get $x) (local.get $y)))))
-    (i64.lt_u (i64.load offset=16 (local.get $a)) (i64.load offset=16 (local.get $b))))
-
-  (func $swap (param $a i32) (param $b i32)
-    (local $x i64) (local $y i64) (local $z i64)
-    (local.set $x (i64.load (local.get $a)))
-    (local.set $y (i64.load offset=8 (local.get $a)))
-    (local.set $z (i64.load offset=16 (local.get $a)))
-    (i64.store (local.get $a) (i64.load (local.get $b)))
-    (i64.store offset=8 (local.get $a) (i64.load offset=8 (local.get $b)))
-    (i64.store offset=16 (local.get $a) (i64.load offset=16 (local.get $b)))
-    (i64.store (local.get $b) (local.get $x))
-    (i64.store offset=8 (local.get $b) (local.get $y))
-    (i64.store offset=16 (local.get $b) (local.get $z)))
-
-  ;; Sorts records [lo, hi] (inclusive, indexes) of rec.
-  (func $quick (param $rec i32) (param $lo i32) (param $hi i32) (param $depth i32)
-    (local $a i32) (local $m i32) (local $b i32) (local $i i32) (local $j i32) (local $pi i32) (local $pj i32)
-    (local $h i64) (local $l i64) (local $len i64) (local $x i64) (local $y i64) (local $z i64) (local $u i64)
-    (local $v i64)
-    (loop $again
-      (if (i32.le_s (i32.sub (local.get $hi) (local.get $lo)) (i32.const 16))
-        (then
-          (call $insertion (local.get $rec) (local.get $lo) (local.get $hi))
-          (return)))
-      (if (i32.eqz (local.get $depth))
-        (then
-          (call $heapsort (i32.add (local.get $rec) (i32.mul (local.get $lo) (i32.const 24)))
-            (i32.add (i32.sub (local.get $hi) (local.get $lo)) (i32.const 1)))
-          (return)))
-      (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
-      ;; Median of three: then rec[lo] <= pivot <= rec[hi], which bound both scans.
-      (local.set $a (i32.add (local.get $rec) (i32.mul (local.get $lo) (i32.const 24))))
-      (local.set $b (i32.add (local.get $rec) (i32.mul (local.get $hi) (i32.const 24))))
-      (local.set $m (i32.add (local.get $rec)
-        (i32.mul (i32.add (local.get $lo) (i32.shr_u (i32.sub (local.get $hi) (local.get $lo)) (i32.const 1)))
-          (i32.const 24))))
-      (if (call $less (local.get $m) (local.get $a)) (then (call $swap (local.get $m) (local.get $a))))
-      (if (call $less (local.get $b) (local.get $m))
-        (then
-          (call $swap (local.get $b) (local.get $m))
-          (if (call $less (local.get $m) (local.get $a)) (then (call $swap (local.get $m) (local.get $a))))))
-      (local.set $h (i64.load (local.get $m)))
-      (local.set $l (i64.load offset=8 (local.get $m)))
-      (local.set $len (i64.load offset=16 (local.get $m)))
-      ;; Hoare's partition around the pivot's value.
-      (local.set $pi (local.get $a))
-      (local.set $pj (local.get $b))
-      (block $parted
-        (loop $scan
-          ;; Up while rec[i] < pivot.
-          (loop $up
-            (local.set $pi (i32.add (local.get $pi) (i32.const 24)))
-            (local.set $x (i64.load (local.get $pi)))
-            (local.set $y (i64.load offset=8 (local.get $pi)))
-            (br_if $up
-              (i32.or (i64.lt_u (local.get $x) (local.get $h))
-                (i32.and (i64.eq (local.get $x) (local.get $h))
-                  (i32.or (i64.lt_u (local.get $y) (local.get $l))
-                    (i32.and (i64.eq (local.get $y) (local.get $l))
-                      (i64.lt_u (i64.load offset=16 (local.get $pi)) (local.get $len))))))))
-          ;; Down while pivot < rec[j].
-          (loop $down
-            (local.set $pj (i32.sub (local.get $pj) (i32.const 24)))
-            (local.set $x (i64.load (local.get $pj)))
-            (local.set $y (i64.load offset=8 (local.get $pj)))
-            (br_if $down
-              (i32.or (i64.gt_u (local.get $x) (local.get $h))
-                (i32.and (i64.eq (local.get $x) (local.get $h))
-                  (i32.or (i64.gt_u (local.get $y) (local.get $l))
-                    (i32.and (i64.eq (local.get $y) (local.get $l))
-                      (i64.gt_u (i64.load offset=16 (local.get $pj)) (local.get $len))))))))
-          (br_if $parted (i32.ge_u (local.get $pi) (local.get $pj)))
-          ;; Swap records i and j (x, y: rec[j]'s first two fields, just read).
-          (local.set $u (i64.load (local.get $pi)))
-          (local.set $v (i64.load offset=8 (local.get $pi)))
-          (local.set $z (i64.load offset=16 (local.get $pi)))
-          (i64.store (local.get $pi) (local.get $x))
-          (i64.store offset=8 (local.get $pi) (local.get $y))
-          (i64.store offset=16 (local.get $pi) (i64.load offset=16 (local.get $pj)))
-          (i64.store (local.get $pj) (local.get $u))
-          (i64.store offset=8 (local.get $pj) (local.get $v))
-          (i64.store offset=16 (local.get $pj) (local.get $z))
-          (br $scan)))
-      (local.set $j (i32.div_u (i32.sub (local.get $pj) (local.get $rec)) (i32.const 24)))
-      ;; Recurse into the smaller side, loop on the larger (the stack stays O(log n)).
-      (if (i32.lt_s (i32.sub (local.get $j) (local.get $lo)) (i32.sub (local.get $hi) (local.get $j)))
-        (then
-          (call $quick (local.get $rec) (local.get $lo) (local.get $j) (local.get $depth))
-          (local.set $lo (i32.add (local.get $j) (i32.const 1))))
-        (else
-          (call $quick (local.get $rec) (i32.add (local.get $j) (i32.const 1)) (local.get $hi) (local.get $depth))
-          (local.set $hi (local.get $j))))
-      (br $again)))
-
-  ;; Insertion sort of records [lo, hi] (inclusive).
-  (func $insertion (param $rec i32) (param $lo i32) (param $hi i32)
-    (local $p i32) (local $q i32) (local $first i32) (local $last i32) (local $h i64) (local $l i64) (local $len i64)
-    (local $x i64) (local $y i64)
-    (local.set $first (i32.add (local.get $rec) (i32.mul (local.get $lo) (i32.const 24))))
-    (local.set $last (i32.add (local.get $rec) (i32.mul (local.get $hi) (i32.const 24))))
-    (local.set $p (local.get $first))
-    (block $done
-      (loop $outer
-        (local.set $p (i32.add (local.get $p) (i32.const 24)))
-        (br_if $done (i32.gt_u (local.get $p) (local.get $last)))
-        (local.set $h (i64.load (local.get $p)))
-        (local.set $l (i64.load offset=8 (local.get $p)))
-        (local.set $len (i64.load offset=16 (local.get $p)))
-        (local.set $q (local.get $p))
-        (block $placed
-          (loop $shift
-            (br_if $placed (i32.le_u (local.get $q) (local.get $first)))
-            ;; Stop when rec[q - 1] <= the value.
-            (local.set $x (i64.load (i32.sub (local.get $q) (i32.const 24))))
-            (local.set $y (i64.load (i32.sub (local.get $q) (i32.const 16))))
-            (br_if $placed
-              (i32.eqz
-                (i32.or (i64.gt_u (local.get $x) (local.get $h))
-                  (i32.and (i64.eq (local.get $x) (local.get $h))
-                    (i32.or (i64.gt_u (local.get $y) (local.get $l))
-                      (i32.and (i64.eq (local.get $y) (local.get $l))
-                        (i64.gt_u (i64.load (i32.sub (local.get $q) (i32.const 8))) (local.get $len))))))))
-            (i64.store (local.get $q) (local.get $x))
-            (i64.store offset=8 (local.get $q) (local.get $y))
-            (i64.store offset=16 (local.get $q) (i64.load (i32.sub (local.get $q) (i32.const 8))))
-            (local.set $q (i32.sub (local.get $q) (i32.const 24)))
-            (br $shift)))
-        (i64.store (local.get $q) (local.get $h))
-        (i64.store offset=8 (local.get $q) (local.get $l))
-        (i64.store offset=16 (local.get $q) (local.get $len))
-        (br $outer))))
-
-  ;; Heapsort of the n records at base (the introsort's guard against quadratic inputs).
-  (func $heapsort (export "heapsort") (param $base i32) (param $n i32)
-    (local $i i32)
-    (local.set $i (i32.shr_u (local.get $n) (i32.const 1)))
-    (block $built
-      (loop $build
-        (br_if $built (i32.eqz (local.get $i)))
-        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-        (call $sift (local.get $base) (local.get $i) (local.get $n))
-        (br $build)))
-    (local.set $i (local.get $n))
-    (block $sorted
-      (loop $pop
-        (br_if $sorted (i32.le_u (local.get $i) (i32.const 1)))
-        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-        (call $swap (local.get $base) (i32.add (local.get $base) (i32.mul (local.get $i) (i32.const 24))))
-        (call $sift (local.get $base) (i32.const 0) (local.get $i))
-        (br $pop))))
-
-  ;; Moves record i down the max-heap of n records at base.
-  (func $sift (param $base i32) (param $i i32) (param $n i32)
-    (local $c i32) (local $pc i32)
-    (loop $down
-      (local.set $c (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)))
-      (if (i32.ge_u (local.get $c) (local.get $n)) (then (return)))
-      (local.set $pc (i32.add (local.get $base) (i32.mul (local.get $c) (i32.const 24))))
-      (if (i32.lt_u (i32.add (local.get $c) (i32.const 1)) (local.get $n))
-        (then
-          (if (call $less (local.get $pc) (i32.add (local.get $pc) (i32.const 24)))
-            (then
-              (local.set $c (i32.add (local.get $c) (i32.const 1)))
-              (local.set $pc (i32.add (local.get $pc) (i32.const 24)))))))
-      (if (i32.eqz (call $less (i32.add (local.get $base) (i32.mul (local.get $i) (i32.const 24))) (local.get $pc)))
-        (then (return)))
-      (call $swap (i32.add (local.get $base) (i32.mul (local.get $i) (i32.const 24))) (local.get $pc))
-      (local.set $i (local.get $c))
-      (br $down))))
+    (local.get $next)))

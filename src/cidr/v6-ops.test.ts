@@ -7,7 +7,7 @@ import { exactDifference, exactEquals, exactIntersection, exactUnion } from './e
 import { formatPrefixes } from './format.js';
 import { splitRangeV6, type PrefixSink } from './range.js';
 import { aggregate, intersect, subtract, union } from './set-ops.js';
-import { sortV6 } from './sort-v6.js';
+import { sortUniqueV6 } from './sort-v6.js';
 import type { PrefixList } from './types.js';
 import { validatePrefixList } from './validate.js';
 import { writePrefixes } from './write.js';
@@ -162,26 +162,34 @@ describe('IPv6 exact operations match a set of (address, length) keys', () => {
   });
 });
 
-describe('sortV6', () => {
+describe('sortUniqueV6', () => {
   const compare = (w: Uint32Array, l: Uint8Array, i: number, j: number): number => {
     for (let k = 0; k < 4; k++) if (w[4 * i + k] !== w[4 * j + k]) return w[4 * i + k]! < w[4 * j + k]! ? -1 : 1;
     return l[i]! - l[j]!;
   };
   const check = (w: Uint32Array, l: Uint8Array): void => {
     const n = l.length;
-    const expected = Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(w, l, i, j));
+    const expected = Array.from({ length: n }, (_, i) => i)
+      .sort((i, j) => compare(w, l, i, j))
+      .filter((e, k, all) => k === 0 || compare(w, l, all[k - 1]!, e) !== 0);
     let mismatches = 0;
     const w2 = w.slice();
     const l2 = l.slice();
-    sortV6(w2, l2, n);
-    for (let k = 0; k < n; k++) {
+    expect(sortUniqueV6(w2, l2, n)).toBe(expected.length);
+    // Input already in order, repeats kept (the path that skips the sort and only drops them).
+    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(w, l, i, j));
+    const w3 = Uint32Array.from(order.flatMap((i) => [w[4 * i]!, w[4 * i + 1]!, w[4 * i + 2]!, w[4 * i + 3]!]));
+    const l3 = Uint8Array.from(order, (i) => l[i]!);
+    expect(sortUniqueV6(w3, l3, n)).toBe(expected.length);
+    for (let k = 0; k < expected.length; k++) {
       const e = expected[k]!;
       if (l2[k] !== l[e] || [0, 1, 2, 3].some((j) => w2[4 * k + j] !== w[4 * e + j])) mismatches++;
+      if (l3[k] !== l[e] || [0, 1, 2, 3].some((j) => w3[4 * k + j] !== w[4 * e + j])) mismatches++;
     }
     expect(mismatches).toBe(0);
   };
 
-  it('orders like a comparison sort (random input, duplicates, long runs of equal words)', () => {
+  it('orders like a comparison sort, each entry once (random input, duplicates, long runs of equal words)', () => {
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 300 }), (entries) => {
         check(Uint32Array.from(entries.flatMap((e) => e.slice(0, 4))), Uint8Array.from(entries.map((e) => e[4])));
@@ -214,6 +222,29 @@ describe('sortV6', () => {
       check(w, l);
     },
   );
+
+  // The kernel's radix sort goes byte by byte (address bytes 0-15, then the length) and skips a byte all entries of
+  // a range share: lists that differ in one byte only, across the two 64-bit halves, or not at all.
+  it.each([
+    ['only the last address byte', (i: number) => [0x20010db8, 0, 0, (i * 37) & 0xff, 128]],
+    ['only the length', (i: number) => [0x20010db8, 0, 0, 0, (i * 53) % 129]],
+    [
+      'only bytes 7 and 8 (the end of one half, the start of the other)',
+      (i: number) => [0x2a000000, (i * 97) & 0xff, ((i * 31) & 0xff) << 24, 0, 64 + (i % 3)],
+    ],
+    ['nothing: one entry, repeated', () => [0x20010db8, 1, 2, 3, 100]],
+    ['a few values, each repeated more than an insertion range', (i: number) => [0x20010db8, 0, (i * 7) % 5, 0, 128]],
+  ])('orders a run of 5,000 entries that differ in %s', (_, entryOf) => {
+    const n = 5000;
+    const w = new Uint32Array(4 * n);
+    const l = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = entryOf((i * 7919) % n);
+      w.set(e.slice(0, 4), 4 * i);
+      l[i] = e[4]!;
+    }
+    check(w, l);
+  });
 });
 
 describe('writePrefixes (IPv6 bytes) matches formatPrefixes', () => {

@@ -1,7 +1,7 @@
 // IPv6 lines of writePrefixes built directly as bytes (RFC 5952 text, as formatIpv6Address prints it: lower case,
 // no leading zeros, the longest run of two or more zero groups as `::` (the first on a tie), IPv4-mapped addresses
-// as `::ffff:a.b.c.d`), so a 1M-entry output makes no string per entry. The loop is the IPv6 kernel's
-// (v6-kernel.wat): at speed from the first call, where JavaScript ran most of a one-shot write unoptimised.
+// as `::ffff:a.b.c.d`), so a 1M-entry output makes no string per entry. The loop is the IPv6 kernel's writer
+// (v6-write.wat): at speed from the first call, where JavaScript ran most of a one-shot write unoptimised.
 import type { Ipv6Prefixes } from './types.js';
 import { writeV6Kernel } from './v6-kernel.js';
 

@@ -4,6 +4,7 @@ import type { FormatOptions } from './format.js';
 import { putV6Lines, v6LinesBound } from './write-v6.js';
 import type { PrefixList } from './types.js';
 import { MAX_V4_LINE, V4Kernel } from './v4-kernel.js';
+import { v6TextPieces } from './v6-kernel.js';
 
 /** One line per entry (IPv4 first, then IPv6), each ending in "\n". */
 export function writePrefixes(list: PrefixList, opts?: FormatOptions): Buffer {
@@ -31,17 +32,8 @@ const PIECE_ENTRIES = 65536;
 export function* prefixTextPieces(list: PrefixList, opts?: FormatOptions): Generator<Buffer, void, undefined> {
   const bare = opts?.bareHosts === true;
   yield* v4Pieces(list, bare);
-  const { words, len } = list.v6;
-  const n6 = len.length;
-  if (n6 === 0) return;
-  let out: Buffer | undefined;
-  for (let i = 0; i < n6; i += PIECE_ENTRIES) {
-    const j = Math.min(n6, i + PIECE_ENTRIES);
-    const v6 = { words: words.subarray(4 * i, 4 * j), len: len.subarray(i, j) };
-    const bound = v6LinesBound(v6, bare);
-    if (out === undefined || out.length < bound) out = Buffer.allocUnsafe(bound);
-    yield out.subarray(0, putV6Lines(out, 0, v6, bare));
-  }
+  // The IPv6 lines: views of the IPv6 kernel's text region (v6-kernel.ts), so no buffer of their own either.
+  yield* v6TextPieces(list.v6, bare);
 }
 
 /** The IPv4 lines in pieces of one reused kernel buffer. */
