@@ -10,16 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prefixesFromStrings } from '../../src/cidr/index.js';
 import { StateStore } from '../../src/state/index.js';
-import { runTscm } from '../helpers/cli.js';
+import { answersAsCommander, listDeviceYaml, visibleResult, type FastPathCase } from '../helpers/fast-path.js';
 
 let dir: string;
 let defs: string;
-
-const device = (name: string, list: string) =>
-  `name: ${name}\nplatform: ios\ndeviceId: tdid_${name.replace(/-/g, '')}\nmanagement: { host: 192.0.2.10 }\n` +
-  `credentials: { username: { env: U }, password: { env: P } }\n` +
-  `hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n` +
-  `policy: { blockList: { file: ${list} } }\n`;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tscm-startup-plan-'));
@@ -29,8 +23,8 @@ beforeAll(async () => {
   await writeFile(path.join(defs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
   // Host bits set (a warning), and the management address inside it (carved out: the lock-out proof).
   await writeFile(path.join(defs, 'wide.txt'), '192.0.2.1/24\n203.0.113.0/25\n');
-  await writeFile(path.join(defs, 'edge.yaml'), device('edge-01', 'list.txt'));
-  await writeFile(path.join(defs, 'wide.yaml'), device('wide-01', 'wide.txt'));
+  await writeFile(path.join(defs, 'edge.yaml'), listDeviceYaml('edge-01', 'list.txt'));
+  await writeFile(path.join(defs, 'wide.yaml'), listDeviceYaml('wide-01', 'wide.txt'));
   // edge-01 has state: one member applied, one to add.
   await new StateStore(path.join(defs, '.tscm')).write('edge-01', {
     inventory: {
@@ -47,17 +41,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A run's visible result, with the log lines' timestamps and the plan's creation time taken out. */
-async function result(args: string[], env: Record<string, string> = {}) {
-  const r = await runTscm(args, { env });
-  const out = (s: string) =>
-    s.replace(/"time":"[^"]*"/g, '"time":"T"').replace(/"createdAt": "[^"]*"/g, '"createdAt": "T"');
-  return { code: r.code, stdout: out(r.stdout), stderr: out(r.stderr) };
-}
-
 describe('plan without commander', () => {
   const saved = () => path.join(dir, 'saved.json');
-  const cases: [string, () => string[], Record<string, string>?][] = [
+  const cases: FastPathCase[] = [
     ['every device', () => ['plan', '--refresh', 'false', '--dir', defs]],
     ['one device with state, --refresh=false', () => ['plan', 'edge-01', '--refresh=false', `--dir=${defs}`]],
     ['two devices, options between them', () => ['plan', 'wide-01', '--refresh', 'false', 'edge-01', '--dir', defs]],
@@ -81,38 +67,29 @@ describe('plan without commander', () => {
     ['a missing folder', () => ['plan', '--refresh', 'false', '--dir', path.join(dir, 'none')]],
     ['a folder without definitions', () => ['plan', '--refresh', 'false', '--dir', path.join(dir, 'empty')]],
   ];
-  for (const [name, args, env] of cases) {
-    it(`${name}: as commander answers it`, async () => {
-      const fast = await result(args(), env);
-      const fastSaved = args().includes('--out') ? await readFile(saved(), 'utf8') : undefined;
-      const commander = await result([...args(), '--no-color', '--no-color'], env);
-      expect(fast).toEqual(commander);
-      expect(fast.stdout + fast.stderr).not.toBe('');
-      if (fastSaved !== undefined) {
-        const createdAt = (s: string) => s.replace(/"createdAt": "[^"]*"/, '');
-        expect(createdAt(fastSaved)).toBe(createdAt(await readFile(saved(), 'utf8')));
-      }
-    });
-  }
+  // The saved plan, but its creation time.
+  answersAsCommander(cases, async (args) =>
+    args.includes('--out') ? (await readFile(saved(), 'utf8')).replace(/"createdAt": "[^"]*"/, '') : undefined,
+  );
 
   it('plans as asked', async () => {
-    const r = await result(['plan', 'edge-01', '--refresh', 'false', '--detailed-exitcode', '--dir', defs]);
+    const r = await visibleResult(['plan', 'edge-01', '--refresh', 'false', '--detailed-exitcode', '--dir', defs]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
   });
 
   it('leaves to commander what it cannot be sure of', async () => {
-    expect((await result(['plan', '--help'])).stdout).toMatch(/^Usage: tscm plan \[options\]/);
-    const markdown = await result(['plan', '--refresh', 'false', '--markdown', '--dir', defs]);
+    expect((await visibleResult(['plan', '--help'])).stdout).toMatch(/^Usage: tscm plan \[options\]/);
+    const markdown = await visibleResult(['plan', '--refresh', 'false', '--markdown', '--dir', defs]);
     expect(markdown.code).toBe(0);
     expect(markdown.stdout).toMatch(/tscm plan/);
-    const both = await result(['plan', '--refresh', 'false', '--markdown', '--json', '--dir', defs]);
+    const both = await visibleResult(['plan', '--refresh', 'false', '--markdown', '--json', '--dir', defs]);
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/cannot be used with option '--markdown'/);
-    const unknown = await result(['plan', '--refresh', 'false', '--dir', defs, '--bogus']);
+    const unknown = await visibleResult(['plan', '--refresh', 'false', '--dir', defs, '--bogus']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: unknown option '--bogus'/);
-    const choice = await result(['plan', '--refresh', 'false', '--dir', defs], { TSCM_LOG_LEVEL: 'loud' });
+    const choice = await visibleResult(['plan', '--refresh', 'false', '--dir', defs], { TSCM_LOG_LEVEL: 'loud' });
     expect(choice.code).toBe(1);
     expect(choice.stderr).toMatch(/loud.*invalid/);
   });

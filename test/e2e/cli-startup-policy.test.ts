@@ -7,16 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTscm } from '../helpers/cli.js';
+import { answersAsCommander, listDeviceYaml, visibleResult, type FastPathCase } from '../helpers/fast-path.js';
 
 let dir: string;
 let defs: string;
-
-const device = (name: string, list: string) =>
-  `name: ${name}\nplatform: ios\ndeviceId: tdid_${name.replace(/-/g, '')}\nmanagement: { host: 192.0.2.10 }\n` +
-  `credentials: { username: { env: U }, password: { env: P } }\n` +
-  `hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n` +
-  `policy: { blockList: { file: ${list} } }\n`;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tscm-startup-policy-'));
@@ -26,8 +20,8 @@ beforeAll(async () => {
   await writeFile(path.join(defs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n# a comment\n');
   // Host bits set (a warning on stderr), and the management address inside it (carved out: the lock-out proof).
   await writeFile(path.join(defs, 'wide.txt'), '192.0.2.1/24\n203.0.113.0/25\n');
-  await writeFile(path.join(defs, 'edge.yaml'), device('edge-01', 'list.txt'));
-  await writeFile(path.join(defs, 'wide.yaml'), device('wide-01', 'wide.txt'));
+  await writeFile(path.join(defs, 'edge.yaml'), listDeviceYaml('edge-01', 'list.txt'));
+  await writeFile(path.join(defs, 'wide.yaml'), listDeviceYaml('wide-01', 'wide.txt'));
   await writeFile(path.join(defs, 'broken.yaml'), 'name: broken-01\nplatform: ios\n');
 });
 
@@ -35,14 +29,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A run's visible result, with the log lines' timestamps taken out. */
-async function result(args: string[], env: Record<string, string> = {}) {
-  const r = await runTscm(args, { env });
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(/"time":"[^"]*"/g, '"time":"T"') };
-}
-
 describe('policy DEVICE --cidrs without commander', () => {
-  const cases: [string, () => string[], Record<string, string>?][] = [
+  const cases: FastPathCase[] = [
     ['a list file', () => ['policy', 'edge-01', '--cidrs', '--dir', defs]],
     ['--dir=D, options before the device', () => ['policy', '--cidrs', `--dir=${defs}`, 'edge-01']],
     ['the folder from TSCM_DIR', () => ['policy', 'edge-01', '--cidrs'], { TSCM_DIR: defs }],
@@ -54,22 +42,15 @@ describe('policy DEVICE --cidrs without commander', () => {
     ['a missing folder', () => ['policy', 'edge-01', '--cidrs', '--dir', path.join(dir, 'none')]],
     ['a folder without definitions', () => ['policy', 'edge-01', '--cidrs', '--dir', path.join(dir, 'empty')]],
   ];
-  for (const [name, args, env] of cases) {
-    it(`${name}: as commander answers it`, async () => {
-      const fast = await result(args(), env);
-      const commander = await result([...args(), '--no-color', '--no-color'], env);
-      expect(fast).toEqual(commander);
-      expect(fast.stdout + fast.stderr).not.toBe('');
-    });
-  }
+  answersAsCommander(cases);
 
   it('prints the set, with the warnings on stderr', async () => {
-    expect(await result(['policy', 'edge-01', '--cidrs', '--dir', defs])).toEqual({
+    expect(await visibleResult(['policy', 'edge-01', '--cidrs', '--dir', defs])).toEqual({
       code: 0,
       stdout: '198.51.100.0/24\n203.0.113.7\n',
       stderr: expect.stringContaining('other device definitions have problems') as unknown as string,
     });
-    const wide = await result(['policy', 'wide-01', '--cidrs', '--dir', defs]);
+    const wide = await visibleResult(['policy', 'wide-01', '--cidrs', '--dir', defs]);
     expect(wide.code).toBe(0);
     // The management address (and the tscm host's own, when it lies in the list) carved out of the /24.
     expect(wide.stdout).toMatch(/^192\.0\.2\.0\/\d+\n(.*\n)*203\.0\.113\.0\/25\n$/);
@@ -78,18 +59,18 @@ describe('policy DEVICE --cidrs without commander', () => {
   });
 
   it('leaves to commander what it cannot be sure of', async () => {
-    expect((await result(['policy', '--cidrs', '--help'])).stdout).toMatch(/^Usage: tscm policy \[options\]/);
-    const two = await result(['policy', 'edge-01', 'wide-01', '--cidrs', '--dir', defs]);
+    expect((await visibleResult(['policy', '--cidrs', '--help'])).stdout).toMatch(/^Usage: tscm policy \[options\]/);
+    const two = await visibleResult(['policy', 'edge-01', 'wide-01', '--cidrs', '--dir', defs]);
     expect(two.code).toBe(1);
     expect(two.stderr).toMatch(/--cidrs prints one device's set/);
-    const unknown = await result(['policy', 'edge-01', '--cidrs', '--dir', defs, '--bogus']);
+    const unknown = await visibleResult(['policy', 'edge-01', '--cidrs', '--dir', defs, '--bogus']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: unknown option '--bogus'/);
-    const choice = await result(['policy', 'edge-01', '--cidrs', '--dir', defs], { TSCM_LOG_LEVEL: 'loud' });
+    const choice = await visibleResult(['policy', 'edge-01', '--cidrs', '--dir', defs], { TSCM_LOG_LEVEL: 'loud' });
     expect(choice.code).toBe(1);
     expect(choice.stderr).toMatch(/loud.*invalid/);
     // --json beside --cidrs: the set as ever (commander's path).
-    const json = await result(['policy', 'edge-01', '--cidrs', '--json', '--dir', defs]);
+    const json = await visibleResult(['policy', 'edge-01', '--cidrs', '--json', '--dir', defs]);
     expect(json.stdout).toBe('198.51.100.0/24\n203.0.113.7\n');
   });
 });

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTscm } from '../helpers/cli.js';
+import { answersAsCommander, visibleResult, type FastPathCase } from '../helpers/fast-path.js';
 
 let dir: string;
 let good: string;
@@ -38,14 +38,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A run's visible result, with the log lines' timestamps taken out. */
-async function result(args: string[], env: Record<string, string> = {}) {
-  const r = await runTscm(args, { env });
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(/"time":"[^"]*"/g, '"time":"T"') };
-}
-
 describe('validate without commander', () => {
-  const cases: [string, () => string[], Record<string, string>?][] = [
+  const cases: FastPathCase[] = [
     ['a valid folder', () => ['validate', '--dir', good]],
     ['--dir=D --json', () => ['validate', `--dir=${good}`, '--json']],
     ['problems, exit 1', () => ['validate', '--dir', bad]],
@@ -55,24 +49,17 @@ describe('validate without commander', () => {
     ['TSCM_LOG_FORMAT=text', () => ['validate', '--dir', path.join(dir, 'none')], { TSCM_LOG_FORMAT: 'text' }],
     ['a folder without definitions', () => ['validate', '--log-level=debug', '--dir', path.join(dir, 'empty')]],
   ];
-  for (const [name, args, env] of cases) {
-    it(`${name}: as commander answers it`, async () => {
-      const fast = await result(args(), env);
-      const commander = await result([...args(), '--no-color', '--no-color'], env);
-      expect(fast).toEqual(commander);
-      expect(fast.stdout + fast.stderr).not.toBe('');
-    });
-  }
+  answersAsCommander(cases);
 
   it('leaves to commander what it cannot be sure of', async () => {
-    expect((await result(['validate', '--help'])).stdout).toMatch(/^Usage: tscm validate \[options\]/);
-    const unknown = await result(['validate', '--dir', good, '--bogus']);
+    expect((await visibleResult(['validate', '--help'])).stdout).toMatch(/^Usage: tscm validate \[options\]/);
+    const unknown = await visibleResult(['validate', '--dir', good, '--bogus']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: unknown option '--bogus'/);
-    const choice = await result(['validate', '--dir', good], { TSCM_LOG_LEVEL: 'loud' });
+    const choice = await visibleResult(['validate', '--dir', good], { TSCM_LOG_LEVEL: 'loud' });
     expect(choice.code).toBe(1);
     expect(choice.stderr).toMatch(/loud.*invalid/);
-    const extra = await result(['validate', good]);
+    const extra = await visibleResult(['validate', good]);
     expect(extra.code).toBe(1);
     expect(extra.stderr).toMatch(/^error: too many arguments/);
   });
