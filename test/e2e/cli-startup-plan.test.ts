@@ -8,9 +8,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prefixesFromStrings } from '../../src/cidr/index.js';
-import { StateStore } from '../../src/state/index.js';
-import { answersAsCommander, listDeviceYaml, visibleResult, type FastPathCase } from '../helpers/fast-path.js';
+import {
+  answersAsCommander,
+  listDeviceWithState,
+  listDeviceYaml,
+  visibleResult,
+  type FastPathCase,
+} from '../helpers/fast-path.js';
 
 let dir: string;
 let defs: string;
@@ -18,23 +22,11 @@ let defs: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tscm-startup-plan-'));
   defs = path.join(dir, 'defs');
-  await mkdir(defs);
+  await listDeviceWithState(defs);
   await mkdir(path.join(dir, 'empty'));
-  await writeFile(path.join(defs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
   // Host bits set (a warning), and the management address inside it (carved out: the lock-out proof).
   await writeFile(path.join(defs, 'wide.txt'), '192.0.2.1/24\n203.0.113.0/25\n');
-  await writeFile(path.join(defs, 'edge.yaml'), listDeviceYaml('edge-01', 'list.txt'));
   await writeFile(path.join(defs, 'wide.yaml'), listDeviceYaml('wide-01', 'wide.txt'));
-  // edge-01 has state: one member applied, one to add.
-  await new StateStore(path.join(defs, '.tscm')).write('edge-01', {
-    inventory: {
-      groups: [
-        { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
-      ],
-    },
-    zones: [],
-    lastApply: null,
-  });
 });
 
 afterAll(async () => {

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prefixesFromStrings } from '../../src/cidr/index.js';
-import { StateStore } from '../../src/state/index.js';
+import { listDeviceWithState } from '../helpers/fast-path.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -111,16 +110,6 @@ async function traced(args: string[], cli = CLI): Promise<Run> {
 /** The dependencies a short command must not load: SSH, git, HTTP, metrics, scheduling, watching, DNS messages. */
 const HEAVY = ['ssh2', 'simple-git', 'undici', 'prom-client', 'croner', 'chokidar', 'dns-packet', 'diff'];
 
-/** A device whose block list is list.txt beside it (nothing connects, no policy server). */
-const LIST_DEVICE = `name: edge-01
-platform: ios
-deviceId: tdid_edge01
-management: { host: 192.0.2.10 }
-credentials: { username: { env: U }, password: { env: P } }
-hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }
-policy: { blockList: { file: list.txt } }
-`;
-
 /** The package's code that ran: its files loaded from node_modules, or its modules run inside the bundle. */
 const ranPackage = (run: Run, pkg: string) =>
   [...run.files, ...run.modules].filter((f) => f.startsWith(`node_modules/${pkg}/`));
@@ -171,9 +160,7 @@ describe('start-up loading', () => {
 describe('commands with a bundle of their own', () => {
   it('policy DEVICE --cidrs runs its own bundle, not commander nor the heavy stacks', async () => {
     const listDefs = path.join(dir, 'list-defs');
-    await mkdir(listDefs);
-    await writeFile(path.join(listDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
-    await writeFile(path.join(listDefs, 'edge.yaml'), LIST_DEVICE);
+    await listDeviceWithState(listDefs);
     const run = await traced(['policy', 'edge-01', '--cidrs', '--dir', listDefs]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('198.51.100.0/24\n203.0.113.7\n');
@@ -187,18 +174,7 @@ describe('commands with a bundle of their own', () => {
 
   it('plan runs its own bundle (with the state file validator in it), not commander nor the program chunks', async () => {
     const planDefs = path.join(dir, 'plan-own-defs');
-    await mkdir(planDefs);
-    await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
-    await writeFile(path.join(planDefs, 'edge.yaml'), LIST_DEVICE);
-    await new StateStore(path.join(planDefs, '.tscm')).write('edge-01', {
-      inventory: {
-        groups: [
-          { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
-        ],
-      },
-      zones: [],
-      lastApply: null,
-    });
+    await listDeviceWithState(planDefs);
     const run = await traced(['plan', '--refresh', 'false', '--dir', planDefs]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/\nPlan: 1 to add, 0 to remove, 0 groups to create, 0 to delete\.\n$/);
@@ -244,18 +220,7 @@ describe('the commander program', () => {
 
   it('a plan of a device with state checks the state file with the cached validator script', async () => {
     const planDefs = path.join(dir, 'plan-defs');
-    await mkdir(planDefs);
-    await writeFile(path.join(planDefs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
-    await writeFile(path.join(planDefs, 'edge.yaml'), LIST_DEVICE);
-    await new StateStore(path.join(planDefs, '.tscm')).write('edge-01', {
-      inventory: {
-        groups: [
-          { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
-        ],
-      },
-      zones: [],
-      lastApply: null,
-    });
+    await listDeviceWithState(planDefs);
     // Through commander (a repeated --no-color): a plain plan runs its own bundle.
     const run = await traced(['plan', 'edge-01', '--refresh', 'false', '--dir', planDefs, '--no-color', '--no-color']);
     expect(run.stderr).toBe('');

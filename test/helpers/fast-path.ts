@@ -1,7 +1,11 @@
 // What the fast-path tests (cli-startup-validate, -policy, -plan) compare between a command line main.ts answers
 // without commander and the same command through commander: a run's visible result, and a device definition.
 
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, it } from 'vitest';
+import { prefixesFromStrings } from '../../src/cidr/index.js';
+import { StateStore } from '../../src/state/index.js';
 import { runTscm, type CliResult } from './cli.js';
 
 /** A run's exit code and output, with the log lines' timestamps and a plan's creation time taken out. */
@@ -18,6 +22,25 @@ export const listDeviceYaml = (name: string, list: string): string =>
   `credentials: { username: { env: U }, password: { env: P } }\n` +
   `hostKey: { fingerprint: "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8" }\n` +
   `policy: { blockList: { file: ${list} } }\n`;
+
+/**
+ * Makes `defs` (when missing) with device edge-01, whose list.txt holds 198.51.100.0/24 and 203.0.113.7, and its
+ * state: the /24 applied, so a plan has one member to add.
+ */
+export async function listDeviceWithState(defs: string): Promise<void> {
+  await mkdir(defs, { recursive: true });
+  await writeFile(path.join(defs, 'list.txt'), '198.51.100.0/24\n203.0.113.7\n');
+  await writeFile(path.join(defs, 'edge.yaml'), listDeviceYaml('edge-01', 'list.txt'));
+  await new StateStore(path.join(defs, '.tscm')).write('edge-01', {
+    inventory: {
+      groups: [
+        { name: 'threatstop-block', role: 'block', created: true, members: prefixesFromStrings(['198.51.100.0/24']) },
+      ],
+    },
+    zones: [],
+    lastApply: null,
+  });
+}
 
 /** A case: its name, its command line (made when the test runs) and its environment. */
 export type FastPathCase = readonly [string, () => string[], Record<string, string>?];
