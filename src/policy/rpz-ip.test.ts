@@ -77,6 +77,22 @@ describe('rpz-ip triggers', () => {
     );
   });
 
+  it('refuses an IPv4 trigger with any host bit set, whatever the address (also from 128.0.0.0 on)', () => {
+    const triggers = fc
+      .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 31 }), fc.nat())
+      .map(([a, len, pick]) => {
+        const hostBit = 2 ** (pick % (32 - len));
+        const addr = (a - (a % 2 ** (32 - len)) + hostBit) >>> 0;
+        return `${len}.${addr & 255}.${(addr >>> 8) & 255}.${(addr >>> 16) & 255}.${addr >>> 24}.rpz-ip`;
+      });
+    fc.assert(
+      fc.property(triggers, (owner) => {
+        expect(decode(owner)).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('encodes with zz for the longest zero run', () => {
     expect(encodeRpzIpOwner('192.0.2.1')).toBe('32.1.2.0.192.rpz-ip');
     expect(encodeRpzIpOwner('2001:db8::1')).toBe('128.1.zz.db8.2001.rpz-ip');

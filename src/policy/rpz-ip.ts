@@ -77,13 +77,15 @@ export function decodeRpzIpTrigger(name: WireName, end: number, out: TriggerOut)
   if (addrLabels === 4 && zz < 0) {
     const len = labelDecimal(name, 0, 32);
     if (len < 1) return false;
+    // 32-bit integer arithmetic throughout (the address's top bit is the sign until the Uint32Array store): a
+    // product past 2^31 made V8 drop its optimised code and compile it again in the middle of a transfer.
     let addr = 0;
     for (let i = 4; i >= 1; i--) {
       const o = labelDecimal(name, i, 255);
       if (o < 0) return false;
-      addr = addr * 256 + o;
+      addr = (addr << 8) | o;
     }
-    if (len < 32 && addr % 2 ** (32 - len) !== 0) return false;
+    if (len < 32 && (addr & ~(-1 << (32 - len))) !== 0) return false;
     out.v6 = false;
     out.len = len;
     out.w[0] = addr;

@@ -37,8 +37,9 @@ export class V4RunCollector {
   /** No octet had two runs: the runs in numeric octet order are the sorted list. */
   private grouped = true;
 
+  /** `addr` as an unsigned or a signed 32-bit integer (the same bits). */
   add(addr: number, len: number): void {
-    const a = (addr & maskV4(len)) >>> 0;
+    const a = addr & maskV4(len);
     const octet = a >>> 24;
     if (octet !== this.runOctet) {
       this.closeRun();
@@ -98,14 +99,16 @@ export class V4RunCollector {
     const addr = this.addr;
     const len = this.len;
     const bytes = this.bytes;
-    const high = octet * 0x1000000;
+    // (octet << 24) stays a 32-bit integer (negative from octet 128 on; the stores below take it modulo 2^32): a sum
+    // past 2^31 made V8 drop its optimised code and compile it again in the middle of a transfer.
+    const high = octet << 24;
     let out = start;
     let prev = -1;
     for (let i = 0; i < count; i++) {
       const k = keys[i]!;
       if (k === prev) continue;
       prev = k;
-      const a = high + (k >>> 6);
+      const a = high | (k >>> 6);
       const l = k & 63;
       addr[out] = a;
       len[out] = l;

@@ -164,7 +164,8 @@ export class ZoneRecordDecoder {
   /** One decoded prefix (a record that gave one); a subclass may keep it too. */
   protected addPrefix(t: TriggerOut): void {
     if (t.v6) this.v6.addV6(t.w[0]!, t.w[1]!, t.w[2]!, t.w[3]!, t.len);
-    else this.v4.add(t.w[0]!, t.len);
+    // As a signed 32-bit integer: an address past 2^31 read as a double made V8 drop its optimised code mid-transfer.
+    else this.v4.add(t.w[0]! | 0, t.len);
   }
 
   finish(): DecodedRecords {
