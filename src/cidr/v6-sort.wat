@@ -1,7 +1,7 @@
 ;; The IPv6 sort (v6-kernel.ts drives it; sort-v6.ts hands it runs of at most a few ten thousand entries): entries
 ;; into PrefixList order (address, then length), in the IPv6 kernel's memory (this module shares it). An MSD radix
 ;; sort on bytes: the key is the address's 16 bytes, most significant first, then the length; each range of more than
-;; 32 entries is counted by its next byte and moved into its buckets in the other of two rooms ($rec and $tmp, in
+;; 20 entries is counted by its next byte and moved into its buckets in the other of two rooms ($rec and $tmp, in
 ;; turn by level, each range copied back to $rec once at its end; a byte all its entries share is skipped without
 ;; moving them), each bucket sorted by the bytes after it; short ranges by insertion. No comparison decides a move in
 ;; the long ranges, so a 128-bit key costs no mispredicted branches: on bench/corpus-v6.mjs the runs of 1M entries
@@ -28,15 +28,13 @@
     (global.set $rec (local.get $rec))
     (global.set $tmp (local.get $tmp))
     (global.set $hist (local.get $hist))
+    ;; Records in: the two words of each half swapped into one little-endian i64 (a byte shuffle; the same one
+    ;; takes them out again below).
     (loop $in
       (local.set $p (i32.add (local.get $words) (i32.shl (local.get $i) (i32.const 4))))
       (local.set $r (i32.add (local.get $rec) (i32.mul (local.get $i) (i32.const 24))))
-      (i64.store (local.get $r)
-        (i64.or (i64.shl (i64.extend_i32_u (i32.load (local.get $p))) (i64.const 32))
-          (i64.extend_i32_u (i32.load offset=4 (local.get $p)))))
-      (i64.store offset=8 (local.get $r)
-        (i64.or (i64.shl (i64.extend_i32_u (i32.load offset=8 (local.get $p))) (i64.const 32))
-          (i64.extend_i32_u (i32.load offset=12 (local.get $p)))))
+      (v128.store (local.get $r)
+        (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (v128.const i64x2 0 0)))
       (i64.store offset=16 (local.get $r) (i64.load8_u (i32.add (local.get $lens) (local.get $i))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $in (i32.lt_u (local.get $i) (local.get $n))))
@@ -89,11 +87,8 @@
               (i32.or (i64.ne (i64.load offset=8 (local.get $r)) (i64.load (i32.sub (local.get $r) (i32.const 16))))
                 (i64.ne (i64.load offset=16 (local.get $r)) (i64.load (i32.sub (local.get $r) (i32.const 8)))))))
         (then
-          (local.set $p (i32.add (local.get $words) (i32.shl (local.get $o) (i32.const 4))))
-          (i32.store (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load (local.get $r)) (i64.const 32))))
-          (i32.store offset=4 (local.get $p) (i32.wrap_i64 (i64.load (local.get $r))))
-          (i32.store offset=8 (local.get $p) (i32.wrap_i64 (i64.shr_u (i64.load offset=8 (local.get $r)) (i64.const 32))))
-          (i32.store offset=12 (local.get $p) (i32.wrap_i64 (i64.load offset=8 (local.get $r))))
+          (v128.store (i32.add (local.get $words) (i32.shl (local.get $o) (i32.const 4)))
+            (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $r)) (v128.const i64x2 0 0)))
           (i32.store8 (i32.add (local.get $lens) (local.get $o)) (i32.load8_u offset=16 (local.get $r)))
           (local.set $o (i32.add (local.get $o) (i32.const 1)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -110,7 +105,7 @@
     ;; level); a range whose records end up in $tmp is copied to $rec once, where it is sorted.
     (local.set $dst (i32.sub (i32.add (global.get $rec) (global.get $tmp)) (local.get $src)))
     (loop $level
-      (if (i32.le_u (i32.sub (local.get $hi) (local.get $lo)) (i32.const 32))
+      (if (i32.le_u (i32.sub (local.get $hi) (local.get $lo)) (i32.const 20))
         (then
           (call $insertion (local.get $lo) (local.get $hi) (local.get $src))
           (call $back (local.get $lo) (local.get $hi) (local.get $src))
