@@ -240,19 +240,26 @@
     (block $done
       (loop $fields
         (local.set $start (local.get $i))
-        (local.set $v (i32.const 0))
-        (local.set $digits (i32.const 0))
+        ;; One to four hex digits, unrolled (no count to test at each digit); a fifth is a field too long.
+        (local.set $v (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))))
+        (if (i32.eq (local.get $v) (i32.const 255)) (then (return (i32.const -1))))
+        (local.set $digits (i32.const 1))
         (block $hexEnd
-          (loop $hex
-            (br_if $hexEnd (i32.ge_u (local.get $digits) (i32.const 5)))
-            (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))))
-            (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
-            (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
-            (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $hex)))
-        (if (i32.or (i32.eqz (local.get $digits)) (i32.gt_u (local.get $digits) (i32.const 4)))
-          (then (return (i32.const -1))))
+          (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=1 (local.get $i)))))
+          (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
+          (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
+          (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=2 (local.get $i)))))
+          (local.set $digits (i32.const 2))
+          (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
+          (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
+          (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=3 (local.get $i)))))
+          (local.set $digits (i32.const 3))
+          (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
+          (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
+          (local.set $digits (i32.const 4))
+          (if (i32.ne (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=4 (local.get $i)))) (i32.const 255))
+            (then (return (i32.const -1)))))
+        (local.set $i (i32.add (local.get $i) (local.get $digits)))
         (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 46))
           (then
             ;; Embedded IPv4: the last field, two groups.
