@@ -170,7 +170,7 @@
     (result i32)
     (local $j i32) (local $next i32) (local $c i32) (local $i i32) (local $start i32) (local $len i32) (local $d i32)
     (local $more i32) (local $h i64) (local $l i64) (local $mh i64) (local $ml i64) (local $taken i32)
-    (local $hostBits i32) (local $ow i32) (local $ol i32)
+    (local $hostBits i32) (local $ow i32) (local $ol i32) (local $x v128)
     (local.set $ow (global.get $outWords))
     (local.set $ol (global.get $outLens))
     (block $stop
@@ -229,17 +229,12 @@
               (br_if $comment (i32.ne (i32.load8_u (local.get $i)) (i32.const 10))))
             (local.set $next (i32.add (local.get $i) (i32.const 1)))))
         (if (i32.gt_u (local.get $next) (local.get $end)) (then (local.set $next (local.get $end))))
-        ;; The address as two i64, then its length's mask.
-        (local.set $h
-          (i64.or
-            (i64.or (i64.shl (i64.load16_u (local.get $g)) (i64.const 48))
-              (i64.shl (i64.load16_u offset=2 (local.get $g)) (i64.const 32)))
-            (i64.or (i64.shl (i64.load16_u offset=4 (local.get $g)) (i64.const 16)) (i64.load16_u offset=6 (local.get $g)))))
-        (local.set $l
-          (i64.or
-            (i64.or (i64.shl (i64.load16_u offset=8 (local.get $g)) (i64.const 48))
-              (i64.shl (i64.load16_u offset=10 (local.get $g)) (i64.const 32)))
-            (i64.or (i64.shl (i64.load16_u offset=12 (local.get $g)) (i64.const 16)) (i64.load16_u offset=14 (local.get $g)))))
+        ;; The address as two i64 (the groups' order reversed in each half by one byte shuffle), then its length's
+        ;; mask.
+        (local.set $x
+          (i8x16.shuffle 6 7 4 5 2 3 0 1 14 15 12 13 10 11 8 9 (v128.load (local.get $g)) (v128.const i64x2 0 0)))
+        (local.set $h (i64x2.extract_lane 0 (local.get $x)))
+        (local.set $l (i64x2.extract_lane 1 (local.get $x)))
         (if (i32.ge_u (local.get $len) (i32.const 64))
           (then
             (local.set $mh (i64.const -1))
@@ -263,10 +258,9 @@
             (local.set $h (i64.and (local.get $h) (local.get $mh)))
             (local.set $l (i64.and (local.get $l) (local.get $ml)))))
         ;; Stored at the output, which moves on.
-        (i32.store (local.get $ow) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32))))
-        (i32.store offset=4 (local.get $ow) (i32.wrap_i64 (local.get $h)))
-        (i32.store offset=8 (local.get $ow) (i32.wrap_i64 (i64.shr_u (local.get $l) (i64.const 32))))
-        (i32.store offset=12 (local.get $ow) (i32.wrap_i64 (local.get $l)))
+        (v128.store (local.get $ow)
+          (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11
+            (i64x2.replace_lane 1 (i64x2.splat (local.get $h)) (local.get $l)) (v128.const i64x2 0 0)))
         (i32.store8 (local.get $ol) (local.get $len))
         (local.set $ow (i32.add (local.get $ow) (i32.const 16)))
         (local.set $ol (i32.add (local.get $ol) (i32.const 1)))
