@@ -155,11 +155,8 @@
   ;; Entries taken by the last parse call, and how many of them had host bits set (cleared).
   (global $taken (export "taken") (mut i32) (i32.const 0))
   (global $hostBits (export "hostBits") (mut i32) (i32.const 0))
-  ;; The groups of scanAddress: how many were written, and where `::` goes (-1: none).
-  (global $groups (mut i32) (i32.const 0))
   ;; 256 bytes: the value of each byte as a hex digit, or 255 (filled by the caller).
   (global $hexTable (export "hexTable") (mut i32) (i32.const 0))
-  (global $gap (mut i32) (i32.const 0))
 
   ;; Takes lines from pos while they are IPv6 entries, at most $max, storing each at $outWords/$outLens (with its
   ;; host bits cleared when $norm, as written otherwise). Returns where it stopped: the start of the first line it
@@ -170,7 +167,8 @@
     (result i32)
     (local $j i32) (local $next i32) (local $c i32) (local $i i32) (local $start i32) (local $len i32) (local $d i32)
     (local $more i32) (local $h i64) (local $l i64) (local $mh i64) (local $ml i64) (local $taken i32)
-    (local $hostBits i32) (local $ow i32) (local $ol i32) (local $x v128)
+    (local $hostBits i32) (local $ow i32) (local $ol i32) (local $x v128) (local $groups i32) (local $gap i32)
+    (local $field i32) (local $v i32) (local $digits i32) (local $hd i32) (local $z i32) (local $iota v128)
     (local.set $ow (global.get $outWords))
     (local.set $ol (global.get $outLens))
     (block $stop
@@ -185,12 +183,90 @@
             (then
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $blanks))))
-        ;; The entry at j (one call per line made up a tenth of the loop: Node 20's V8 does not inline them):
-        ;; any line it does not take ends the loop, nothing stored.
+        ;; The entry at j, in this loop (the calls per line to the address and the entry cost a tenth of it:
+        ;; Node 20's V8 does not inline them); any line it does not take ends the loop, nothing stored.
         (local.set $more (i32.const 0))
         (local.set $start (local.get $j))
-        (local.set $i (call $scanAddress (local.get $j) (local.get $g)))
-        (if (i32.lt_s (local.get $i) (i32.const 0)) (then (br $stop)))
+        ;; The address: its 8 groups at g (16 bits each, the `::` filled with zeros), i after it.
+        (local.set $i (local.get $j))
+        (local.set $groups (i32.const 0))
+        (block $scanned
+          (local.set $gap (i32.const -1))
+          (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 58))
+            (then
+              (if (i32.ne (i32.load8_u offset=1 (local.get $i)) (i32.const 58)) (then (br $stop)))
+              (local.set $gap (i32.const 0))
+              (local.set $i (i32.add (local.get $i) (i32.const 2)))
+              (if (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))
+                (then
+                  (v128.store (local.get $g) (v128.const i64x2 0 0))
+                  (br $scanned)))))
+          (block $done
+            (loop $fields
+              (local.set $field (local.get $i))
+              ;; One to four hex digits, unrolled (no count to test at each digit); a fifth is a field too long.
+              (local.set $v (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))))
+              (if (i32.eq (local.get $v) (i32.const 255)) (then (br $stop)))
+              (local.set $digits (i32.const 1))
+              (block $hexEnd
+                (local.set $hd (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=1 (local.get $i)))))
+                (br_if $hexEnd (i32.eq (local.get $hd) (i32.const 255)))
+                (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $hd)))
+                (local.set $hd (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=2 (local.get $i)))))
+                (local.set $digits (i32.const 2))
+                (br_if $hexEnd (i32.eq (local.get $hd) (i32.const 255)))
+                (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $hd)))
+                (local.set $hd (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=3 (local.get $i)))))
+                (local.set $digits (i32.const 3))
+                (br_if $hexEnd (i32.eq (local.get $hd) (i32.const 255)))
+                (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $hd)))
+                (local.set $digits (i32.const 4))
+                (if (i32.ne (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=4 (local.get $i))))
+                      (i32.const 255))
+                  (then (br $stop))))
+              (local.set $i (i32.add (local.get $i) (local.get $digits)))
+              (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 46))
+                (then
+                  ;; Embedded IPv4: the last field, two groups.
+                  (if (i32.gt_s (local.get $groups) (i32.const 6)) (then (br $stop)))
+                  (local.set $i (call $embedded (local.get $field) (local.get $g) (local.get $groups)))
+                  (if (i32.lt_s (local.get $i) (i32.const 0)) (then (br $stop)))
+                  (local.set $groups (i32.add (local.get $groups) (i32.const 2)))
+                  (br $done)))
+              (if (i32.eq (local.get $groups) (i32.const 8)) (then (br $stop)))
+              (i32.store16 (i32.add (local.get $g) (i32.shl (local.get $groups) (i32.const 1))) (local.get $v))
+              (local.set $groups (i32.add (local.get $groups) (i32.const 1)))
+              (br_if $done (i32.ne (i32.load8_u (local.get $i)) (i32.const 58)))
+              (if (i32.eq (i32.load8_u offset=1 (local.get $i)) (i32.const 58))
+                (then
+                  (if (i32.ge_s (local.get $gap) (i32.const 0)) (then (br $stop)))
+                  (local.set $gap (local.get $groups))
+                  (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                  (br_if $done
+                    (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i))))
+                    (i32.const 255))))
+                (else (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+              (br $fields)))
+          (if (select
+                (i32.ne (local.get $groups) (i32.const 8))
+                (i32.gt_s (local.get $groups) (i32.const 7))
+                (i32.lt_s (local.get $gap) (i32.const 0)))
+            (then (br $stop)))
+          ;; The `::` filled with zeros: the groups after it move to the end.
+          (if (i32.ge_s (local.get $gap) (i32.const 0))
+            (then
+              ;; In one SIMD step (memory.copy and memory.fill of a few bytes are calls out of the compiled
+              ;; code): byte b of the result is byte b for the groups before the gap, byte b - 2z after it (z: the
+              ;; zero groups), 0 in it (a swizzle index of 128 or more gives 0).
+              (local.set $z (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))
+              (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
+              (v128.store (local.get $g)
+                (i8x16.swizzle (v128.load (local.get $g))
+                  (v128.bitselect (local.get $iota)
+                    (v128.or (i8x16.sub (local.get $iota) (i8x16.splat (local.get $z)))
+                      (i8x16.lt_u (local.get $iota)
+                        (i8x16.splat (i32.add (i32.shl (local.get $gap) (i32.const 1)) (local.get $z)))))
+                    (i8x16.lt_u (local.get $iota) (i8x16.splat (i32.shl (local.get $gap) (i32.const 1))))))))))
         (if (i32.gt_u (i32.sub (local.get $i) (local.get $start)) (i32.const 45)) (then (br $stop)))
         (local.set $len (i32.const 128))
         (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 47))
@@ -304,84 +380,4 @@
       (i32.shr_u (local.get $value) (i32.const 16)))
     (i32.store16 (i32.add (local.get $g) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 1)))
       (local.get $value))
-    (local.get $i))
-
-  ;; The address at i: its 8 groups at g (16 bits each, the `::` filled with zeros); returns the index after it,
-  ;; or -1.
-  (func $scanAddress (param $i i32) (param $g i32) (result i32)
-    (local $groups i32) (local $gap i32) (local $start i32) (local $v i32) (local $digits i32) (local $h i32) (local $z i32)
-    (local $iota v128)
-    (local.set $gap (i32.const -1))
-    (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 58))
-      (then
-        (if (i32.ne (i32.load8_u offset=1 (local.get $i)) (i32.const 58)) (then (return (i32.const -1))))
-        (local.set $gap (i32.const 0))
-        (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (if (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))
-          (then
-            (v128.store (local.get $g) (v128.const i64x2 0 0))
-            (return (local.get $i))))))
-    (block $done
-      (loop $fields
-        (local.set $start (local.get $i))
-        ;; One to four hex digits, unrolled (no count to test at each digit); a fifth is a field too long.
-        (local.set $v (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))))
-        (if (i32.eq (local.get $v) (i32.const 255)) (then (return (i32.const -1))))
-        (local.set $digits (i32.const 1))
-        (block $hexEnd
-          (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=1 (local.get $i)))))
-          (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
-          (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
-          (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=2 (local.get $i)))))
-          (local.set $digits (i32.const 2))
-          (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
-          (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
-          (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=3 (local.get $i)))))
-          (local.set $digits (i32.const 3))
-          (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
-          (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
-          (local.set $digits (i32.const 4))
-          (if (i32.ne (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=4 (local.get $i)))) (i32.const 255))
-            (then (return (i32.const -1)))))
-        (local.set $i (i32.add (local.get $i) (local.get $digits)))
-        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 46))
-          (then
-            ;; Embedded IPv4: the last field, two groups.
-            (if (i32.gt_s (local.get $groups) (i32.const 6)) (then (return (i32.const -1))))
-            (local.set $i (call $embedded (local.get $start) (local.get $g) (local.get $groups)))
-            (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $groups (i32.add (local.get $groups) (i32.const 2)))
-            (br $done)))
-        (if (i32.eq (local.get $groups) (i32.const 8)) (then (return (i32.const -1))))
-        (i32.store16 (i32.add (local.get $g) (i32.shl (local.get $groups) (i32.const 1))) (local.get $v))
-        (local.set $groups (i32.add (local.get $groups) (i32.const 1)))
-        (br_if $done (i32.ne (i32.load8_u (local.get $i)) (i32.const 58)))
-        (if (i32.eq (i32.load8_u offset=1 (local.get $i)) (i32.const 58))
-          (then
-            (if (i32.ge_s (local.get $gap) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $gap (local.get $groups))
-            (local.set $i (i32.add (local.get $i) (i32.const 2)))
-            (br_if $done (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))))
-          (else (local.set $i (i32.add (local.get $i) (i32.const 1)))))
-        (br $fields)))
-    (if (select
-          (i32.ne (local.get $groups) (i32.const 8))
-          (i32.gt_s (local.get $groups) (i32.const 7))
-          (i32.lt_s (local.get $gap) (i32.const 0)))
-      (then (return (i32.const -1))))
-    ;; The `::` filled with zeros: the groups after it move to the end.
-    (if (i32.ge_s (local.get $gap) (i32.const 0))
-      (then
-        ;; In one SIMD step (memory.copy and memory.fill of a few bytes are calls out of the compiled code): byte
-        ;; b of the result is byte b for the groups before the gap, byte b - 2z after it (z: the zero groups), 0 in
-        ;; it (a swizzle index of 128 or more gives 0).
-        (local.set $z (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))
-        (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
-        (v128.store (local.get $g)
-          (i8x16.swizzle (v128.load (local.get $g))
-            (v128.bitselect (local.get $iota)
-              (v128.or (i8x16.sub (local.get $iota) (i8x16.splat (local.get $z)))
-                (i8x16.lt_u (local.get $iota)
-                  (i8x16.splat (i32.add (i32.shl (local.get $gap) (i32.const 1)) (local.get $z)))))
-              (i8x16.lt_u (local.get $iota) (i8x16.splat (i32.shl (local.get $gap) (i32.const 1)))))))))
     (local.get $i)))
