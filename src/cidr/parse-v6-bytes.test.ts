@@ -204,6 +204,20 @@ describe('parseV6Lines (a run of lines in one call)', () => {
     expect(parseV6Lines(buf, next, buf.length, { addV4: () => {}, addV6: () => {} })).toBe(-1);
   });
 
+  it('takes every line of a run whatever the digits of the lines before it (each line read afresh)', () => {
+    const lens = [128, 64, 7, 48, 0, 100, 9, 128, 32, 1, 127];
+    const text = lens.map((len) => (len === 128 ? '2001:db8::1\n' : `2001:db8::/${len}\n`)).join('');
+    const buf = Buffer.from(text, 'latin1');
+    const added: number[] = [];
+    const next = parseV6Lines(buf, 0, buf.length, {
+      addV4: () => {},
+      addV6: (_w0, _w1, _w2, _w3, len) => added.push(len),
+    });
+    expect(next).toBe(buf.length);
+    expect(added).toEqual(lens);
+    expect(V6_LINE[1]).toBe(lens.length);
+  });
+
   it('keeps parseCidrText line numbers exact around runs of IPv6 lines', () => {
     const lines = [
       '2001:db8::1',

@@ -69,8 +69,8 @@ const INPUT_BYTES = (1 << 20) + 8;
  * (its records and the room it moves them through).
  */
 export const SORT_PIECE = 65536;
-/** sort's counts: a 1 KiB table for each of its 17 levels, and one of fill points. */
-const SORT_HIST = 18 * 1024;
+/** sort's counts: a 1 KiB table for each of its 17 levels, one of fill points, and a 32-byte map of bytes seen. */
+const SORT_HIST = 18 * 1024 + 32;
 
 interface Kernel {
   readonly k: WasmExports;

@@ -155,25 +155,26 @@
   ;; Entries taken by the last parse call, and how many of them had host bits set (cleared).
   (global $taken (export "taken") (mut i32) (i32.const 0))
   (global $hostBits (export "hostBits") (mut i32) (i32.const 0))
-  ;; The groups of scanAddress: how many were written, and where `::` goes (-1: none).
-  (global $groups (mut i32) (i32.const 0))
   ;; 256 bytes: the value of each byte as a hex digit, or 255 (filled by the caller).
   (global $hexTable (export "hexTable") (mut i32) (i32.const 0))
-  (global $gap (mut i32) (i32.const 0))
 
   ;; Takes lines from pos while they are IPv6 entries, at most $max, storing each at $outWords/$outLens (with its
-  ;; host bits cleared when $norm, as written otherwise). Returns where it stopped: the start of the first line it did not take (blanks before it
-  ;; included), or end. The byte at end must be a newline (the sentinel that ends the last line). $g: 32 bytes of
-  ;; scratch.
+  ;; host bits cleared when $norm, as written otherwise). Returns where it stopped: the start of the first line it
+  ;; did not take (blanks before it included), or end. The byte at end must be a newline (the sentinel that ends
+  ;; the last line). $g: 32 bytes of scratch. An entry: its first non-blank byte on, `addr` or `addr/len`, then
+  ;; blanks and the end of the line or a # comment.
   (func (export "parse") (param $pos i32) (param $end i32) (param $max i32) (param $g i32) (param $norm i32)
     (result i32)
-    (local $j i32) (local $next i32) (local $c i32)
-    (global.set $taken (i32.const 0))
-    (global.set $hostBits (i32.const 0))
+    (local $j i32) (local $next i32) (local $c i32) (local $i i32) (local $start i32) (local $len i32) (local $d i32)
+    (local $more i32) (local $h i64) (local $l i64) (local $mh i64) (local $ml i64) (local $taken i32)
+    (local $hostBits i32) (local $ow i32) (local $ol i32) (local $x v128) (local $groups i32) (local $gap i32)
+    (local $field i32) (local $v i32) (local $digits i32) (local $hd i32) (local $z i32) (local $iota v128)
+    (local.set $ow (global.get $outWords))
+    (local.set $ol (global.get $outLens))
     (block $stop
       (loop $lines
         (br_if $stop (i32.ge_u (local.get $pos) (local.get $end)))
-        (br_if $stop (i32.ge_u (global.get $taken) (local.get $max)))
+        (br_if $stop (i32.ge_u (local.get $taken) (local.get $max)))
         (local.set $j (local.get $pos))
         (loop $blanks
           (local.set $c (i32.load8_u (local.get $j)))
@@ -182,11 +183,170 @@
             (then
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $blanks))))
-        (local.set $next (call $parseOne (local.get $j) (local.get $end) (local.get $g) (local.get $norm)))
-        (br_if $stop (i32.lt_s (local.get $next) (i32.const 0)))
-        (global.set $taken (i32.add (global.get $taken) (i32.const 1)))
+        ;; The entry at j, in this loop (the calls per line to the address and the entry cost a tenth of it:
+        ;; Node 20's V8 does not inline them); any line it does not take ends the loop, nothing stored.
+        (local.set $more (i32.const 0))
+        (local.set $start (local.get $j))
+        ;; The address: its 8 groups at g (16 bits each, the `::` filled with zeros), i after it.
+        (local.set $i (local.get $j))
+        (local.set $groups (i32.const 0))
+        (block $scanned
+          (local.set $gap (i32.const -1))
+          (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 58))
+            (then
+              (if (i32.ne (i32.load8_u offset=1 (local.get $i)) (i32.const 58)) (then (br $stop)))
+              (local.set $gap (i32.const 0))
+              (local.set $i (i32.add (local.get $i) (i32.const 2)))
+              (if (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))
+                (then
+                  (v128.store (local.get $g) (v128.const i64x2 0 0))
+                  (br $scanned)))))
+          (block $done
+            (loop $fields
+              (local.set $field (local.get $i))
+              ;; One to four hex digits, unrolled (no count to test at each digit); a fifth is a field too long.
+              (local.set $v (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))))
+              (if (i32.eq (local.get $v) (i32.const 255)) (then (br $stop)))
+              (local.set $digits (i32.const 1))
+              (block $hexEnd
+                (local.set $hd (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=1 (local.get $i)))))
+                (br_if $hexEnd (i32.eq (local.get $hd) (i32.const 255)))
+                (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $hd)))
+                (local.set $hd (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=2 (local.get $i)))))
+                (local.set $digits (i32.const 2))
+                (br_if $hexEnd (i32.eq (local.get $hd) (i32.const 255)))
+                (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $hd)))
+                (local.set $hd (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=3 (local.get $i)))))
+                (local.set $digits (i32.const 3))
+                (br_if $hexEnd (i32.eq (local.get $hd) (i32.const 255)))
+                (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $hd)))
+                (local.set $digits (i32.const 4))
+                (if (i32.ne (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u offset=4 (local.get $i))))
+                      (i32.const 255))
+                  (then (br $stop))))
+              (local.set $i (i32.add (local.get $i) (local.get $digits)))
+              (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 46))
+                (then
+                  ;; Embedded IPv4: the last field, two groups.
+                  (if (i32.gt_s (local.get $groups) (i32.const 6)) (then (br $stop)))
+                  (local.set $i (call $embedded (local.get $field) (local.get $g) (local.get $groups)))
+                  (if (i32.lt_s (local.get $i) (i32.const 0)) (then (br $stop)))
+                  (local.set $groups (i32.add (local.get $groups) (i32.const 2)))
+                  (br $done)))
+              (if (i32.eq (local.get $groups) (i32.const 8)) (then (br $stop)))
+              (i32.store16 (i32.add (local.get $g) (i32.shl (local.get $groups) (i32.const 1))) (local.get $v))
+              (local.set $groups (i32.add (local.get $groups) (i32.const 1)))
+              (br_if $done (i32.ne (i32.load8_u (local.get $i)) (i32.const 58)))
+              (if (i32.eq (i32.load8_u offset=1 (local.get $i)) (i32.const 58))
+                (then
+                  (if (i32.ge_s (local.get $gap) (i32.const 0)) (then (br $stop)))
+                  (local.set $gap (local.get $groups))
+                  (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                  (br_if $done
+                    (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i))))
+                    (i32.const 255))))
+                (else (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+              (br $fields)))
+          (if (select
+                (i32.ne (local.get $groups) (i32.const 8))
+                (i32.gt_s (local.get $groups) (i32.const 7))
+                (i32.lt_s (local.get $gap) (i32.const 0)))
+            (then (br $stop)))
+          ;; The `::` filled with zeros: the groups after it move to the end.
+          (if (i32.ge_s (local.get $gap) (i32.const 0))
+            (then
+              ;; In one SIMD step (memory.copy and memory.fill of a few bytes are calls out of the compiled
+              ;; code): byte b of the result is byte b for the groups before the gap, byte b - 2z after it (z: the
+              ;; zero groups), 0 in it (a swizzle index of 128 or more gives 0).
+              (local.set $z (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))
+              (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
+              (v128.store (local.get $g)
+                (i8x16.swizzle (v128.load (local.get $g))
+                  (v128.bitselect (local.get $iota)
+                    (v128.or (i8x16.sub (local.get $iota) (i8x16.splat (local.get $z)))
+                      (i8x16.lt_u (local.get $iota)
+                        (i8x16.splat (i32.add (i32.shl (local.get $gap) (i32.const 1)) (local.get $z)))))
+                    (i8x16.lt_u (local.get $iota) (i8x16.splat (i32.shl (local.get $gap) (i32.const 1))))))))))
+        (if (i32.gt_u (i32.sub (local.get $i) (local.get $start)) (i32.const 45)) (then (br $stop)))
+        (local.set $len (i32.const 128))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 47))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $len (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (if (i32.gt_u (local.get $len) (i32.const 9)) (then (br $stop)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (block $digits
+              (loop $digit
+                (br_if $digits (i32.ge_u (local.get $more) (i32.const 2)))
+                (local.set $d (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+                (br_if $digits (i32.gt_u (local.get $d) (i32.const 9)))
+                (if (i32.eqz (local.get $len)) (then (br $stop))) ;; leading zero
+                (local.set $len (i32.add (i32.mul (local.get $len) (i32.const 10)) (local.get $d)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $more (i32.add (local.get $more) (i32.const 1)))
+                (br $digit)))
+            (if (i32.gt_u (local.get $len) (i32.const 128)) (then (br $stop)))
+            (if (i32.le_u (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)) (i32.const 9))
+              (then (br $stop)))))
+        (loop $blanks
+          (local.set $c (i32.load8_u (local.get $i)))
+          (if (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+                (i32.eq (local.get $c) (i32.const 13)))
+            (then
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $blanks))))
+        (if (i32.eq (local.get $c) (i32.const 10))
+          (then (local.set $next (i32.add (local.get $i) (i32.const 1))))
+          (else
+            (if (i32.ne (local.get $c) (i32.const 35)) (then (br $stop)))
+            ;; A comment: the line ends at the next newline (the sentinel at the latest).
+            (loop $comment
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $comment (i32.ne (i32.load8_u (local.get $i)) (i32.const 10))))
+            (local.set $next (i32.add (local.get $i) (i32.const 1)))))
+        (if (i32.gt_u (local.get $next) (local.get $end)) (then (local.set $next (local.get $end))))
+        ;; The address as two i64 (the groups' order reversed in each half by one byte shuffle), then its length's
+        ;; mask.
+        (local.set $x
+          (i8x16.shuffle 6 7 4 5 2 3 0 1 14 15 12 13 10 11 8 9 (v128.load (local.get $g)) (v128.const i64x2 0 0)))
+        (local.set $h (i64x2.extract_lane 0 (local.get $x)))
+        (local.set $l (i64x2.extract_lane 1 (local.get $x)))
+        (if (i32.ge_u (local.get $len) (i32.const 64))
+          (then
+            (local.set $mh (i64.const -1))
+            (local.set $ml
+              (if (result i64) (i32.eq (local.get $len) (i32.const 64))
+                (then (i64.const 0))
+                (else (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 128) (local.get $len))))))))
+          (else
+            (local.set $ml (i64.const 0))
+            (local.set $mh
+              (if (result i64) (i32.eqz (local.get $len))
+                (then (i64.const 0))
+                (else (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $len)))))))))
+        (if (i64.ne
+              (i64.or (i64.and (local.get $h) (i64.xor (local.get $mh) (i64.const -1)))
+                (i64.and (local.get $l) (i64.xor (local.get $ml) (i64.const -1))))
+              (i64.const 0))
+          (then (local.set $hostBits (i32.add (local.get $hostBits) (i32.const 1)))))
+        (if (local.get $norm)
+          (then
+            (local.set $h (i64.and (local.get $h) (local.get $mh)))
+            (local.set $l (i64.and (local.get $l) (local.get $ml)))))
+        ;; Stored at the output, which moves on.
+        (v128.store (local.get $ow)
+          (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11
+            (i64x2.replace_lane 1 (i64x2.splat (local.get $h)) (local.get $l)) (v128.const i64x2 0 0)))
+        (i32.store8 (local.get $ol) (local.get $len))
+        (local.set $ow (i32.add (local.get $ow) (i32.const 16)))
+        (local.set $ol (i32.add (local.get $ol) (i32.const 1)))
+        (local.set $taken (i32.add (local.get $taken) (i32.const 1)))
         (local.set $pos (local.get $next))
         (br $lines)))
+    (global.set $taken (local.get $taken))
+    (global.set $hostBits (local.get $hostBits))
+    (global.set $outWords (local.get $ow))
+    (global.set $outLens (local.get $ol))
     (local.get $pos))
 
   ;; A strict dotted quad at i (no leading zeros, octets <= 255): stores it as groups k and k + 1 at g; returns
@@ -220,159 +380,4 @@
       (i32.shr_u (local.get $value) (i32.const 16)))
     (i32.store16 (i32.add (local.get $g) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 1)))
       (local.get $value))
-    (local.get $i))
-
-  ;; The address at i: its 8 groups at g (16 bits each, the `::` filled with zeros); returns the index after it,
-  ;; or -1.
-  (func $scanAddress (param $i i32) (param $g i32) (result i32)
-    (local $groups i32) (local $gap i32) (local $start i32) (local $v i32) (local $digits i32) (local $h i32) (local $z i32)
-    (local $iota v128)
-    (local.set $gap (i32.const -1))
-    (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 58))
-      (then
-        (if (i32.ne (i32.load8_u offset=1 (local.get $i)) (i32.const 58)) (then (return (i32.const -1))))
-        (local.set $gap (i32.const 0))
-        (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (if (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))
-          (then
-            (v128.store (local.get $g) (v128.const i64x2 0 0))
-            (return (local.get $i))))))
-    (block $done
-      (loop $fields
-        (local.set $start (local.get $i))
-        (local.set $v (i32.const 0))
-        (local.set $digits (i32.const 0))
-        (block $hexEnd
-          (loop $hex
-            (br_if $hexEnd (i32.ge_u (local.get $digits) (i32.const 5)))
-            (local.set $h (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))))
-            (br_if $hexEnd (i32.eq (local.get $h) (i32.const 255)))
-            (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
-            (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $hex)))
-        (if (i32.or (i32.eqz (local.get $digits)) (i32.gt_u (local.get $digits) (i32.const 4)))
-          (then (return (i32.const -1))))
-        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 46))
-          (then
-            ;; Embedded IPv4: the last field, two groups.
-            (if (i32.gt_s (local.get $groups) (i32.const 6)) (then (return (i32.const -1))))
-            (local.set $i (call $embedded (local.get $start) (local.get $g) (local.get $groups)))
-            (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $groups (i32.add (local.get $groups) (i32.const 2)))
-            (br $done)))
-        (if (i32.eq (local.get $groups) (i32.const 8)) (then (return (i32.const -1))))
-        (i32.store16 (i32.add (local.get $g) (i32.shl (local.get $groups) (i32.const 1))) (local.get $v))
-        (local.set $groups (i32.add (local.get $groups) (i32.const 1)))
-        (br_if $done (i32.ne (i32.load8_u (local.get $i)) (i32.const 58)))
-        (if (i32.eq (i32.load8_u offset=1 (local.get $i)) (i32.const 58))
-          (then
-            (if (i32.ge_s (local.get $gap) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $gap (local.get $groups))
-            (local.set $i (i32.add (local.get $i) (i32.const 2)))
-            (br_if $done (i32.eq (i32.load8_u (i32.add (global.get $hexTable) (i32.load8_u (local.get $i)))) (i32.const 255))))
-          (else (local.set $i (i32.add (local.get $i) (i32.const 1)))))
-        (br $fields)))
-    (if (select
-          (i32.ne (local.get $groups) (i32.const 8))
-          (i32.gt_s (local.get $groups) (i32.const 7))
-          (i32.lt_s (local.get $gap) (i32.const 0)))
-      (then (return (i32.const -1))))
-    ;; The `::` filled with zeros: the groups after it move to the end.
-    (if (i32.ge_s (local.get $gap) (i32.const 0))
-      (then
-        ;; In one SIMD step (memory.copy and memory.fill of a few bytes are calls out of the compiled code): byte
-        ;; b of the result is byte b for the groups before the gap, byte b - 2z after it (z: the zero groups), 0 in
-        ;; it (a swizzle index of 128 or more gives 0).
-        (local.set $z (i32.shl (i32.sub (i32.const 8) (local.get $groups)) (i32.const 1)))
-        (local.set $iota (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
-        (v128.store (local.get $g)
-          (i8x16.swizzle (v128.load (local.get $g))
-            (v128.bitselect (local.get $iota)
-              (v128.or (i8x16.sub (local.get $iota) (i8x16.splat (local.get $z)))
-                (i8x16.lt_u (local.get $iota)
-                  (i8x16.splat (i32.add (i32.shl (local.get $gap) (i32.const 1)) (local.get $z)))))
-              (i8x16.lt_u (local.get $iota) (i8x16.splat (i32.shl (local.get $gap) (i32.const 1)))))))))
-    (local.get $i))
-
-  ;; One entry at i (its first non-blank byte): stores it at the output (normalised when norm) and moves that on;
-  ;; returns where the next line starts (at most end), or -1 having stored nothing.
-  (func $parseOne (param $i i32) (param $end i32) (param $g i32) (param $norm i32) (result i32)
-    (local $start i32) (local $len i32) (local $d i32) (local $more i32) (local $c i32) (local $next i32)
-    (local $h i64) (local $l i64) (local $mh i64) (local $ml i64)
-    (local.set $start (local.get $i))
-    (local.set $i (call $scanAddress (local.get $i) (local.get $g)))
-    (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))
-    (if (i32.gt_u (i32.sub (local.get $i) (local.get $start)) (i32.const 45)) (then (return (i32.const -1))))
-    (local.set $len (i32.const 128))
-    (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 47))
-      (then
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (local.set $len (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
-        (if (i32.gt_u (local.get $len) (i32.const 9)) (then (return (i32.const -1))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (block $digits
-          (loop $digit
-            (br_if $digits (i32.ge_u (local.get $more) (i32.const 2)))
-            (local.set $d (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
-            (br_if $digits (i32.gt_u (local.get $d) (i32.const 9)))
-            (if (i32.eqz (local.get $len)) (then (return (i32.const -1)))) ;; leading zero
-            (local.set $len (i32.add (i32.mul (local.get $len) (i32.const 10)) (local.get $d)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (local.set $more (i32.add (local.get $more) (i32.const 1)))
-            (br $digit)))
-        (if (i32.gt_u (local.get $len) (i32.const 128)) (then (return (i32.const -1))))
-        (if (i32.le_u (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)) (i32.const 9))
-          (then (return (i32.const -1))))))
-    (loop $blanks
-      (local.set $c (i32.load8_u (local.get $i)))
-      (if (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
-            (i32.eq (local.get $c) (i32.const 13)))
-        (then
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $blanks))))
-    (if (i32.eq (local.get $c) (i32.const 10))
-      (then (local.set $next (i32.add (local.get $i) (i32.const 1))))
-      (else
-        (if (i32.ne (local.get $c) (i32.const 35)) (then (return (i32.const -1))))
-        ;; A comment: the line ends at the next newline (the sentinel at the latest).
-        (loop $comment
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $comment (i32.ne (i32.load8_u (local.get $i)) (i32.const 10))))
-        (local.set $next (i32.add (local.get $i) (i32.const 1)))))
-    (if (i32.gt_u (local.get $next) (local.get $end)) (then (local.set $next (local.get $end))))
-    ;; The address as two i64, then its length's mask.
-    (local.set $h
-      (i64.or
-        (i64.or (i64.shl (i64.load16_u (local.get $g)) (i64.const 48))
-          (i64.shl (i64.load16_u offset=2 (local.get $g)) (i64.const 32)))
-        (i64.or (i64.shl (i64.load16_u offset=4 (local.get $g)) (i64.const 16)) (i64.load16_u offset=6 (local.get $g)))))
-    (local.set $l
-      (i64.or
-        (i64.or (i64.shl (i64.load16_u offset=8 (local.get $g)) (i64.const 48))
-          (i64.shl (i64.load16_u offset=10 (local.get $g)) (i64.const 32)))
-        (i64.or (i64.shl (i64.load16_u offset=12 (local.get $g)) (i64.const 16)) (i64.load16_u offset=14 (local.get $g)))))
-    (if (i32.ge_u (local.get $len) (i32.const 64))
-      (then
-        (local.set $mh (i64.const -1))
-        (local.set $ml
-          (if (result i64) (i32.eq (local.get $len) (i32.const 64))
-            (then (i64.const 0))
-            (else (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 128) (local.get $len))))))))
-      (else
-        (local.set $ml (i64.const 0))
-        (local.set $mh
-          (if (result i64) (i32.eqz (local.get $len))
-            (then (i64.const 0))
-            (else (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $len)))))))))
-    (if (i64.ne
-          (i64.or (i64.and (local.get $h) (i64.xor (local.get $mh) (i64.const -1)))
-            (i64.and (local.get $l) (i64.xor (local.get $ml) (i64.const -1))))
-          (i64.const 0))
-      (then (global.set $hostBits (i32.add (global.get $hostBits) (i32.const 1)))))
-    (if (local.get $norm)
-      (then
-        (local.set $h (i64.and (local.get $h) (local.get $mh)))
-        (local.set $l (i64.and (local.get $l) (local.get $ml)))))
-    (call $emit (local.get $h) (local.get $l) (local.get $len))
-    (local.get $next)))
+    (local.get $i)))

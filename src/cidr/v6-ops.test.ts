@@ -8,6 +8,7 @@ import { formatPrefixes } from './format.js';
 import { splitRangeV6, type PrefixSink } from './range.js';
 import { aggregate, intersect, subtract, union } from './set-ops.js';
 import { sortUniqueV6 } from './sort-v6.js';
+import { sortUniqueV6Range } from './v6-kernel.js';
 import type { PrefixList } from './types.js';
 import { validatePrefixList } from './validate.js';
 import { writePrefixes } from './write.js';
@@ -193,6 +194,29 @@ describe('sortUniqueV6', () => {
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 300 }), (entries) => {
         check(Uint32Array.from(entries.flatMap((e) => e.slice(0, 4))), Uint8Array.from(entries.map((e) => e[4])));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  // sortUniqueV6 hands the kernel runs grouped by the top 16 bits (it sorts each group from byte 2 on); a range in
+  // any other order is sorted from byte 0.
+  it('sorts a range in any order in the kernel (its top 16 bits not grouped)', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 2, maxLength: 300 }), (entries) => {
+        const n = entries.length;
+        const w = Uint32Array.from(entries.flatMap((e) => e.slice(0, 4)));
+        const l = Uint8Array.from(entries.map((e) => e[4]));
+        const expected = Array.from({ length: n }, (_, i) => i)
+          .sort((i, j) => compare(w, l, i, j))
+          .filter((e, k, all) => k === 0 || compare(w, l, all[k - 1]!, e) !== 0);
+        const w2 = w.slice();
+        const l2 = l.slice();
+        expect(sortUniqueV6Range(w2, l2, 0, n, 0)).toBe(expected.length);
+        expect(Array.from(l2.subarray(0, expected.length))).toEqual(expected.map((e) => l[e]));
+        expect(Array.from(w2.subarray(0, 4 * expected.length))).toEqual(
+          expected.flatMap((e) => Array.from(w.subarray(4 * e, 4 * e + 4))),
+        );
       }),
       { numRuns: 200 },
     );
