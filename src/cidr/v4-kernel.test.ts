@@ -179,4 +179,33 @@ describe('prefixTextPieces', () => {
       expect(Buffer.concat(copies).equals(writePrefixes(plain, { bareHosts }))).toBe(true);
     }
   });
+  it('stores a repeated entry about once, tells entries apart by length, and aggregates as aggregate does', () => {
+    // A pool of entries drawn again and again in random order (the dups shape of bench/corpus.mjs): a pool that
+    // fits the repeat cache (40k entries in its 64Ki ways) and one that overflows it (100k: full sets take the way
+    // their hash picks). The same addresses come with several lengths (/17../32: none drops by the /16 bits).
+    const rng = createRng(31);
+    for (const [poolSize, lines] of [
+      [40_000, 400_000],
+      [100_000, 300_000],
+    ] as const) {
+      const pool: string[] = [];
+      for (let i = 0; i < poolSize; i++) {
+        const a = rng() < 0.5 ? (0x0a000000 + Math.floor(rng() * 2 ** 16) * 256) >>> 0 : Math.floor(rng() * 2 ** 32);
+        const len = rng() < 0.5 ? 32 : 17 + Math.floor(rng() * 16);
+        const net = len === 32 ? a : (a & ((0xffffffff << (32 - len)) >>> 0)) >>> 0;
+        const quad = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}`;
+        pool.push(len === 32 ? quad : `${quad}/${len}`);
+      }
+      const text = Array.from({ length: lines }, () => pool[Math.floor(rng() * poolSize)]!).join('\n') + '\n';
+      const k = new V4Kernel({ input: text.length, entries: lines, sort: true });
+      k.input.write(text, 'latin1');
+      expect(k.scan(0, text.length)).toBe(text.length);
+      const distinct = new Set(pool).size;
+      if (poolSize < 65536) expect(k.count).toBeLessThan(1.25 * distinct);
+      const m = k.aggregate(k.count);
+      const want = aggregate(parseCidrText(text, 'dups.txt').list);
+      expect(Array.from(k.addr.subarray(0, m))).toEqual(Array.from(want.v4.addr));
+      expect(Array.from(k.len.subarray(0, m))).toEqual(Array.from(want.v4.len));
+    }
+  });
 });

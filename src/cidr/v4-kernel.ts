@@ -97,7 +97,8 @@ export class V4Kernel {
     const tmpLen = layout.sort ? align(tmpAddr + 4 * aside) : tmpAddr;
     const hist = layout.sort ? align(tmpLen + aside) : tmpLen;
     const cover = layout.sort ? hist + HIST_BYTES : hist;
-    const seen = layout.sort ? cover + COVER_BYTES : cover;
+    // The repeat cache's sets are 64-byte lines: aligned so that each is one cache line.
+    const seen = layout.sort ? Math.ceil((cover + COVER_BYTES) / 64) * 64 : cover;
     const out = layout.sort ? seen + SEEN_BYTES : seen;
     const input = align(out + (layout.out ?? 0) + 8);
     // scan may read up to 32 bytes past the sentinel (see scan in the .wat).
