@@ -87,6 +87,32 @@ describe('the IPv6 WebAssembly kernel', () => {
     }
   });
 
+  it('writes every pattern of zero groups and every digit width as formatPrefixes does', () => {
+    // Each of the 256 sets of zero groups with groups of 1 to 4 digits elsewhere (the run of `::` at the start,
+    // the end, the middle, tied or absent), mapped addresses with octets of 1 to 3 digits, lengths of every width.
+    const rng = createRng(13);
+    const rnd = (k: number) => Math.floor(rng() * k);
+    const group = () => [0x1, 0xf, 0x10, 0xff, 0x100, 0xfff, 0x1000, 0xffff][rnd(8)]!;
+    const b = new PrefixListBuilder();
+    for (let rep = 0; rep < 160; rep++) {
+      for (let m = 0; m < 256; m++) {
+        const g = Array.from({ length: 8 }, (_, k) => ((m >> k) & 1 ? 0 : group()));
+        const w = [0, 2, 4, 6].map((k) => ((g[k]! << 16) | g[k + 1]!) >>> 0);
+        b.addV6(w[0]!, w[1]!, w[2]!, w[3]!, rep % 2 === 0 ? 128 : rnd(129));
+      }
+      const octet = () => [0, 9, 10, 99, 100, 255][rnd(6)]!;
+      b.addV6(0, 0, 0xffff, ((octet() << 24) | (octet() << 16) | (octet() << 8) | octet()) >>> 0, 96 + rnd(33));
+    }
+    const list = b.build();
+    expect(list.v6.len.length).toBeGreaterThan(16384); // more than one piece
+    for (const bareHosts of [false, true]) {
+      const want = formatPrefixes(list, { bareHosts })
+        .map((x) => `${x}\n`)
+        .join('');
+      expect(writePrefixes(list, { bareHosts }).toString('latin1')).toBe(want);
+    }
+  });
+
   it('parses a long IPv6 file (many windows and output pieces) as parsePrefix reads it line by line', () => {
     const rng = createRng(5);
     const rnd = (k: number) => Math.floor(rng() * k);

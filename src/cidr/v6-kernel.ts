@@ -30,7 +30,6 @@ interface WriteExports {
   write(words: number, lens: number, n: number, out: number, bare: number): number;
   runTable: WasmGlobal;
   lenTable: WasmGlobal;
-  digits: WasmGlobal;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -57,8 +56,7 @@ const HEX_TABLE = SCRATCH + 32;
 /** write's tables (see v6-write.wat): where the `::` run goes by the zero groups, and `/len` text by length. */
 const RUN_TABLE = HEX_TABLE + 256;
 const LEN_TABLE = RUN_TABLE + 256;
-const WRITE_DIGITS = LEN_TABLE + 8 * 129;
-const INPUT = WRITE_DIGITS + 32;
+const INPUT = LEN_TABLE + 8 * 129;
 /**
  * parse's text room at first: its largest window. Pages never touched cost nothing, and a smaller room would make
  * a new instance (fresh memory, slow here) at each doubling of the window.
@@ -122,7 +120,6 @@ function instance(inputBytes = 0, sortEntries = 0): Kernel {
   fillWriteTables(new Uint8Array(buf, RUN_TABLE, 256), new DataView(buf, LEN_TABLE, 8 * 129));
   writer.runTable.value = RUN_TABLE;
   writer.lenTable.value = LEN_TABLE;
-  writer.digits.value = WRITE_DIGITS;
   kernel = {
     k,
     sorter,
